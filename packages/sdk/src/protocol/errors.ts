@@ -1,0 +1,46 @@
+/**
+ * The closed catalogue of API error codes and their HTTP statuses (spec §1.6, §1.7).
+ * A code without a status fails to compile; server and SDK both import this table.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Reason phrases used in the standard error body's `status` field. */
+export const REASON_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** One item of a 400 validation error (spec §1.8). */
+export interface ValidationItem {
+  name: string;
+  index: number | null;
+  reason: string;
+}
+
+/** The standard error body (spec §1.7). `message` is an array only for 400. */
+export interface ErrorBody {
+  error: {
+    code: number;
+    status: string;
+    message: string | ValidationItem[];
+  };
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests run against the TypeScript sources; the built dist/ is only used by
+// tests that spawn the `bbk` CLI as a real process.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@bbk\/sdk\/protocol$/, replacement: src('./packages/sdk/src/protocol/index.ts') },
+      { find: /^@bbk\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
+      { find: /^@bbk\/server$/, replacement: src('./packages/server/src/index.ts') },
+      { find: /^@bbk\/connector-kit$/, replacement: src('./packages/connector-kit/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.{ts,tsx}', 'packages/*/tests/**/*.test.{ts,tsx}', 'examples/*/tests/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
