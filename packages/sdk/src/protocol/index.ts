@@ -1,1 +1,4 @@
 export * from './errors.js';
+export * from './query.js';
+export * from './schemas.js';
+export * from './types.js';

@@ -1,0 +1,154 @@
+import { Agent, type Dispatcher, request } from 'undici';
+import { BbkApiError, BbkNetworkError } from './errors.js';
+import { buildUrl, type QueryParams } from './url.js';
+
+/** Options shared by every client. */
+export interface HttpClientOptions {
+  /** Service base URL including the base path, e.g. `http://localhost:8001/v1`. */
+  baseUrl: string;
+  /** Sent as `x-bbk-auth-token`. Development servers ignore it. */
+  token?: string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** undici dispatcher (e.g. a MockAgent or a shared Agent). Default: a keep-alive Agent owned by this client. */
+  dispatcher?: Dispatcher;
+  /** Whole-request timeout in milliseconds. Default 30 000; 0 disables it. */
+  timeoutMs?: number;
+}
+
+/** One API call. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below the base URL, already encoded (see `path`). */
+  path: string;
+  query?: QueryParams;
+  /** Sent as JSON when defined. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A 2xx answer. `body` is parsed JSON, text for `text/*`, or undefined when empty. */
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  /** The `Location` header of a 201. */
+  location: string | undefined;
+  method: string;
+  url: string;
+}
+
+/** The transport used by the typed clients. */
+export interface HttpClient {
+  readonly baseUrl: string;
+  /**
+   * Sends one request; resolves on 2xx, rejects with BbkApiError or BbkNetworkError.
+   * `T` is not checked at run time.
+   */
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  /** Closes the client's own Agent (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates the HTTP transport: the one place that calls undici.
+ * @example
+ * const http = createHttpClient({ baseUrl: 'http://localhost:8001/v1', token });
+ * const { body } = await http.request({ method: 'GET', path: '/user' });
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { baseUrl, token, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
+  let ownAgent: Agent | undefined;
+  // Created on first use, so a client that never sends holds no pool.
+  const dispatcher = (): Dispatcher => {
+    if (options.dispatcher) return options.dispatcher;
+    ownAgent ??= new Agent({ keepAliveTimeout: 10_000 });
+    return ownAgent;
+  };
+  const baseHeaders: Record<string, string> = {
+    accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
+    ...options.headers,
+    ...(token ? { 'x-bbk-auth-token': token } : {}),
+  };
+
+  async function send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = buildUrl(baseUrl, req.path, req.query);
+    const headers: Record<string, string> = { ...baseHeaders, ...req.headers };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [timeout, req.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const where = { method: req.method, url };
+
+    let status: number;
+    let resHeaders: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const res = await request(url, { method: req.method, headers, body: payload, signal, dispatcher: dispatcher() });
+      status = res.statusCode;
+      resHeaders = res.headers;
+      // Always drain the body so the keep-alive socket is released.
+      text = await res.body.text();
+    } catch (cause) {
+      const kind = timeout?.aborted ? 'timeout' : req.signal?.aborted ? 'aborted' : 'network';
+      throw new BbkNetworkError(kind, { ...where, cause });
+    }
+
+    const ok = status >= 200 && status < 300;
+    let body: unknown;
+    try {
+      body = parseBody(text, header(resHeaders, 'content-type'));
+    } catch (cause) {
+      if (ok)
+        throw new BbkNetworkError('invalid-response', { ...where, cause, detail: `${status} with malformed JSON` });
+      body = text;
+    }
+    if (!ok) throw new BbkApiError({ status, body, headers: resHeaders, ...where });
+    return { status, headers: resHeaders, body: body as T, location: header(resHeaders, 'location'), ...where };
+  }
+
+  return {
+    baseUrl,
+    request: send,
+    async close() {
+      const agent = ownAgent;
+      ownAgent = undefined;
+      await agent?.close();
+    },
+  };
+}
+
+/**
+ * Parses a response body by content type: JSON for `application/json` (and `+json`), text otherwise;
+ * an empty body is undefined. Throws SyntaxError on malformed JSON.
+ * @example parseBody('"4527eff4-…"', 'application/json; charset=utf-8') // '4527eff4-…'
+ */
+export function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return JSON.parse(text);
+  return text;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Constructor input of the typed clients: transport options, or an existing transport to share. */
+export type ClientInit = HttpClientOptions | { http: HttpClient };
+
+/**
+ * Resolves a ClientInit to a transport.
+ * @example const http = toHttpClient({ baseUrl: 'http://localhost:8001/v1' });
+ */
+export function toHttpClient(init: ClientInit): HttpClient {
+  return 'http' in init ? init.http : createHttpClient(init);
+}

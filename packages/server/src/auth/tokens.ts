@@ -1,0 +1,78 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../storage/store.js';
+import type { TokenKind } from '../storage/types.js';
+
+const KINDS: readonly TokenKind[] = ['coordinator', 'contributor', 'consumer'];
+
+/** 256-bit secrets, 128-bit key ids, both base64url. */
+const SECRET_BYTES = 32;
+const KEY_ID_BYTES = 16;
+
+function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** A random base64url string of `bytes` bytes of entropy. */
+export function randomToken(bytes = SECRET_BYTES): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** A freshly minted token: the text shown once, and what may be stored. */
+export interface MintedToken {
+  token: string;
+  keyId: string;
+  kind: TokenKind;
+  hash: Buffer;
+}
+
+/**
+ * Mints a token `<kind>.<key id>.<secret>` (three base64url parts, so it
+ * passes the original's shape check). Only `hash` may be stored.
+ * @example mintToken('consumer').token // 'consumer.3q2-….Zm9v…'
+ */
+export function mintToken(kind: TokenKind): MintedToken {
+  const keyId = randomToken(KEY_ID_BYTES);
+  const secret = randomToken(SECRET_BYTES);
+  return { token: `${kind}.${keyId}.${secret}`, keyId, kind, hash: hashSecret(secret) };
+}
+
+/**
+ * Issues a token for an existing subject, revoking its previous one in the
+ * same transaction (promote, reissue, bootstrap).
+ */
+export async function issueToken(store: Store, kind: TokenKind, subject: number): Promise<string> {
+  const minted = mintToken(kind);
+  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject });
+  return minted.token;
+}
+
+export type TokenCheck =
+  | { ok: true; kind: TokenKind; subject: number; keyId: string }
+  | { ok: false; status: 401 | 403 };
+
+const SHAPE = /^([a-z]+)\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{20,128})$/;
+
+/**
+ * Checks a presented token: unknown, malformed or wrong secret → 401;
+ * a revoked one → 403 (spec §6.1). The secret is compared in constant time.
+ */
+export async function verifyToken(store: Store, token: string | undefined): Promise<TokenCheck> {
+  if (!token) return { ok: false, status: 401 };
+  const m = SHAPE.exec(token);
+  if (!m) return { ok: false, status: 401 };
+  const [, kind, keyId, secret] = m as unknown as [string, TokenKind, string, string];
+  if (!KINDS.includes(kind)) return { ok: false, status: 401 };
+  const row = await store.tokens.get(keyId);
+  const presented = hashSecret(secret);
+  // compare even when the row is missing so timing does not reveal key ids
+  const expected = row?.hash.length === presented.length ? row.hash : Buffer.alloc(presented.length);
+  const match = timingSafeEqual(presented, expected) && row !== undefined && row.kind === kind;
+  if (!match || !row) return { ok: false, status: 401 };
+  if (row.revoked) return { ok: false, status: 403 };
+  return { ok: true, kind: row.kind, subject: row.subject, keyId };
+}
+
+/** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */
+export function sha1Hex(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}

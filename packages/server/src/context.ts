@@ -1,0 +1,18 @@
+import type { TokenCheck } from './auth/tokens.js';
+import type { ServerConfig } from './config.js';
+import type { Limits } from './limits/index.js';
+import type { Store } from './storage/store.js';
+import type { WebhookClient } from './webhooks/index.js';
+
+/** Everything a request handler may use; built once by `startServer`. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly store: Store;
+  /** Instance secret (APP_SECRET): keys contribution ids (spec §2.5). */
+  readonly secret: string;
+  readonly auth: { verify(token: string | undefined): Promise<TokenCheck> };
+  /** Consumer rate and quota counters (spec §4.7, §9); flushed on close. */
+  readonly limits: Limits;
+  /** Connector webhook calls: signing, timeout, cache, health (spec §5, §9). */
+  readonly webhooks: WebhookClient;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { createSessions } from '../services/sessions.js';
+import { bodyOf } from './app.js';
+
+type P<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
+
+/**
+ * The Contributor API (spec §3). Path parameters go to the service as sent: the
+ * contribution id is not lower-cased, mode/action/commit are (in the service).
+ */
+export function contributorRoutes(ctx: ServerContext) {
+  const sessions = createSessions(ctx);
+  return (app: FastifyInstance) => {
+    app.get('/connector/:cid/session/open/:mode', async (req: P<'cid' | 'mode'>, reply) => {
+      const sid = await sessions.open(req.caller, req.params.cid, req.params.mode);
+      // the session id as a JSON string (spec §1.5)
+      return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(sid));
+    });
+
+    app.post('/connector/:cid/session/:sid/:action', async (req: P<'cid' | 'sid' | 'action'>) => {
+      const { cid, sid, action } = req.params;
+      return sessions.action(req.caller, cid, sid, action, bodyOf(req));
+    });
+
+    app.get('/connector/:cid/session/:sid/close/:commit', async (req: P<'cid' | 'sid' | 'commit'>, reply) => {
+      const { cid, sid, commit } = req.params;
+      await sessions.close(req.caller, cid, sid, commit);
+      return reply.code(200).send();
+    });
+  };
+}

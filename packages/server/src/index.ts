@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { verifyToken } from './auth/tokens.js';
+import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
+import { type ServerConfig, type ServerOptions, resolveConfig } from './config.js';
+import type { ServerContext } from './context.js';
+import { buildSurface } from './http/app.js';
+import { consumerRoutes } from './http/consumer.js';
+import { contributorRoutes } from './http/contributor.js';
+import { coordinatorRoutes } from './http/coordinator.js';
+import { Limits } from './limits/index.js';
+import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { WebhookClient } from './webhooks/index.js';
+
+export { ConfigError, resolveConfig } from './config.js';
+export type { ServerConfig, ServerMode, ServerOptions } from './config.js';
+export type { Store } from './storage/store.js';
+
+/** A running bbk server. */
+export interface RunningServer {
+  /** Base URLs of the three APIs, e.g. `http://127.0.0.1:8001/v1`. */
+  urls: { coordinator: string; contributor: string; consumer: string };
+  mode: ServerConfig['mode'];
+  dataDir: string;
+  /** The bootstrap coordinator token, only on the very first start of a data directory. */
+  bootstrapToken?: string;
+  /** Stops the listeners and closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlOf(app: FastifyInstance, config: ServerConfig): string {
+  const addr = app.server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return `http://${host}:${addr.port}${config.basePath ? `/${config.basePath}` : ''}`;
+}
+
+/**
+ * Starts the embedded server: one SQLite store, three listeners.
+ * @example
+ * const server = await startServer({ mode: 'development', dataDir: ':memory:', coordinatorPort: 0, contributorPort: 0, consumerPort: 0 });
+ * console.log(server.urls.coordinator);
+ * await server.close();
+ */
+export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const config = resolveConfig(options, env);
+  const store = SqliteStore.open(config.dataDir);
+  const apps: FastifyInstance[] = [];
+  try {
+    const secret = await ensureSecret(store);
+    const bootstrapToken = await bootstrapUser(store, config);
+    const ctx: ServerContext = {
+      config,
+      store,
+      secret,
+      auth: { verify: (token) => verifyToken(store, token) },
+      limits: new Limits({ usage: store.catalog, now: config.now }),
+      webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
+    };
+    await store.catalog.syncIndexes();
+    const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
+    const contributor = buildSurface('contributor', ctx, contributorRoutes(ctx));
+    const consumer = buildSurface('consumer', ctx, consumerRoutes(ctx));
+    apps.push(coordinator, contributor, consumer);
+    await coordinator.listen({ host: config.host, port: config.coordinatorPort });
+    await contributor.listen({ host: config.host, port: config.contributorPort });
+    await consumer.listen({ host: config.host, port: config.consumerPort });
+
+    let closing: Promise<void> | undefined;
+    return {
+      urls: { coordinator: urlOf(coordinator, config), contributor: urlOf(contributor, config), consumer: urlOf(consumer, config) },
+      mode: config.mode,
+      dataDir: config.dataDir,
+      ...(bootstrapToken ? { bootstrapToken } : {}),
+      close() {
+        closing ??= (async () => {
+          await Promise.allSettled(apps.map((a) => a.close()));
+          await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close()]);
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await store.close();
+    throw err;
+  }
+}
+
+/**
+ * Issues a fresh bootstrap coordinator token for the data directory,
+ * rescinding the previous one (`bbk token bootstrap`).
+ */
+export async function issueBootstrapToken(dataDir: string): Promise<{ userId: number; token: string }> {
+  const store = SqliteStore.open(dataDir);
+  try {
+    await ensureSecret(store);
+    return await reissueBootstrapToken(store);
+  } finally {
+    await store.close();
+  }
+}

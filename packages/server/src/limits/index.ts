@@ -1,0 +1,11 @@
+export { type AccessControl, type Admission, Limits, type LimitsOptions } from './limits.js';
+export {
+  type QuotaCount,
+  QuotaCounter,
+  type QuotaInterval,
+  quotaWindow,
+  type UsageDelta,
+  type UsageStore,
+  windowEnd,
+} from './quota-counter.js';
+export { RateLimiter } from './rate-limiter.js';

@@ -1,0 +1,105 @@
+import { QuotaCounter, quotaWindow, type UsageStore, windowEnd } from './quota-counter.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** The limit part of a policy's `access_control` (spec §2.6). */
+export interface AccessControl {
+  enabled: boolean;
+  rate?: number;
+  quota?: { max_number: number; interval_type: string };
+}
+
+/** The verdict on one call: admitted, or refused until `retryAfter` seconds have passed. */
+export type Admission = { ok: true } | { ok: false; retryAfter: number; limit: 'rate' | 'quota' };
+
+export interface LimitsOptions {
+  usage: UsageStore;
+  /** Clock in ms (injected; tests move it). */
+  now: () => number;
+  /** How often pending quota counts are written. Default 1000 ms. */
+  flushIntervalMs?: number;
+  /** Called when a background flush fails (the counts stay pending and are retried). */
+  onError?: (err: unknown) => void;
+}
+
+const ADMITTED: Admission = { ok: true };
+
+/**
+ * Rate and quota enforcement (spec §4.7, §9), per key: one key per access in
+ * production, per policy in development. A call is admitted when it fits both
+ * the rate (calls in the current clock second) and the quota (calls in the
+ * current UTC day or month); only admitted calls are counted, so 429s do not
+ * eat into the budget. `enabled: false` means no limits; a missing `rate` or
+ * `quota` means no limit of that kind; `0` means no calls at all.
+ * @example
+ * const limits = new Limits({ usage: store.catalog, now: Date.now });
+ * const verdict = await limits.admit('access:3', policy.accessControl);
+ * if (!verdict.ok) throw new ApiError('TOO_MANY_REQUESTS');
+ */
+export class Limits {
+  readonly #rate = new RateLimiter();
+  readonly #quota: QuotaCounter;
+  readonly #now: () => number;
+  readonly #onError: (err: unknown) => void;
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: LimitsOptions) {
+    this.#quota = new QuotaCounter(options.usage);
+    this.#now = options.now;
+    this.#onError = options.onError ?? (() => {});
+    this.#intervalMs = options.flushIntervalMs ?? 1000;
+  }
+
+  /**
+   * Admits and counts one call, or refuses it without counting it. The common
+   * case (counter already in memory) does no I/O.
+   */
+  async admit(key: string, ac: AccessControl): Promise<Admission> {
+    if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return ADMITTED;
+    const now = this.#now();
+    const rate = ac.rate;
+    const refusedByRate = (): Admission => ({ ok: false, retryAfter: 1, limit: 'rate' });
+    if (rate !== undefined && !this.#rate.allows(key, rate, now)) return refusedByRate();
+    if (ac.quota) {
+      const counter = await this.#quota.counter(key, quotaWindow(ac.quota.interval_type, now), now);
+      if (counter.count >= ac.quota.max_number) {
+        const retryAfter = Math.max(1, Math.ceil((windowEnd(ac.quota.interval_type, now) - now) / 1000));
+        return { ok: false, retryAfter, limit: 'quota' };
+      }
+      // another call may have taken the last rate slot while the stored count was read
+      if (rate !== undefined && !this.#rate.allows(key, rate, now)) return refusedByRate();
+      this.#quota.count(counter);
+      this.#startTimer();
+    }
+    if (rate !== undefined) this.#rate.count(key, now);
+    return ADMITTED;
+  }
+
+  /** Writes pending quota counts now (serialised with the background flush). */
+  flush(): Promise<void> {
+    const next = this.#flushing.then(() => this.#quota.flush(this.#now()));
+    this.#flushing = next.catch(() => {});
+    return next;
+  }
+
+  /** Stops the background flush and writes what is pending. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  // Started on the first counted call, so a server that never limits runs no timer.
+  #startTimer(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => {
+      this.flush().catch(this.#onError);
+      this.#rate.prune(this.#now());
+    }, this.#intervalMs);
+    this.#timer.unref();
+  }
+}

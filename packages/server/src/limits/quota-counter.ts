@@ -1,0 +1,120 @@
+/** Quota interval of a policy: `day`, or anything else = calendar month (spec §4.7). */
+export type QuotaInterval = 'day' | 'month';
+
+/**
+ * The UTC calendar window a moment falls in: `YYYY-MM-DD` for days,
+ * `YYYY-MM` for months (any interval other than `day`).
+ * @example quotaWindow('day', Date.UTC(2024, 1, 29, 23, 59)) // '2024-02-29'
+ */
+export function quotaWindow(interval: string, nowMs: number): string {
+  const iso = new Date(nowMs).toISOString();
+  return interval === 'day' ? iso.slice(0, 10) : iso.slice(0, 7);
+}
+
+/**
+ * When the window containing `nowMs` ends (ms): the next UTC midnight, or the
+ * first instant of the next UTC month.
+ * @example new Date(windowEnd('month', Date.UTC(2024, 11, 31, 12))).toISOString() // '2025-01-01T00:00:00.000Z'
+ */
+export function windowEnd(interval: string, nowMs: number): number {
+  const d = new Date(nowMs);
+  return interval === 'day'
+    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)
+    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+/** One increment of a stored quota count. */
+export interface UsageDelta {
+  key: string;
+  window: string;
+  delta: number;
+}
+
+/** Where quota counts persist (the `usage` table). */
+export interface UsageStore {
+  /** Count stored for a key in a window (0 when none). */
+  usage(key: string, window: string): Promise<number>;
+  /** Adds each delta to its stored count, all in one transaction. */
+  addUsage(deltas: readonly UsageDelta[]): Promise<void>;
+}
+
+export interface QuotaCount {
+  key: string;
+  window: string;
+  /** Calls counted in this window, stored and unstored. */
+  count: number;
+  /** Calls not yet written to the store. */
+  pending: number;
+  /** Last time this counter was read or counted (ms), for eviction. */
+  touched: number;
+}
+
+/** Flushed counters idle this long are dropped from memory (re-read from the store on next use). */
+const IDLE_MS = 60_000;
+
+/**
+ * Calls per calendar window, counted per key. The stored count is read once
+ * per (key, window), then kept in memory and written behind: `flush()` writes
+ * the pending deltas in one transaction (the owner runs it every second and on
+ * close), so a crash loses at most the last second of counts and a clean
+ * shutdown loses none. Deltas are added (`count = count + delta`), never
+ * overwritten, so a flush can never lower a stored count.
+ */
+export class QuotaCounter {
+  readonly #counters = new Map<string, QuotaCount>();
+  readonly #loading = new Map<string, Promise<QuotaCount>>();
+
+  constructor(private readonly store: UsageStore) {}
+
+  /** The counter of (key, window), reading the stored count on first use. */
+  async counter(key: string, window: string, nowMs: number): Promise<QuotaCount> {
+    const id = `${key}\n${window}`;
+    const known = this.#counters.get(id);
+    if (known) {
+      known.touched = nowMs;
+      return known;
+    }
+    let loading = this.#loading.get(id);
+    if (!loading) {
+      loading = this.store
+        .usage(key, window)
+        .then((count) => {
+          const c: QuotaCount = { key, window, count, pending: 0, touched: nowMs };
+          this.#counters.set(id, c);
+          return c;
+        })
+        .finally(() => this.#loading.delete(id));
+      this.#loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  /** Counts one call on a counter obtained from `counter()`. */
+  count(c: QuotaCount): void {
+    c.count += 1;
+    c.pending += 1;
+  }
+
+  /** Writes every pending delta in one transaction, then drops idle flushed counters. */
+  async flush(nowMs: number): Promise<void> {
+    const batch: { c: QuotaCount; delta: number }[] = [];
+    for (const c of this.#counters.values()) if (c.pending > 0) batch.push({ c, delta: c.pending });
+    if (batch.length > 0) {
+      for (const b of batch) b.c.pending -= b.delta;
+      try {
+        await this.store.addUsage(batch.map((b) => ({ key: b.c.key, window: b.c.window, delta: b.delta })));
+      } catch (err) {
+        for (const b of batch) b.c.pending += b.delta; // retried on the next flush
+        throw err;
+      }
+    }
+    for (const [id, c] of this.#counters) {
+      if (c.pending === 0 && nowMs - c.touched > IDLE_MS) this.#counters.delete(id);
+    }
+  }
+
+  /** Number of counters held in memory (for tests and diagnostics). */
+  get size(): number {
+    return this.#counters.size;
+  }
+}

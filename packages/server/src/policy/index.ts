@@ -1,0 +1,3 @@
+export { rewriteLinks } from './bbk-links.js';
+export { type CompiledPolicy, compilePolicy, type LegalNotice, parseMasks, segmentIr } from './compiled-policy.js';
+export { maskRecord, type RecordSections, removePath } from './record-masks.js';

@@ -1,0 +1,95 @@
+import type { FieldRef, Ir, IrLeaf } from './ir.js';
+import { and, not, or } from './ir-build.js';
+
+/** A field mask: for records of `type`, the attribute at `path` is hidden. */
+export interface FieldMask {
+  type: string;
+  /** From the record root, e.g. `['entity', 'currency']`. */
+  path: readonly string[];
+}
+
+/**
+ * Parses a policy `field_masks` entry (spec §4.5 and §9): `type.entity.field…`
+ * and `type.instance.field…` name that section; the docs' `type.attribute[.nested…]`
+ * names the entity section. Returns null for anything else (empty segments, or a
+ * bare `type.entity` / `type.instance`), which callers ignore silently.
+ * @example parseFieldMask('country.currency.name') // { type: 'country', path: ['entity', 'currency', 'name'] }
+ * @example parseFieldMask('country.instance.independence') // { type: 'country', path: ['instance', 'independence'] }
+ */
+export function parseFieldMask(text: string): FieldMask | null {
+  if (typeof text !== 'string') return null;
+  const segments = text.split('.');
+  if (segments.length < 2 || segments.some((s) => s === '')) return null;
+  const [type, ...rest] = segments as [string, ...string[]];
+  if (rest[0] === 'entity' || rest[0] === 'instance') return rest.length > 1 ? { type, path: rest } : null;
+  return { type, path: ['entity', ...rest] };
+}
+
+const startsWith = (path: readonly string[], prefix: readonly string[]) =>
+  prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
+
+/**
+ * Rewrites every leaf that touches a masked path so that, for records of the
+ * mask's type, it behaves as if the attribute were absent: a leaf on or under a
+ * masked path takes its value on a missing field; a leaf above one reads the
+ * value with the masked keys removed. Other leaves are left untouched.
+ */
+export function applyMasks(ir: Ir, masks: readonly FieldMask[]): Ir {
+  switch (ir.kind) {
+    case 'const':
+    case 'typeIn':
+      return ir;
+    case 'and':
+      return and(ir.items.map((x) => applyMasks(x, masks)));
+    case 'or':
+      return or(ir.items.map((x) => applyMasks(x, masks)));
+    case 'not':
+      return not(applyMasks(ir.item, masks));
+    case 'typeSwitch':
+      return {
+        kind: 'typeSwitch',
+        cases: ir.cases.map((c) => ({ types: c.types, body: applyMasks(c.body, masks) })),
+        otherwise: applyMasks(ir.otherwise, masks),
+      };
+    default:
+      return maskLeaf(ir, masks);
+  }
+}
+
+function maskLeaf(leaf: IrLeaf, masks: readonly FieldMask[]): Ir {
+  const path = leaf.field.path;
+  const hidden = new Set<string>();
+  for (const m of masks) if (startsWith(path, m.path)) hidden.add(m.type);
+  const below = new Map<string, (readonly string[])[]>();
+  for (const m of masks) {
+    if (hidden.has(m.type) || m.path.length <= path.length || !startsWith(m.path, path)) continue;
+    below.set(m.type, [...(below.get(m.type) ?? []), m.path]);
+  }
+  if (hidden.size === 0 && below.size === 0) return leaf;
+
+  // Only `nullish` is true on a missing field (see IrLeaf).
+  const onMissing = leaf.kind === 'nullish';
+  const hiddenTypes = [...hidden];
+  if (below.size === 0) {
+    const typeIn: Ir = { kind: 'typeIn', types: hiddenTypes };
+    return onMissing ? or([typeIn, leaf]) : and([not(typeIn), leaf]);
+  }
+  const cases: Array<{ types: string[]; body: Ir }> = [];
+  if (hiddenTypes.length > 0) cases.push({ types: hiddenTypes, body: { kind: 'const', value: onMissing } });
+  // Types that hide the same sub-paths share one branch.
+  const groups = new Map<string, { types: string[]; without: (readonly string[])[] }>();
+  for (const [type, paths] of below) {
+    const unique = [...new Map(paths.map((p) => [JSON.stringify(p), p])).entries()].sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    const key = JSON.stringify(unique.map(([k]) => k));
+    const group = groups.get(key) ?? { types: [], without: unique.map(([, p]) => p) };
+    group.types.push(type);
+    groups.set(key, group);
+  }
+  for (const { types, without } of groups.values()) {
+    const field: FieldRef = { path, without };
+    cases.push({ types, body: { ...leaf, field } as IrLeaf });
+  }
+  return { kind: 'typeSwitch', cases, otherwise: leaf };
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { compileQuery, type FieldMask, renderSqlite } from './index.js';
+
+const sql = (q: unknown, masks: FieldMask[] = []) => renderSqlite(compileQuery(q, { masks }));
+
+const AREA = "json_extract(r.doc, '$.entity.area')";
+const AREA_TYPE = "json_type(r.doc, '$.entity.area')";
+
+describe('renderSqlite: exact SQL', () => {
+  it('implicit equality: plain json_extract = ? plus a type guard (index-friendly)', () => {
+    expect(sql({ 'entity.iso': 'GB' })).toEqual({
+      sql: "(json_extract(r.doc, '$.entity.iso') = ? AND json_type(r.doc, '$.entity.iso') = 'text')",
+      params: ['GB'],
+    });
+    expect(sql({ 'entity.area': 5 })).toEqual({
+      sql: `(${AREA} = ? AND ${AREA_TYPE} IN ('integer', 'real'))`,
+      params: [5],
+    });
+    expect(sql({ 'entity.landlocked': true })).toEqual({
+      sql: "json_type(r.doc, '$.entity.landlocked') = 'true'",
+      params: [],
+    });
+  });
+
+  it('number comparison: numeric within numbers, JSON type order across types', () => {
+    expect(sql({ 'entity.area': { $gt: 3 } })).toEqual({
+      sql:
+        `((${AREA} > ? AND ${AREA_TYPE} IN ('integer', 'real'))` +
+        ` OR ${AREA_TYPE} IN ('true', 'false', 'array', 'object'))`,
+      params: [3],
+    });
+    expect(sql({ 'entity.area': { $lte: 3 } })).toEqual({
+      sql: `((${AREA} <= ? AND ${AREA_TYPE} IN ('integer', 'real')) OR ${AREA_TYPE} IN ('null', 'text'))`,
+      params: [3],
+    });
+  });
+
+  it('string comparison: text fields as text', () => {
+    expect(sql({ name: { $lt: 'China' } })).toEqual({
+      sql: "(json_extract(r.doc, '$.name') < ? AND json_type(r.doc, '$.name') = 'text')",
+      params: ['China'],
+    });
+  });
+
+  it('null forms', () => {
+    expect(sql({ 'entity.x': null })).toEqual({ sql: "json_extract(r.doc, '$.entity.x') IS NULL", params: [] });
+    expect(sql({ 'entity.x': { $eq: null } })).toEqual({ sql: "json_type(r.doc, '$.entity.x') = 'null'", params: [] });
+    expect(sql({ 'entity.x': { $ne: null } })).toEqual({
+      sql: "NOT coalesce(json_type(r.doc, '$.entity.x') = 'null', 0)",
+      params: [],
+    });
+  });
+
+  it('arrays, objects and other operands go to the registered functions', () => {
+    expect(sql({ 'entity.languages': ['English', 'French'] })).toEqual({
+      sql: "bbk_json_contains(r.doc -> '$.entity.languages', ?)",
+      params: ['["English","French"]'],
+    });
+    expect(sql({ 'entity.currency': { code: 'EUR', name: 'Euro' } })).toEqual({
+      sql: "bbk_json_equal(r.doc -> '$.entity.currency', ?)",
+      params: ['{"code":"EUR","name":"Euro"}'],
+    });
+    expect(sql({ 'entity.x': { $gte: [1] } })).toEqual({
+      sql: "bbk_json_compare(r.doc -> '$.entity.x', ?) >= 0",
+      params: ['[1]'],
+    });
+  });
+
+  it('$in with mixed strings and numbers: two typed IN lists', () => {
+    expect(sql({ name: { $in: ['India', 'France', 5, 7, false, null, { a: 1 }] } })).toEqual({
+      sql:
+        "((json_extract(r.doc, '$.name') IN (?, ?) AND json_type(r.doc, '$.name') = 'text')" +
+        " OR (json_extract(r.doc, '$.name') IN (?, ?) AND json_type(r.doc, '$.name') IN ('integer', 'real'))" +
+        " OR json_type(r.doc, '$.name') IN ('false', 'null')" +
+        " OR bbk_json_equal(r.doc -> '$.name', ?))",
+      params: ['India', 'France', 5, 7, '{"a":1}'],
+    });
+    expect(sql({ name: { $in: [] } })).toEqual({ sql: '0', params: [] });
+  });
+
+  it('$nin: present and not in; empty matches nothing', () => {
+    expect(sql({ name: { $nin: ['India'] } })).toEqual({
+      sql:
+        "(json_type(r.doc, '$.name') IS NOT NULL" +
+        " AND NOT coalesce((json_extract(r.doc, '$.name') = ? AND json_type(r.doc, '$.name') = 'text'), 0))",
+      params: ['India'],
+    });
+    expect(sql({ name: { $nin: [] } })).toEqual({ sql: '0', params: [] });
+  });
+
+  it('$regex', () => {
+    expect(sql({ name: { $regex: 'United .*', $options: 'i' } })).toEqual({
+      sql: "(json_type(r.doc, '$.name') = 'text' AND bbk_regexp(?, ?, json_extract(r.doc, '$.name')))",
+      params: ['United .*', 'i'],
+    });
+  });
+
+  it('logical operators and constants', () => {
+    expect(sql({})).toEqual({ sql: '0', params: [] });
+    expect(sql({ $and: [{}] })).toEqual({ sql: '1', params: [] });
+    expect(sql({ $not: {} })).toEqual({ sql: '0', params: [] });
+    expect(sql({ $or: [{ a: true }, { $nor: [{ b: false }, { c: null }] }] })).toEqual({
+      sql:
+        "(json_type(r.doc, '$.a') = 'true'" +
+        " OR NOT coalesce((json_type(r.doc, '$.b') = 'false' OR json_extract(r.doc, '$.c') IS NULL), 0))",
+      params: [],
+    });
+    expect(sql({ a: { $not: { $not: { $eq: true } } } })).toEqual({
+      sql: "json_type(r.doc, '$.a') = 'true'",
+      params: [],
+    });
+  });
+
+  it('paths: array indexes and quoted keys inside one SQL literal', () => {
+    expect(sql({ 'entity.languages.0': true, 'entity.it\'s "x"': true })).toEqual({
+      sql:
+        "(json_type(r.doc, '$.entity.languages[0]') = 'true'" +
+        " AND json_type(r.doc, '$.entity.\"it''s \\u0022x\\u0022\"') = 'true')",
+      params: [],
+    });
+  });
+
+  it('$near: rtree prefilter on the $max circle, then the exact test; params in order', () => {
+    const q = {
+      'entity.location': { $near: { $geometry: { type: 'Point', coordinates: [0, 0] }, $min: 1, $max: 1000 } },
+    };
+    const { sql: text, params } = sql(q);
+    expect(text).toBe(
+      '(r.seq IN (SELECT record_seq FROM record_geo WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?' +
+        " AND path = ?) AND bbk_geo_near(r.doc -> '$.entity.location', ?, ?, ?))",
+    );
+    const [maxX, minX, maxY, minY, ...rest] = params as number[];
+    const deg = (1000 / 6_371_008.8) * (180 / Math.PI);
+    expect(maxX).toBeCloseTo(deg, 5);
+    expect(minX).toBeCloseTo(-deg, 5);
+    expect(maxY).toBeCloseTo(deg, 5);
+    expect(minY).toBeCloseTo(-deg, 5);
+    expect(rest).toEqual(['entity.location', '{"type":"Point","coordinates":[0,0]}', 1, 1000]);
+  });
+
+  it('$near with only $min: no prefilter', () => {
+    expect(sql({ p: { $near: { $geometry: { type: 'Point', coordinates: [0, 0] }, $min: 5 } } })).toEqual({
+      sql: "bbk_geo_near(r.doc -> '$.p', ?, ?, ?)",
+      params: ['{"type":"Point","coordinates":[0,0]}', 5, null],
+    });
+  });
+
+  it('$within: polygon bbox prefilter', () => {
+    const polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [2, 0],
+          [2, 1],
+          [0, 0],
+        ],
+      ],
+    };
+    expect(sql({ 'entity.location': { $within: { $geometry: polygon } } })).toEqual({
+      sql:
+        '(r.seq IN (SELECT record_seq FROM record_geo WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?' +
+        " AND path = ?) AND bbk_geo_within(r.doc -> '$.entity.location', ?))",
+      params: [2, 0, 1, 0, 'entity.location', JSON.stringify(polygon)],
+    });
+  });
+
+  it('alias and geo table options', () => {
+    const polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [2, 0],
+          [2, 1],
+          [0, 0],
+        ],
+      ],
+    };
+    const ir = compileQuery({ a: 1, p: { $within: { $geometry: polygon } } }, { masks: [{ type: 't', path: ['a'] }] });
+    const { sql: text } = renderSqlite(ir, { alias: 'rec', geoTable: 'geo' });
+    expect(text).not.toMatch(/\br\./);
+    expect(text).toContain('rec.type <> ?');
+    expect(text).toContain('FROM geo WHERE');
+    expect(() => renderSqlite(ir, { alias: 'r; DROP TABLE x' })).toThrow();
+  });
+});
+
+describe('renderSqlite: masks', () => {
+  const masks: FieldMask[] = [
+    { type: 'country', path: ['entity', 'currency'] },
+    { type: 'city', path: ['entity', 'currency', 'code'] },
+  ];
+
+  it('leaves unrelated leaves unchanged', () => {
+    expect(sql({ name: 'x' }, masks)).toEqual(sql({ name: 'x' }));
+  });
+
+  it('a leaf under a masked path is false for that type, without hiding the indexable term', () => {
+    expect(sql({ 'entity.currency.code': 'EUR' }, masks)).toEqual({
+      sql:
+        '(r.type NOT IN (?, ?) AND' +
+        " (json_extract(r.doc, '$.entity.currency.code') = ? AND json_type(r.doc, '$.entity.currency.code') = 'text'))",
+      params: ['country', 'city', 'EUR'],
+    });
+  });
+
+  it('{p: null} is true on a masked path; an ancestor reads the value without the masked key', () => {
+    expect(sql({ 'entity.currency': null }, masks)).toEqual({
+      sql:
+        'CASE WHEN r.type = ? THEN 1' +
+        " WHEN r.type = ? THEN json_extract(json_remove(r.doc, '$.entity.currency.code'), '$.entity.currency') IS NULL" +
+        " ELSE json_extract(r.doc, '$.entity.currency') IS NULL END",
+      params: ['country', 'city'],
+    });
+  });
+});

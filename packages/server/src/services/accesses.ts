@@ -1,0 +1,51 @@
+import { issueToken, mintToken } from '../auth/tokens.js';
+import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import type { AccessRow, UserRow } from '../storage/types.js';
+
+const UID = /^\d{1,8}$/;
+
+/** Access routes: a malformed uid is simply an unknown user (spec §2.2 Fix). */
+async function mustGetUser(ctx: ServerContext, uid: string): Promise<UserRow> {
+  const user = UID.test(uid) ? await ctx.store.users.get(Number(uid)) : undefined;
+  if (!user) throw new ApiError('NOT_FOUND');
+  return user;
+}
+
+async function mustGetAccess(ctx: ServerContext, uid: string, pid: string): Promise<AccessRow> {
+  const user = await mustGetUser(ctx, uid);
+  const access = await ctx.store.accesses.get(user.id, pid);
+  if (!access) throw new ApiError('NOT_FOUND');
+  return access;
+}
+
+export const accesses = {
+  async list(ctx: ServerContext, uid: string): Promise<AccessRow[]> {
+    const user = await mustGetUser(ctx, uid);
+    return ctx.store.accesses.list(user.id);
+  },
+
+  get: mustGetAccess,
+
+  /** 404 policy → 404 user → 409 → token (spec §2.2). */
+  async create(ctx: ServerContext, uid: string, pid: string): Promise<string> {
+    const policy = await ctx.store.policies.get(pid);
+    if (!policy) throw new ApiError('NOT_FOUND');
+    const user = await mustGetUser(ctx, uid);
+    const token = mintToken('consumer');
+    const access = await ctx.store.accesses.create(user.id, policy.id, token);
+    if (!access) throw new ApiError('CONFLICT');
+    return token.token;
+  },
+
+  /** Revokes the access's tokens and issues a new one. */
+  async reissue(ctx: ServerContext, uid: string, pid: string): Promise<string> {
+    const access = await mustGetAccess(ctx, uid, pid);
+    return issueToken(ctx.store, 'consumer', access.id); // revokes the old token in the same transaction
+  },
+
+  async delete(ctx: ServerContext, uid: string, pid: string): Promise<void> {
+    const access = await mustGetAccess(ctx, uid, pid);
+    await ctx.store.accesses.delete(access.id);
+  },
+};

@@ -1,0 +1,86 @@
+import type { ValidationItem } from '@bbk/sdk/protocol';
+import { ApiError } from '../errors.js';
+import { validateQuery } from '../query/index.js';
+import type { ConnectorInput, EntityTypeInput, PolicyDocument, PolicyInput, UserInput } from '../storage/types.js';
+import {
+  checkConnectorBody,
+  checkEntityTypeBody,
+  checkPolicyBody,
+  checkUserCreate,
+  checkUserUpdate,
+  validateSearch,
+  validateSlug,
+} from '../validation/index.js';
+
+/**
+ * The coordinator bodies, normalised and validated (spec §1.10, §2.3–§2.6).
+ * Each function throws one 400 with every item, or returns storable input.
+ * `pathItems` are the create path's slug errors, reported first.
+ */
+
+function fail(items: ValidationItem[]): void {
+  if (items.length > 0) throw ApiError.validation(items);
+}
+
+/** Validates a create path's slug; returns its items so they are reported with the body's. */
+export function slugParam(slug: string): ValidationItem[] {
+  return validateSlug(slug);
+}
+
+export function userBody(body: unknown, kind: 'create'): UserInput;
+export function userBody(body: unknown, kind: 'update'): Omit<UserInput, 'email'>;
+export function userBody(body: unknown, kind: 'create' | 'update'): UserInput | Omit<UserInput, 'email'> {
+  const checked = kind === 'create' ? checkUserCreate(body) : checkUserUpdate(body);
+  fail(checked.items);
+  return checked.value as UserInput;
+}
+
+/** Dotted record paths that may carry a catalog index (bbk extension, see docs/DECISIONS.md). */
+const INDEX_PATH = /^(entity|instance)(\.[A-Za-z0-9_-]{1,64}){1,8}$/;
+const MAX_INDEXES = 16;
+
+function indexItems(raw: unknown): { value: string[]; items: ValidationItem[] } {
+  if (raw === undefined || raw === null) return { value: [], items: [] };
+  if (!Array.isArray(raw)) return { value: [], items: [{ name: 'indexes', index: null, reason: 'is not of a type(s) array' }] };
+  const items: ValidationItem[] = [];
+  if (raw.length > MAX_INDEXES) items.push({ name: 'indexes', index: null, reason: `does not meet maximum length of ${MAX_INDEXES}` });
+  raw.forEach((p, i) => {
+    if (typeof p !== 'string') items.push({ name: 'indexes', index: i, reason: 'is not of a type(s) string' });
+    else if (!INDEX_PATH.test(p)) items.push({ name: 'indexes', index: i, reason: `does not match pattern ${JSON.stringify(INDEX_PATH.source)}` });
+  });
+  if (new Set(raw).size !== raw.length) items.push({ name: 'indexes', index: null, reason: 'contains duplicate item' });
+  return { value: items.length ? [] : (raw as string[]), items };
+}
+
+export function entityTypeBody(body: unknown, pathItems: ValidationItem[] = []): EntityTypeInput {
+  const checked = checkEntityTypeBody(body);
+  const indexes = indexItems((body as { indexes?: unknown } | null)?.indexes);
+  fail([...pathItems, ...checked.items, ...indexes.items]);
+  return { ...(checked.value as Omit<EntityTypeInput, 'indexes'>), indexes: indexes.value };
+}
+
+export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): ConnectorInput {
+  const checked = checkConnectorBody(body);
+  fail([...pathItems, ...checked.items]);
+  return checked.value as ConnectorInput;
+}
+
+/** The segment query is checked even when the rest is invalid; its error comes last (spec §2.6). */
+export function policyBody(body: unknown, pathItems: ValidationItem[] = []): PolicyInput {
+  const checked = checkPolicyBody(body);
+  const segment = (checked.value.policy as { data_segment?: { segment_query?: unknown } } | undefined)?.data_segment
+    ?.segment_query;
+  const items = [...pathItems, ...checked.items];
+  if (segment !== undefined) {
+    const q = validateQuery(segment);
+    if (!q.ok) items.push({ name: 'policy.data_segment.segment_query', index: null, reason: q.reason });
+  }
+  fail(items);
+  return { ...checked.value, policy: checked.value.policy as unknown as PolicyDocument } as PolicyInput;
+}
+
+export function searchParam(q: unknown): string {
+  const checked = validateSearch(q);
+  fail(checked.items);
+  return checked.value;
+}

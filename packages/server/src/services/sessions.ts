@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionReport, ValidationItem } from '@bbk/sdk/protocol';
+import { sha1Hex } from '../auth/tokens.js';
+import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { extractGeometries } from '../geo/index.js';
+import type { Caller } from '../http/app.js';
+import {
+  type ContributionTarget,
+  MAX_SECTION_DEPTH,
+  type PreparedRecord,
+  UnstorableRecordError,
+} from '../storage/records-store.js';
+import {
+  compileRecordSchema,
+  type RecordEntityValidator,
+  validateDeleteBody,
+  validateSessionParams,
+  validateUpsertBody,
+} from '../validation/index.js';
+
+/** A record body after the §3.2 rules passed. */
+interface RecordBody {
+  id: string;
+  name: string;
+  entity: Record<string, unknown>;
+  instance?: Record<string, unknown>;
+}
+
+/** What one entity type version contributes to every record upserted under it. */
+interface TypeRules {
+  version: number;
+  validate: RecordEntityValidator;
+  /** The timeseries declaration, copied into each stored record at upsert (spec §3.4). */
+  timeseries: Record<string, unknown>;
+}
+
+function fail(items: ValidationItem[]): void {
+  if (items.length > 0) throw ApiError.validation(items);
+}
+
+/** Nesting depth of a JSON value ({} and [] are 1), without recursion. */
+function depth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+/** The 400 for a record the store could not take: only ever a too deeply nested section. */
+function tooDeep(record: RecordBody, index: number): ApiError {
+  const instanceOnly = depth(record.entity) <= MAX_SECTION_DEPTH && depth(record.instance) > MAX_SECTION_DEPTH;
+  const name = instanceOnly ? 'records.instance' : 'records.entity';
+  return ApiError.one(name, `is nested more than ${MAX_SECTION_DEPTH} levels deep`, index);
+}
+
+/**
+ * Runs per-record work that recurses over the record (JSON.stringify, a recursive entity
+ * schema): JSON.parse accepts any depth, so extreme nesting must become a 400, not a 500.
+ */
+function guarded<T>(record: RecordBody, index: number, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof RangeError) throw tooDeep(record, index);
+    throw err;
+  }
+}
+
+/** Runs tasks one after another per key, in the order they were queued. */
+class KeyedQueue {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.#tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(key, tail);
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
+}
+
+/** Mapping of each posted vendor id (once) to its public id (spec §3.3); safe for any key, `__proto__` included. */
+function report(contributionId: string, vendorIds: Iterable<string>): SessionReport {
+  const out: SessionReport = Object.create(null);
+  for (const id of vendorIds) out[id] ??= publicId(contributionId, id);
+  return out;
+}
+
+/** lower-case hex sha1 of "{contribution id}:{vendor id}" (spec §3.3). */
+export function publicId(contributionId: string, vendorId: string): string {
+  return sha1Hex(`${contributionId}:${vendorId}`);
+}
+
+/**
+ * The Contributor API's business rules (spec §3): sessions, record validation and the
+ * catalog write path. Calls for one contribution id run strictly one after another in
+ * arrival order, so no await between the checks and the write can reorder two calls;
+ * each call's database work is then one transaction that re-checks the session id.
+ *
+ * Order of checks: 400 params (then body rules) → 404 unknown contribution id →
+ * 403 production token of another connector → 401 not the open session →
+ * 400 entity schema (upsert) → 200.
+ */
+export function createSessions(ctx: ServerContext) {
+  const queue = new KeyedQueue();
+  const rules = new Map<number, TypeRules>();
+
+  async function find(caller: Caller | null, cid: string): Promise<ContributionTarget> {
+    const target = await ctx.store.records.target(cid);
+    if (!target) throw new ApiError('NOT_FOUND');
+    // spec §9: a contributor token opens only its own connector's paths
+    if (caller && caller.subject !== target.connectorId) throw new ApiError('FORBIDDEN');
+    return target;
+  }
+
+  function requireOpen(target: ContributionTarget, sid: string): void {
+    if (target.session?.id !== sid) throw new ApiError('UNAUTHORIZED');
+  }
+
+  /** The entity type's compiled schema and timeseries, cached per entity type version. */
+  async function typeRules(target: ContributionTarget): Promise<TypeRules> {
+    const hit = rules.get(target.entityTypeId);
+    if (hit && hit.version === target.typeVersion) return hit;
+    const type = await ctx.store.entityTypes.get(target.entityType);
+    if (!type) throw new ApiError('NOT_FOUND');
+    const fresh = { version: type.version, validate: compileRecordSchema(type.schema), timeseries: type.timeseries };
+    rules.set(type.id, fresh);
+    return fresh;
+  }
+
+  function prepare(target: ContributionTarget, type: TypeRules, records: readonly RecordBody[]): PreparedRecord[] {
+    fail(records.flatMap((r, index) => guarded(r, index, () => type.validate(r.entity, index))));
+    return records.map((r, index) => {
+      const stored =
+        r.instance === undefined
+          ? { id: r.id, name: r.name, entity: r.entity, type: target.entityType, timeseries: type.timeseries }
+          : { id: r.id, name: r.name, entity: r.entity, instance: r.instance, type: target.entityType, timeseries: type.timeseries };
+      return {
+        vendorId: r.id,
+        publicId: publicId(target.contributionId, r.id),
+        name: r.name,
+        doc: guarded(r, index, () => JSON.stringify(stored)),
+        geometries: extractGeometries(stored),
+      };
+    });
+  }
+
+  return {
+    /** `GET /connector/:cid/session/open/:mode` → the new session id. */
+    open(caller: Caller | null, cid: string, rawMode: string): Promise<string> {
+      return queue.run(cid, async () => {
+        const { value, items } = validateSessionParams({ cid, mode: rawMode });
+        fail(items);
+        const target = await find(caller, cid);
+        const sid = randomUUID();
+        await ctx.store.records.openSession(target.connectorId, sid, value.mode!);
+        return sid;
+      });
+    },
+
+    /** `POST /connector/:cid/session/:sid/:action` → the report. */
+    action(caller: Caller | null, cid: string, sid: string, rawAction: string, body: unknown): Promise<SessionReport> {
+      return queue.run(cid, async () => {
+        const { value, items } = validateSessionParams({ cid, sid, action: rawAction });
+        const action = value.action;
+        // body rules apply only once the action is known
+        if (action === 'upsert') items.push(...validateUpsertBody(body));
+        else if (action === 'delete') items.push(...validateDeleteBody(body));
+        fail(items);
+        const target = await find(caller, cid);
+        requireOpen(target, sid);
+        let applied: boolean;
+        let vendorIds: Iterable<string>;
+        if (action === 'upsert') {
+          const records = body as RecordBody[];
+          const prepared = prepare(target, await typeRules(target), records);
+          try {
+            applied = await ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared);
+          } catch (err) {
+            throw err instanceof UnstorableRecordError ? tooDeep(records[err.index]!, err.index) : err;
+          }
+          vendorIds = records.map((r) => r.id);
+        } else {
+          vendorIds = body as string[];
+          applied = await ctx.store.records.delete(target.connectorId, sid, body as string[]);
+        }
+        if (!applied) throw new ApiError('UNAUTHORIZED');
+        return report(target.contributionId, vendorIds);
+      });
+    },
+
+    /** `GET /connector/:cid/session/:sid/close/:commit`. */
+    close(caller: Caller | null, cid: string, sid: string, rawCommit: string): Promise<void> {
+      return queue.run(cid, async () => {
+        const { value, items } = validateSessionParams({ cid, sid, commit: rawCommit });
+        fail(items);
+        const target = await find(caller, cid);
+        requireOpen(target, sid);
+        const closed = await ctx.store.records.closeSession(target.connectorId, sid, target.entityType, value.commit!);
+        if (!closed) throw new ApiError('UNAUTHORIZED');
+      });
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

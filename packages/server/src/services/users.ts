@@ -1,0 +1,72 @@
+import { issueToken } from '../auth/tokens.js';
+import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import type { Caller } from '../http/app.js';
+import type { UserRow } from '../storage/types.js';
+import { userBody } from './bodies.js';
+
+const UID = /^\d{1,8}$/;
+
+/** Parses `:uid`; anything but 1–8 decimal digits is 404 (spec §2.2). */
+export function parseUid(raw: string): number {
+  if (!UID.test(raw)) throw new ApiError('NOT_FOUND');
+  return Number(raw);
+}
+
+async function mustGet(ctx: ServerContext, id: number): Promise<UserRow> {
+  const user = await ctx.store.users.get(id);
+  if (!user) throw new ApiError('NOT_FOUND');
+  return user;
+}
+
+/** Production mode forbids acting on yourself where it could drop the last coordinator (spec §9). */
+function refuseSelf(ctx: ServerContext, caller: Caller | null, id: number): void {
+  if (ctx.config.mode === 'production' && caller?.kind === 'coordinator' && caller.subject === id) {
+    throw new ApiError('METHOD_NOT_ALLOWED');
+  }
+}
+
+export const users = {
+  list: (ctx: ServerContext) => ctx.store.users.list(),
+
+  get: (ctx: ServerContext, uid: string) => mustGet(ctx, parseUid(uid)),
+
+  async getByEmail(ctx: ServerContext, email: string): Promise<UserRow> {
+    const user = await ctx.store.users.getByEmail(email.toLowerCase());
+    if (!user) throw new ApiError('NOT_FOUND');
+    return user;
+  },
+
+  async create(ctx: ServerContext, body: unknown): Promise<number> {
+    const input = userBody(body, 'create');
+    const id = await ctx.store.users.create(input);
+    if (id === undefined) throw new ApiError('CONFLICT');
+    return id;
+  },
+
+  async update(ctx: ServerContext, uid: string, body: unknown): Promise<void> {
+    const id = parseUid(uid);
+    const { name, organization, addendum } = userBody(body, 'update');
+    if (!(await ctx.store.users.update(id, { name, organization, addendum }))) throw new ApiError('NOT_FOUND');
+  },
+
+  async delete(ctx: ServerContext, uid: string, caller: Caller | null): Promise<void> {
+    const id = parseUid(uid);
+    await mustGet(ctx, id);
+    refuseSelf(ctx, caller, id);
+    await ctx.store.users.delete(id);
+  },
+
+  async promote(ctx: ServerContext, uid: string): Promise<string> {
+    const user = await mustGet(ctx, parseUid(uid));
+    if (user.coordinator) throw new ApiError('CONFLICT');
+    return issueToken(ctx.store, 'coordinator', user.id);
+  },
+
+  async demote(ctx: ServerContext, uid: string, caller: Caller | null): Promise<void> {
+    const user = await mustGet(ctx, parseUid(uid));
+    if (!user.coordinator) throw new ApiError('CONFLICT');
+    refuseSelf(ctx, caller, user.id);
+    await ctx.store.tokens.revokeSubject('coordinator', user.id);
+  },
+};

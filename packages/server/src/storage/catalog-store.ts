@@ -1,0 +1,88 @@
+import type { UsageStore } from '../limits/index.js';
+import type { Ir } from '../query/index.js';
+import type { TimeseriesDeclaration } from './types.js';
+
+/** The identity and version of a policy: enough to find its compiled form in a cache. */
+export interface PolicyHead {
+  id: number;
+  slug: string;
+  version: number;
+}
+
+/**
+ * What one consumer may see (spec §4.1): records matching `segment` whose
+ * connector is live or has one of the `staged` contribution ids.
+ */
+export interface CatalogView {
+  /** Policy data segment (dialect-neutral IR, rendered by the store). */
+  segment: Ir;
+  /** Contribution ids from `x-bbk-connectors` (already split, trimmed, capped at 16). */
+  staged: readonly string[];
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** A list item before URLs and legal notices are added. */
+export interface CatalogEntry {
+  publicId: string;
+  type: string;
+  name: string;
+}
+
+/** An entity type with at least one visible record. */
+export interface VisibleEntityType {
+  slug: string;
+  name: string;
+  description: string;
+}
+
+/** The stored record (spec §3.4). */
+export interface StoredRecord {
+  id: string;
+  name: string;
+  type: string;
+  entity: Record<string, unknown>;
+  instance?: Record<string, unknown>;
+  timeseries: Record<string, TimeseriesDeclaration>;
+}
+
+/** A visible record with what the detail needs from its connector. */
+export interface CatalogRecord {
+  publicId: string;
+  type: string;
+  name: string;
+  vendorId: string;
+  doc: StoredRecord;
+  connector: { id: number; webhook: string | null; cache: number; webhookSecret: string };
+}
+
+/**
+ * Consumer side of the catalog: policy-scoped reads (spec §4) and the usage
+ * counters of rate/quota. Every read takes a `CatalogView`, so none can skip
+ * the policy segment or the live/staged rule. Lists are ordered by catalog
+ * insertion order (`records.seq`), entity types by slug.
+ */
+export interface CatalogStore extends UsageStore {
+  /** A policy's head by slug (development: `x-bbk-audience`). */
+  policyBySlug(slug: string): Promise<PolicyHead | undefined>;
+  /** The policy of an access (production: the consumer token's subject). */
+  policyByAccess(accessId: number): Promise<PolicyHead | undefined>;
+  /**
+   * Visible records matching `filter` (when given) and of `type` (when given).
+   * A `filter` of constant false returns `[]` without touching the table.
+   */
+  list(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]>;
+  /** Entity types with at least one visible record, by slug. */
+  entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]>;
+  /** The visible record with this public id and type. */
+  record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined>;
+  /**
+   * Makes the catalog's expression indexes match the paths the entity types
+   * declare (`entity_types.indexes`): creates missing ones, drops stale ones.
+   * Returns the index names created and dropped.
+   */
+  syncIndexes(): Promise<{ created: string[]; dropped: string[] }>;
+}

@@ -1,0 +1,175 @@
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction;
+ * `PRAGMA user_version` records the last one applied. Never edit a shipped
+ * migration: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- AUTOINCREMENT: user ids only increase and are never reused (spec §2.3)
+CREATE TABLE users (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  name         TEXT NOT NULL,
+  email        TEXT NOT NULL UNIQUE,
+  organization TEXT NOT NULL,
+  addendum     TEXT NOT NULL DEFAULT '{}',
+  created      TEXT NOT NULL
+);
+
+CREATE TABLE entity_types (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  schema      TEXT NOT NULL DEFAULT '{}',
+  timeseries  TEXT NOT NULL DEFAULT '{}',
+  tags        TEXT NOT NULL DEFAULT '[]',
+  icon        TEXT NOT NULL DEFAULT '',
+  indexes     TEXT NOT NULL DEFAULT '[]',
+  version     INTEGER NOT NULL DEFAULT 1,
+  created     TEXT NOT NULL
+);
+
+-- connector slugs are unique across the whole instance (spec §2.2 Fix)
+CREATE TABLE connectors (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug            TEXT NOT NULL UNIQUE,
+  entity_type_id  INTEGER NOT NULL REFERENCES entity_types(id) ON DELETE CASCADE,
+  contribution_id TEXT NOT NULL UNIQUE,
+  name            TEXT NOT NULL,
+  description     TEXT NOT NULL,
+  webhook         TEXT,
+  cache           INTEGER NOT NULL DEFAULT 0,
+  is_live         INTEGER NOT NULL DEFAULT 0,
+  webhook_secret  TEXT NOT NULL,
+  created         TEXT NOT NULL
+);
+CREATE INDEX connectors_entity ON connectors(entity_type_id);
+
+CREATE TABLE policies (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tags        TEXT NOT NULL DEFAULT '[]',
+  policy      TEXT NOT NULL,
+  version     INTEGER NOT NULL DEFAULT 1,
+  created     TEXT NOT NULL
+);
+
+CREATE TABLE accesses (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+  created   TEXT NOT NULL,
+  UNIQUE (user_id, policy_id)
+);
+CREATE INDEX accesses_policy ON accesses(policy_id);
+
+-- Tokens: only a hash of the secret is stored. Revocation marks the row; a
+-- revoked token answers 403, an unknown one 401 (spec §6.1).
+-- subject: users.id (coordinator), connectors.id (contributor), accesses.id (consumer)
+CREATE TABLE tokens (
+  key_id   TEXT PRIMARY KEY,
+  kind     TEXT NOT NULL CHECK (kind IN ('coordinator', 'contributor', 'consumer')),
+  hash     BLOB NOT NULL,
+  subject  INTEGER NOT NULL,
+  created  TEXT NOT NULL,
+  revoked  TEXT
+);
+CREATE INDEX tokens_subject ON tokens(kind, subject);
+
+-- Revocation by construction: whatever deletes a token's subject (directly or
+-- through a cascade) revokes the token in the same transaction.
+CREATE TRIGGER users_revoke AFTER DELETE ON users BEGIN
+  UPDATE tokens SET revoked = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   WHERE kind = 'coordinator' AND subject = OLD.id AND revoked IS NULL;
+END;
+CREATE TRIGGER connectors_revoke AFTER DELETE ON connectors BEGIN
+  UPDATE tokens SET revoked = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   WHERE kind = 'contributor' AND subject = OLD.id AND revoked IS NULL;
+END;
+CREATE TRIGGER accesses_revoke AFTER DELETE ON accesses BEGIN
+  UPDATE tokens SET revoked = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   WHERE kind = 'consumer' AND subject = OLD.id AND revoked IS NULL;
+END;
+
+-- One open session per connector (spec §3.5)
+CREATE TABLE sessions (
+  connector_id INTEGER PRIMARY KEY REFERENCES connectors(id) ON DELETE CASCADE,
+  session_id   TEXT NOT NULL UNIQUE,
+  mode         TEXT NOT NULL CHECK (mode IN ('stream', 'accrue', 'replace')),
+  created      TEXT NOT NULL
+);
+
+-- Pending operations of accrue/replace sessions, applied in seq order on commit
+CREATE TABLE session_ops (
+  seq          INTEGER PRIMARY KEY,
+  connector_id INTEGER NOT NULL REFERENCES sessions(connector_id) ON DELETE CASCADE,
+  op           TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  vendor_id    TEXT NOT NULL,
+  doc          BLOB
+);
+CREATE INDEX session_ops_connector ON session_ops(connector_id, seq);
+
+-- The catalog. seq = insertion order (lists are ordered by it).
+CREATE TABLE records (
+  seq          INTEGER PRIMARY KEY,
+  public_id    TEXT NOT NULL UNIQUE,
+  connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+  type         TEXT NOT NULL,
+  vendor_id    TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  doc          BLOB NOT NULL,
+  UNIQUE (connector_id, vendor_id)
+);
+CREATE INDEX records_type ON records(type, seq);
+CREATE INDEX records_name ON records(name);
+
+-- Spatial index of every GeoJSON geometry found in a record (entity/instance)
+CREATE VIRTUAL TABLE record_geo USING rtree(id, min_x, max_x, min_y, max_y, +record_seq INTEGER, +path TEXT);
+CREATE TABLE record_geo_map (record_seq INTEGER NOT NULL, geo_id INTEGER NOT NULL, PRIMARY KEY (record_seq, geo_id)) WITHOUT ROWID;
+CREATE TRIGGER records_geo_cleanup AFTER DELETE ON records BEGIN
+  DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = OLD.seq);
+  DELETE FROM record_geo_map WHERE record_seq = OLD.seq;
+END;
+
+-- Quota counters per access (or per policy in development mode), per window
+CREATE TABLE usage (
+  key     TEXT NOT NULL,
+  window  TEXT NOT NULL,
+  count   INTEGER NOT NULL,
+  PRIMARY KEY (key, window)
+) WITHOUT ROWID;
+`,
+  },
+  {
+    version: 2,
+    name: 'contribution write path',
+    sql: `
+-- pending upserts carry their public id and geometries, so a commit copies the JSONB
+-- document as is, without re-parsing it in JS
+ALTER TABLE session_ops ADD COLUMN public_id TEXT;
+ALTER TABLE session_ops ADD COLUMN geo TEXT;
+
+-- an upsert that replaces a record drops its old geometries; the writer then indexes the new ones
+CREATE TRIGGER records_geo_update AFTER UPDATE OF doc ON records BEGIN
+  DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = OLD.seq);
+  DELETE FROM record_geo_map WHERE record_seq = OLD.seq;
+END;
+`,
+  },
+];

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../migrations/index.js';
+
+export type Db = Database.Database;
+
+/** File name of the catalog database inside the data directory. */
+export const DB_FILE = 'bbk.sqlite';
+
+/**
+ * Opens (creating if needed) the database in `dataDir`, sets the pragmas and
+ * applies pending migrations. `:memory:` gives a private in-memory database.
+ */
+export function openDatabase(dataDir: string): Db {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    file = join(dataDir, DB_FILE);
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return db;
+}
+
+/** Applies every migration newer than `PRAGMA user_version`, each in its own transaction. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+/** Current UTC time as ISO-8601 with milliseconds. */
+export function isoNow(): string {
+  return new Date().toISOString();
+}
+
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}

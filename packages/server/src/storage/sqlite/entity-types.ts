@@ -1,0 +1,118 @@
+import type { EntityTypeStore } from '../store.js';
+import type { EntityTypeInput, EntityTypeRow } from '../types.js';
+import { syncRecordIndexes } from './catalog.js';
+import { type Db, isoNow, parseJson } from './database.js';
+
+interface EntityTypeRecord {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  schema: string;
+  timeseries: string;
+  tags: string;
+  icon: string;
+  indexes: string;
+  version: number;
+}
+
+const COLUMNS = 'id, slug, name, description, schema, timeseries, tags, icon, indexes, version';
+
+function toRow(r: EntityTypeRecord): EntityTypeRow {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    description: r.description,
+    schema: parseJson(r.schema),
+    timeseries: parseJson(r.timeseries),
+    tags: parseJson(r.tags),
+    icon: r.icon,
+    indexes: parseJson(r.indexes),
+    version: r.version,
+  };
+}
+
+export class SqliteEntityTypes implements EntityTypeStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY id`),
+      get: db.prepare<[string], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = ?`),
+      insert: db.prepare(
+        `INSERT INTO entity_types (slug, name, description, schema, timeseries, tags, icon, indexes, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING`,
+      ),
+      update: db.prepare(
+        `UPDATE entity_types SET name = ?, description = ?, schema = ?, timeseries = ?, tags = ?, icon = ?, indexes = ?,
+         version = version + 1 WHERE slug = ?`,
+      ),
+      delete: db.prepare('DELETE FROM entity_types WHERE slug = ?'),
+      tags: db.prepare<[{ p: string }], { tag: string }>(
+        `SELECT DISTINCT j.value AS tag FROM entity_types, json_each(entity_types.tags) j
+         WHERE lower(substr(j.value, 1, length(@p))) = @p`,
+      ),
+    };
+  }
+
+  async list(): Promise<EntityTypeRow[]> {
+    return this.q.list.all().map(toRow);
+  }
+
+  async get(slug: string): Promise<EntityTypeRow | undefined> {
+    const r = this.q.get.get(slug);
+    return r && toRow(r);
+  }
+
+  async create(slug: string, i: EntityTypeInput): Promise<boolean> {
+    // the declared catalog indexes are created in the same transaction (storage/sqlite/catalog.ts)
+    return this.db.transaction(() => {
+      const created =
+        this.q.insert.run(
+          slug,
+          i.name,
+          i.description,
+          JSON.stringify(i.schema),
+          JSON.stringify(i.timeseries),
+          JSON.stringify(i.tags),
+          i.icon,
+          JSON.stringify(i.indexes),
+          isoNow(),
+        ).changes === 1;
+      if (created && i.indexes.length > 0) syncRecordIndexes(this.db);
+      return created;
+    })();
+  }
+
+  async update(slug: string, i: EntityTypeInput): Promise<boolean> {
+    return this.db.transaction(() => {
+      const updated =
+        this.q.update.run(
+          i.name,
+          i.description,
+          JSON.stringify(i.schema),
+          JSON.stringify(i.timeseries),
+          JSON.stringify(i.tags),
+          i.icon,
+          JSON.stringify(i.indexes),
+          slug,
+        ).changes === 1;
+      if (updated) syncRecordIndexes(this.db);
+      return updated;
+    })();
+  }
+
+  async delete(slug: string): Promise<boolean> {
+    // connectors, sessions, records cascade; triggers revoke contributor tokens
+    return this.db.transaction(() => {
+      const deleted = this.q.delete.run(slug).changes === 1;
+      if (deleted) syncRecordIndexes(this.db);
+      return deleted;
+    })();
+  }
+
+  async tagsStartingWith(prefix: string): Promise<string[]> {
+    return this.q.tags.all({ p: prefix.toLowerCase() }).map((r) => r.tag);
+  }
+}

@@ -1,0 +1,94 @@
+import type { UserStore } from '../store.js';
+import type { UserInput, UserRow } from '../types.js';
+import { type Db, isoNow, parseJson } from './database.js';
+
+interface UserRecord {
+  id: number;
+  name: string;
+  email: string;
+  organization: string;
+  addendum: string;
+  coordinator: number;
+  accesses: string | null;
+}
+
+const SELECT = `
+  SELECT u.id, u.name, u.email, u.organization, u.addendum,
+    EXISTS (SELECT 1 FROM tokens t WHERE t.kind = 'coordinator' AND t.subject = u.id AND t.revoked IS NULL) AS coordinator,
+    (SELECT json_group_array(p.slug) FROM (SELECT p.slug FROM accesses a JOIN policies p ON p.id = a.policy_id
+       WHERE a.user_id = u.id ORDER BY a.id) p) AS accesses
+  FROM users u`;
+
+function toRow(r: UserRecord): UserRow {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    organization: r.organization,
+    addendum: parseJson(r.addendum),
+    coordinator: r.coordinator === 1,
+    accesses: r.accesses ? parseJson<string[]>(r.accesses) : [],
+  };
+}
+
+export class SqliteUsers implements UserStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      list: db.prepare<[], UserRecord>(`${SELECT} ORDER BY u.id`),
+      get: db.prepare<[number], UserRecord>(`${SELECT} WHERE u.id = ?`),
+      byEmail: db.prepare<[string], UserRecord>(`${SELECT} WHERE u.email = ?`),
+      insert: db.prepare('INSERT INTO users (name, email, organization, addendum, created) VALUES (?, ?, ?, ?, ?)'),
+      emailTaken: db.prepare<[string], { id: number }>('SELECT id FROM users WHERE email = ?'),
+      update: db.prepare('UPDATE users SET name = ?, organization = ?, addendum = ? WHERE id = ?'),
+      delete: db.prepare('DELETE FROM users WHERE id = ?'),
+      seq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'users'"),
+      orgs: db.prepare<[{ p: string }], { organization: string }>(
+        "SELECT DISTINCT organization FROM users WHERE lower(substr(organization, 1, length(@p))) = @p AND organization <> ''",
+      ),
+    };
+  }
+
+  async list(): Promise<UserRow[]> {
+    return this.q.list.all().map(toRow);
+  }
+
+  async get(id: number): Promise<UserRow | undefined> {
+    const r = this.q.get.get(id);
+    return r && toRow(r);
+  }
+
+  async getByEmail(email: string): Promise<UserRow | undefined> {
+    const r = this.q.byEmail.get(email.toLowerCase());
+    return r && toRow(r);
+  }
+
+  async create(input: UserInput): Promise<number | undefined> {
+    const email = input.email.toLowerCase();
+    // check first: a conflicting INSERT would still consume an AUTOINCREMENT id, and
+    // clients rely on the next id being the last id + 1 (spec §2.3)
+    return this.db.transaction(() => {
+      if (this.q.emailTaken.get(email)) return undefined;
+      const info = this.q.insert.run(input.name, email, input.organization, JSON.stringify(input.addendum), isoNow());
+      return Number(info.lastInsertRowid);
+    })();
+  }
+
+  async update(id: number, input: Omit<UserInput, 'email'>): Promise<boolean> {
+    return this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    // accesses cascade; triggers revoke coordinator and consumer tokens
+    return this.db.transaction(() => this.q.delete.run(id).changes === 1)();
+  }
+
+  async sequenceUsed(): Promise<boolean> {
+    return this.q.seq.get() !== undefined;
+  }
+
+  async organizationsStartingWith(prefix: string): Promise<string[]> {
+    return this.q.orgs.all({ p: prefix.toLowerCase() }).map((r) => r.organization);
+  }
+}

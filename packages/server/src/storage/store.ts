@@ -1,0 +1,123 @@
+import type { CatalogStore } from './catalog-store.js';
+import type { RecordStore } from './records-store.js';
+import type {
+  AccessRow,
+  ConnectorInput,
+  ConnectorRow,
+  EntityTypeInput,
+  EntityTypeRow,
+  PolicyInput,
+  PolicyRow,
+  TokenKind,
+  TokenRow,
+  UserInput,
+  UserRow,
+} from './types.js';
+
+/**
+ * The async storage interface. Every method is one unit of work: a method that
+ * writes several rows does so in one transaction. The SQLite implementation
+ * lives in `sqlite/`; a PostgreSQL one can be added without touching services.
+ */
+/** A minted token's storable part; the subject is filled in by the store. */
+export interface NewToken {
+  keyId: string;
+  hash: Buffer;
+}
+
+export interface Store {
+  readonly meta: MetaStore;
+  readonly users: UserStore;
+  readonly tokens: TokenStore;
+  readonly entityTypes: EntityTypeStore;
+  readonly connectors: ConnectorStore;
+  readonly policies: PolicyStore;
+  readonly accesses: AccessStore;
+  /** Sessions and record writes (Contributor API). */
+  readonly records: RecordStore;
+  /** Policy-scoped reads and usage counters (Consumer API). */
+  readonly catalog: CatalogStore;
+  close(): Promise<void>;
+}
+
+export interface MetaStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface UserStore {
+  list(): Promise<UserRow[]>;
+  get(id: number): Promise<UserRow | undefined>;
+  getByEmail(email: string): Promise<UserRow | undefined>;
+  /** Inserts; returns the new id, or `undefined` when the email is taken. */
+  create(input: UserInput): Promise<number | undefined>;
+  /** Replaces name, organization, addendum. Returns false when missing. */
+  update(id: number, input: Omit<UserInput, 'email'>): Promise<boolean>;
+  /** Deletes the user and its accesses; every token of the user is revoked. */
+  delete(id: number): Promise<boolean>;
+  /** Whether the user sequence was ever used (bootstrap happens once). */
+  sequenceUsed(): Promise<boolean>;
+  organizationsStartingWith(prefix: string): Promise<string[]>;
+}
+
+export interface TokenStore {
+  /** Stores a new token row, revoking the subject's previous live token of that kind in the same transaction. */
+  insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void>;
+  get(keyId: string): Promise<TokenRow | undefined>;
+  /** Revokes every live token of this kind and subject; returns how many. */
+  revokeSubject(kind: TokenKind, subject: number): Promise<number>;
+  hasLive(kind: TokenKind, subject: number): Promise<boolean>;
+}
+
+export interface EntityTypeStore {
+  list(): Promise<EntityTypeRow[]>;
+  get(slug: string): Promise<EntityTypeRow | undefined>;
+  /** Returns false when the slug exists. */
+  create(slug: string, input: EntityTypeInput): Promise<boolean>;
+  update(slug: string, input: EntityTypeInput): Promise<boolean>;
+  /** Cascades to connectors, sessions and catalog records; their tokens are revoked. */
+  delete(slug: string): Promise<boolean>;
+  tagsStartingWith(prefix: string): Promise<string[]>;
+}
+
+export interface ConnectorStore {
+  list(entityTypeId: number): Promise<ConnectorRow[]>;
+  get(entityTypeId: number, slug: string): Promise<ConnectorRow | undefined>;
+  getBySlug(slug: string): Promise<ConnectorRow | undefined>;
+  getById(id: number): Promise<ConnectorRow | undefined>;
+  getByContributionId(contributionId: string): Promise<ConnectorRow | undefined>;
+  /** Returns the new row, or undefined when the slug exists anywhere in the instance. */
+  create(
+    entityTypeId: number,
+    slug: string,
+    input: ConnectorInput & { contributionId: string; webhookSecret: string },
+    token: NewToken,
+  ): Promise<ConnectorRow | undefined>;
+  update(id: number, input: ConnectorInput): Promise<void>;
+  setLive(id: number, live: boolean): Promise<void>;
+  /** Cascades to its session and catalog records; its token is revoked. */
+  delete(id: number): Promise<void>;
+  /** Ids of live connectors (cached by callers; changes bump `liveVersion`). */
+  liveIds(): Promise<number[]>;
+}
+
+export interface PolicyStore {
+  list(): Promise<PolicyRow[]>;
+  get(slug: string): Promise<PolicyRow | undefined>;
+  getById(id: number): Promise<PolicyRow | undefined>;
+  create(slug: string, input: PolicyInput): Promise<boolean>;
+  update(slug: string, input: PolicyInput): Promise<boolean>;
+  /** Removes its accesses; their consumer tokens are revoked. */
+  delete(slug: string): Promise<boolean>;
+  tagsStartingWith(prefix: string): Promise<string[]>;
+}
+
+export interface AccessStore {
+  list(userId: number): Promise<AccessRow[]>;
+  get(userId: number, policySlug: string): Promise<AccessRow | undefined>;
+  getById(id: number): Promise<AccessRow | undefined>;
+  /** Creates the access and stores its token in one transaction; undefined when it exists. */
+  create(userId: number, policyId: number, token: NewToken): Promise<AccessRow | undefined>;
+  /** Deletes the access; its token is revoked. */
+  delete(id: number): Promise<void>;
+}

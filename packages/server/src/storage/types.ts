@@ -1,0 +1,123 @@
+/** Rows as the services see them (storage-neutral). JSON columns arrive parsed. */
+
+export interface UserRow {
+  id: number;
+  name: string;
+  email: string;
+  organization: string;
+  addendum: Record<string, unknown>;
+  coordinator: boolean;
+  /** Policy slugs this user holds an access to, in access creation order. */
+  accesses: string[];
+}
+
+export interface UserInput {
+  name: string;
+  email: string;
+  organization: string;
+  addendum: Record<string, unknown>;
+}
+
+export interface TimeseriesDeclaration {
+  period: string;
+  value: string;
+  unit: string;
+}
+
+export interface EntityTypeRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+  timeseries: Record<string, TimeseriesDeclaration>;
+  tags: string[];
+  icon: string;
+  /** Dotted record paths with a catalog expression index (bbk extension). */
+  indexes: string[];
+  /** Bumped on every update; keys compiled-schema caches. */
+  version: number;
+}
+
+export interface EntityTypeInput {
+  name: string;
+  description: string;
+  schema: Record<string, unknown>;
+  timeseries: Record<string, TimeseriesDeclaration>;
+  tags: string[];
+  icon: string;
+  indexes: string[];
+}
+
+export interface ConnectorRow {
+  id: number;
+  slug: string;
+  entityTypeId: number;
+  entityType: string;
+  contributionId: string;
+  name: string;
+  description: string;
+  webhook: string | null;
+  cache: number;
+  isLive: boolean;
+  webhookSecret: string;
+  inSession: boolean;
+}
+
+export interface ConnectorInput {
+  name: string;
+  description: string;
+  webhook: string | null;
+  cache: number;
+}
+
+export interface PolicyRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  tags: string[];
+  policy: PolicyDocument;
+  /** Bumped on every update; keys compiled-policy caches. */
+  version: number;
+}
+
+export interface PolicyDocument {
+  access_control: {
+    enabled: boolean;
+    quota?: { max_number: number; interval_type: 'day' | 'month' };
+    rate?: number;
+    [k: string]: unknown;
+  };
+  data_segment: {
+    segment_query: Record<string, unknown>;
+    field_masks?: string[];
+    [k: string]: unknown;
+  };
+  legal_context: Array<{ type: string; text: string; link: string | null }>;
+  [k: string]: unknown;
+}
+
+export interface PolicyInput {
+  name: string;
+  description: string;
+  tags: string[];
+  policy: PolicyDocument;
+}
+
+export interface AccessRow {
+  id: number;
+  userId: number;
+  policy: string;
+  created: string;
+}
+
+export type TokenKind = 'coordinator' | 'contributor' | 'consumer';
+
+export interface TokenRow {
+  keyId: string;
+  kind: TokenKind;
+  hash: Buffer;
+  subject: number;
+  revoked: boolean;
+}

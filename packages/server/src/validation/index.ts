@@ -1,0 +1,44 @@
+/**
+ * Validation (spec §1.5, §1.8–§1.10): ajv-compiled request schemas reporting the spec's
+ * validation items, coordinator body normalisation, entity type schemas, JSON bodies, and
+ * paging / timeseries / path parameters.
+ */
+export {
+  type Checked,
+  checkConnectorBody,
+  checkEntityTypeBody,
+  checkPolicyBody,
+  checkUserCreate,
+  checkUserUpdate,
+  validateDeleteBody,
+  validateUpsertBody,
+} from './bodies.js';
+export { createValidator, type Validate, type ValidatorOptions } from './create-validator.js';
+export {
+  compileRecordSchema,
+  type RecordEntityValidator,
+  validateEntitySchema,
+  validateRecordEntities,
+} from './entity-schema.js';
+export { EMAIL_FORMAT, isIsoDate, parseIsoDate, URI_FORMAT } from './formats.js';
+export { type JsonBodyResult, parseJsonBody } from './json-body.js';
+export {
+  type NormalisedConnector,
+  type NormalisedEntityType,
+  type NormalisedPolicy,
+  type NormalisedUser,
+  normaliseConnector,
+  normaliseEntityType,
+  normalisePolicy,
+  normaliseUser,
+} from './normalise.js';
+export { type IntegerRule, integerItems, parsePagingParam } from './number-param.js';
+export { type Paging, validatePaging } from './paging.js';
+export {
+  type RawSessionParams,
+  type SessionRouteParams,
+  validateSearch,
+  validateSessionParams,
+  validateSlug,
+} from './params.js';
+export { type TimeseriesQuery, type TimeseriesWindow, validateTimeseriesParams } from './timeseries-params.js';

@@ -1,0 +1,12 @@
+export { type CallOutcome, HealthBook, type WebhookHealth } from './health.js';
+export { ReplyCache, type ReplyCacheOptions } from './reply-cache.js';
+export { SIGNATURE_HEADER, type SignedRequest, signWebhook, type VerifyOptions, verifyWebhook } from './signature.js';
+export { newestFirst } from './timeseries-points.js';
+export {
+  type EntityExtras,
+  pathSegment,
+  type TimeseriesQuery,
+  WebhookClient,
+  type WebhookClientOptions,
+  type WebhookTarget,
+} from './webhook-client.js';

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestServer, type TestServer } from './harness.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ bodyLimit: 64 * 1024 });
+});
+afterAll(() => server.destroy());
+
+describe('conventions shared by the three APIs (spec §1)', () => {
+  it('announces each service', async () => {
+    for (const [kind, name] of [
+      ['coordinator', 'bit-broker coordinator service'],
+      ['contributor', 'bit-broker contributor service'],
+      ['consumer', 'bit-broker consumer service'],
+    ] as const) {
+      const url = server.urls[kind];
+      for (const u of [url, `${url}/`]) {
+        const res = await call(u);
+        expect(res.status).toBe(200);
+        const body = res.json as { now: string; name: string; base: string; status: string };
+        expect(body.name).toBe(name);
+        expect(body.base).toBe(url);
+        expect(body.status).toBe('development');
+        expect(new Date(body.now).toISOString()).toBe(body.now);
+      }
+    }
+  });
+
+  it('answers the error test route with a 500 in development', async () => {
+    const res = await call(`${server.urls.consumer}/error/test`);
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({ error: { code: 500, status: 'Internal Server Error', message: 'test error message - please ignore' } });
+  });
+
+  it('404s unknown routes and unsupported methods in the standard format', async () => {
+    const notFound = { error: { code: 404, status: 'Not Found', message: '' } };
+    expect((await call(`${server.urls.coordinator}/nothing/here`)).json).toEqual(notFound);
+    const res = await call(`${server.urls.coordinator}/user`, { method: 'PATCH' });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual(notFound);
+    expect((await call(`${server.urls.coordinator}/entity`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('matches paths case-insensitively with an optional trailing slash', async () => {
+    expect((await call(`${server.urls.coordinator}/USER/`)).status).toBe(200);
+    expect((await call(`${server.urls.coordinator}/User/1`)).status).toBe(200);
+  });
+
+  it('reports malformed JSON as a syntax error in the Node 16 wording', async () => {
+    const res = await call(`${server.urls.coordinator}/user`, {
+      method: 'POST',
+      rawBody: '{"name": x}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({
+      error: { code: 400, status: 'Bad Request', message: [{ name: 'syntax', index: null, reason: 'Unexpected token x in JSON at position 9' }] },
+    });
+    const scalar = await call(`${server.urls.coordinator}/user`, { method: 'POST', rawBody: '5', headers: { 'content-type': 'application/json' } });
+    expect(scalar.json).toMatchObject({ error: { message: [{ name: 'syntax', reason: 'Unexpected token 5 in JSON at position 0' }] } });
+  });
+
+  it('treats other content types and empty bodies as {}', async () => {
+    const res = await call(`${server.urls.coordinator}/user`, { method: 'POST', rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(400);
+    expect((res.json as { error: { message: Array<{ name: string }> } }).error.message.map((m) => m.name)).toEqual([
+      'name',
+      'email',
+      'email',
+      'organization',
+    ]);
+  });
+
+  it('answers 413 over the body limit, not 500', async () => {
+    const res = await call(`${server.urls.coordinator}/user`, {
+      method: 'POST',
+      rawBody: JSON.stringify({ name: 'x'.repeat(100 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+    expect(res.json).toEqual({ error: { code: 413, status: 'Request Entity Too Large', message: '' } });
+  });
+
+  it('is open to CORS with preflight on every path', async () => {
+    const res = await call(`${server.urls.coordinator}/user/1`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await call(`${server.urls.consumer}/`)).headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('sends weak ETags and answers 304 to a matching conditional GET', async () => {
+    const first = await call(`${server.urls.coordinator}/user/1`);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-/);
+    const again = await call(`${server.urls.coordinator}/user/1`, { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('builds absolute URLs from the Host header and forwarded scheme', async () => {
+    const res = await call(`${server.urls.coordinator}/user/1`, { headers: { 'x-forwarded-proto': 'https' } });
+    expect((res.json as { url: string }).url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\/user\/1$/);
+  });
+});
