@@ -199,7 +199,7 @@ describe('staged connectors (x-bbk-connectors)', () => {
 
 describe('which policy applies', () => {
   it('missing or unknown audience → 403 with the standard body, after parameter validation', async () => {
-    for (const headers of [{}, { 'x-bbk-audience': 'no-such-policy' }]) {
+    for (const headers of [{}, { 'x-bbk-audience': 'no-such-policy' }] as Record<string, string>[]) {
       for (const path of [
         '/catalog?q={"name":"India"}',
         '/entity',

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ContributorClient } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ContributorEnv,
+  contributorEnv,
+  ids,
+  makeConnector,
+  rec,
+  type TestConnector,
+} from './contributor-setup.js';
 import { call } from './harness.js';
-import { type ContributorEnv, contributorEnv, ids, makeConnector, rec, type TestConnector } from './contributor-setup.js';
 
 let env: ContributorEnv;
 let a: TestConnector;
@@ -62,7 +69,11 @@ describe('production mode: a contributor token opens only its own connector (spe
     const sid = (await as(c.token, `/connector/${c.cid}/session/open/stream`)).json as string;
     await env.coord.connectors.delete('country', 'prod-c');
     expect((await as(c.token, `/connector/${c.cid}/session/${sid}/close/true`)).status).toBe(403);
-    const again = await env.coord.connectors.create('country', 'prod-c', { name: 'C', description: 'again', webhook: 'http://127.0.0.1:9/h' });
+    const again = await env.coord.connectors.create('country', 'prod-c', {
+      name: 'C',
+      description: 'again',
+      webhook: 'http://127.0.0.1:9/h',
+    });
     expect(again.id).toBe(c.cid);
     expect((await as(c.token, `/connector/${c.cid}/session/open/stream`)).status).toBe(403);
     expect((await as(again.token, `/connector/${c.cid}/session/open/stream`)).status).toBe(200);

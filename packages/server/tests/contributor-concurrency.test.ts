@@ -4,9 +4,11 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import type { ServerContext } from '../src/context.js';
+import { Limits } from '../src/limits/index.js';
 import { createSessions } from '../src/services/sessions.js';
 import { DB_FILE } from '../src/storage/sqlite/database.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { WebhookClient } from '../src/webhooks/index.js';
 import { type ContributorEnv, contributorEnv, countryLike, ids, makeConnector } from './contributor-setup.js';
 
 let env: ContributorEnv;
@@ -107,17 +109,40 @@ describe('concurrency', () => {
     // in-process, on the real SQLite store: an upsert (entity type not yet cached) and a delete
     // of the same key are started back to back without waiting; the delete must land second
     const store = SqliteStore.open(':memory:');
+    const closers: Array<() => Promise<void> | void> = [];
     try {
+      const config = resolveConfig({ mode: 'development', dataDir: ':memory:' });
       const ctx: ServerContext = {
-        config: resolveConfig({ mode: 'development', dataDir: ':memory:' }),
+        config,
         store,
         secret: 'test-secret',
         auth: { verify: async () => ({ ok: false, status: 401 }) },
+        limits: new Limits({ usage: store.catalog, now: config.now }),
+        webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
       };
-      const type = { name: 'T', description: 'T', schema: { required: ['code'] }, timeseries: {}, tags: [], icon: '', indexes: [] };
+      closers.push(
+        () => ctx.limits.close(),
+        () => ctx.webhooks.close(),
+      );
+      const type = {
+        name: 'T',
+        description: 'T',
+        schema: { required: ['code'] },
+        timeseries: {},
+        tags: [],
+        icon: '',
+        indexes: [],
+      };
       await store.entityTypes.create('thing', type);
       const typeRow = (await store.entityTypes.get('thing'))!;
-      const input = { name: 'c', description: 'c', webhook: null, cache: 0, contributionId: 'a'.repeat(40), webhookSecret: 's' };
+      const input = {
+        name: 'c',
+        description: 'c',
+        webhook: null,
+        cache: 0,
+        contributionId: 'a'.repeat(40),
+        webhookSecret: 's',
+      };
       await store.connectors.create(typeRow.id, 'conn', input, { keyId: 'k', hash: Buffer.alloc(32) });
       const sessions = createSessions(ctx);
       const cid = 'a'.repeat(40);
@@ -131,6 +156,7 @@ describe('concurrency', () => {
         expect(await store.records.get(target.connectorId, 'k1'), mode).toBeUndefined();
       }
     } finally {
+      for (const close of closers) await close();
       await store.close();
     }
   });

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ContributorEnv,
+  contributorEnv,
+  ids,
+  makeConnector,
+  rec,
+  type TestConnector,
+} from './contributor-setup.js';
 import { call } from './harness.js';
-import { type ContributorEnv, contributorEnv, ids, makeConnector, rec, type TestConnector } from './contributor-setup.js';
 
 let env: ContributorEnv;
 let c: TestConnector;
@@ -117,7 +124,9 @@ describe('upsert and delete bodies (spec §3.2)', () => {
   it('requires an array of 0–250 records', async () => {
     expect((await upsert({})).json).toEqual(bad({ name: 'records', index: null, reason: 'is not of a type(s) array' }));
     const many = Array.from({ length: 251 }, (_, i) => rec(`m${i}`));
-    expect((await upsert(many)).json).toEqual(bad({ name: 'records', index: null, reason: 'does not meet maximum length of 250' }));
+    expect((await upsert(many)).json).toEqual(
+      bad({ name: 'records', index: null, reason: 'does not meet maximum length of 250' }),
+    );
     expect((await upsert(many.slice(0, 250))).status).toBe(200);
   });
 
@@ -145,9 +154,45 @@ describe('upsert and delete bodies (spec §3.2)', () => {
 
   it('accepts ids and names of 256 characters and any JSON in entity and instance', async () => {
     const long = 'é'.repeat(256);
-    const r = { id: long, name: long, entity: { code: 'ZZ', deep: { a: [1, { b: null }] }, s: '\u2028"\\' }, instance: {} };
+    const r = {
+      id: long,
+      name: long,
+      entity: { code: 'ZZ', deep: { a: [1, { b: null }] }, s: '\u2028"\\' },
+      instance: {},
+    };
     expect((await upsert([r])).status).toBe(200);
     expect((await env.reader.records.get(c.id, long))?.doc).toMatchObject({ entity: r.entity, instance: {} });
+  });
+
+  it('answers 400, never 500, for entity or instance nested too deeply to store', async () => {
+    const nest = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+    const body = (entity: string, instance = '{}') =>
+      `[{"id":"ok","name":"ok","entity":{"code":"AA"}},{"id":"deep","name":"Deep","entity":${entity},"instance":${instance}}]`;
+    const send = (rawBody: string) =>
+      call(`${env.base}/connector/${c.cid}/session/${sid}/upsert`, {
+        method: 'POST',
+        rawBody,
+        headers: { 'content-type': 'application/json' },
+      });
+    // 999 levels is the most the store takes under `entity` (the record object is level 1 of 1000)
+    const entity = (levels: number) => `{"code":"AA","a":${nest(levels - 1)}}`;
+    expect((await send(body(entity(999)))).status).toBe(200);
+    expect((await env.reader.records.get(c.id, 'deep'))?.name).toBe('Deep');
+    const stored = await env.reader.records.list(c.id);
+    const tooDeep = await send(body(entity(1000)));
+    expect(tooDeep.json).toEqual(
+      bad({ name: 'records.entity', index: 1, reason: 'is nested more than 999 levels deep' }),
+    );
+    const instance = await send(body('{"code":"AA"}', nest(5000)));
+    expect(instance.json).toEqual(
+      bad({ name: 'records.instance', index: 1, reason: 'is nested more than 999 levels deep' }),
+    );
+    // deep enough to overflow a recursive JSON.stringify
+    const extreme = await send(body(entity(200_000)));
+    expect(extreme.json).toEqual(
+      bad({ name: 'records.entity', index: 1, reason: 'is nested more than 999 levels deep' }),
+    );
+    expect(await env.reader.records.list(c.id)).toEqual(stored);
   });
 
   it('delete takes 0–250 strings', async () => {
@@ -158,9 +203,13 @@ describe('upsert and delete bodies (spec §3.2)', () => {
         { name: 'records', index: 2, reason: 'is not of a type(s) string' },
       ),
     );
-    expect((await del({ ids: ['GB'] })).json).toEqual(bad({ name: 'records', index: null, reason: 'is not of a type(s) array' }));
+    expect((await del({ ids: ['GB'] })).json).toEqual(
+      bad({ name: 'records', index: null, reason: 'is not of a type(s) array' }),
+    );
     // a JSON string at the top level is a syntax error (spec §1.5)
-    expect((await del('GB')).json).toEqual(bad({ name: 'syntax', index: null, reason: 'Unexpected token " in JSON at position 0' }));
+    expect((await del('GB')).json).toEqual(
+      bad({ name: 'syntax', index: null, reason: 'Unexpected token " in JSON at position 0' }),
+    );
     expect((await del(Array(251).fill('x'))).json).toEqual(
       bad({ name: 'records', index: null, reason: 'does not meet maximum length of 250' }),
     );
@@ -174,7 +223,9 @@ describe('upsert and delete bodies (spec §3.2)', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(syntax.status).toBe(400);
-    expect(syntax.json).toEqual(bad({ name: 'syntax', index: null, reason: 'Unexpected token } in JSON at position 8' }));
+    expect(syntax.json).toEqual(
+      bad({ name: 'syntax', index: null, reason: 'Unexpected token } in JSON at position 8' }),
+    );
     const text = await call(`${env.base}/connector/${c.cid}/session/${sid}/upsert`, {
       method: 'POST',
       rawBody: '[]',

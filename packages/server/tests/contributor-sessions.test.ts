@@ -1,8 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BbkApiError } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ContributorEnv,
+  contributorEnv,
+  ids,
+  makeConnector,
+  rec,
+  type TestConnector,
+} from './contributor-setup.js';
 import { call } from './harness.js';
-import { type ContributorEnv, contributorEnv, ids, makeConnector, rec, type TestConnector } from './contributor-setup.js';
 
 let env: ContributorEnv;
 let n = 0;
@@ -34,7 +41,9 @@ describe('open and close', () => {
     expect(await inSession(c)).toBe(false);
     // the id is dead after close
     expect((await call(`${env.base}/connector/${c.cid}/session/${sid}/close/true`)).status).toBe(401);
-    expect((await call(`${env.base}/connector/${c.cid}/session/${sid}/upsert`, { method: 'POST', body: [] })).status).toBe(401);
+    expect(
+      (await call(`${env.base}/connector/${c.cid}/session/${sid}/upsert`, { method: 'POST', body: [] })).status,
+    ).toBe(401);
   });
 
   it('reports each posted vendor id once with its public id, for upsert and delete', async () => {
@@ -49,9 +58,16 @@ describe('open and close', () => {
     expect(res.json).toEqual({ GB: sha1(`${c.cid}:GB`), IN: sha1(`${c.cid}:IN`) });
     expect(Object.keys(res.json as object)).toEqual(['GB', 'IN']);
     const del = await env.contrib.delete(c.cid, sid, ['IN', 'nope', 'IN', '__proto__']);
-    expect(del).toEqual({ IN: sha1(`${c.cid}:IN`), nope: sha1(`${c.cid}:nope`), ['__proto__']: sha1(`${c.cid}:__proto__`) });
+    expect(del).toEqual({
+      IN: sha1(`${c.cid}:IN`),
+      nope: sha1(`${c.cid}:nope`),
+      ['__proto__']: sha1(`${c.cid}:__proto__`),
+    });
     expect(Object.keys(del)).toEqual(['IN', 'nope', '__proto__']);
     expect(await env.contrib.upsert(c.cid, sid, [])).toEqual({});
+    // UTF-8 is hashed as UTF-8
+    expect(await env.contrib.upsert(c.cid, sid, [rec('Ωmega ☃')])).toEqual({ 'Ωmega ☃': sha1(`${c.cid}:Ωmega ☃`) });
+    await env.contrib.delete(c.cid, sid, ['Ωmega ☃']);
     expect(await ids(env, c)).toEqual(['GB']);
   });
 });
@@ -163,7 +179,10 @@ describe('one session per connector', () => {
     const s2 = await env.contrib.openSession(c.cid, 'accrue');
     expect(s2).not.toBe(s1);
     expect(await env.reader.records.pendingCount(c.id)).toBe(0);
-    const stale = await call(`${env.base}/connector/${c.cid}/session/${s1}/upsert`, { method: 'POST', body: [rec('b')] });
+    const stale = await call(`${env.base}/connector/${c.cid}/session/${s1}/upsert`, {
+      method: 'POST',
+      body: [rec('b')],
+    });
     expect(stale.status).toBe(401);
     expect(stale.json).toEqual({ error: { code: 401, status: 'Unauthorized', message: '' } });
     await env.contrib.upsert(c.cid, s2, [rec('c')]);
@@ -176,7 +195,9 @@ describe('one session per connector', () => {
     const sid = await env.contrib.openSession(c.cid, 'replace');
     await env.contrib.upsert(c.cid, sid, [rec('a')]);
     for (const wrong of [randomUUID(), '00000000-0000-4000-8000-000000000000']) {
-      expect((await call(`${env.base}/connector/${c.cid}/session/${wrong}/delete`, { method: 'POST', body: ['a'] })).status).toBe(401);
+      expect(
+        (await call(`${env.base}/connector/${c.cid}/session/${wrong}/delete`, { method: 'POST', body: ['a'] })).status,
+      ).toBe(401);
       expect((await call(`${env.base}/connector/${c.cid}/session/${wrong}/close/true`)).status).toBe(401);
       expect((await call(`${env.base}/connector/${c.cid}/session/${wrong}/close/false`)).status).toBe(401);
     }
@@ -188,7 +209,10 @@ describe('one session per connector', () => {
 
   it('401 when no session is open at all', async () => {
     const c = await fresh();
-    const res = await call(`${env.base}/connector/${c.cid}/session/${randomUUID()}/upsert`, { method: 'POST', body: [] });
+    const res = await call(`${env.base}/connector/${c.cid}/session/${randomUUID()}/upsert`, {
+      method: 'POST',
+      body: [],
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -247,7 +271,12 @@ describe('stored records (spec §3.4)', () => {
       { id: 'FR', name: 'France', entity: { code: 'FR' } },
     ]);
     const gb = await env.reader.records.get(c.id, 'GB');
-    expect(gb).toMatchObject({ publicId: sha1(`${c.cid}:GB`), type: 'country', vendorId: 'GB', name: 'United Kingdom' });
+    expect(gb).toMatchObject({
+      publicId: sha1(`${c.cid}:GB`),
+      type: 'country',
+      vendorId: 'GB',
+      name: 'United Kingdom',
+    });
     expect(Object.keys(gb!.doc)).toEqual(['id', 'name', 'entity', 'instance', 'type', 'timeseries']);
     expect(gb!.doc).toEqual({
       id: 'GB',
@@ -257,7 +286,13 @@ describe('stored records (spec §3.4)', () => {
       type: 'country',
       timeseries: { population: { period: 'P1Y', value: 'people', unit: 'x1000' } },
     });
-    expect(Object.keys((await env.reader.records.get(c.id, 'FR'))!.doc)).toEqual(['id', 'name', 'entity', 'type', 'timeseries']);
+    expect(Object.keys((await env.reader.records.get(c.id, 'FR'))!.doc)).toEqual([
+      'id',
+      'name',
+      'entity',
+      'type',
+      'timeseries',
+    ]);
   });
 
   it('keeps the timeseries copy taken at upsert when the entity type changes', async () => {
@@ -271,11 +306,16 @@ describe('stored records (spec §3.4)', () => {
     const sid = await env.contrib.openSession(c.cid, 'accrue');
     await env.contrib.upsert(c.cid, sid, [rec('s1')]);
     // changed while the upsert is pending: the pending record keeps the declaration it was posted with
-    await env.coord.entityTypes.update('sensor', { ...type, timeseries: { level: { period: 'PT1H', value: 'dB', unit: 'db' } } });
+    await env.coord.entityTypes.update('sensor', {
+      ...type,
+      timeseries: { level: { period: 'PT1H', value: 'dB', unit: 'db' } },
+    });
     await env.contrib.upsert(c.cid, sid, [rec('s2')]);
     await env.contrib.closeSession(c.cid, sid, true);
     expect((await env.reader.records.get(c.id, 's1'))!.doc.timeseries).toEqual(type.timeseries);
-    expect((await env.reader.records.get(c.id, 's2'))!.doc.timeseries).toEqual({ level: { period: 'PT1H', value: 'dB', unit: 'db' } });
+    expect((await env.reader.records.get(c.id, 's2'))!.doc.timeseries).toEqual({
+      level: { period: 'PT1H', value: 'dB', unit: 'db' },
+    });
   });
 
   it('maintains the spatial index on insert, update and delete', async () => {
@@ -286,14 +326,18 @@ describe('stored records (spec §3.4)', () => {
         .all(seq) as { min_x: number; min_y: number; path: string }[];
     const sid = await env.contrib.openSession(c.cid, 'stream');
     const point = (x: number, y: number) => ({ type: 'Point', coordinates: [x, y] });
-    await env.contrib.upsert(c.cid, sid, [rec('p', { location: point(1, 2) }, { stops: [point(3, 4), { not: 'geo' }] })]);
+    await env.contrib.upsert(c.cid, sid, [
+      rec('p', { location: point(1, 2) }, { stops: [point(3, 4), { not: 'geo' }] }),
+    ]);
     const p = (await env.reader.records.get(c.id, 'p'))!;
     expect(geoOf(p.seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
       ['entity.location', 1, 2],
       ['instance.stops.0', 3, 4],
     ]);
     await env.contrib.upsert(c.cid, sid, [rec('p', { location: point(10, 20) })]);
-    expect(geoOf(p.seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([['entity.location', 10, 20]]);
+    expect(geoOf(p.seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
+      ['entity.location', 10, 20],
+    ]);
     expect(await env.reader.records.geometryCount(p.seq)).toBe(1);
     await env.contrib.upsert(c.cid, sid, [rec('p')]);
     expect(await env.reader.records.geometryCount(p.seq)).toBe(0);
@@ -307,6 +351,20 @@ describe('stored records (spec §3.4)', () => {
     await env.contrib.closeSession(c.cid, s2, true);
     const q = (await env.reader.records.get(c.id, 'q'))!;
     expect(geoOf(q.seq).map((g) => g.path)).toEqual(['entity.location']);
+    // accrue updates, set-based commit (upserts only) and replayed commit (with a delete)
+    const at = (seq: number) => geoOf(seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)]);
+    const s3 = await env.contrib.openSession(c.cid, 'accrue');
+    await env.contrib.upsert(c.cid, s3, [rec('q', {}, { at: point(-5, -6) })]);
+    await env.contrib.closeSession(c.cid, s3, true);
+    expect(at(q.seq)).toEqual([['instance.at', -5, -6]]);
+    const s4 = await env.contrib.openSession(c.cid, 'accrue');
+    await env.contrib.upsert(c.cid, s4, [rec('q', { location: point(30, 40) }), rec('gone')]);
+    await env.contrib.delete(c.cid, s4, ['gone']);
+    await env.contrib.closeSession(c.cid, s4, true);
+    expect(at(q.seq)).toEqual([['entity.location', 30, 40]]);
+    const total = env.reader.db.prepare('SELECT count(*) AS n FROM record_geo').get() as { n: number };
+    const mapped = env.reader.db.prepare('SELECT count(*) AS n FROM record_geo_map').get() as { n: number };
+    expect(total.n).toBe(mapped.n);
   });
 });
 
@@ -354,7 +412,9 @@ describe('connectors and the catalog', () => {
     expect(await count(c)).toBe(0);
     expect(await env.reader.records.pendingCount(c.id)).toBe(0);
     expect(await env.reader.records.geometryCount(seq)).toBe(0);
-    expect(env.reader.db.prepare('SELECT count(*) AS n FROM record_geo WHERE record_seq = ?').get(seq)).toEqual({ n: 0 });
+    expect(env.reader.db.prepare('SELECT count(*) AS n FROM record_geo WHERE record_seq = ?').get(seq)).toEqual({
+      n: 0,
+    });
     expect(await count(keep)).toBe(1);
     const res = await call(`${env.base}/connector/${c.cid}/session/${s2}/close/true`);
     expect(res.status).toBe(404);
@@ -404,7 +464,9 @@ describe('SDK session helpers end to end', () => {
     const err = await failure.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BbkApiError);
     expect((err as BbkApiError).status).toBe(400);
-    expect((err as BbkApiError).items).toEqual([{ name: 'records.entity.code', index: 0, reason: 'is not of a type(s) string' }]);
+    expect((err as BbkApiError).items).toEqual([
+      { name: 'records.entity.code', index: 0, reason: 'is not of a type(s) string' },
+    ]);
     expect(await ids(env, c)).toEqual(['base']);
     expect(await inSession(c)).toBe(false);
   });

@@ -67,7 +67,11 @@ export async function makeConnector(
   const existing = await env.coord.entityTypes.list();
   if (!existing.some((e) => e.id === eid)) await env.coord.entityTypes.create(eid, type);
   const webhook = Object.keys(type.timeseries ?? {}).length > 0 ? 'http://127.0.0.1:9/hook' : null;
-  const created = await env.coord.connectors.create(eid, slug, { name: slug, description: `connector ${slug}`, webhook });
+  const created = await env.coord.connectors.create(eid, slug, {
+    name: slug,
+    description: `connector ${slug}`,
+    webhook,
+  });
   const target = await env.reader.records.target(created.id);
   if (!target) throw new Error('connector not found through the reader');
   return { eid, slug, cid: created.id, token: created.token, id: target.connectorId };
@@ -85,7 +89,7 @@ export function countryLike(n: number, prefix = 'C'): RecordInput[] {
       area: 1000 + i * 7,
       calling_code: 100 + (i % 900),
       capital: `Capital ${i}`,
-      code: `${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + ((i / 26) | 0) % 26)}`,
+      code: `${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + (((i / 26) | 0) % 26))}`,
       continent: ['Europe', 'Asia', 'Africa', 'Oceania'][i % 4],
       currency: { code: 'EUR', name: 'Euro' },
       landlocked: i % 3 === 0,

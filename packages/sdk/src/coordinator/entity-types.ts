@@ -2,6 +2,7 @@ import type { HttpClient } from '../client.js';
 import type {
   ConnectorCreated,
   ConnectorDetail,
+  ConnectorHealth,
   ConnectorInput,
   ConnectorListItem,
   EntityTypeDetail,
@@ -98,5 +99,13 @@ export class ConnectorsApi {
   /** `DELETE /entity/:eid/connector/:cid/live`: back to staged (idempotent). */
   async demote(eid: string, cid: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: path`/entity/${eid}/connector/${cid}/live` });
+  }
+
+  /**
+   * `GET /entity/:eid/connector/:cid/health` (bbk extension): the connector's webhook call figures.
+   * @example const { calls, failures, timeouts } = await coordinator.connectors.health('country', 'wikipedia');
+   */
+  async health(eid: string, cid: string): Promise<ConnectorHealth> {
+    return (await this.http.request<ConnectorHealth>({ method: 'GET', path: path`/entity/${eid}/connector/${cid}/health` })).body;
   }
 }

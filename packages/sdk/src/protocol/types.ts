@@ -78,13 +78,26 @@ export interface ConnectorListItem {
   description: string;
 }
 
-/** Webhook health figures (bbk addition, §9). */
+/** `GET /entity/:eid/connector/:cid/health` (bbk extension): webhook call figures since the server started. */
 export interface ConnectorHealth {
+  id: string;
+  url: string;
+  webhook: string | null;
+  /** HTTP calls made (cache hits are not calls). */
   calls: number;
+  /** Calls that gave no usable data: network error, timeout, non-2xx, malformed reply. */
   failures: number;
+  /** Failures that were timeouts. */
   timeouts: number;
+  /** Mean latency of all calls in milliseconds (0 before the first call). */
   latency_ms_avg: number;
-  last_error?: string | null;
+  latency_ms_last: number | null;
+  /** Why the last failed call failed. */
+  last_error: string | null;
+  /** ISO times of the last call, the last usable reply and the last failure. */
+  last_call: string | null;
+  last_success: string | null;
+  last_failure: string | null;
 }
 
 /** `GET /entity/:eid/connector/:cid`. */
@@ -97,8 +110,6 @@ export interface ConnectorDetail extends ConnectorListItem {
   cache: number;
   is_live: boolean;
   in_session: boolean;
-  /** bbk addition: present when the server reports webhook health. */
-  health?: ConnectorHealth;
 }
 
 /** Body of `POST /entity/:eid/connector/:cid` (201). */
@@ -246,6 +257,8 @@ export interface EntityTypeInput {
   timeseries?: Record<string, TimeseriesDeclaration>;
   tags?: string[];
   icon?: string;
+  /** bbk extension: dotted paths (`entity.iso`) the catalog keeps an expression index for; at most 16. */
+  indexes?: string[];
 }
 
 /** Body of `POST`/`PUT /entity/:eid/connector/:cid`. */

@@ -15,11 +15,26 @@ export function rewriteLinks(value: unknown, route: string): unknown {
     const m = LINK.exec(value);
     return m ? `${route}/entity/${m[1]}/${sha1Hex(`${m[2]}:${m[3]}`)}` : value;
   }
-  if (Array.isArray(value)) return value.map((v) => rewriteLinks(v, route));
+  // copy-on-write: containers without links are returned as they are
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const next = rewriteLinks(value[i], route);
+      if (next === value[i]) continue;
+      out ??= value.slice();
+      out[i] = next;
+    }
+    return out ?? value;
+  }
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = rewriteLinks(v, route);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const next = rewriteLinks(v, route);
+      if (next === v) continue;
+      out ??= { ...value };
+      out[k] = next;
+    }
+    return out ?? value;
   }
   return value;
 }

@@ -51,7 +51,10 @@ function compileNode(n: QueryNode): Ir {
       return not(compileNode(n.item));
     case 'field': {
       const field: FieldRef = { path: n.path, without: [] };
-      return and(n.ops.map((op) => compileOp(field, op)));
+      const ranges = n.ops.filter(isNumericRange);
+      const parts = n.ops.filter((o) => !isNumericRange(o)).map((op) => compileOp(field, op));
+      if (ranges.length > 0) parts.push(numericRange(field, ranges));
+      return and(parts);
     }
   }
 }
@@ -101,6 +104,27 @@ function equals(field: FieldRef, value: Json): Ir {
 
 const BELOW_NUMBER: JsonType[] = ['null', 'text'];
 const ABOVE_NUMBER: JsonType[] = ['true', 'false', 'array', 'object'];
+
+type NumericRange = { op: Comparison; value: number };
+
+function isNumericRange(o: FieldOp): o is FieldOp & NumericRange {
+  return (o.op === 'lt' || o.op === 'lte' || o.op === 'gt' || o.op === 'gte') && typeof o.value === 'number';
+}
+
+/**
+ * All numeric bounds on one field, merged: (every bound on numbers) OR (the JSON types
+ * that every bound admits by class order). `{$gte: 5, $lt: 10}` admits no other type,
+ * so it is one index range instead of two ORs that defeat the index.
+ */
+function numericRange(field: FieldRef, ranges: readonly NumericRange[]): Ir {
+  let types: JsonType[] | undefined;
+  for (const r of ranges) {
+    const admitted = r.op === 'lt' || r.op === 'lte' ? BELOW_NUMBER : ABOVE_NUMBER;
+    types = types === undefined ? [...admitted] : types.filter((t) => admitted.includes(t));
+  }
+  const numbers = and(ranges.map((r): Ir => ({ kind: 'cmp', field, op: r.op, value: r.value })));
+  return types && types.length > 0 ? or([numbers, { kind: 'jsonType', field, types }]) : numbers;
+}
 
 function compare(field: FieldRef, op: Comparison, value: Json): Ir {
   if (typeof value === 'string') return { kind: 'cmp', field, op, value };

@@ -17,7 +17,7 @@ describe('renderSqlite: exact SQL', () => {
       params: [5],
     });
     expect(sql({ 'entity.landlocked': true })).toEqual({
-      sql: "json_type(r.doc, '$.entity.landlocked') = 'true'",
+      sql: "(json_extract(r.doc, '$.entity.landlocked') = 1 AND json_type(r.doc, '$.entity.landlocked') = 'true')",
       params: [],
     });
   });
@@ -26,12 +26,23 @@ describe('renderSqlite: exact SQL', () => {
     expect(sql({ 'entity.area': { $gt: 3 } })).toEqual({
       sql:
         `((${AREA} > ? AND ${AREA_TYPE} IN ('integer', 'real'))` +
-        ` OR ${AREA_TYPE} IN ('true', 'false', 'array', 'object'))`,
+        ` OR ((${AREA} IN (0, 1) AND ${AREA_TYPE} IN ('true', 'false', 'array', 'object'))` +
+        ` OR (${AREA} >= '' AND ${AREA_TYPE} IN ('true', 'false', 'array', 'object'))))`,
       params: [3],
     });
     expect(sql({ 'entity.area': { $lte: 3 } })).toEqual({
-      sql: `((${AREA} <= ? AND ${AREA_TYPE} IN ('integer', 'real')) OR ${AREA_TYPE} IN ('null', 'text'))`,
+      sql:
+        `((${AREA} <= ? AND ${AREA_TYPE} IN ('integer', 'real'))` +
+        ` OR ((${AREA} IS NULL AND ${AREA_TYPE} IN ('null', 'text'))` +
+        ` OR (${AREA} >= '' AND ${AREA_TYPE} IN ('null', 'text'))))`,
       params: [3],
+    });
+  });
+
+  it('numeric bounds on one field merge into one index range', () => {
+    expect(sql({ 'entity.area': { $gte: 5, $lt: 10 } })).toEqual({
+      sql: `((${AREA} >= ? AND ${AREA_TYPE} IN ('integer', 'real')) AND (${AREA} < ? AND ${AREA_TYPE} IN ('integer', 'real')))`,
+      params: [5, 10],
     });
   });
 
@@ -44,9 +55,10 @@ describe('renderSqlite: exact SQL', () => {
 
   it('null forms', () => {
     expect(sql({ 'entity.x': null })).toEqual({ sql: "json_extract(r.doc, '$.entity.x') IS NULL", params: [] });
-    expect(sql({ 'entity.x': { $eq: null } })).toEqual({ sql: "json_type(r.doc, '$.entity.x') = 'null'", params: [] });
+    const isNull = "(json_extract(r.doc, '$.entity.x') IS NULL AND json_type(r.doc, '$.entity.x') = 'null')";
+    expect(sql({ 'entity.x': { $eq: null } })).toEqual({ sql: isNull, params: [] });
     expect(sql({ 'entity.x': { $ne: null } })).toEqual({
-      sql: "NOT coalesce(json_type(r.doc, '$.entity.x') = 'null', 0)",
+      sql: `NOT coalesce(${isNull}, 0)`,
       params: [],
     });
   });
@@ -71,7 +83,8 @@ describe('renderSqlite: exact SQL', () => {
       sql:
         "((json_extract(r.doc, '$.name') IN (?, ?) AND json_type(r.doc, '$.name') = 'text')" +
         " OR (json_extract(r.doc, '$.name') IN (?, ?) AND json_type(r.doc, '$.name') IN ('integer', 'real'))" +
-        " OR json_type(r.doc, '$.name') IN ('false', 'null')" +
+        " OR ((json_extract(r.doc, '$.name') IS NULL AND json_type(r.doc, '$.name') IN ('false', 'null'))" +
+        " OR (json_extract(r.doc, '$.name') = 0 AND json_type(r.doc, '$.name') IN ('false', 'null')))" +
         " OR bbk_json_equal(r.doc -> '$.name', ?))",
       params: ['India', 'France', 5, 7, '{"a":1}'],
     });
@@ -101,12 +114,13 @@ describe('renderSqlite: exact SQL', () => {
     expect(sql({ $not: {} })).toEqual({ sql: '0', params: [] });
     expect(sql({ $or: [{ a: true }, { $nor: [{ b: false }, { c: null }] }] })).toEqual({
       sql:
-        "(json_type(r.doc, '$.a') = 'true'" +
-        " OR NOT coalesce((json_type(r.doc, '$.b') = 'false' OR json_extract(r.doc, '$.c') IS NULL), 0))",
+        "((json_extract(r.doc, '$.a') = 1 AND json_type(r.doc, '$.a') = 'true')" +
+        " OR NOT coalesce(((json_extract(r.doc, '$.b') = 0 AND json_type(r.doc, '$.b') = 'false')" +
+        " OR json_extract(r.doc, '$.c') IS NULL), 0))",
       params: [],
     });
     expect(sql({ a: { $not: { $not: { $eq: true } } } })).toEqual({
-      sql: "json_type(r.doc, '$.a') = 'true'",
+      sql: "(json_extract(r.doc, '$.a') = 1 AND json_type(r.doc, '$.a') = 'true')",
       params: [],
     });
   });
@@ -114,8 +128,9 @@ describe('renderSqlite: exact SQL', () => {
   it('paths: array indexes and quoted keys inside one SQL literal', () => {
     expect(sql({ 'entity.languages.0': true, 'entity.it\'s "x"': true })).toEqual({
       sql:
-        "(json_type(r.doc, '$.entity.languages[0]') = 'true'" +
-        " AND json_type(r.doc, '$.entity.\"it''s \\u0022x\\u0022\"') = 'true')",
+        "((json_extract(r.doc, '$.entity.languages[0]') = 1 AND json_type(r.doc, '$.entity.languages[0]') = 'true')" +
+        " AND (json_extract(r.doc, '$.entity.\"it''s \\u0022x\\u0022\"') = 1" +
+        " AND json_type(r.doc, '$.entity.\"it''s \\u0022x\\u0022\"') = 'true'))",
       params: [],
     });
   });

@@ -51,6 +51,16 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
   const type = (f: FieldRef) => `json_type(${doc(f)}, ${jsonPathLiteral(f.path)})`;
   // Text JSON of the value (strings quoted), for the JS functions.
   const json = (f: FieldRef) => `${doc(f)} -> ${jsonPathLiteral(f.path)}`;
+  function valueClasses(f: FieldRef, types: readonly JsonType[]): string[] {
+    const terms: string[] = [];
+    const bools = types.filter((t) => t === 'true' || t === 'false').map((t) => (t === 'true' ? 1 : 0));
+    if (types.includes('null')) terms.push(`${extract(f)} IS NULL`);
+    if (bools.length === 1) terms.push(`${extract(f)} = ${bools[0]}`);
+    else if (bools.length === 2) terms.push(`${extract(f)} IN (0, 1)`);
+    if (types.includes('integer') || types.includes('real')) terms.push(`${extract(f)} < ''`);
+    if (types.includes('text') || types.includes('array') || types.includes('object')) terms.push(`${extract(f)} >= ''`);
+    return terms;
+  }
   const rtree = (f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]) =>
     `${alias}.seq IN (SELECT record_seq FROM ${geoTable} WHERE min_x <= ${p(maxX)} AND max_x >= ${p(minX)}` +
     ` AND min_y <= ${p(maxY)} AND max_y >= ${p(minY)} AND path = ${p(f.path.join('.'))})`;
@@ -62,7 +72,14 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
       case 'nullish':
         return `${extract(l.field)} IS NULL`;
       case 'jsonType':
-        return `${type(l.field)}${typeList(l.types)}`;
+        // The value-class term is implied by the type test; it is there so an expression
+        // index on json_extract(doc, path) can serve `{p: true}`, `{p: null}` and the
+        // cross-type halves of numeric ranges (SQLite orders NULL < numbers < text).
+        // One disjunct per value class, so SQLite's OR optimisation can use the index for each.
+        return junction(
+          valueClasses(l.field, l.types).map((c): string => `(${c} AND ${type(l.field)}${typeList(l.types)})`),
+          ' OR ',
+        );
       case 'cmp': {
         // Guard after the comparison: `json_extract(…) = ?` stays the index-usable term.
         const guard = typeof l.value === 'string' ? typeList(['text']) : typeList(['integer', 'real']);
@@ -93,8 +110,9 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
 
   // SQLite parses `a OR b OR c…` into a left-deep tree and refuses depths over
   // 1000, so wide lists are split into balanced parenthesised halves.
-  function junction(items: readonly Ir[], op: string): string {
-    if (items.length <= WIDE) return `(${items.map(node).join(op)})`;
+  function junction(items: readonly (Ir | string)[], op: string): string {
+    if (items.length === 1 && typeof items[0] === 'string') return items[0];
+    if (items.length <= WIDE) return `(${items.map((i) => (typeof i === 'string' ? i : node(i))).join(op)})`;
     const half = Math.ceil(items.length / 2);
     return `(${junction(items.slice(0, half), op)}${op}${junction(items.slice(half), op)})`;
   }

@@ -25,7 +25,7 @@ export function normaliseUser(body: unknown): NormalisedUser {
 }
 
 /** A normalised entity type body: every property present. */
-export type NormalisedEntityType = Required<EntityTypeInput>;
+export type NormalisedEntityType = Required<Omit<EntityTypeInput, 'indexes'>>;
 
 /** `POST`/`PUT /entity/:eid`: falsy `name`, `description` → `""`, `schema`, `timeseries` → `{}`; absent or `null` `tags` → `[]`, `icon` → `""`. */
 export function normaliseEntityType(body: unknown): NormalisedEntityType {

@@ -7,8 +7,8 @@ export interface WebhookHealth {
   /** Failures that were timeouts. */
   timeouts: number;
   /** Mean latency of all calls, milliseconds (0 before the first call). */
-  average_latency_ms: number;
-  last_latency_ms: number | null;
+  latency_ms_avg: number;
+  latency_ms_last: number | null;
   /** Why the last failed call failed. */
   last_error: string | null;
   /** ISO time of the last call, the last usable reply, and the last failure. */
@@ -27,8 +27,8 @@ function empty(): WebhookHealth {
     calls: 0,
     failures: 0,
     timeouts: 0,
-    average_latency_ms: 0,
-    last_latency_ms: null,
+    latency_ms_avg: 0,
+    latency_ms_last: null,
     last_error: null,
     last_call: null,
     last_success: null,
@@ -54,8 +54,8 @@ export class HealthBook {
     const latency = Math.max(0, Math.round(outcome.latencyMs * 10) / 10);
     h.calls += 1;
     entry.totalLatency += latency;
-    h.average_latency_ms = Math.round((entry.totalLatency / h.calls) * 10) / 10;
-    h.last_latency_ms = latency;
+    h.latency_ms_avg = Math.round((entry.totalLatency / h.calls) * 10) / 10;
+    h.latency_ms_last = latency;
     h.last_call = at;
     if (outcome.ok) {
       h.last_success = at;

@@ -64,8 +64,8 @@ describe('HealthBook', () => {
       calls: 3,
       failures: 2,
       timeouts: 1,
-      average_latency_ms: 20,
-      last_latency_ms: 20,
+      latency_ms_avg: 20,
+      latency_ms_last: 20,
       last_error: 'HTTP 500',
       last_call: '1970-01-01T00:00:02.000Z',
       last_success: '1970-01-01T00:00:00.000Z',
@@ -108,7 +108,10 @@ describe('WebhookClient against a real HTTP server', () => {
       seen.push(req);
       const b = behaviour(req);
       const answer = () => {
-        if (b.destroy) return req.socket.destroy();
+        if (b.destroy) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(b.status ?? 200, { 'content-type': 'application/json' });
         res.end(b.body ?? '{}');
       };

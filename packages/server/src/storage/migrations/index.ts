@@ -133,11 +133,13 @@ CREATE TABLE records (
   type         TEXT NOT NULL,
   vendor_id    TEXT NOT NULL,
   name         TEXT NOT NULL,
-  doc          BLOB NOT NULL,
-  UNIQUE (connector_id, vendor_id)
+  doc          BLOB NOT NULL
 );
+-- public_id = sha1(contribution id, vendor id) is one-to-one with (connector, vendor id), so it
+-- is the only unique key: a second unique index on random keys would double the pages each
+-- write dirties. connector_id serves replace commits and cascades.
+CREATE INDEX records_connector ON records(connector_id);
 CREATE INDEX records_type ON records(type, seq);
-CREATE INDEX records_name ON records(name);
 
 -- Spatial index of every GeoJSON geometry found in a record (entity/instance)
 CREATE VIRTUAL TABLE record_geo USING rtree(id, min_x, max_x, min_y, max_y, +record_seq INTEGER, +path TEXT);

@@ -23,7 +23,7 @@ import type { Db } from './database.js';
 
 /**
  * Live or staged-and-named connectors. The unary `+` keeps the planner from
- * driving the query through the (connector_id, vendor_id) index: lists must
+ * driving the query through the records_connector index: lists must
  * follow `seq` or a selective expression index, never scan a whole connector.
  */
 const VISIBLE = `+r.connector_id IN (SELECT c.id FROM connectors c
@@ -140,6 +140,10 @@ export class SqliteCatalog implements CatalogStore {
   private readonly statements = new Lru<string, Statement>(512);
   /** Rendered segments per IR object (compiled policies keep theirs for their lifetime). */
   private readonly rendered = new WeakMap<Ir, SqlFragment>();
+  private readonly recordStatements = new WeakMap<
+    Ir,
+    Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
+  >();
 
   constructor(readonly db: Db) {
     registerSqliteFunctions(db);
@@ -182,13 +186,13 @@ export class SqliteCatalog implements CatalogStore {
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
     if (isFalse(view.segment)) return undefined;
-    const where = ['r.public_id = ?', 'r.type = ?', VISIBLE];
-    const params: unknown[] = [publicId, type, JSON.stringify(view.staged)];
-    this.#and(where, params, this.#segment(view.segment));
-    const sql = `SELECT r.public_id, r.type, r.name, r.vendor_id, json(r.doc) AS doc,
-        c.id AS connector_id, c.webhook, c.cache, c.webhook_secret
-      FROM records r JOIN connectors c ON c.id = r.connector_id WHERE ${where.join(' AND ')}`;
-    const row = this.#prepare(sql).get(...params) as RecordRowSql | undefined;
+    const staged = view.staged.length > 0;
+    const q = this.#recordStatement(view.segment, staged);
+    const row = (
+      staged
+        ? q.stmt.get(publicId, type, JSON.stringify(view.staged), ...q.params)
+        : q.stmt.get(publicId, type, ...q.params)
+    ) as RecordRowSql | undefined;
     if (!row) return undefined;
     return {
       publicId: row.public_id,
@@ -212,6 +216,34 @@ export class SqliteCatalog implements CatalogStore {
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
     return syncRecordIndexes(this.db);
+  }
+
+  /**
+   * The detail lookup for a segment, prepared once per compiled segment (the
+   * hot path: no SQL text is built or hashed per request). Visibility is
+   * checked on the joined connector row.
+   */
+  #recordStatement(segment: Ir, staged: boolean): { stmt: Statement; params: unknown[] } {
+    let pair = this.recordStatements.get(segment);
+    if (!pair) {
+      pair = {};
+      this.recordStatements.set(segment, pair);
+    }
+    const key = staged ? 'staged' : 'live';
+    let q = pair[key];
+    if (!q) {
+      const f = this.#segment(segment);
+      const visible = staged
+        ? '(c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))'
+        : 'c.is_live = 1';
+      const sql = `SELECT r.public_id, r.type, r.name, r.vendor_id, json(r.doc) AS doc,
+          c.id AS connector_id, c.webhook, c.cache, c.webhook_secret
+        FROM records r JOIN connectors c ON c.id = r.connector_id
+        WHERE r.public_id = ? AND r.type = ? AND ${visible}${f ? ` AND (${f.sql})` : ''}`;
+      q = { stmt: this.db.prepare(sql), params: f ? f.params : [] };
+      pair[key] = q;
+    }
+    return q;
   }
 
   #segment(ir: Ir): SqlFragment | undefined {

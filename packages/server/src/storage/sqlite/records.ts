@@ -33,13 +33,15 @@ interface OpRow {
   seq: number;
   op: 'upsert' | 'delete';
   vendor_id: string;
+  public_id: string;
   geo: string | null;
 }
 
 /** Pending operations are applied in pages so a huge session never sits in memory at once. */
 const OP_PAGE = 4096;
 
-const UPSERT_SET = 'ON CONFLICT (connector_id, vendor_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc';
+const UPSERT_SET =
+  'ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc';
 
 /** jsonb() refuses documents nested deeper than SQLite's limit: that is the record's fault, not a server error. */
 function unstorable(err: unknown, index: number): unknown {
@@ -85,14 +87,14 @@ export class SqliteRecords implements RecordStore {
         `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, ?, ?, ?, ?, jsonb(?))
          ${UPSERT_SET} RETURNING seq`,
       ),
-      remove: db.prepare('DELETE FROM records WHERE connector_id = ? AND vendor_id = ?'),
+      remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
       removeAll: db.prepare('DELETE FROM records WHERE connector_id = ?'),
       pendUpsert: db.prepare(
         `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo) VALUES (?, 'upsert', ?, ?, jsonb(?), ?)`,
       ),
-      pendDelete: db.prepare(`INSERT INTO session_ops (connector_id, op, vendor_id) VALUES (?, 'delete', ?)`),
+      pendDelete: db.prepare(`INSERT INTO session_ops (public_id, connector_id, op, vendor_id) VALUES (?, ?, 'delete', ?)`),
       ops: db.prepare<[number, number, number], OpRow>(
-        'SELECT seq, op, vendor_id, geo FROM session_ops WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, op, vendor_id, public_id, geo FROM session_ops WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       applyOp: db.prepare<[string, number], { seq: number }>(
         `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc)
@@ -111,10 +113,12 @@ export class SqliteRecords implements RecordStore {
       ),
       appliedGeo: db.prepare<[number], { seq: number; geo: string }>(
         `SELECT r.seq, o.geo FROM session_ops o
-         JOIN records r ON r.connector_id = o.connector_id AND r.vendor_id = o.vendor_id
+         JOIN records r ON r.public_id = o.public_id
          WHERE o.connector_id = ? AND o.geo IS NOT NULL ORDER BY o.seq`,
       ),
-      addGeo: db.prepare('INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)'),
+      addGeo: db.prepare(
+        'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       addGeoMap: db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)'),
       get: db.prepare<[number, string], RecordRow>(
         `SELECT seq, public_id, connector_id, type, vendor_id, name, json(doc) AS doc FROM records
@@ -138,33 +142,39 @@ export class SqliteRecords implements RecordStore {
         this.q.dropSession.run(connectorId);
         this.q.newSession.run(connectorId, sessionId, mode, isoNow());
       }),
-      upsert: db.transaction((connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]) => {
-        const mode = isOpen(connectorId, sessionId);
-        if (mode === undefined) return false;
-        const stream = mode === 'stream';
-        for (let i = 0; i < records.length; i++) {
-          const r = records[i]!;
-          try {
-            if (stream) {
-              const { seq } = this.q.upsert.get(r.publicId, connectorId, type, r.vendorId, r.name, r.doc)!;
-              this.indexGeometries(seq, r.geometries);
-            } else {
-              const geo = r.geometries.length > 0 ? JSON.stringify(r.geometries) : null;
-              this.q.pendUpsert.run(connectorId, r.vendorId, r.publicId, r.doc, geo);
+      upsert: db.transaction(
+        (connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]) => {
+          const mode = isOpen(connectorId, sessionId);
+          if (mode === undefined) return false;
+          const stream = mode === 'stream';
+          for (let i = 0; i < records.length; i++) {
+            const r = records[i]!;
+            try {
+              if (stream) {
+                const { seq } = this.q.upsert.get(r.publicId, connectorId, type, r.vendorId, r.name, r.doc)!;
+                this.indexGeometries(seq, r.geometries);
+              } else {
+                const geo = r.geometries.length > 0 ? JSON.stringify(r.geometries) : null;
+                this.q.pendUpsert.run(connectorId, r.vendorId, r.publicId, r.doc, geo);
+              }
+            } catch (err) {
+              throw unstorable(err, i);
             }
-          } catch (err) {
-            throw unstorable(err, i);
           }
-        }
-        return true;
-      }),
-      delete: db.transaction((connectorId: number, sessionId: string, vendorIds: readonly string[]) => {
-        const mode = isOpen(connectorId, sessionId);
-        if (mode === undefined) return false;
-        const stmt = mode === 'stream' ? this.q.remove : this.q.pendDelete;
-        for (const id of vendorIds) stmt.run(connectorId, id);
-        return true;
-      }),
+          return true;
+        },
+      ),
+      delete: db.transaction(
+        (connectorId: number, sessionId: string, records: readonly { vendorId: string; publicId: string }[]) => {
+          const mode = isOpen(connectorId, sessionId);
+          if (mode === undefined) return false;
+          for (const r of records) {
+            if (mode === 'stream') this.q.remove.run(r.publicId, connectorId);
+            else this.q.pendDelete.run(r.publicId, connectorId, r.vendorId);
+          }
+          return true;
+        },
+      ),
       close: db.transaction((connectorId: number, sessionId: string, type: string, commit: boolean) => {
         const mode = isOpen(connectorId, sessionId);
         if (mode === undefined) return false;
@@ -195,7 +205,7 @@ export class SqliteRecords implements RecordStore {
       const page = this.q.ops.all(connectorId, after, OP_PAGE);
       for (const op of page) {
         if (op.op === 'delete') {
-          this.q.remove.run(connectorId, op.vendor_id);
+          this.q.remove.run(op.public_id, connectorId);
         } else {
           const { seq } = this.q.applyOp.get(type, op.seq)!;
           this.indexGeometries(seq, op.geo === null ? [] : (JSON.parse(op.geo) as RecordGeometry[]));
@@ -235,12 +245,21 @@ export class SqliteRecords implements RecordStore {
     this.tx.open(connectorId, sessionId, mode);
   }
 
-  async upsert(connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]): Promise<boolean> {
+  async upsert(
+    connectorId: number,
+    sessionId: string,
+    type: string,
+    records: readonly PreparedRecord[],
+  ): Promise<boolean> {
     return this.tx.upsert(connectorId, sessionId, type, records);
   }
 
-  async delete(connectorId: number, sessionId: string, vendorIds: readonly string[]): Promise<boolean> {
-    return this.tx.delete(connectorId, sessionId, vendorIds);
+  async delete(
+    connectorId: number,
+    sessionId: string,
+    records: readonly { vendorId: string; publicId: string }[],
+  ): Promise<boolean> {
+    return this.tx.delete(connectorId, sessionId, records);
   }
 
   async closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {

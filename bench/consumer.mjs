@@ -1,0 +1,407 @@
+#!/usr/bin/env node
+// Consumer benchmark: catalog query latency (p50/p99) and entity-detail requests/s against the
+// BUILT server in its own process, on generated country-like catalogs of 10k, 100k (and 1M) records.
+//
+//   pnpm build && node bench/consumer.mjs [--sizes 10000,100000] [--million] [--duration 10] [--connections 16]
+//                                          [--detail-only] [--keep DIR]
+//
+// --keep DIR keeps each generated catalog in DIR/<size> and reuses it on the next run (the 1M catalog takes minutes
+// to generate). BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test.
+//
+// Catalogs are generated straight into SQLite with the server's own migrations (real schema,
+// expression indexes, geo index), then the server is started on that data directory and measured
+// over HTTP on loopback. Not a test: it prints a table. Figures are recorded in bench/README.md.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const root = new URL('..', import.meta.url);
+const serverDist = new URL('packages/server/dist/', root);
+const requireFromRoot = createRequire(new URL('package.json', root));
+const requireFromSdk = createRequire(new URL('packages/sdk/package.json', root));
+const requireFromServer = createRequire(new URL('packages/server/package.json', root));
+
+const CID = 'c0ffee'.padEnd(40, '0');
+const sha1 = (s) => createHash('sha1').update(s).digest('hex');
+const publicId = (vendorId) => sha1(`${CID}:${vendorId}`);
+const TIMESERIES = { population: { period: 'P1Y', value: 'people', unit: 'x1' } };
+const BENCH_POLICY = {
+  access_control: { enabled: false },
+  data_segment: { segment_query: { type: 'country' }, field_masks: ['country.instance.serial'] },
+  legal_context: [{ type: 'attribution', text: 'Generated for the benchmark', link: null }],
+};
+/** Paths the `country` entity type declares as indexed (bbk extension). */
+const INDEXES = ['entity.code', 'entity.population'];
+
+// ---- catalog generation ------------------------------------------------------------------------
+
+function templates() {
+  const file = process.env.BBK_BENCH_DATA ?? new URL('../examples/countries/data/country.json', import.meta.url);
+  if (!existsSync(file)) throw new Error(`example data not found: ${file} (set BBK_BENCH_DATA)`);
+  return JSON.parse(readFileSync(file, 'utf8')).map((r) =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))),
+  );
+}
+
+/** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const clamp = (v, m) => Math.max(-m, Math.min(m, v));
+
+/** Record `i`: a country template with unique id, name, code, capital; location jittered ±2°. */
+function record(base, i, random) {
+  const t = base[i % base.length];
+  const e = t.entity;
+  const [x, y] = e.location?.coordinates ?? [0, 0];
+  return {
+    id: `${t.id}-${i}`,
+    name: `${t.name} ${i}`,
+    entity: {
+      ...e,
+      code: `${e.code}-${i}`,
+      capital: `${e.capital} ${i}`,
+      area: (e.area ?? 1) + (i % 1000),
+      population: (e.population ?? 1) + i,
+      location: {
+        type: 'Point',
+        coordinates: [clamp(x + (random() - 0.5) * 4, 180), clamp(y + (random() - 0.5) * 4, 89.9)],
+      },
+    },
+    ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
+  };
+}
+
+/** Writes an n-record catalog into a fresh data directory through the server's schema. */
+async function generateCatalog(dir, n) {
+  const { openDatabase } = await import(new URL('storage/sqlite/database.js', serverDist).href);
+  const { syncRecordIndexes } = await import(new URL('storage/sqlite/catalog.js', serverDist).href);
+  const { extractGeometries } = await import(new URL('geo/index.js', serverDist).href);
+  const db = openDatabase(dir);
+  const now = new Date().toISOString();
+  const base = templates();
+  const random = rng(42);
+  try {
+    db.prepare(
+      `INSERT INTO entity_types (slug, name, description, timeseries, indexes, created)
+       VALUES ('country', 'Countries', 'Generated countries', ?, ?, ?)`,
+    ).run(JSON.stringify(TIMESERIES), JSON.stringify(INDEXES), now);
+    db.prepare(
+      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
+       VALUES ('generated', 1, ?, 'Generated', 'Generated', 1, 'secret', ?)`,
+    ).run(CID, now);
+    db.prepare(
+      `INSERT INTO policies (slug, name, description, policy, created) VALUES ('bench', 'Bench', 'Bench', ?, ?)`,
+    ).run(JSON.stringify(BENCH_POLICY), now);
+    const insert = db.prepare(
+      `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 'country', ?, ?, jsonb(?)) RETURNING seq`,
+    );
+    const geo = db.prepare(
+      'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const map = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+    const batch = db.transaction((from, to) => {
+      for (let i = from; i < to; i++) {
+        const r = record(base, i, random);
+        const doc = {
+          id: r.id,
+          name: r.name,
+          entity: r.entity,
+          instance: r.instance,
+          type: 'country',
+          timeseries: TIMESERIES,
+        };
+        const { seq } = insert.get(publicId(r.id), r.id, r.name, JSON.stringify(doc));
+        for (const { path, bbox } of extractGeometries(doc)) {
+          map.run(seq, geo.run(bbox[0], bbox[2], bbox[1], bbox[3], seq, path).lastInsertRowid);
+        }
+      }
+    });
+    for (let i = 0; i < n; i += 20_000) batch(i, Math.min(n, i + 20_000));
+    // the entity type declares its indexes; the store creates them (after the bulk load: faster)
+    syncRecordIndexes(db);
+  } finally {
+    db.close();
+  }
+  return { base, random: rng(7) };
+}
+
+// ---- the server under test ---------------------------------------------------------------------
+
+async function startChild(dir) {
+  // BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test
+  const profile = process.env.BBK_BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, new URL(import.meta.url).pathname, '--server', dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, urls: JSON.parse(line) };
+}
+
+/** CPU seconds (user + system) used so far by a Linux process. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function memMb(pid, field) {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// ---- measurements ------------------------------------------------------------------------------
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** Sequential catalog queries: `make(k)` builds the k-th query; returns latency percentiles (ms) and hits. */
+async function latency(undici, agent, base, make, count) {
+  const times = [];
+  let hits = 0;
+  for (let k = -3; k < count; k++) {
+    const q = encodeURIComponent(JSON.stringify(make(Math.max(0, k))));
+    const started = performance.now();
+    const res = await undici.request(`${base}/catalog?q=${q}`, {
+      dispatcher: agent,
+      headers: { 'x-bbk-audience': 'bench' },
+    });
+    const body = await res.body.text();
+    const ms = performance.now() - started;
+    if (res.statusCode !== 200) throw new Error(`catalog ${res.statusCode}: ${body.slice(0, 300)}`);
+    if (k < 0) continue; // warm-up
+    times.push(ms);
+    hits += JSON.parse(body).length;
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), hits: hits / count, count };
+}
+
+async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
+  const random = rng(99);
+  const { base: templatesList } = { base: templates() };
+  const ids = Array.from({ length: 5000 }, () => {
+    const i = Math.floor(random() * n);
+    return publicId(`${templatesList[i % templatesList.length].id}-${i}`);
+  });
+  let next = 0;
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration,
+    headers: { 'x-bbk-audience': 'bench' },
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          path: `${new URL(base).pathname}/entity/country/${ids[next++ % ids.length]}`,
+        }),
+      },
+    ],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) throw new Error(`detail load: ${bad} failed requests`);
+  // server CPU per request: a figure that does not depend on what else the machine is running
+  const cpuUs = ((cpuSeconds(pid) - cpuBefore) / result.requests.total) * 1e6;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
+}
+
+/**
+ * The same query's SQL alone, in this process on a read-only connection: the figure without HTTP, JSON and
+ * the server's event loop (p50 ms over `count` runs, at most 20).
+ */
+async function sqlOnly(dir, make, count) {
+  const Database = requireFromServer('better-sqlite3');
+  const { compileQuery, registerSqliteFunctions, validateQuery } = await import(
+    new URL('query/index.js', serverDist).href
+  );
+  const { compilePolicy } = await import(new URL('policy/index.js', serverDist).href);
+  const { listQuery } = await import(new URL('storage/sqlite/catalog.js', serverDist).href);
+  const db = new Database(join(dir, 'bbk.sqlite'), { readonly: true });
+  try {
+    registerSqliteFunctions(db);
+    const policy = compilePolicy({ id: 1, slug: 'bench', version: 1, policy: BENCH_POLICY });
+    const times = [];
+    for (let k = -1; k < Math.min(count, 20); k++) {
+      const v = validateQuery(make(Math.max(0, k)));
+      const filter = compileQuery(v.query, { masks: policy.masks });
+      const q = listQuery({ segment: policy.segment, staged: [] }, { filter, limit: 250, offset: 0 });
+      const started = performance.now();
+      db.prepare(q.sql).all(...q.params);
+      if (k >= 0) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return percentile(times, 50);
+  } finally {
+    db.close();
+  }
+}
+
+async function measure(n, options) {
+  const undici = requireFromSdk('undici');
+  const autocannon = requireFromRoot('autocannon');
+  const keep = options.keep ? join(options.keep, String(n)) : undefined;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'bbk-bench-consumer-'));
+  const rows = [];
+  try {
+    const t0 = performance.now();
+    const reuse = keep !== undefined && existsSync(join(dir, 'bbk.sqlite'));
+    const base = reuse ? templates() : (await generateCatalog(dir, n)).base;
+    const genSeconds = (performance.now() - t0) / 1000;
+    const { child, urls } = await startChild(dir);
+    const agent = new undici.Agent({ keepAliveTimeout: 30_000 });
+    try {
+      const random = rng(1234);
+      const pick = () => Math.floor(random() * n);
+      const tpl = (i) => base[i % base.length];
+      const loc = (i) => tpl(i).entity.location?.coordinates ?? [0, 0];
+      const uk = [
+        [-12.386341, 59.062341],
+        [-12.386341, 49.952269],
+        [2.500282, 49.952269],
+        [2.500282, 59.062341],
+        [-12.386341, 59.062341],
+      ];
+      const slow = n >= 1_000_000 ? 10 : n >= 100_000 ? 30 : 100;
+      const kinds = [
+        [
+          'equality, indexed (entity.code)',
+          () => ((i) => ({ 'entity.code': `${tpl(i).entity.code}-${i}` }))(pick()),
+          200,
+        ],
+        [
+          'equality, unindexed (entity.capital)',
+          () => ((i) => ({ 'entity.capital': `${tpl(i).entity.capital} ${i}` }))(pick()),
+          slow,
+        ],
+        [
+          'range, indexed path (population)',
+          () => ((p) => ({ 'entity.population': { $gte: p, $lt: p + 1000 } }))(1_000_000 + pick() * 10),
+          slow,
+        ],
+        ['regex, selective (full scan)', () => ({ name: { $regex: `^${tpl(pick()).name} ${pick()}$` } }), slow],
+        ['regex, common (stops at 250)', () => ({ name: { $regex: 'land' } }), 100],
+        [
+          '$near 50 km',
+          () => ({
+            'entity.location': { $near: { $geometry: { type: 'Point', coordinates: loc(pick()) }, $max: 50_000 } },
+          }),
+          200,
+        ],
+        [
+          '$within UK-sized polygon',
+          () => ({ 'entity.location': { $within: { $geometry: { type: 'Polygon', coordinates: [uk] } } } }),
+          100,
+        ],
+      ];
+      for (const [name, make, count] of options.detailOnly ? [] : kinds) {
+        const r = await latency(undici, agent, urls.consumer, make, count);
+        const sql = await sqlOnly(dir, make, count);
+        rows.push({ n, name, p50: r.p50, p99: r.p99, sql, extra: `${r.hits.toFixed(1)} items avg, ${r.count} runs` });
+      }
+      const d = await detailLoad(autocannon, urls.consumer, n, options, child.pid);
+      rows.push({
+        n,
+        name: `detail, ${options.connections} connections, ${options.duration} s`,
+        p50: d.p50,
+        p99: d.p99,
+        extra: `${Math.round(d.rps)} req/s; server CPU ${Math.round(d.cpuUs)} µs/req (≈ ${Math.round(1e6 / d.cpuUs)} req/s per core)`,
+      });
+      rows.push({
+        n,
+        name: 'server memory',
+        p50: Number.NaN,
+        p99: Number.NaN,
+        extra: `RSS ${memMb(child.pid, 'VmRSS').toFixed(0)} MB, peak ${memMb(child.pid, 'VmHWM').toFixed(0)} MB; catalog ${reuse ? 'reused' : `generated in ${genSeconds.toFixed(1)} s`}`,
+      });
+    } finally {
+      await agent.close();
+      child.stdin.end();
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '10000,100000' },
+      million: { type: 'boolean', default: false },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '16' },
+      'detail-only': { type: 'boolean', default: false },
+      keep: { type: 'string' },
+    },
+  });
+  if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
+  const sizes = values.sizes.split(',').map(Number);
+  if (values.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
+  const options = {
+    duration: Number(values.duration),
+    connections: Number(values.connections),
+    detailOnly: values['detail-only'],
+    keep: values.keep,
+  };
+  const all = [];
+  for (const n of sizes) {
+    process.stderr.write(`catalog of ${n} records…\n`);
+    all.push(...(await measure(n, options)));
+  }
+  const pad = (s, w) => String(s).padEnd(w);
+  const ms = (v) => (Number.isNaN(v) ? '' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+  console.log(
+    `\nbbk consumer benchmark: node ${process.version}, ${cpus().length} cores, loopback, policy segment {type} + one mask`,
+  );
+  console.log('HTTP p50/p99: full round trip on loopback; SQL p50: the same query, SQL alone, in-process\n');
+  console.log(
+    `${pad('records', 10)}${pad('measure', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('SQL p50', 9)}notes`,
+  );
+  console.log('-'.repeat(130));
+  for (const r of all) {
+    const sql = ms(r.sql ?? Number.NaN);
+    console.log(`${pad(r.n, 10)}${pad(r.name, 40)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`);
+  }
+  console.log('-'.repeat(130));
+}
+
+// ---- entry: the server under test (child mode), or the benchmark ---------------------------------
+if (process.argv[2] === '--server') {
+  const { startServer } = await import(new URL('index.js', serverDist).href);
+  const server = await startServer(
+    { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
+    {},
+  );
+  process.stdout.write(`${JSON.stringify(server.urls)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => server.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
