@@ -12,10 +12,12 @@ export default defineConfig({
       { find: /^@bbk\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
       { find: /^@bbk\/server$/, replacement: src('./packages/server/src/index.ts') },
       { find: /^@bbk\/connector-kit$/, replacement: src('./packages/connector-kit/src/index.ts') },
+      { find: /^@bbk\/connector-kit\/testing$/, replacement: src('./packages/connector-kit/src/testing/index.ts') },
+      { find: /^@bbk\/example-([a-z-]+)$/, replacement: src('./examples/$1/src/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.{ts,tsx}', 'packages/*/tests/**/*.test.{ts,tsx}', 'examples/*/tests/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.{ts,tsx}', 'packages/*/tests/**/*.test.{ts,tsx}', 'examples/*/src/**/*.test.ts', 'examples/*/tests/**/*.test.ts', 'tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningServer } from '@bbk/server';
+import type { Command } from 'commander';
+import type { CommandContext } from '../../lib/context.js';
+import { CliError, EXIT } from '../../lib/exit-codes.js';
+import type { Output } from '../../lib/output.js';
+import { integer } from '../../lib/read-input.js';
+import { type DemoQuery, demoQueries } from './queries.js';
+import { type DemoConnector, type DemoConsumer, setUpDemo } from './setup.js';
+
+/** Options of `bbk demo`. */
+export interface DemoOptions {
+  dataDir?: string;
+  coordinatorPort?: string;
+  contributorPort?: string;
+  consumerPort?: string;
+}
+
+/** What `bbk demo` prints once ready (`--json` prints exactly this, on one line). */
+export interface DemoReady {
+  mode: 'production';
+  dataDir: string;
+  /** The data directory is temporary and removed on exit. */
+  temporary: boolean;
+  urls: RunningServer['urls'];
+  coordinatorToken: string;
+  webhook: string;
+  connectors: DemoConnector[];
+  consumers: (DemoConsumer & { queries: DemoQuery[] })[];
+}
+
+/** Adds the options (called by the CLI table before parsing). */
+export function configure(command: Command): void {
+  command
+    .option('--data-dir <dir>', 'keep the demo in this directory (default: a temporary one, removed on exit)')
+    .option('--coordinator-port <port>', 'default 8001 (0 = any free port)')
+    .option('--contributor-port <port>', 'default 8002')
+    .option('--consumer-port <port>', 'default 8003')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ bbk demo\n  $ bbk demo --json --coordinator-port 0 --contributor-port 0 --consumer-port 0\n',
+    );
+}
+
+/**
+ * `bbk demo`: starts the embedded server in production mode, loads the example countries and heritage sites
+ * through their connectors, creates policies that show the range (everything, masks, a segment, a polygon
+ * with rate limits) and consumers holding them, prints every consumer token with ready-to-paste `bbk` and
+ * `curl` queries, and serves until SIGINT or SIGTERM.
+ */
+export async function demo(options: DemoOptions, ctx: CommandContext): Promise<Output | undefined> {
+  const { startServer, issueBootstrapToken } = await import('@bbk/server');
+  const ports = {
+    coordinatorPort: integer(options.coordinatorPort, '--coordinator-port', 0, 65535) ?? 8001,
+    contributorPort: integer(options.contributorPort, '--contributor-port', 0, 65535) ?? 8002,
+    consumerPort: integer(options.consumerPort, '--consumer-port', 0, 65535) ?? 8003,
+  };
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'bbk-demo-'));
+  const stop = stopSignal();
+  const step = (text: string) => (ctx.format === 'human' ? ctx.note(`… ${text}`) : undefined);
+
+  let server: RunningServer | undefined;
+  let closeWebhook = async () => {};
+  try {
+    const serverOptions = { mode: 'production', dataDir, host: '127.0.0.1', ...ports } as const;
+    server = await listen(() => startServer(serverOptions, {}));
+    // A data directory used before has no bootstrap token to show: issue a fresh one (the server must be stopped).
+    let coordinatorToken = server.bootstrapToken;
+    if (!coordinatorToken) {
+      await server.close();
+      coordinatorToken = (await issueBootstrapToken(dataDir)).token;
+      server = await listen(() => startServer(serverOptions, {}));
+    }
+    step(`server running, data in ${dataDir}`);
+    const { urls } = server;
+    const setup = await setUpDemo({ urls, coordinatorToken, step });
+    closeWebhook = () => setup.webhook.close();
+    const ready: DemoReady = {
+      mode: 'production',
+      dataDir,
+      temporary,
+      urls,
+      coordinatorToken,
+      webhook: setup.webhook.url ?? '',
+      connectors: setup.connectors,
+      consumers: setup.consumers.map((consumer) => ({ ...consumer, queries: demoQueries(consumer, urls.consumer) })),
+    };
+    if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
+    else await ctx.print({ data: ready, ids: ready.consumers.map((c) => c.token), view: demoText(ready) });
+    await stop;
+    return undefined;
+  } finally {
+    await closeWebhook();
+    await server?.close();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    if (ctx.format === 'human') process.stderr.write('bbk demo stopped.\n');
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** Starts the server, turning a busy port into a clear message. */
+async function listen(start: () => Promise<RunningServer>): Promise<RunningServer> {
+  try {
+    return await start();
+  } catch (error) {
+    const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new CliError(
+        `cannot listen on ${address ?? 'host'}:${port ?? '?'} (${code}): pass other --*-port values (0 = any free port)`,
+        EXIT.FAILURE,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * The ready message as plain text: commands are never wrapped, so each line can be pasted as it is.
+ * @example demoText(ready).split('\n')[0] // '✓ bbk demo is running (production mode), data in /tmp/bbk-demo-…'
+ */
+export function demoText(ready: DemoReady): string {
+  const { urls } = ready;
+  const lines = [
+    `✓ bbk demo is running (production mode), data in ${ready.dataDir}${ready.temporary ? ' (removed on exit)' : ''}`,
+    '',
+    `  Coordinator API    ${urls.coordinator}`,
+    `  Contributor API    ${urls.contributor}`,
+    `  Consumer API       ${urls.consumer}`,
+    `  Countries webhook  ${ready.webhook}`,
+    ...ready.connectors.map(
+      (c) => `  Connector ${c.slug.padEnd(16)} ${c.records} ${c.type} records, contribution id ${c.contributionId}`,
+    ),
+    '',
+    'Coordinator token (the bootstrap user; shown only now):',
+    `  ${ready.coordinatorToken}`,
+  ];
+  for (const consumer of ready.consumers) {
+    lines.push(
+      '',
+      `${consumer.user.name} <${consumer.user.email}>, policy "${consumer.policy.id}": ${consumer.policy.description}`,
+      `  token: ${consumer.token}`,
+    );
+    for (const query of consumer.queries) lines.push(`  # ${query.what}`, `  ${query.bbk}`, `  ${query.curl}`);
+  }
+  lines.push('', 'Press Ctrl+C to stop.');
+  return lines.join('\n');
+}

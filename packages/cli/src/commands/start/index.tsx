@@ -1,0 +1,83 @@
+import type { RunningServer, ServerOptions } from '@bbk/server';
+import type { CommandContext } from '../../lib/context.js';
+import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
+import { lazy, type Output } from '../../lib/output.js';
+import { integer } from '../../lib/read-input.js';
+
+export interface StartOptions {
+  dev?: boolean;
+  dataDir?: string;
+  host?: string;
+  coordinatorPort?: string;
+  contributorPort?: string;
+  consumerPort?: string;
+}
+
+/**
+ * `bbk start`: runs the embedded server until SIGINT or SIGTERM, then closes the listeners and the database.
+ * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_HOST`, `BBK_*_PORT`, which win over the defaults.
+ */
+export async function start(options: StartOptions, ctx: CommandContext): Promise<Output | undefined> {
+  const { startServer, ConfigError } = await import('@bbk/server');
+  const serverOptions: ServerOptions = {};
+  if (options.dev) serverOptions.mode = 'development';
+  if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
+  if (options.host !== undefined) serverOptions.host = options.host;
+  const ports = {
+    coordinatorPort: integer(options.coordinatorPort, '--coordinator-port', 0, 65535),
+    contributorPort: integer(options.contributorPort, '--contributor-port', 0, 65535),
+    consumerPort: integer(options.consumerPort, '--consumer-port', 0, 65535),
+  };
+  for (const [key, value] of Object.entries(ports))
+    if (value !== undefined) Object.assign(serverOptions, { [key]: value });
+
+  let server: RunningServer;
+  try {
+    server = await startServer(serverOptions, ctx.env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+      throw new CliError(
+        `cannot listen on ${address ?? 'host'}:${port ?? '?'} (${code}): choose other ports or --host`,
+        EXIT.FAILURE,
+      );
+    }
+    throw error;
+  }
+
+  // Handlers stay installed while closing: a signal may arrive twice (from the terminal and from
+  // `pnpm bbk`, which forwards it), and the second must not kill the process before the database is closed.
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = resolve;
+  });
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  // The token is printed in production mode only: a development server needs none, and a data directory
+  // moved to production later gets one from `bbk token bootstrap`.
+  const token = server.mode === 'production' ? server.bootstrapToken : undefined;
+  const ready = {
+    urls: server.urls,
+    mode: server.mode,
+    dataDir: server.dataDir,
+    ...(token ? { bootstrapToken: token } : {}),
+  };
+  if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
+  else
+    await ctx.print({
+      data: ready,
+      ids: Object.values(server.urls),
+      view: lazy(
+        () => import('./view.js'),
+        (v) => <v.ReadyView {...ready} />,
+      ),
+    });
+
+  const signal = await stopped;
+  await server.close();
+  for (const s of signals) process.removeListener(s, onSignal);
+  if (ctx.format === 'human') process.stderr.write(`bbk stopped (${signal}); database closed.\n`);
+  return undefined;
+}

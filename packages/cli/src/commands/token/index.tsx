@@ -1,0 +1,43 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CommandContext } from '../../lib/context.js';
+import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
+import { lazy, type Output } from '../../lib/output.js';
+
+/** The database file inside a data directory (the server's `DB_FILE`). */
+const DB_FILE = 'bbk.sqlite';
+
+/**
+ * `bbk token bootstrap [--data-dir DIR]`: a fresh bootstrap coordinator token; the previous one stops working.
+ * Works on the database directly, with or without the server running.
+ */
+export async function tokenBootstrap(options: { dataDir?: string }, ctx: CommandContext): Promise<Output> {
+  const dataDir = resolve(options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
+  // Opening a missing directory would create an empty database: refuse instead.
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory() || !existsSync(join(dataDir, DB_FILE))) {
+    throw new UsageError(`no bbk database in ${dataDir}: give the --data-dir of a server started at least once`);
+  }
+  const { issueBootstrapToken } = await import('@bbk/server');
+  let issued: { userId: number; token: string };
+  try {
+    issued = await issueBootstrapToken(dataDir);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith('no bootstrap user'))
+      throw new CliError(`cannot issue a bootstrap token: ${message}`, EXIT.NOT_FOUND);
+    throw error;
+  }
+  return {
+    data: { userId: issued.userId, token: issued.token },
+    ids: [issued.token],
+    view: lazy(
+      () => import('../../ui/notice.js'),
+      ({ Secret }) => (
+        <Secret
+          label={`Coordinator token of user ${issued.userId} (the previous one is revoked)`}
+          value={issued.token}
+        />
+      ),
+    ),
+  };
+}

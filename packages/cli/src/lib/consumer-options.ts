@@ -1,0 +1,46 @@
+import type { CommandContext } from './context.js';
+import { UsageError } from './exit-codes.js';
+import { integer, list } from './read-input.js';
+
+/** Options shared by the consumer commands. */
+export interface ConsumerFlags {
+  /** Policy id sent as `x-bbk-audience` (development servers; production takes it from the token). */
+  audience?: string;
+  /** Contribution ids of staged connectors to include (`x-bbk-connectors`). */
+  connectors?: string;
+  limit?: string;
+  offset?: string;
+  all?: boolean;
+}
+
+/**
+ * The consumer client for these flags: audience from `--audience`, `BBK_AUDIENCE` or the profile.
+ * @example const consumer = consumerFor(options, ctx);
+ */
+export function consumerFor(options: ConsumerFlags, ctx: CommandContext) {
+  const audience = options.audience ?? ctx.env.BBK_AUDIENCE ?? ctx.settings.login('consumer').audience;
+  const connectors = list(options.connectors ?? ctx.env.BBK_CONNECTORS);
+  return ctx.consumer({ ...(audience ? { audience } : {}), ...(connectors?.length ? { connectors } : {}) });
+}
+
+/**
+ * Paging flags checked: `--limit` within `max`, `--offset` ≥ 0 and not with `--all`.
+ * @example paging({ limit: '10' }, 250) // { limit: 10, offset: undefined, all: false }
+ */
+export function paging(options: ConsumerFlags, max: number) {
+  const limit = integer(options.limit, '--limit', 1, max);
+  const offset = integer(options.offset, '--offset', 0);
+  if (options.all && offset !== undefined)
+    throw new UsageError('--offset does not go with --all, which starts at the beginning');
+  return { limit, offset, all: options.all === true };
+}
+
+/**
+ * Collects an async iterator into an array.
+ * @example await collect(consumer.catalogAll(q))
+ */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

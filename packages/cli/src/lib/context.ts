@@ -1,0 +1,31 @@
+import type { ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
+import type { Api } from './config-file.js';
+import type { Format, Output } from './output.js';
+import type { GlobalOptions, Settings } from './settings.js';
+
+/**
+ * What every command receives besides its own options: settings, SDK clients, terminal facts,
+ * and `print` for commands that report before they finish (`bbk start`).
+ */
+export interface CommandContext {
+  options: GlobalOptions;
+  settings: Settings;
+  env: NodeJS.ProcessEnv;
+  format: Format;
+  /** Prompts are allowed: stdin is a TTY and `--no-input` was not given. */
+  interactive: boolean;
+  /** Width for human output. */
+  columns: number;
+  /** stderr is a terminal (live progress is drawn there). */
+  stderrIsTTY: boolean;
+  /** Clients for the configured URLs and tokens; closed by the entry point after the command. */
+  coordinator(): CoordinatorClient;
+  contributor(): ContributorClient;
+  consumer(options?: { audience?: string; connectors?: readonly string[] }): ConsumerClient;
+  /** URL of an API as configured (for messages). */
+  url(api: Api): string;
+  /** Prints an output now, in the chosen format. */
+  print(output: Output): Promise<void>;
+  /** Writes a line to stderr (notes and warnings; silent with --quiet). */
+  note(text: string): void;
+}

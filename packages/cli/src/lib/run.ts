@@ -1,0 +1,110 @@
+import { ConsumerClient as Consumer, type ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
+import type { Command } from 'commander';
+import type { Api } from './config-file.js';
+import type { CommandContext } from './context.js';
+import { type ExitCode, UsageError } from './exit-codes.js';
+import { type Format, type Output, printOutput, terminalColumns } from './output.js';
+import { type GlobalOptions, resolveSettings } from './settings.js';
+
+/** A command module's function: one options object (arguments included by name) and the context. */
+// biome-ignore lint/suspicious/noExplicitAny: each command declares its own options type
+export type CommandFn = (options: any, ctx: CommandContext) => Promise<Output | undefined>;
+
+/** Shared between the actions and the entry point, which alone turns it into the exit code. */
+export interface RunState {
+  exitCode: ExitCode | undefined;
+  format: Format | undefined;
+}
+
+/**
+ * Wraps a lazily imported command function as a commander action: collects the positional
+ * arguments by name, resolves settings, runs the command, prints its output, closes the clients.
+ * @example .action(action(state, 'coordinator', async () => (await import('./commands/user/index.js')).userShow))
+ */
+export function action(state: RunState, primary: Api | undefined, load: () => Promise<CommandFn>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const options: Record<string, unknown> = { ...command.optsWithGlobals() };
+    command.registeredArguments.forEach((argument, i) => {
+      options[camel(argument.name())] = args[i];
+    });
+    const { ctx, close } = createContext(options as GlobalOptions, primary, process.env);
+    state.format = ctx.format;
+    try {
+      const run = await load();
+      const output = await run(options, ctx);
+      if (output) await ctx.print(output);
+      state.exitCode = output?.exitCode;
+    } finally {
+      await close();
+    }
+  };
+}
+
+/**
+ * Builds a command's context: settings, lazily created SDK clients, output helpers.
+ * @example const { ctx, close } = createContext({ json: true }, 'coordinator', process.env);
+ */
+export function createContext(
+  options: GlobalOptions,
+  primary: Api | undefined,
+  env: NodeJS.ProcessEnv,
+): { ctx: CommandContext; close: () => Promise<void> } {
+  if (options.json && options.quiet) throw new UsageError('use either --json or --quiet, not both');
+  const format: Format = options.json ? 'json' : options.quiet ? 'quiet' : 'human';
+  const settings = resolveSettings(options, env, primary);
+  const columns = terminalColumns(process.stdout, env);
+  const closers: (() => Promise<void>)[] = [];
+  let coordinator: CoordinatorClient | undefined;
+  let contributor: ContributorClient | undefined;
+  const timeoutMs = env.BBK_TIMEOUT_MS ? Number(env.BBK_TIMEOUT_MS) : undefined;
+  const transport = (api: Api) => {
+    const { url, token } = settings.endpoint(api);
+    return { baseUrl: url, ...(token ? { token } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+  };
+  const ctx: CommandContext = {
+    options,
+    settings,
+    env,
+    format,
+    interactive: options.input !== false && process.stdin.isTTY === true,
+    columns,
+    stderrIsTTY: process.stderr.isTTY === true,
+    coordinator() {
+      if (!coordinator) {
+        const client = new CoordinatorClient(transport('coordinator'));
+        closers.push(() => client.close());
+        coordinator = client;
+      }
+      return coordinator;
+    },
+    contributor() {
+      if (!contributor) {
+        const client = new ContributorClient(transport('contributor'));
+        closers.push(() => client.close());
+        contributor = client;
+      }
+      return contributor;
+    },
+    consumer(extra = {}): ConsumerClient {
+      const client = new Consumer({ ...transport('consumer'), ...extra });
+      closers.push(() => client.close());
+      return client;
+    },
+    url: (api) => settings.endpoint(api).url,
+    print: (output) => printOutput(output, format, columns, process.stdout),
+    note(text) {
+      if (format !== 'quiet') process.stderr.write(`${text}\n`);
+    },
+  };
+  return {
+    ctx,
+    close: async () => {
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
