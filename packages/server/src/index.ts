@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
-import { type ServerConfig, type ServerOptions, resolveConfig } from './config.js';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { buildSurface } from './http/app.js';
 import { consumerRoutes } from './http/consumer.js';
@@ -12,8 +12,8 @@ import { Limits } from './limits/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { WebhookClient } from './webhooks/index.js';
 
-export { ConfigError, resolveConfig } from './config.js';
 export type { ServerConfig, ServerMode, ServerOptions } from './config.js';
+export { ConfigError, resolveConfig } from './config.js';
 export type { Store } from './storage/store.js';
 
 /** A running bbk server. */
@@ -41,7 +41,10 @@ function urlOf(app: FastifyInstance, config: ServerConfig): string {
  * console.log(server.urls.coordinator);
  * await server.close();
  */
-export async function startServer(options: ServerOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function startServer(
+  options: ServerOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningServer> {
   const config = resolveConfig(options, env);
   const store = SqliteStore.open(config.dataDir);
   const apps: FastifyInstance[] = [];
@@ -67,7 +70,11 @@ export async function startServer(options: ServerOptions = {}, env: NodeJS.Proce
 
     let closing: Promise<void> | undefined;
     return {
-      urls: { coordinator: urlOf(coordinator, config), contributor: urlOf(contributor, config), consumer: urlOf(consumer, config) },
+      urls: {
+        coordinator: urlOf(coordinator, config),
+        contributor: urlOf(contributor, config),
+        consumer: urlOf(consumer, config),
+      },
       mode: config.mode,
       dataDir: config.dataDir,
       ...(bootstrapToken ? { bootstrapToken } : {}),

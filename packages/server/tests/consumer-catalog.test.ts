@@ -30,7 +30,9 @@ const RECORDS: RecordInput[] = [
 
 /** Country records of the example data, connector-private keys removed. */
 function countries(): RecordInput[] {
-  const raw = JSON.parse(readFileSync(new URL('../../../examples/countries/data/country.json', import.meta.url), 'utf8')) as Array<Record<string, unknown>>;
+  const raw = JSON.parse(
+    readFileSync(new URL('../../../examples/countries/data/country.json', import.meta.url), 'utf8'),
+  ) as Array<Record<string, unknown>>;
   return raw.map(
     (r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))) as unknown as RecordInput,
   );

@@ -31,7 +31,9 @@ describe('conventions shared by the three APIs (spec §1)', () => {
   it('answers the error test route with a 500 in development', async () => {
     const res = await call(`${server.urls.consumer}/error/test`);
     expect(res.status).toBe(500);
-    expect(res.json).toEqual({ error: { code: 500, status: 'Internal Server Error', message: 'test error message - please ignore' } });
+    expect(res.json).toEqual({
+      error: { code: 500, status: 'Internal Server Error', message: 'test error message - please ignore' },
+    });
   });
 
   it('404s unknown routes and unsupported methods in the standard format', async () => {
@@ -56,14 +58,28 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({
-      error: { code: 400, status: 'Bad Request', message: [{ name: 'syntax', index: null, reason: 'Unexpected token x in JSON at position 9' }] },
+      error: {
+        code: 400,
+        status: 'Bad Request',
+        message: [{ name: 'syntax', index: null, reason: 'Unexpected token x in JSON at position 9' }],
+      },
     });
-    const scalar = await call(`${server.urls.coordinator}/user`, { method: 'POST', rawBody: '5', headers: { 'content-type': 'application/json' } });
-    expect(scalar.json).toMatchObject({ error: { message: [{ name: 'syntax', reason: 'Unexpected token 5 in JSON at position 0' }] } });
+    const scalar = await call(`${server.urls.coordinator}/user`, {
+      method: 'POST',
+      rawBody: '5',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(scalar.json).toMatchObject({
+      error: { message: [{ name: 'syntax', reason: 'Unexpected token 5 in JSON at position 0' }] },
+    });
   });
 
   it('treats other content types and empty bodies as {}', async () => {
-    const res = await call(`${server.urls.coordinator}/user`, { method: 'POST', rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
+    const res = await call(`${server.urls.coordinator}/user`, {
+      method: 'POST',
+      rawBody: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(400);
     expect((res.json as { error: { message: Array<{ name: string }> } }).error.message.map((m) => m.name)).toEqual([
       'name',

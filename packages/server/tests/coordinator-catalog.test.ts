@@ -53,7 +53,14 @@ describe('entity types', () => {
       timeseries: country.timeseries,
     });
     expect(await coord.entityTypes.list()).toEqual([
-      { id: 'country', url: `${base}/entity/country`, name: 'Countries', description: country.description, icon: '', tags: ['geo', 'world'] },
+      {
+        id: 'country',
+        url: `${base}/entity/country`,
+        name: 'Countries',
+        description: country.description,
+        icon: '',
+        tags: ['geo', 'world'],
+      },
     ]);
   });
 
@@ -61,14 +68,24 @@ describe('entity types', () => {
     expect((await call(`${base}/entity/country`, { method: 'POST', body: country })).status).toBe(409);
     const bad = await call(`${base}/entity/a!`, { method: 'POST', body: country });
     expect(bad.status).toBe(400);
-    expect((bad.json as { error: { message: Array<{ name: string }> } }).error.message.map((m) => m.name)).toContain('slug');
+    expect((bad.json as { error: { message: Array<{ name: string }> } }).error.message.map((m) => m.name)).toContain(
+      'slug',
+    );
   });
 
   it('rejects unusable JSON schemas but accepts unknown keywords', async () => {
-    const bad = await call(`${base}/entity/bad-schema`, { method: 'POST', body: { ...country, timeseries: {}, schema: { type: null } } });
+    const bad = await call(`${base}/entity/bad-schema`, {
+      method: 'POST',
+      body: { ...country, timeseries: {}, schema: { type: null } },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ error: { message: [{ name: 'schema', index: null, reason: 'is not valid JSON schema' }] } });
-    const ok = await call(`${base}/entity/odd-schema`, { method: 'POST', body: { ...country, timeseries: {}, schema: { type: 'foobar' } } });
+    expect(bad.json).toMatchObject({
+      error: { message: [{ name: 'schema', index: null, reason: 'is not valid JSON schema' }] },
+    });
+    const ok = await call(`${base}/entity/odd-schema`, {
+      method: 'POST',
+      body: { ...country, timeseries: {}, schema: { type: 'foobar' } },
+    });
     expect(ok.status).toBe(201);
     await coord.entityTypes.delete('odd-schema');
   });
@@ -90,10 +107,17 @@ describe('connectors', () => {
   let first: { id: string; token: string };
 
   it('requires a webhook when the type declares timeseries', async () => {
-    const res = await call(`${base}/entity/country/connector/wiki`, { method: 'POST', body: { name: 'Wiki', description: 'd' } });
+    const res = await call(`${base}/entity/country/connector/wiki`, {
+      method: 'POST',
+      body: { name: 'Wiki', description: 'd' },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({
-      error: { message: [{ name: 'webhook', index: null, reason: 'You must supply a webhook when entity types contain timeseries' }] },
+      error: {
+        message: [
+          { name: 'webhook', index: null, reason: 'You must supply a webhook when entity types contain timeseries' },
+        ],
+      },
     });
   });
 
@@ -127,7 +151,10 @@ describe('connectors', () => {
 
   it('connector slugs are unique across the instance (409, not 500)', async () => {
     await coord.entityTypes.create('city', { name: 'Cities', description: 'Cities' });
-    const res = await call(`${base}/entity/city/connector/wiki`, { method: 'POST', body: { name: 'W', description: 'd' } });
+    const res = await call(`${base}/entity/city/connector/wiki`, {
+      method: 'POST',
+      body: { name: 'W', description: 'd' },
+    });
     expect(res.status).toBe(409);
   });
 
@@ -141,7 +168,11 @@ describe('connectors', () => {
 
   it('a re-created connector gets the same contribution id', async () => {
     await coord.connectors.delete('country', 'wiki');
-    const again = await coord.connectors.create('country', 'wiki', { name: 'Other name', description: 'x', webhook: 'http://localhost:9999' });
+    const again = await coord.connectors.create('country', 'wiki', {
+      name: 'Other name',
+      description: 'x',
+      webhook: 'http://localhost:9999',
+    });
     expect(again.id).toBe(first.id);
     expect(again.token).not.toBe(first.token);
   });
@@ -149,21 +180,37 @@ describe('connectors', () => {
   it('checks in the documented order', async () => {
     // 400 body → 404 entity type
     expect((await call(`${base}/entity/nope/connector/abc`, { method: 'POST', body: {} })).status).toBe(400);
-    expect((await call(`${base}/entity/nope/connector/abc`, { method: 'POST', body: { name: 'a', description: 'b' } })).status).toBe(404);
+    expect(
+      (await call(`${base}/entity/nope/connector/abc`, { method: 'POST', body: { name: 'a', description: 'b' } }))
+        .status,
+    ).toBe(404);
     expect((await call(`${base}/entity/nope/connector/abc`)).status).toBe(404);
     expect((await call(`${base}/entity/country/connector/abc`)).status).toBe(404);
     expect((await call(`${base}/entity/country/connector/abc/live`, { method: 'POST' })).status).toBe(404);
     // PUT: 400 → 404 type → 400 webhook → 404 connector
-    expect((await call(`${base}/entity/country/connector/abc`, { method: 'PUT', body: { name: 'a', description: 'b' } })).status).toBe(400);
     expect(
-      (await call(`${base}/entity/country/connector/abc`, { method: 'PUT', body: { name: 'a', description: 'b', webhook: 'http://x.io' } })).status,
+      (await call(`${base}/entity/country/connector/abc`, { method: 'PUT', body: { name: 'a', description: 'b' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await call(`${base}/entity/country/connector/abc`, {
+          method: 'PUT',
+          body: { name: 'a', description: 'b', webhook: 'http://x.io' },
+        })
+      ).status,
     ).toBe(404);
   });
 
   it('rejects a non-string webhook without a 500', async () => {
-    const res = await call(`${base}/entity/city/connector/bad-hook`, { method: 'POST', body: { name: 'a', description: 'b', webhook: 5 } });
+    const res = await call(`${base}/entity/city/connector/bad-hook`, {
+      method: 'POST',
+      body: { name: 'a', description: 'b', webhook: 5 },
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ error: { message: [{ name: 'webhook', reason: 'is not of a type(s) string,null' }] } });
+    expect(res.json).toMatchObject({
+      error: { message: [{ name: 'webhook', reason: 'is not of a type(s) string,null' }] },
+    });
   });
 });
 
@@ -175,7 +222,13 @@ describe('policies and accesses', () => {
     const detail = await coord.policies.get('everything');
     expect(detail).toEqual({ id: 'everything', url: `${base}/policy/everything`, ...policyBody() });
     expect(await coord.policies.list()).toEqual([
-      { id: 'everything', url: `${base}/policy/everything`, name: 'Everything', description: 'All the data', tags: ['open'] },
+      {
+        id: 'everything',
+        url: `${base}/policy/everything`,
+        name: 'Everything',
+        description: 'All the data',
+        tags: ['open'],
+      },
     ]);
     expect(await coord.policies.accessControl('everything')).toEqual(policyBody().policy.access_control);
     expect((await call(`${base}/policy/everything`, { method: 'POST', body: policyBody() })).status).toBe(409);
@@ -184,12 +237,20 @@ describe('policies and accesses', () => {
   it('validates the segment query with the consumer query validator, error last', async () => {
     const res = await call(`${base}/policy/bad-query`, {
       method: 'POST',
-      body: { ...policyBody(), name: '', policy: { ...policyBody().policy, data_segment: { segment_query: { $where: 'x' } } } },
+      body: {
+        ...policyBody(),
+        name: '',
+        policy: { ...policyBody().policy, data_segment: { segment_query: { $where: 'x' } } },
+      },
     });
     expect(res.status).toBe(400);
     const items = (res.json as { error: { message: Array<{ name: string; reason: string }> } }).error.message;
     expect(items[0]!.name).toBe('name');
-    expect(items.at(-1)).toEqual({ name: 'policy.data_segment.segment_query', index: null, reason: 'Query contains unrecognised operations' });
+    expect(items.at(-1)).toEqual({
+      name: 'policy.data_segment.segment_query',
+      index: null,
+      reason: 'Query contains unrecognised operations',
+    });
   });
 
   it('requires legal_context', async () => {
@@ -197,7 +258,9 @@ describe('policies and accesses', () => {
     const { legal_context: _, ...rest } = body.policy;
     const res = await call(`${base}/policy/no-legal`, { method: 'POST', body: { ...body, policy: rest } });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ error: { message: [{ name: 'policy', reason: 'requires property "legal_context"' }] } });
+    expect(res.json).toMatchObject({
+      error: { message: [{ name: 'policy', reason: 'requires property "legal_context"' }] },
+    });
   });
 
   it('grants, lists, reissues and revokes accesses', async () => {
@@ -216,7 +279,9 @@ describe('policies and accesses', () => {
     });
     expect(new Date(item.created).toISOString()).toBe(item.created);
     expect(await coord.accesses.list(user.id)).toEqual([item]);
-    expect((await coord.users.get(user.id)).accesses).toEqual([{ id: 'everything', url: `${base}/user/${user.id}/access/everything` }]);
+    expect((await coord.users.get(user.id)).accesses).toEqual([
+      { id: 'everything', url: `${base}/user/${user.id}/access/everything` },
+    ]);
     const reissued = await call(`${base}/user/${user.id}/access/everything`, { method: 'PUT' });
     expect(reissued.status).toBe(200);
     expect(reissued.text).not.toBe(res.text);

@@ -85,9 +85,19 @@ describe('users', () => {
   });
 
   it('updates name, organization and addendum but never the email', async () => {
-    await coord.users.update(2, { name: 'Alice B', organization: 'Acme Ltd', addendum: { x: 1 }, email: 'new@x.io' } as never);
+    await coord.users.update(2, {
+      name: 'Alice B',
+      organization: 'Acme Ltd',
+      addendum: { x: 1 },
+      email: 'new@x.io',
+    } as never);
     const u = await coord.users.get(2);
-    expect(u).toMatchObject({ name: 'Alice B', organization: 'Acme Ltd', addendum: { x: 1 }, email: 'alice@domain.com' });
+    expect(u).toMatchObject({
+      name: 'Alice B',
+      organization: 'Acme Ltd',
+      addendum: { x: 1 },
+      email: 'alice@domain.com',
+    });
     await coord.users.update(2, { name: 'Alice', organization: 'Acme' });
     expect((await coord.users.get(2)).addendum).toEqual({});
   });
@@ -95,7 +105,9 @@ describe('users', () => {
   it('404 for malformed and unknown uids, before body validation', async () => {
     expect((await call(`${base}/user/1.1`)).status).toBe(404);
     expect((await call(`${base}/user/123456789`)).status).toBe(404);
-    expect((await call(`${base}/user/999`, { method: 'PUT', body: { name: 'x', organization: 'y' } })).status).toBe(404);
+    expect((await call(`${base}/user/999`, { method: 'PUT', body: { name: 'x', organization: 'y' } })).status).toBe(
+      404,
+    );
     expect((await call(`${base}/user/abc`, { method: 'PUT', body: {} })).status).toBe(404);
     expect((await call(`${base}/user/999`, { method: 'PUT', body: {} })).status).toBe(400);
   });

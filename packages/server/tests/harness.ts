@@ -16,7 +16,15 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(options: ServerOptions = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'bbk-test-'));
   const server = await startServer(
-    { mode: 'development', dataDir: dir, host: '127.0.0.1', coordinatorPort: 0, contributorPort: 0, consumerPort: 0, ...options },
+    {
+      mode: 'development',
+      dataDir: dir,
+      host: '127.0.0.1',
+      coordinatorPort: 0,
+      contributorPort: 0,
+      consumerPort: 0,
+      ...options,
+    },
     {},
   );
   const t: TestServer = {

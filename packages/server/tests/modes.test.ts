@@ -21,7 +21,13 @@ describe('production mode', () => {
   });
 
   it('requires a token on every route, announce included', async () => {
-    for (const url of [server.urls.coordinator, server.urls.contributor, server.urls.consumer, `${base}/user`, `${base}/nothing`]) {
+    for (const url of [
+      server.urls.coordinator,
+      server.urls.contributor,
+      server.urls.consumer,
+      `${base}/user`,
+      `${base}/nothing`,
+    ]) {
       const res = await call(url);
       expect(res.status).toBe(401);
       expect(res.json).toEqual(unauthorized);
@@ -87,7 +93,11 @@ describe('production mode', () => {
     await admin.policies.create('all', {
       name: 'All',
       description: 'All',
-      policy: { access_control: { enabled: false }, data_segment: { segment_query: { type: 'country' } }, legal_context: [] },
+      policy: {
+        access_control: { enabled: false },
+        data_segment: { segment_query: { type: 'country' } },
+        legal_context: [],
+      },
     } as never);
     expect((await call(server.urls.consumer, { token: t3 })).status).toBe(403);
     const t4 = await admin.accesses.grant(carol.id, 'all');

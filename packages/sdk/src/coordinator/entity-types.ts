@@ -106,6 +106,8 @@ export class ConnectorsApi {
    * @example const { calls, failures, timeouts } = await coordinator.connectors.health('country', 'wikipedia');
    */
   async health(eid: string, cid: string): Promise<ConnectorHealth> {
-    return (await this.http.request<ConnectorHealth>({ method: 'GET', path: path`/entity/${eid}/connector/${cid}/health` })).body;
+    return (
+      await this.http.request<ConnectorHealth>({ method: 'GET', path: path`/entity/${eid}/connector/${cid}/health` })
+    ).body;
   }
 }

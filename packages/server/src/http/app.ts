@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, errorBody } from '../errors.js';
 import type { ServerContext } from '../context.js';
+import { ApiError, errorBody } from '../errors.js';
 import type { TokenKind } from '../storage/types.js';
 import { parseJsonBody } from '../validation/index.js';
 import { routeUrl } from './urls.js';
@@ -81,7 +81,7 @@ export function buildSurface(
     const etag = weakEtag(payload);
     reply.header('etag', etag);
     const inm = req.headers['if-none-match'];
-    if (inm && inm.split(',').some((t) => t.trim() === etag)) {
+    if (inm?.split(',').some((t) => t.trim() === etag)) {
       reply.code(304);
       return '';
     }
@@ -98,7 +98,9 @@ export function buildSurface(
       // Fastify's own client errors (bad headers, aborted bodies): answer in the standard format
       const known = [400, 401, 403, 404, 405, 409, 413, 429];
       const code = known.includes(status) ? status : 400;
-      return reply.code(code).send(errorBody(code, code === 400 ? [{ name: 'request', index: null, reason: err.message }] : ''));
+      return reply
+        .code(code)
+        .send(errorBody(code, code === 400 ? [{ name: 'request', index: null, reason: err.message }] : ''));
     }
     req.log.error(err);
     return reply.code(500).send(errorBody(500, config.mode === 'production' ? '' : err.message));

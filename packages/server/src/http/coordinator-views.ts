@@ -16,7 +16,14 @@ export function userView(route: string, u: UserRow, detail = false) {
 }
 
 export function entityTypeView(route: string, e: EntityTypeRow, detail = false) {
-  const view = { id: e.slug, url: `${route}/entity/${e.slug}`, name: e.name, description: e.description, icon: e.icon, tags: e.tags };
+  const view = {
+    id: e.slug,
+    url: `${route}/entity/${e.slug}`,
+    name: e.name,
+    description: e.description,
+    icon: e.icon,
+    tags: e.tags,
+  };
   if (!detail) return view;
   return { ...view, schema: e.schema, timeseries: e.timeseries, ...(e.indexes.length ? { indexes: e.indexes } : {}) };
 }

@@ -22,7 +22,9 @@ export function coordinatorRoutes(ctx: ServerContext) {
 
     // ---- entity types
     app.get('/entity', async (req) => (await entityTypes.list(ctx)).map((e) => entityTypeView(route(req), e)));
-    app.get('/entity/:eid', async (req: P<'eid'>) => entityTypeView(route(req), await entityTypes.get(ctx, lc(req.params.eid)), true));
+    app.get('/entity/:eid', async (req: P<'eid'>) =>
+      entityTypeView(route(req), await entityTypes.get(ctx, lc(req.params.eid)), true),
+    );
     app.post('/entity/:eid', async (req: P<'eid'>, reply) => {
       await entityTypes.create(ctx, lc(req.params.eid), bodyOf(req));
       return reply.code(201).header('location', resourceUrl(req)).send();
@@ -76,8 +78,13 @@ export function coordinatorRoutes(ctx: ServerContext) {
 
     // ---- policies
     app.get('/policy', async (req) => (await policies.list(ctx)).map((p) => policyView(route(req), p)));
-    app.get('/policy/:pid', async (req: P<'pid'>) => policyView(route(req), await policies.get(ctx, lc(req.params.pid)), true));
-    app.get('/policy/:pid/access-control', async (req: P<'pid'>) => (await policies.get(ctx, lc(req.params.pid))).policy.access_control);
+    app.get('/policy/:pid', async (req: P<'pid'>) =>
+      policyView(route(req), await policies.get(ctx, lc(req.params.pid)), true),
+    );
+    app.get(
+      '/policy/:pid/access-control',
+      async (req: P<'pid'>) => (await policies.get(ctx, lc(req.params.pid))).policy.access_control,
+    );
     app.post('/policy/:pid', async (req: P<'pid'>, reply) => {
       await policies.create(ctx, lc(req.params.pid), bodyOf(req));
       return reply.code(201).header('location', resourceUrl(req)).send();
@@ -93,11 +100,18 @@ export function coordinatorRoutes(ctx: ServerContext) {
 
     // ---- users
     app.get('/user', async (req) => (await users.list(ctx)).map((u) => userView(route(req), u)));
-    app.get('/user/email/:email', async (req: P<'email'>) => userView(route(req), await users.getByEmail(ctx, req.params.email), true));
-    app.get('/user/:uid', async (req: P<'uid'>) => userView(route(req), await users.get(ctx, lc(req.params.uid)), true));
+    app.get('/user/email/:email', async (req: P<'email'>) =>
+      userView(route(req), await users.getByEmail(ctx, req.params.email), true),
+    );
+    app.get('/user/:uid', async (req: P<'uid'>) =>
+      userView(route(req), await users.get(ctx, lc(req.params.uid)), true),
+    );
     app.post('/user', async (req, reply) => {
       const id = await users.create(ctx, bodyOf(req));
-      return reply.code(201).header('location', `${resourceUrl(req)}/${id}`).send();
+      return reply
+        .code(201)
+        .header('location', `${resourceUrl(req)}/${id}`)
+        .send();
     });
     app.put('/user/:uid', async (req: P<'uid'>, reply) => {
       await users.update(ctx, lc(req.params.uid), bodyOf(req));

@@ -58,7 +58,8 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
     if (bools.length === 1) terms.push(`${extract(f)} = ${bools[0]}`);
     else if (bools.length === 2) terms.push(`${extract(f)} IN (0, 1)`);
     if (types.includes('integer') || types.includes('real')) terms.push(`${extract(f)} < ''`);
-    if (types.includes('text') || types.includes('array') || types.includes('object')) terms.push(`${extract(f)} >= ''`);
+    if (types.includes('text') || types.includes('array') || types.includes('object'))
+      terms.push(`${extract(f)} >= ''`);
     return terms;
   }
   const rtree = (f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]) =>

@@ -41,12 +41,15 @@ const MAX_INDEXES = 16;
 
 function indexItems(raw: unknown): { value: string[]; items: ValidationItem[] } {
   if (raw === undefined || raw === null) return { value: [], items: [] };
-  if (!Array.isArray(raw)) return { value: [], items: [{ name: 'indexes', index: null, reason: 'is not of a type(s) array' }] };
+  if (!Array.isArray(raw))
+    return { value: [], items: [{ name: 'indexes', index: null, reason: 'is not of a type(s) array' }] };
   const items: ValidationItem[] = [];
-  if (raw.length > MAX_INDEXES) items.push({ name: 'indexes', index: null, reason: `does not meet maximum length of ${MAX_INDEXES}` });
+  if (raw.length > MAX_INDEXES)
+    items.push({ name: 'indexes', index: null, reason: `does not meet maximum length of ${MAX_INDEXES}` });
   raw.forEach((p, i) => {
     if (typeof p !== 'string') items.push({ name: 'indexes', index: i, reason: 'is not of a type(s) string' });
-    else if (!INDEX_PATH.test(p)) items.push({ name: 'indexes', index: i, reason: `does not match pattern ${JSON.stringify(INDEX_PATH.source)}` });
+    else if (!INDEX_PATH.test(p))
+      items.push({ name: 'indexes', index: i, reason: `does not match pattern ${JSON.stringify(INDEX_PATH.source)}` });
   });
   if (new Set(raw).size !== raw.length) items.push({ name: 'indexes', index: null, reason: 'contains duplicate item' });
   return { value: items.length ? [] : (raw as string[]), items };

@@ -82,7 +82,11 @@ export interface RecordStore {
    */
   upsert(connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]): Promise<boolean>;
   /** Deletes by vendor id, like `upsert`; unknown ids are ignored. */
-  delete(connectorId: number, sessionId: string, records: readonly { vendorId: string; publicId: string }[]): Promise<boolean>;
+  delete(
+    connectorId: number,
+    sessionId: string,
+    records: readonly { vendorId: string; publicId: string }[],
+  ): Promise<boolean>;
   /**
    * Closes the session. Commit: accrue applies pending operations in posted order; replace
    * first deletes all the connector's records. Rollback discards pending operations.

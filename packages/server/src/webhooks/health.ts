@@ -1,21 +1,7 @@
-/** Health figures of one connector's webhook, as coordinators read them. */
-export interface WebhookHealth {
-  /** HTTP calls made (cache hits are not calls). */
-  calls: number;
-  /** Calls that gave no usable data: network error, timeout, non-2xx, malformed reply. */
-  failures: number;
-  /** Failures that were timeouts. */
-  timeouts: number;
-  /** Mean latency of all calls, milliseconds (0 before the first call). */
-  latency_ms_avg: number;
-  latency_ms_last: number | null;
-  /** Why the last failed call failed. */
-  last_error: string | null;
-  /** ISO time of the last call, the last usable reply, and the last failure. */
-  last_call: string | null;
-  last_success: string | null;
-  last_failure: string | null;
-}
+import type { ConnectorHealth } from '@bbk/sdk/protocol';
+
+/** Per-connector webhook figures: the wire type of `GET …/connector/:cid/health`, less its links. */
+export type WebhookHealth = Omit<ConnectorHealth, 'id' | 'url' | 'webhook'>;
 
 /** How one webhook call ended. */
 export type CallOutcome =

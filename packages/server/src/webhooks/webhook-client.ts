@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { type CallOutcome, HealthBook, type WebhookHealth } from './health.js';
 import { ReplyCache } from './reply-cache.js';
-import { SIGNATURE_HEADER, signWebhook } from './signature.js';
+import { SIGNATURE_HEADER, signWebhookRequest } from './signature.js';
 
 /** The connector side of a webhook call. */
 export interface WebhookTarget {
@@ -174,9 +174,9 @@ export class WebhookClient {
         headers: {
           accept: 'application/json, text/plain',
           'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signWebhook(target.secret, {
+          [SIGNATURE_HEADER]: signWebhookRequest(target.secret, {
             method: 'GET',
-            path,
+            target: path,
             timestamp: Math.floor(this.#now() / 1000),
           }),
         },

@@ -3,29 +3,30 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthBook } from './health.js';
 import { ReplyCache } from './reply-cache.js';
-import { signWebhook, verifyWebhook } from './signature.js';
+import { signWebhookRequest, verifyWebhookSignature } from './signature.js';
 import { newestFirst } from './timeseries-points.js';
 import { pathSegment, WebhookClient, type WebhookTarget } from './webhook-client.js';
 
-describe('signWebhook / verifyWebhook', () => {
-  const r = { method: 'GET', path: '/hooks/entity/country/GB', timestamp: 1_700_000_000 };
+describe('webhook signature (what the server sends)', () => {
+  const r = { method: 'GET', target: '/hooks/entity/country/GB', timestamp: 1_700_000_000 };
 
   it('signs "<t>.<METHOD>.<path>" with HMAC-SHA256 (independent check)', async () => {
     const { createHmac } = await import('node:crypto');
     const expected = createHmac('sha256', 'k').update('1700000000.GET./hooks/entity/country/GB').digest('hex');
-    expect(signWebhook('k', r)).toBe(`t=1700000000,v1=${expected}`);
+    expect(signWebhookRequest('k', r)).toBe(`t=1700000000,v1=${expected}`);
   });
 
   it('verifies within the tolerance only, and only with the right secret, method and path', () => {
-    const header = signWebhook('k', r);
-    const base = { header, method: 'GET', path: r.path, now: r.timestamp + 10 };
-    expect(verifyWebhook('k', base)).toBe(true);
-    expect(verifyWebhook('other', base)).toBe(false);
-    expect(verifyWebhook('k', { ...base, method: 'POST' })).toBe(false);
-    expect(verifyWebhook('k', { ...base, path: '/hooks/entity/country/FR' })).toBe(false);
-    expect(verifyWebhook('k', { ...base, now: r.timestamp + 301 })).toBe(false);
-    expect(verifyWebhook('k', { ...base, header: undefined })).toBe(false);
-    expect(verifyWebhook('k', { ...base, header: 't=abc,v1=zz' })).toBe(false);
+    const header = signWebhookRequest('k', r);
+    const now = (r.timestamp + 10) * 1000;
+    const req = { method: 'GET', target: r.target };
+    expect(verifyWebhookSignature('k', header, req, { now })).toEqual({ ok: true });
+    expect(verifyWebhookSignature('other', header, req, { now }).ok).toBe(false);
+    expect(verifyWebhookSignature('k', header, { ...req, method: 'POST' }, { now }).ok).toBe(false);
+    expect(verifyWebhookSignature('k', header, { ...req, target: '/hooks/entity/country/FR' }, { now }).ok).toBe(false);
+    expect(verifyWebhookSignature('k', header, req, { now: (r.timestamp + 301) * 1000 })).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyWebhookSignature('k', undefined, req, { now })).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyWebhookSignature('k', 't=abc,v1=zz', req, { now })).toEqual({ ok: false, reason: 'malformed' });
   });
 });
 
@@ -147,7 +148,7 @@ describe('WebhookClient against a real HTTP server', () => {
     expect(req.headers.accept).toBe('application/json, text/plain');
     expect(req.headers['content-type']).toBe('application/json');
     const header = req.headers['x-bbk-signature'] as string;
-    expect(verifyWebhook('shh', { header, method: 'GET', path: req.url!, now: clock / 1000 })).toBe(true);
+    expect(verifyWebhookSignature('shh', header, { method: 'GET', target: req.url! }, { now: clock })).toEqual({ ok: true });
     expect(c.health(7)).toMatchObject({ calls: 1, failures: 0 });
     await c.close();
   });

@@ -9,7 +9,8 @@ interface AccessRecord {
   created: string;
 }
 
-const SELECT = 'SELECT a.id, a.user_id, p.slug AS policy, a.created FROM accesses a JOIN policies p ON p.id = a.policy_id';
+const SELECT =
+  'SELECT a.id, a.user_id, p.slug AS policy, a.created FROM accesses a JOIN policies p ON p.id = a.policy_id';
 
 function toRow(r: AccessRecord): AccessRow {
   return { id: r.id, userId: r.user_id, policy: r.policy, created: r.created };

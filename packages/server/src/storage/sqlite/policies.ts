@@ -64,12 +64,21 @@ export class SqlitePolicies implements PolicyStore {
   }
 
   async create(slug: string, i: PolicyInput): Promise<boolean> {
-    const info = this.q.insert.run(slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow());
+    const info = this.q.insert.run(
+      slug,
+      i.name,
+      i.description,
+      JSON.stringify(i.tags),
+      JSON.stringify(i.policy),
+      isoNow(),
+    );
     return info.changes === 1;
   }
 
   async update(slug: string, i: PolicyInput): Promise<boolean> {
-    return this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1;
+    return (
+      this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1
+    );
   }
 
   async delete(slug: string): Promise<boolean> {

@@ -92,7 +92,9 @@ export class SqliteRecords implements RecordStore {
       pendUpsert: db.prepare(
         `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo) VALUES (?, 'upsert', ?, ?, jsonb(?), ?)`,
       ),
-      pendDelete: db.prepare(`INSERT INTO session_ops (public_id, connector_id, op, vendor_id) VALUES (?, ?, 'delete', ?)`),
+      pendDelete: db.prepare(
+        `INSERT INTO session_ops (public_id, connector_id, op, vendor_id) VALUES (?, ?, 'delete', ?)`,
+      ),
       ops: db.prepare<[number, number, number], OpRow>(
         'SELECT seq, op, vendor_id, public_id, geo FROM session_ops WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),

@@ -14,7 +14,9 @@ class SqliteMeta implements MetaStore {
   constructor(db: Db) {
     this.q = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      set: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      set: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
     };
   }
   async get(key: string): Promise<string | undefined> {

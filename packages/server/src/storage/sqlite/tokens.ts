@@ -16,7 +16,9 @@ export class SqliteTokens implements TokenStore {
   constructor(private readonly db: Db) {
     this.q = {
       insert: db.prepare('INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, ?, ?, ?, ?)'),
-      get: db.prepare<[string], TokenRecord>('SELECT key_id, kind, hash, subject, revoked FROM tokens WHERE key_id = ?'),
+      get: db.prepare<[string], TokenRecord>(
+        'SELECT key_id, kind, hash, subject, revoked FROM tokens WHERE key_id = ?',
+      ),
       revoke: db.prepare('UPDATE tokens SET revoked = ? WHERE kind = ? AND subject = ? AND revoked IS NULL'),
       live: db.prepare<[string, number], { n: number }>(
         'SELECT count(*) AS n FROM tokens WHERE kind = ? AND subject = ? AND revoked IS NULL',

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhookRequest, verifyWebhookSignature } from './signature.js';
+import { signWebhookRequest, verifyWebhookSignature } from './webhook-signature.js';
 
 const secret = 'c2VjcmV0LXNlY3JldC1zZWNyZXQ';
 const request = {
