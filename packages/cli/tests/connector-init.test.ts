@@ -75,6 +75,24 @@ async function register(dir: string, slug: string, webhook: string | null) {
   }
 }
 
+/** Stops a detached child and everything it started; resolves once it has exited. */
+async function stopTree(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {}
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 describe('bbk connector init (real processes, npm install from the registry)', () => {
   it('refuses bad values and a non-empty directory with exit code 2, before packing anything', async () => {
     const bad = await init([join(work, 'bad'), '--entity', 'Not A Slug', '--yes']);
@@ -163,6 +181,8 @@ describe('bbk connector init (real processes, npm install from the registry)', (
           BBK_WEBHOOK_SECRET: connector.webhook_secret ?? '',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // its own process group, so the whole tree (npm, sh, tsx, node) can be stopped at the end
+        detached: true,
       });
       try {
         let out = '';
@@ -198,7 +218,7 @@ describe('bbk connector init (real processes, npm install from the registry)', (
         const points = await consumer.timeseries('station', items[0]?.id ?? '', 'footfall', { limit: 3 });
         expect(points).toHaveLength(3);
       } finally {
-        start.kill('SIGTERM');
+        await stopTree(start);
         await consumer.close();
       }
     },
