@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { removePath } from '../query/index.js';
 import type { PolicyRow } from '../storage/types.js';
 import { rewriteLinks } from './bbk-links.js';
 import { compilePolicy, parseMasks, segmentIr } from './compiled-policy.js';
-import { maskRecord, removePath } from './record-masks.js';
+import { maskRecord } from './record-masks.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, type FieldMask, parseFieldMask, renderSqlite } from './index.js';
+import { compileQuery, type FieldMask, parseFieldMask, removePath, renderSqlite } from './index.js';
 import { countries, createCatalogDb, type TestRecord } from './testing/catalog-db.js';
 
 describe('parseFieldMask', () => {
@@ -130,5 +130,52 @@ describe('masks in consumer queries', () => {
     };
     const masks: FieldMask[] = [{ type: 'country', path: ['entity', 'currency'] }];
     expect(renderSqlite(compileQuery(q, { masks }))).toEqual(renderSqlite(compileQuery(q)));
+  });
+});
+
+describe('masks through arrays (a name segment applies to every element, as in details)', () => {
+  const arrayMasks: FieldMask[] = [{ type: 'firm', path: ['entity', 'offices', 'phone'] }];
+  const firms: TestRecord[] = [
+    {
+      id: 'a',
+      name: 'A',
+      entity: {
+        offices: [
+          { city: 'Oslo', phone: '1' },
+          { city: 'Rome', phone: '2' },
+        ],
+      },
+    },
+    { id: 'b', name: 'B', entity: { offices: [{ city: 'Oslo' }, { city: 'Lima', phone: '3' }] } },
+    { id: 'c', name: 'C', entity: { offices: [] } },
+  ];
+  const make = (strip: boolean) => {
+    const cat = createCatalogDb();
+    for (const r of firms) cat.insert(strip ? (removePath(r, arrayMasks[0]!.path) as TestRecord) : r, 'firm');
+    for (const r of firms) cat.insert({ ...r, id: `other-${r.id}` }, 'other');
+    return cat;
+  };
+  const withPhones = make(false);
+  const withoutPhones = make(true);
+  const queries: unknown[] = [
+    { 'entity.offices.0.phone': '1' },
+    { 'entity.offices.1.phone': { $ne: '2' } },
+    { 'entity.offices.0.phone': null },
+    { 'entity.offices.phone': '1' },
+    { 'entity.offices.0': { city: 'Oslo' } },
+    { 'entity.offices.0': { city: 'Oslo', phone: '1' } },
+    { 'entity.offices': { $contains: [{ city: 'Rome', phone: '2' }] } },
+    { 'entity.offices': [{ city: 'Oslo' }] },
+    { 'entity.offices.1.city': 'Lima' },
+  ];
+  for (const q of queries) {
+    it(`${JSON.stringify(q)} sees no masked phone`, () => {
+      expect(withPhones.ids(q, arrayMasks)).toEqual(withoutPhones.ids(q));
+    });
+  }
+  it('the oracle is not vacuous', () => {
+    expect(
+      queries.filter((q) => JSON.stringify(withPhones.ids(q)) !== JSON.stringify(withoutPhones.ids(q))).length,
+    ).toBeGreaterThan(3);
   });
 });

@@ -25,8 +25,68 @@ export function parseFieldMask(text: string): FieldMask | null {
   return { type, path: ['entity', ...rest] };
 }
 
-const startsWith = (path: readonly string[], prefix: readonly string[]) =>
-  prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+
+/**
+ * A copy of `value` without the attribute at `path`. Copy-on-write: untouched
+ * branches are shared, nothing is mutated (webhook replies may be cached).
+ * Objects lose the key (a numeric segment also removes an object key of that
+ * name); arrays lose the element at a numeric segment, like SQLite's
+ * json_remove; a non-numeric segment on an array applies to every element, so
+ * `country.entity.languages.name` hides the name inside each language object.
+ */
+export function removePath(value: unknown, path: readonly string[]): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  if (Array.isArray(value)) {
+    if (INDEX.test(head)) {
+      const i = Number(head);
+      if (i >= value.length) return value;
+      if (rest.length === 0) return value.filter((_, j) => j !== i);
+      const next = removePath(value[i], rest);
+      if (next === value[i]) return value;
+      const copy = value.slice();
+      copy[i] = next;
+      return copy;
+    }
+    let changed = false;
+    const mapped = value.map((el) => {
+      const next = removePath(el, path);
+      if (next !== el) changed = true;
+      return next;
+    });
+    return changed ? mapped : value;
+  }
+  if (!isObject(value) || !Object.hasOwn(value, head)) return value;
+  if (rest.length === 0) {
+    const { [head]: _removed, ...others } = value;
+    return others;
+  }
+  const next = removePath(value[head], rest);
+  return next === value[head] ? value : { ...value, [head]: next };
+}
+
+/**
+ * How a query path relates to a mask path, reading numeric query segments that the mask
+ * does not name as array indexes it passes through (a mask `entity.offices.phone` hides
+ * the phone of every office, so it hides `entity.offices.0.phone` too):
+ * `under` — the path is the masked attribute or inside it; `above` — the path contains
+ * the masked attribute; `apart` — neither.
+ */
+function relation(path: readonly string[], mask: readonly string[]): 'under' | 'above' | 'apart' {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    if (j === mask.length) return 'under';
+    if (i === path.length) return 'above';
+    if (path[i] === mask[j]) {
+      i++;
+      j++;
+    } else if (INDEX.test(path[i]!) && !INDEX.test(mask[j]!)) i++;
+    else return 'apart';
+  }
+}
 
 /**
  * Rewrites every leaf that touches a masked path so that, for records of the
@@ -59,10 +119,10 @@ export function applyMasks(ir: Ir, masks: readonly FieldMask[]): Ir {
 function maskLeaf(leaf: IrLeaf, masks: readonly FieldMask[]): Ir {
   const path = leaf.field.path;
   const hidden = new Set<string>();
-  for (const m of masks) if (startsWith(path, m.path)) hidden.add(m.type);
+  for (const m of masks) if (relation(path, m.path) === 'under') hidden.add(m.type);
   const below = new Map<string, (readonly string[])[]>();
   for (const m of masks) {
-    if (hidden.has(m.type) || m.path.length <= path.length || !startsWith(m.path, path)) continue;
+    if (hidden.has(m.type) || relation(path, m.path) !== 'above') continue;
     below.set(m.type, [...(below.get(m.type) ?? []), m.path]);
   }
   if (hidden.size === 0 && below.size === 0) return leaf;

@@ -224,7 +224,7 @@ describe('renderSqlite: masks', () => {
     expect(sql({ 'entity.currency': null }, masks)).toEqual({
       sql:
         'CASE WHEN r.type = ? THEN 1' +
-        " WHEN r.type = ? THEN json_extract(json_remove(r.doc, '$.entity.currency.code'), '$.entity.currency') IS NULL" +
+        ` WHEN r.type = ? THEN json_extract(bbk_json_without(json(r.doc), '[["entity","currency","code"]]'), '$.entity.currency') IS NULL` +
         " ELSE json_extract(r.doc, '$.entity.currency') IS NULL END",
       params: ['country', 'city'],
     });

@@ -1,6 +1,6 @@
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
-import { jsonPathLiteral } from './json-path.js';
+import { jsonPathLiteral, sqlString } from './json-path.js';
 
 /** A WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -46,7 +46,12 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
     types.length === 1 ? `${alias}.type = ${p(types[0])}` : `${alias}.type IN (${list(types)})`;
 
   const doc = (f: FieldRef) =>
-    f.without.length === 0 ? `${alias}.doc` : `json_remove(${alias}.doc, ${f.without.map(jsonPathLiteral).join(', ')})`;
+    // Masked sub-paths are removed in JS (bbk_json_without) because json_remove cannot reach
+    // through arrays. The paths come from the policy, and travel as a quoted literal rather
+    // than a parameter so every placeholder keeps its textual order.
+    f.without.length === 0
+      ? `${alias}.doc`
+      : `bbk_json_without(json(${alias}.doc), ${sqlString(JSON.stringify(f.without))})`;
   const extract = (f: FieldRef) => `json_extract(${doc(f)}, ${jsonPathLiteral(f.path)})`;
   const type = (f: FieldRef) => `json_type(${doc(f)}, ${jsonPathLiteral(f.path)})`;
   // Text JSON of the value (strings quoted), for the JS functions.

@@ -3,6 +3,7 @@ import { type Geometry, isNear, isWithin, type MultiPolygon, type Polygon, parse
 import type { Json } from './ast.js';
 import { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
 import { Lru } from './lru.js';
+import { removePath } from './masks.js';
 import { regexMatches } from './regex.js';
 
 // Operands repeat on every row of a query: parse each once.
@@ -35,8 +36,8 @@ const targetGeometry = (text: unknown) =>
 const bool = (b: boolean) => (b ? 1 : 0);
 
 // A function must never fail the query: a bad or odd row just does not match.
-function safe<A extends unknown[]>(fn: (...args: A) => number | null) {
-  return (...args: A): number | null => {
+function safe<A extends unknown[], R extends number | string>(fn: (...args: A) => R | null) {
+  return (...args: A): R | null => {
     try {
       return fn(...args);
     } catch {
@@ -78,6 +79,16 @@ export function registerSqliteFunctions(db: BetterSqlite3.Database): void {
         return typeof result === 'boolean' ? bool(result) : result;
       }),
     );
+  db.function(
+    'bbk_json_without',
+    options,
+    safe((doc: unknown, paths: unknown) => {
+      if (typeof doc !== 'string' || typeof paths !== 'string') return null;
+      let value: unknown = JSON.parse(doc);
+      for (const path of JSON.parse(paths) as string[][]) value = removePath(value, path);
+      return JSON.stringify(value);
+    }),
+  );
   binary('bbk_json_equal', jsonEqual);
   binary('bbk_json_contains', (a, b) => Array.isArray(b) && jsonContains(a, b));
   binary('bbk_json_compare', jsonCompare);

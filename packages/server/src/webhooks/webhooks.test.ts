@@ -24,7 +24,10 @@ describe('webhook signature (what the server sends)', () => {
     expect(verifyWebhookSignature('other', header, req, { now }).ok).toBe(false);
     expect(verifyWebhookSignature('k', header, { ...req, method: 'POST' }, { now }).ok).toBe(false);
     expect(verifyWebhookSignature('k', header, { ...req, target: '/hooks/entity/country/FR' }, { now }).ok).toBe(false);
-    expect(verifyWebhookSignature('k', header, req, { now: (r.timestamp + 301) * 1000 })).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyWebhookSignature('k', header, req, { now: (r.timestamp + 301) * 1000 })).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
     expect(verifyWebhookSignature('k', undefined, req, { now })).toEqual({ ok: false, reason: 'missing' });
     expect(verifyWebhookSignature('k', 't=abc,v1=zz', req, { now })).toEqual({ ok: false, reason: 'malformed' });
   });
@@ -148,7 +151,9 @@ describe('WebhookClient against a real HTTP server', () => {
     expect(req.headers.accept).toBe('application/json, text/plain');
     expect(req.headers['content-type']).toBe('application/json');
     const header = req.headers['x-bbk-signature'] as string;
-    expect(verifyWebhookSignature('shh', header, { method: 'GET', target: req.url! }, { now: clock })).toEqual({ ok: true });
+    expect(verifyWebhookSignature('shh', header, { method: 'GET', target: req.url! }, { now: clock })).toEqual({
+      ok: true,
+    });
     expect(c.health(7)).toMatchObject({ calls: 1, failures: 0 });
     await c.close();
   });
