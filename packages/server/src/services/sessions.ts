@@ -177,7 +177,11 @@ export function createSessions(ctx: ServerContext) {
 
     /** `POST /connector/:cid/session/:sid/:action` → the report. */
     action(caller: Caller | null, cid: string, sid: string, rawAction: string, body: unknown): Promise<SessionReport> {
-      return queue.run(cid, async () => {
+      // The queue orders validation and the hand-over to the store; the write itself is
+      // awaited outside it. The store applies writes in hand-over order (on the catalog
+      // writer thread when there is one), so the next call is validated while this one is
+      // written, and order within and across calls is kept.
+      const queued = queue.run(cid, async () => {
         const { value, items } = validateSessionParams({ cid, sid, action: rawAction });
         const action = value.action;
         // body rules apply only once the action is known
@@ -186,23 +190,20 @@ export function createSessions(ctx: ServerContext) {
         fail(items);
         const target = await find(caller, cid);
         requireOpen(target, sid);
-        let applied: boolean;
-        let posted: Iterable<{ vendorId: string; publicId: string }>;
         if (action === 'upsert') {
           const records = body as RecordBody[];
           const prepared = prepare(target, await typeRules(target), records);
-          try {
-            applied = await ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared);
-          } catch (err) {
+          const write = ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared).catch((err) => {
             throw err instanceof UnstorableRecordError ? tooDeep(records[err.index]!, err.index) : err;
-          }
-          posted = prepared;
-        } else {
-          const ids = (body as string[]).map((id) => ({ vendorId: id, publicId: publicId(target.contributionId, id) }));
-          applied = await ctx.store.records.delete(target.connectorId, sid, ids);
-          posted = ids;
+          });
+          return { write, posted: prepared as Iterable<{ vendorId: string; publicId: string }> };
         }
-        if (!applied) throw new ApiError('UNAUTHORIZED');
+        const ids = (body as string[]).map((id) => ({ vendorId: id, publicId: publicId(target.contributionId, id) }));
+        return { write: ctx.store.records.delete(target.connectorId, sid, ids), posted: ids };
+      });
+      return queued.then(async ({ write, posted }) => {
+        // the store re-checks the session inside the write's transaction: a stale id is 401 there too
+        if (!(await write)) throw new ApiError('UNAUTHORIZED');
         return report(posted);
       });
     },

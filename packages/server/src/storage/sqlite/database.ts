@@ -18,18 +18,28 @@ export function openDatabase(dataDir: string): Db {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     file = join(dataDir, DB_FILE);
   }
+  const db = connect(file);
+  migrate(db);
+  return db;
+}
+
+/**
+ * Opens a connection with bbk's pragmas (the catalog writer thread opens its own
+ * connection to the same file this way). A long busy timeout: with the writer on its
+ * own connection, a write may wait for the other's transaction, never fail on it.
+ */
+export function connect(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma('busy_timeout = 60000');
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
   // Checkpoint every ~40 MB of WAL instead of ~4 MB: contributor calls are one transaction
   // each, and rarer checkpoints write each hot index page once instead of many times
   // (about -25% CPU per record on the contribution path, see bench/README.md).
   db.pragma('wal_autocheckpoint = 10000');
-  migrate(db);
   return db;
 }
 

@@ -8,6 +8,7 @@ import {
   UnstorableRecordError,
 } from '../records-store.js';
 import { type Db, isoNow } from './database.js';
+import type { RecordWriter } from './records-writer-client.js';
 
 interface TargetRow {
   connector_id: number;
@@ -69,7 +70,15 @@ export class SqliteRecords implements RecordStore {
   private readonly q;
   private readonly tx;
 
-  constructor(readonly db: Db) {
+  /**
+   * @param writer when given, the write methods run on the catalog writer thread (its own
+   * connection to the same file), so that parsing and validating the next call on this
+   * thread overlaps with SQLite writing the previous one; reads stay on `db`.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly writer?: RecordWriter,
+  ) {
     this.q = {
       target: db.prepare<[string], TargetRow>(
         `SELECT c.id AS connector_id, c.contribution_id, e.id AS entity_type_id, e.slug AS entity_type, e.version,
@@ -89,6 +98,15 @@ export class SqliteRecords implements RecordStore {
       ),
       remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
       removeAll: db.prepare('DELETE FROM records WHERE connector_id = ?'),
+      // set-based spatial index cleanup before a replace empties a connector, so the
+      // per-row delete trigger finds nothing left to do
+      removeAllGeo: db.prepare(
+        `DELETE FROM record_geo WHERE id IN (SELECT m.geo_id FROM record_geo_map m
+           JOIN records r ON r.seq = m.record_seq WHERE r.connector_id = ?)`,
+      ),
+      removeAllGeoMap: db.prepare(
+        'DELETE FROM record_geo_map WHERE record_seq IN (SELECT seq FROM records WHERE connector_id = ?)',
+      ),
       pendUpsert: db.prepare(
         `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo) VALUES (?, 'upsert', ?, ?, jsonb(?), ?)`,
       ),
@@ -181,7 +199,11 @@ export class SqliteRecords implements RecordStore {
         const mode = isOpen(connectorId, sessionId);
         if (mode === undefined) return false;
         if (commit && mode !== 'stream') {
-          if (mode === 'replace') this.q.removeAll.run(connectorId);
+          if (mode === 'replace') {
+            this.q.removeAllGeo.run(connectorId);
+            this.q.removeAllGeoMap.run(connectorId);
+            this.q.removeAll.run(connectorId);
+          }
           this.applyPending(connectorId, type);
         }
         this.q.dropSession.run(connectorId);
@@ -244,6 +266,7 @@ export class SqliteRecords implements RecordStore {
   }
 
   async openSession(connectorId: number, sessionId: string, mode: SessionMode): Promise<void> {
+    if (this.writer) return this.writer.call('openSession', [connectorId, sessionId, mode]);
     this.tx.open(connectorId, sessionId, mode);
   }
 
@@ -253,6 +276,7 @@ export class SqliteRecords implements RecordStore {
     type: string,
     records: readonly PreparedRecord[],
   ): Promise<boolean> {
+    if (this.writer) return this.writer.call('upsert', [connectorId, sessionId, type, records]);
     return this.tx.upsert(connectorId, sessionId, type, records);
   }
 
@@ -261,11 +285,18 @@ export class SqliteRecords implements RecordStore {
     sessionId: string,
     records: readonly { vendorId: string; publicId: string }[],
   ): Promise<boolean> {
+    if (this.writer) return this.writer.call('delete', [connectorId, sessionId, records]);
     return this.tx.delete(connectorId, sessionId, records);
   }
 
   async closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {
+    if (this.writer) return this.writer.call('closeSession', [connectorId, sessionId, type, commit]);
     return this.tx.close(connectorId, sessionId, type, commit);
+  }
+
+  /** Stops the writer thread once its queued writes are done. */
+  async close(): Promise<void> {
+    await this.writer?.close();
   }
 
   async get(connectorId: number, vendorId: string): Promise<StoredRecord | undefined> {

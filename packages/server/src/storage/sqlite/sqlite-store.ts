@@ -6,6 +6,7 @@ import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqlitePolicies } from './policies.js';
 import { SqliteRecords } from './records.js';
+import { RecordWriter } from './records-writer-client.js';
 import { SqliteTokens } from './tokens.js';
 import { SqliteUsers } from './users.js';
 
@@ -47,7 +48,8 @@ export class SqliteStore implements Store {
     this.connectors = new SqliteConnectors(db);
     this.policies = new SqlitePolicies(db);
     this.accesses = new SqliteAccesses(db);
-    this.records = new SqliteRecords(db);
+    // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
+    this.records = new SqliteRecords(db, db.memory ? undefined : new RecordWriter(db.name));
     this.catalog = new SqliteCatalog(db);
   }
 
@@ -56,6 +58,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.records.close();
     if (this.db.open) {
       this.db.pragma('optimize');
       this.db.close();
