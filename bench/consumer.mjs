@@ -11,14 +11,13 @@
 // Catalogs are generated straight into SQLite with the server's own migrations (real schema,
 // expression indexes, geo index), then the server is started on that data directory and measured
 // over HTTP on loopback. Not a test: it prints a table. Figures are recorded in bench/README.md.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, exampleCountries, memMb, startServerChild } from './lib.mjs';
 
 const root = new URL('..', import.meta.url);
 const serverDist = new URL('packages/server/dist/', root);
@@ -41,11 +40,9 @@ const INDEXES = ['entity.code', 'entity.population'];
 // ---- catalog generation ------------------------------------------------------------------------
 
 function templates() {
-  const file = process.env.BBK_BENCH_DATA ?? new URL('../examples/countries/data/country.json', import.meta.url);
-  if (!existsSync(file)) throw new Error(`example data not found: ${file} (set BBK_BENCH_DATA)`);
-  return JSON.parse(readFileSync(file, 'utf8')).map((r) =>
-    Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))),
-  );
+  const countries = exampleCountries();
+  if (!countries) throw new Error('example data not found: examples/countries/data/country.json (set BBK_BENCH_DATA)');
+  return countries;
 }
 
 /** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
@@ -140,40 +137,6 @@ async function generateCatalog(dir, n) {
 }
 
 // ---- the server under test ---------------------------------------------------------------------
-
-async function startChild(dir) {
-  // BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test
-  const profile = process.env.BBK_BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, new URL(import.meta.url).pathname, '--server', dir], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, urls: JSON.parse(line) };
-}
-
-/** CPU seconds (user + system) used so far by a Linux process. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function memMb(pid, field) {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 // ---- measurements ------------------------------------------------------------------------------
 
@@ -273,7 +236,7 @@ async function measure(n, options) {
     const reuse = keep !== undefined && existsSync(join(dir, 'bbk.sqlite'));
     const base = reuse ? templates() : (await generateCatalog(dir, n)).base;
     const genSeconds = (performance.now() - t0) / 1000;
-    const { child, urls } = await startChild(dir);
+    const { child, urls } = await startServerChild(import.meta.url, dir);
     const agent = new undici.Agent({ keepAliveTimeout: 30_000 });
     try {
       const random = rng(1234);

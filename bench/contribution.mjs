@@ -6,14 +6,13 @@
 //   pnpm build && node bench/contribution.mjs [--records 100000] [--concurrency 4]
 //
 // Not a test: it prints a table. Figures are recorded in bench/README.md.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, exampleCountries, memMb, startServerChild } from './lib.mjs';
 
 const root = new URL('..', import.meta.url);
 const serverDist = new URL('packages/server/dist/', root);
@@ -24,12 +23,8 @@ const requireFromSdk = createRequire(new URL('packages/sdk/package.json', root))
 
 /** Country-shaped templates: the example data when present, else one built-in record. */
 function templates() {
-  const file = process.env.BBK_BENCH_DATA ?? new URL('../examples/countries/data/country.json', import.meta.url);
-  if (existsSync(file)) {
-    return JSON.parse(readFileSync(file, 'utf8')).map((r) =>
-      Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))),
-    );
-  }
+  const countries = exampleCountries();
+  if (countries) return countries;
   return [
     {
       id: 'AD',
@@ -88,39 +83,6 @@ const countrySchema = {
 const timeseries = { population: { period: 'P1Y', value: 'people', unit: 'x1' } };
 
 // ---- HTTP side --------------------------------------------------------------------------------
-
-async function startChild(dir) {
-  // BBK_BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server
-  const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, new URL(import.meta.url).pathname, '--server', dir], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, urls: JSON.parse(line) };
-}
-
-/** CPU seconds (user + system) a Linux process has used so far. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Peak resident set size of a Linux process (VmHWM), in MB. */
-function peakRssMb(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 function makeHttp(undici, concurrency) {
   const agent = new undici.Agent({ connections: concurrency, keepAliveTimeout: 30_000 });
@@ -260,7 +222,7 @@ async function main() {
   const bytes = bodies.reduce((s, b) => s + b.length, 0);
 
   const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-'));
-  const server = await startChild(dir);
+  const server = await startServerChild(import.meta.url, dir);
   const { urls } = server;
   const http = makeHttp(undici, concurrency);
   const rows = [];
@@ -280,7 +242,7 @@ async function main() {
     const update = await runSession(http, server, cid, 'stream', bodies, concurrency);
     rows.push({ name: 'HTTP stream, updates in place', ...update });
   } finally {
-    rss = peakRssMb(server.child.pid);
+    rss = memMb(server.child.pid, 'VmHWM');
     await http.close();
     server.child.stdin.end();
     await new Promise((r) => server.child.once('exit', r));

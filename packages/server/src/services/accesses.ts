@@ -2,12 +2,11 @@ import { issueToken, mintToken } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { AccessRow, UserRow } from '../storage/types.js';
-
-const UID = /^\d{1,8}$/;
+import { parseUid } from './users.js';
 
 /** Access routes: a malformed uid is simply an unknown user (spec §2.2 Fix). */
 async function mustGetUser(ctx: ServerContext, uid: string): Promise<UserRow> {
-  const user = UID.test(uid) ? await ctx.store.users.get(Number(uid)) : undefined;
+  const user = await ctx.store.users.get(parseUid(uid));
   if (!user) throw new ApiError('NOT_FOUND');
   return user;
 }

@@ -1,0 +1,55 @@
+// Helpers shared by the benchmarks: the example records, the server under test in a child
+// process, and what /proc says about that process.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/**
+ * The example countries without their connector-private `_` keys, or undefined when the
+ * data file is missing. `BBK_BENCH_DATA=<file>` reads another file.
+ */
+export function exampleCountries() {
+  const file = process.env.BBK_BENCH_DATA ?? new URL('../examples/countries/data/country.json', import.meta.url);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')).map((r) =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_'))),
+  );
+}
+
+/**
+ * Runs `script --server <dir>` in a child process and resolves with the URLs it prints on its
+ * first line. Node options for the child: `BBK_BENCH_NODE_ARGS` (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof"), or `BBK_BENCH_PROFILE=<dir>` as a shortcut for a CPU profile.
+ */
+export async function startServerChild(script, dir) {
+  const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (process.env.BBK_BENCH_PROFILE) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`);
+  const child = spawn(process.execPath, [...nodeArgs, new URL(script).pathname, '--server', dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, urls: JSON.parse(line) };
+}
+
+/** CPU seconds (user + system) a Linux process has used so far. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** A memory figure of a Linux process from /proc/<pid>/status (`VmRSS`, `VmHWM` = peak RSS), in MB. */
+export function memMb(pid, field) {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
