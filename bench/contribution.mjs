@@ -47,8 +47,12 @@ function templates() {
   ];
 }
 
-/** `n` records: templates cycled, ids/names unique, numbers and coordinates varied. */
-function generate(n) {
+/**
+ * `n` records: templates cycled, ids/names unique, numbers and coordinates varied. The same
+ * `n` with another `revision` gives the same keys with every document changed (population),
+ * and with `moved` every geometry too (locations shifted by 0.001°).
+ */
+function generate(n, { revision = 0, moved = false } = {}) {
   const base = templates();
   return Array.from({ length: n }, (_, i) => {
     const t = base[i % base.length];
@@ -60,8 +64,11 @@ function generate(n) {
       entity: {
         ...e,
         area: (e.area ?? 1) + (i % 1000),
-        population: (e.population ?? 1) + i,
-        location: { type: 'Point', coordinates: [clamp(x + (i % 7) * 0.01, 180), clamp(y + (i % 5) * 0.01, 90)] },
+        population: (e.population ?? 1) + i + revision,
+        location: {
+          type: 'Point',
+          coordinates: [clamp(x + (i % 7) * 0.01 + (moved ? 0.001 : 0), 180), clamp(y + (i % 5) * 0.01, 90)],
+        },
       },
       ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
     };
@@ -217,8 +224,14 @@ async function main() {
   requireFromServer.resolve('better-sqlite3');
 
   const records = generate(n);
-  const bodies = [];
-  for (let i = 0; i < n; i += 250) bodies.push(JSON.stringify(records.slice(i, i + 250)));
+  const batches = (list) => {
+    const out = [];
+    for (let i = 0; i < n; i += 250) out.push(JSON.stringify(list.slice(i, i + 250)));
+    return out;
+  };
+  const bodies = batches(records);
+  const changed = batches(generate(n, { revision: 1 }));
+  const moved = batches(generate(n, { revision: 2, moved: true }));
   const bytes = bodies.reduce((s, b) => s + b.length, 0);
 
   const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-'));
@@ -235,12 +248,21 @@ async function main() {
     const warm = await post('/entity/country/connector/warmup', { name: 'Warm', description: 'Warm', webhook });
     await runSession(http, server, warm.id, 'stream', bodies.slice(0, 40), concurrency);
 
-    const stream = await runSession(http, server, cid, 'stream', bodies, concurrency);
-    rows.push({ name: 'HTTP stream, new records', ...stream });
-    const replace = await runSession(http, server, cid, 'replace', bodies, concurrency);
-    rows.push({ name: `HTTP replace of ${n} (commit ${replace.commit.toFixed(2)} s)`, ...replace });
-    const update = await runSession(http, server, cid, 'stream', bodies, concurrency);
-    rows.push({ name: 'HTTP stream, updates in place', ...update });
+    const run = async (name, connector, mode, list) => {
+      const r = await runSession(http, server, connector, mode, list, concurrency);
+      rows.push({ name: mode === 'replace' ? `${name} (commit ${r.commit.toFixed(2)} s)` : name, ...r });
+    };
+    await run('HTTP stream, new records', cid, 'stream', bodies);
+    await run('HTTP replace, unchanged', cid, 'replace', bodies);
+    await run('HTTP replace, all changed', cid, 'replace', changed);
+    await run('HTTP replace, all + geometry changed', cid, 'replace', moved);
+    await run('HTTP stream, all + geometry changed', cid, 'stream', bodies);
+    const { id: empty } = await post('/entity/country/connector/bench-first', {
+      name: 'First',
+      description: 'Bench',
+      webhook,
+    });
+    await run('HTTP replace, first load', empty, 'replace', bodies);
   } finally {
     rss = memMb(server.child.pid, 'VmHWM');
     await http.close();

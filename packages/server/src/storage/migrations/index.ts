@@ -174,4 +174,39 @@ CREATE TRIGGER records_geo_update AFTER UPDATE OF doc ON records BEGIN
 END;
 `,
   },
+  {
+    version: 3,
+    name: 'write only what changed',
+    sql: `
+-- The record's geometries as indexed (JSON of [{path, bbox}], NULL when it has none), so a
+-- write can tell whether its spatial index rows must change. '?' = not known (records
+-- stored before this migration): the next write of such a record re-indexes it.
+ALTER TABLE records ADD COLUMN geo TEXT DEFAULT '?';
+
+-- The writer now drops and re-adds spatial index rows itself, only when the geometries
+-- changed, set-based on commits (the per-row trigger fired on every update).
+DROP TRIGGER records_geo_update;
+
+-- Pending operations without the foreign key, so that discarding a session's operations
+-- when it is the only one pending is SQLite's truncate (pages freed, not rewritten one row
+-- at a time); a trigger on sessions takes over the cascade.
+CREATE TABLE session_ops_next (
+  seq          INTEGER PRIMARY KEY,
+  connector_id INTEGER NOT NULL,
+  op           TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  vendor_id    TEXT NOT NULL,
+  doc          BLOB,
+  public_id    TEXT,
+  geo          TEXT
+);
+INSERT INTO session_ops_next (seq, connector_id, op, vendor_id, doc, public_id, geo)
+  SELECT seq, connector_id, op, vendor_id, doc, public_id, geo FROM session_ops;
+DROP TABLE session_ops;
+ALTER TABLE session_ops_next RENAME TO session_ops;
+CREATE INDEX session_ops_connector ON session_ops(connector_id, seq);
+CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
+  DELETE FROM session_ops WHERE connector_id = OLD.connector_id;
+END;
+`,
+  },
 ];

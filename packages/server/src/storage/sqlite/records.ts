@@ -38,11 +38,38 @@ interface OpRow {
   geo: string | null;
 }
 
+/** Scratch tables of a commit (per connection, emptied before and after each use). */
+const COMMIT_TABLES = `
+CREATE TEMP TABLE IF NOT EXISTS commit_plan (
+  op_seq      INTEGER PRIMARY KEY, -- the pending upsert
+  rec_seq     INTEGER,             -- the record it updates, or the seq a new record will get
+  is_new      INTEGER NOT NULL,    -- 1 when no record has its key yet
+  write       INTEGER NOT NULL,    -- 1 unless the record is stored exactly so already
+  geo_changed INTEGER NOT NULL     -- 1 when an existing record's geometries change
+);
+CREATE TEMP TABLE IF NOT EXISTS commit_gone (
+  seq    INTEGER PRIMARY KEY,      -- a record whose spatial index rows go
+  doomed INTEGER NOT NULL          -- 1 when the record itself goes too (replace)
+);`;
+
 /** Pending operations are applied in pages so a huge session never sits in memory at once. */
 const OP_PAGE = 4096;
 
 const UPSERT_SET =
-  'ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc';
+  'ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc, geo = excluded.geo';
+
+/**
+ * An upsert that would store the same record again writes nothing (and RETURNING gives no
+ * row): a full refresh of unchanged data costs a lookup per record, not a rewrite. `name`
+ * is derived from `doc`, so comparing the document covers it.
+ */
+const UPSERT_CHANGED = `${UPSERT_SET}
+  WHERE records.doc IS NOT excluded.doc OR records.geo IS NOT excluded.geo OR records.type IS NOT excluded.type`;
+
+/** The spatial index text of a record's geometries, as kept in `records.geo` and `session_ops.geo`. */
+function geoText(geometries: readonly RecordGeometry[]): string | null {
+  return geometries.length > 0 ? JSON.stringify(geometries) : null;
+}
 
 /** jsonb() refuses documents nested deeper than SQLite's limit: that is the record's fault, not a server error. */
 function unstorable(err: unknown, index: number): unknown {
@@ -79,6 +106,7 @@ export class SqliteRecords implements RecordStore {
     readonly db: Db,
     private readonly writer?: RecordWriter,
   ) {
+    db.exec(COMMIT_TABLES);
     this.q = {
       target: db.prepare<[string], TargetRow>(
         `SELECT c.id AS connector_id, c.contribution_id, e.id AS entity_type_id, e.slug AS entity_type, e.version,
@@ -91,22 +119,27 @@ export class SqliteRecords implements RecordStore {
         'SELECT mode FROM sessions WHERE connector_id = ? AND session_id = ?',
       ),
       dropSession: db.prepare('DELETE FROM sessions WHERE connector_id = ?'),
+      // min and max come off the index: true when only this connector has pending operations
+      onlyPending: db.prepare<[number, number], { only: number }>(
+        `SELECT (SELECT min(connector_id) FROM session_ops) = ? AND (SELECT max(connector_id) FROM session_ops) = ?
+           AS only`,
+      ),
+      dropAllOps: db.prepare('DELETE FROM session_ops'),
+      dropOps: db.prepare('DELETE FROM session_ops WHERE connector_id = ?'),
       newSession: db.prepare('INSERT INTO sessions (connector_id, session_id, mode, created) VALUES (?, ?, ?, ?)'),
-      upsert: db.prepare<[string, number, string, string, string, string], { seq: number }>(
-        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, ?, ?, ?, ?, jsonb(?))
-         ${UPSERT_SET} RETURNING seq`,
+      find: db.prepare<[string], { seq: number; geo: string | null }>(
+        'SELECT seq, geo FROM records WHERE public_id = ?',
       ),
+      upsert: db.prepare<[string, number, string, string, string, string, string | null], { seq: number }>(
+        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
+         VALUES (?, ?, ?, ?, ?, jsonb(?), ?)
+         ${UPSERT_CHANGED} RETURNING seq`,
+      ),
+      dropGeo: db.prepare(
+        'DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = ?)',
+      ),
+      dropGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq = ?'),
       remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
-      removeAll: db.prepare('DELETE FROM records WHERE connector_id = ?'),
-      // set-based spatial index cleanup before a replace empties a connector, so the
-      // per-row delete trigger finds nothing left to do
-      removeAllGeo: db.prepare(
-        `DELETE FROM record_geo WHERE id IN (SELECT m.geo_id FROM record_geo_map m
-           JOIN records r ON r.seq = m.record_seq WHERE r.connector_id = ?)`,
-      ),
-      removeAllGeoMap: db.prepare(
-        'DELETE FROM record_geo_map WHERE record_seq IN (SELECT seq FROM records WHERE connector_id = ?)',
-      ),
       pendUpsert: db.prepare(
         `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo) VALUES (?, 'upsert', ?, ?, jsonb(?), ?)`,
       ),
@@ -117,24 +150,56 @@ export class SqliteRecords implements RecordStore {
         'SELECT seq, op, vendor_id, public_id, geo FROM session_ops WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       applyOp: db.prepare<[string, number], { seq: number }>(
-        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc)
-         SELECT public_id, connector_id, ?, vendor_id, doc ->> '$.name', doc FROM session_ops WHERE seq = ?
-         ${UPSERT_SET} RETURNING seq`,
+        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
+         SELECT public_id, connector_id, ?, vendor_id, doc ->> '$.name', doc, geo FROM session_ops WHERE seq = ?
+         ${UPSERT_CHANGED} RETURNING seq`,
       ),
       opShape: db.prepare<[number], { n: number; keys: number; deletes: number }>(
         `SELECT count(*) AS n, count(DISTINCT vendor_id) AS keys, coalesce(sum(op = 'delete'), 0) AS deletes
          FROM session_ops WHERE connector_id = ?`,
       ),
-      applyAll: db.prepare<[string, number]>(
-        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc)
-         SELECT public_id, connector_id, ?, vendor_id, doc ->> '$.name', doc FROM session_ops
-         WHERE connector_id = ? ORDER BY seq
-         ${UPSERT_SET}`,
+      clearPlan: db.prepare('DELETE FROM commit_plan'),
+      clearGone: db.prepare('DELETE FROM commit_gone'),
+      // a new record gets the next seq in posted order, as one-by-one inserts would give it,
+      // fixed here so its spatial index rows need no lookup by public id afterwards
+      plan: db.prepare<[string, number]>(
+        `INSERT INTO commit_plan (op_seq, rec_seq, is_new, write, geo_changed)
+         SELECT o.seq,
+                coalesce(r.seq, (SELECT coalesce(max(seq), 0) FROM records)
+                  + sum(r.seq IS NULL) OVER (ORDER BY o.seq ROWS UNBOUNDED PRECEDING)),
+                r.seq IS NULL,
+                r.seq IS NULL OR r.doc IS NOT o.doc OR r.geo IS NOT o.geo OR r.type IS NOT ?,
+                r.seq IS NOT NULL AND r.geo IS NOT o.geo
+         FROM session_ops o LEFT JOIN records r ON r.public_id = o.public_id
+         WHERE o.connector_id = ? ORDER BY o.seq`,
       ),
-      appliedGeo: db.prepare<[number], { seq: number; geo: string }>(
-        `SELECT r.seq, o.geo FROM session_ops o
-         JOIN records r ON r.public_id = o.public_id
-         WHERE o.connector_id = ? AND o.geo IS NOT NULL ORDER BY o.seq`,
+      goneUnposted: db.prepare<[number]>(
+        `INSERT INTO commit_gone (seq, doomed) SELECT seq, 1 FROM records
+         WHERE connector_id = ? AND seq NOT IN (SELECT rec_seq FROM commit_plan WHERE NOT is_new)`,
+      ),
+      goneUnupserted: db.prepare<[number, number]>(
+        `INSERT INTO commit_gone (seq, doomed) SELECT seq, 1 FROM records WHERE connector_id = ?
+         AND public_id NOT IN (SELECT public_id FROM session_ops WHERE connector_id = ? AND op = 'upsert')`,
+      ),
+      goneGeo: db.prepare('INSERT INTO commit_gone (seq, doomed) SELECT rec_seq, 0 FROM commit_plan WHERE geo_changed'),
+      dropGoneGeo: db.prepare(
+        'DELETE FROM record_geo WHERE id IN (SELECT m.geo_id FROM commit_gone g JOIN record_geo_map m ON m.record_seq = g.seq)',
+      ),
+      dropGoneGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq IN (SELECT seq FROM commit_gone)'),
+      dropGone: db.prepare('DELETE FROM records WHERE seq IN (SELECT seq FROM commit_gone WHERE doomed)'),
+      updatePlanned: db.prepare<[string]>(
+        `UPDATE records SET type = ?, name = o.doc ->> '$.name', doc = o.doc, geo = o.geo
+         FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq
+         WHERE p.write AND NOT p.is_new AND records.seq = p.rec_seq`,
+      ),
+      insertPlanned: db.prepare<[string]>(
+        `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
+         SELECT p.rec_seq, o.public_id, o.connector_id, ?, o.vendor_id, o.doc ->> '$.name', o.doc, o.geo
+         FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq WHERE p.is_new ORDER BY p.op_seq`,
+      ),
+      plannedGeo: db.prepare<[], { seq: number; geo: string }>(
+        `SELECT p.rec_seq AS seq, o.geo FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq
+         WHERE (p.is_new OR p.geo_changed) AND o.geo IS NOT NULL ORDER BY p.op_seq`,
       ),
       addGeo: db.prepare(
         'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
@@ -158,8 +223,8 @@ export class SqliteRecords implements RecordStore {
 
     this.tx = {
       open: db.transaction((connectorId: number, sessionId: string, mode: SessionMode) => {
-        // session_ops cascade from sessions: the old session's pending operations go with it
-        this.q.dropSession.run(connectorId);
+        // implicit rollback: the old session and its pending operations go
+        this.dropSession(connectorId);
         this.q.newSession.run(connectorId, sessionId, mode, isoNow());
       }),
       upsert: db.transaction(
@@ -170,11 +235,12 @@ export class SqliteRecords implements RecordStore {
           for (let i = 0; i < records.length; i++) {
             const r = records[i]!;
             try {
+              const geo = geoText(r.geometries);
               if (stream) {
-                const { seq } = this.q.upsert.get(r.publicId, connectorId, type, r.vendorId, r.name, r.doc)!;
-                this.indexGeometries(seq, r.geometries);
+                this.write(r.publicId, geo, r.geometries, () =>
+                  this.q.upsert.get(r.publicId, connectorId, type, r.vendorId, r.name, r.doc, geo),
+                );
               } else {
-                const geo = r.geometries.length > 0 ? JSON.stringify(r.geometries) : null;
                 this.q.pendUpsert.run(connectorId, r.vendorId, r.publicId, r.doc, geo);
               }
             } catch (err) {
@@ -198,52 +264,103 @@ export class SqliteRecords implements RecordStore {
       close: db.transaction((connectorId: number, sessionId: string, type: string, commit: boolean) => {
         const mode = isOpen(connectorId, sessionId);
         if (mode === undefined) return false;
-        if (commit && mode !== 'stream') {
-          if (mode === 'replace') {
-            this.q.removeAllGeo.run(connectorId);
-            this.q.removeAllGeoMap.run(connectorId);
-            this.q.removeAll.run(connectorId);
-          }
-          this.applyPending(connectorId, type);
-        }
-        this.q.dropSession.run(connectorId);
+        if (commit && mode !== 'stream') this.applyPending(connectorId, type, mode === 'replace');
+        this.dropSession(connectorId);
         return true;
       }),
     };
   }
 
-  /** Replays the session's pending operations in posted order (inside the close transaction). */
-  private applyPending(connectorId: number, type: string): void {
+  /**
+   * Ends the connector's session and discards its pending operations: with no other session
+   * pending, one truncate of the table (trigger `sessions_ops_cleanup` covers other deletes).
+   */
+  private dropSession(connectorId: number): void {
+    if (this.q.onlyPending.get(connectorId, connectorId)?.only === 1) this.q.dropAllOps.run();
+    else this.q.dropOps.run(connectorId);
+    this.q.dropSession.run(connectorId);
+  }
+
+  /**
+   * Applies the session's pending operations as if replayed in posted order (inside the
+   * close transaction); `replace` then leaves only the records the session carried.
+   */
+  private applyPending(connectorId: number, type: string, replace: boolean): void {
     const shape = this.q.opShape.get(connectorId)!;
     if (shape.deletes === 0 && shape.keys === shape.n) {
-      // Only upserts, each key once: posted order is insertion order, so one set-based
-      // statement gives the same catalog as replaying them one by one.
-      this.q.applyAll.run(type, connectorId);
-      for (const { seq, geo } of this.q.appliedGeo.all(connectorId)) {
-        this.indexGeometries(seq, JSON.parse(geo) as RecordGeometry[]);
-      }
+      this.applyPlanned(connectorId, type, replace);
       return;
     }
     let after = 0;
     for (;;) {
       const page = this.q.ops.all(connectorId, after, OP_PAGE);
       for (const op of page) {
-        if (op.op === 'delete') {
-          this.q.remove.run(op.public_id, connectorId);
-        } else {
-          const { seq } = this.q.applyOp.get(type, op.seq)!;
-          this.indexGeometries(seq, op.geo === null ? [] : (JSON.parse(op.geo) as RecordGeometry[]));
-        }
+        if (op.op === 'delete') this.q.remove.run(op.public_id, connectorId);
+        else this.write(op.public_id, op.geo, undefined, () => this.q.applyOp.get(type, op.seq));
       }
-      if (page.length < OP_PAGE) return;
+      if (page.length < OP_PAGE) break;
       after = page[page.length - 1]!.seq;
+    }
+    if (replace) {
+      // what the session did not upsert goes (a key it upserted then deleted is gone already)
+      this.q.clearGone.run();
+      this.q.goneUnupserted.run(connectorId, connectorId);
+      this.dropGone();
     }
   }
 
   /**
-   * Adds a record's geometries to the spatial index. An upsert that replaced the record
-   * has already dropped the old ones (trigger `records_geo_update`).
+   * The common commit, set-based: only upserts, each key once, so posted order is insertion
+   * order and one statement gives the catalog a replay would. It writes only what changed:
+   * records stored exactly so already are left alone, and spatial index rows are dropped and
+   * added only for records whose geometries changed, are new, or (replace) go.
    */
+  private applyPlanned(connectorId: number, type: string, replace: boolean): void {
+    this.q.clearPlan.run();
+    this.q.clearGone.run();
+    this.q.plan.run(type, connectorId);
+    if (replace) this.q.goneUnposted.run(connectorId);
+    this.q.goneGeo.run();
+    this.dropGone();
+    this.q.updatePlanned.run(type);
+    this.q.insertPlanned.run(type);
+    for (const { seq, geo } of this.q.plannedGeo.all()) {
+      this.indexGeometries(seq, JSON.parse(geo) as RecordGeometry[]);
+    }
+    this.q.clearPlan.run();
+    this.q.clearGone.run();
+  }
+
+  /** Drops the spatial index rows of the records in `commit_gone`, then the doomed records themselves. */
+  private dropGone(): void {
+    this.q.dropGoneGeo.run();
+    this.q.dropGoneGeoMap.run();
+    this.q.dropGone.run();
+    this.q.clearGone.run();
+  }
+
+  /**
+   * Upserts one record with `upsert` (which returns nothing when the record is stored exactly
+   * so already) and keeps its spatial index rows in step: dropped and re-added only when its
+   * geometries changed. `geometries` is the parsed form of `geo` when the caller has it.
+   */
+  private write(
+    publicId: string,
+    geo: string | null,
+    geometries: readonly RecordGeometry[] | undefined,
+    upsert: () => { seq: number } | undefined,
+  ): void {
+    const old = this.q.find.get(publicId);
+    const written = upsert();
+    if (written === undefined || (old !== undefined && old.geo === geo)) return;
+    if (old !== undefined) {
+      this.q.dropGeo.run(old.seq);
+      this.q.dropGeoMap.run(old.seq);
+    }
+    if (geo !== null) this.indexGeometries(written.seq, geometries ?? (JSON.parse(geo) as RecordGeometry[]));
+  }
+
+  /** Adds a record's geometries to the spatial index. */
   private indexGeometries(seq: number, geometries: readonly RecordGeometry[]): void {
     for (const g of geometries) {
       const [minX, minY, maxX, maxY] = g.bbox;
