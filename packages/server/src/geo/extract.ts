@@ -19,21 +19,35 @@ export function extractGeometries(doc: unknown): GeometryEntry[] {
   const out: GeometryEntry[] = [];
   if (typeof doc !== 'object' || doc === null) return out;
   const root = doc as Record<string, unknown>;
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [];
-  for (const section of ['instance', 'entity']) stack.push({ value: root[section], path: section, depth: 0 });
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) continue;
-    const geometry = parseGeometry(value);
+  visit(root.entity, 'entity', 0, out);
+  visit(root.instance, 'instance', 0, out);
+  return out;
+}
+
+/**
+ * Depth-first, in document order. Paths are built only for objects and arrays (the only
+ * values that can hold a geometry), so a record's many scalar leaves cost a type check each.
+ */
+function visit(value: unknown, path: string, depth: number, out: GeometryEntry[]): void {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null) visit(child, `${path}.${i}`, depth + 1, out);
+    }
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  if (typeof object.type === 'string') {
+    const geometry = parseGeometry(object);
     if (geometry !== null) {
       out.push({ path, bbox: geometryBBox(geometry) });
-      continue;
-    }
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i]!;
-      stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+      return;
     }
   }
-  return out;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const child = object[key];
+    if (typeof child === 'object' && child !== null) visit(child, `${path}.${key}`, depth + 1, out);
+  }
 }

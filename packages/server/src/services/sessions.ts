@@ -30,8 +30,8 @@ interface RecordBody {
 interface TypeRules {
   version: number;
   validate: RecordEntityValidator;
-  /** The timeseries declaration, copied into each stored record at upsert (spec §3.4). */
-  timeseries: Record<string, unknown>;
+  /** The timeseries declaration, copied into each stored record at upsert (spec §3.4), as JSON text. */
+  timeseriesJson: string;
 }
 
 function fail(items: ValidationItem[]): void {
@@ -133,31 +133,31 @@ export function createSessions(ctx: ServerContext) {
     if (hit && hit.version === target.typeVersion) return hit;
     const type = await ctx.store.entityTypes.get(target.entityType);
     if (!type) throw new ApiError('NOT_FOUND');
-    const fresh = { version: type.version, validate: compileRecordSchema(type.schema), timeseries: type.timeseries };
+    const fresh = {
+      version: type.version,
+      validate: compileRecordSchema(type.schema),
+      timeseriesJson: JSON.stringify(type.timeseries),
+    };
     rules.set(type.id, fresh);
     return fresh;
   }
 
   function prepare(target: ContributionTarget, type: TypeRules, records: readonly RecordBody[]): PreparedRecord[] {
     fail(records.flatMap((r, index) => guarded(r, index, () => type.validate(r.entity, index))));
+    // the stored record's key order (spec §3.4); the parts every record shares are serialised once
+    const tail = `,"type":${JSON.stringify(target.entityType)},"timeseries":${type.timeseriesJson}}`;
     return records.map((r, index) => {
-      const stored =
-        r.instance === undefined
-          ? { id: r.id, name: r.name, entity: r.entity, type: target.entityType, timeseries: type.timeseries }
-          : {
-              id: r.id,
-              name: r.name,
-              entity: r.entity,
-              instance: r.instance,
-              type: target.entityType,
-              timeseries: type.timeseries,
-            };
+      const doc = guarded(r, index, () => {
+        const head = `{"id":${JSON.stringify(r.id)},"name":${JSON.stringify(r.name)},"entity":${JSON.stringify(r.entity)}`;
+        return r.instance === undefined ? head + tail : `${head},"instance":${JSON.stringify(r.instance)}${tail}`;
+      });
+      const geometries = extractGeometries(r);
       return {
         vendorId: r.id,
         publicId: publicId(target.contributionId, r.id),
         name: r.name,
-        doc: guarded(r, index, () => JSON.stringify(stored)),
-        geometries: extractGeometries(stored),
+        doc,
+        geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
       };
     });
   }

@@ -42,7 +42,8 @@ export interface PreparedRecord {
   name: string;
   /** JSON text of the stored record `{id, name, entity, instance?, type, timeseries}` (spec §3.4). */
   doc: string;
-  geometries: readonly RecordGeometry[];
+  /** JSON text of its geometries (`RecordGeometry[]`, as `geo/extractGeometries` lists them); null when none. */
+  geo: string | null;
 }
 
 /** A record as stored (reads for tests, tools and the CLI). */
@@ -88,8 +89,8 @@ export interface RecordStore {
     records: readonly { vendorId: string; publicId: string }[],
   ): Promise<boolean>;
   /**
-   * Closes the session. Commit: accrue applies pending operations in posted order; replace
-   * first deletes all the connector's records. Rollback discards pending operations.
+   * Closes the session. Commit: accrue applies pending operations as if in posted order; replace
+   * does too, then leaves only the records the session upserted. Rollback discards pending operations.
    * Returns false, changing nothing, when `sessionId` is not the open session.
    */
   closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean>;

@@ -189,7 +189,10 @@ DROP TRIGGER records_geo_update;
 
 -- Pending operations without the foreign key, so that discarding a session's operations
 -- when it is the only one pending is SQLite's truncate (pages freed, not rewritten one row
--- at a time); a trigger on sessions takes over the cascade.
+-- at a time); a trigger on sessions takes over the cascade. A pending upsert also notes what
+-- it will do to the catalog, compared when it was posted (a connector's records change only
+-- through its one open session, so this holds until commit): the record it updates, if any,
+-- and whether the stored document and geometries are the same.
 CREATE TABLE session_ops_next (
   seq          INTEGER PRIMARY KEY,
   connector_id INTEGER NOT NULL,
@@ -197,10 +200,17 @@ CREATE TABLE session_ops_next (
   vendor_id    TEXT NOT NULL,
   doc          BLOB,
   public_id    TEXT,
-  geo          TEXT
+  geo          TEXT,
+  rec_seq      INTEGER, -- the stored record with this key, NULL when none
+  same_doc     INTEGER, -- 1 when it is stored with this very document and type
+  same_geo     INTEGER  -- 1 when its indexed geometries are these
 );
-INSERT INTO session_ops_next (seq, connector_id, op, vendor_id, doc, public_id, geo)
-  SELECT seq, connector_id, op, vendor_id, doc, public_id, geo FROM session_ops;
+INSERT INTO session_ops_next (seq, connector_id, op, vendor_id, doc, public_id, geo, rec_seq, same_doc, same_geo)
+  SELECT o.seq, o.connector_id, o.op, o.vendor_id, o.doc, o.public_id, o.geo,
+         r.seq, r.doc IS o.doc AND r.type IS e.slug, r.geo IS o.geo
+  FROM session_ops o
+  LEFT JOIN records r ON r.public_id = o.public_id
+  LEFT JOIN connectors c ON c.id = o.connector_id LEFT JOIN entity_types e ON e.id = c.entity_type_id;
 DROP TABLE session_ops;
 ALTER TABLE session_ops_next RENAME TO session_ops;
 CREATE INDEX session_ops_connector ON session_ops(connector_id, seq);

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { UnstorableRecordError } from '../records-store.js';
 
 /** The write methods of `SqliteRecords` that run on the writer thread. */
-export type WriteOp = 'openSession' | 'upsert' | 'delete' | 'closeSession';
+export type WriteOp = 'openSession' | 'upsertColumns' | 'delete' | 'closeSession';
 
 interface Reply {
   id: number;

@@ -66,9 +66,36 @@ const UPSERT_SET =
 const UPSERT_CHANGED = `${UPSERT_SET}
   WHERE records.doc IS NOT excluded.doc OR records.geo IS NOT excluded.geo OR records.type IS NOT excluded.type`;
 
-/** The spatial index text of a record's geometries, as kept in `records.geo` and `session_ops.geo`. */
-function geoText(geometries: readonly RecordGeometry[]): string | null {
-  return geometries.length > 0 ? JSON.stringify(geometries) : null;
+/**
+ * One upsert call's records, column by column: what crosses to the catalog writer thread
+ * (five arrays of strings clone faster than one object per record).
+ */
+export interface RecordColumns {
+  vendorIds: string[];
+  publicIds: string[];
+  names: string[];
+  docs: string[];
+  geos: (string | null)[];
+}
+
+function toColumns(records: readonly PreparedRecord[]): RecordColumns {
+  const n = records.length;
+  const c: RecordColumns = {
+    vendorIds: new Array(n),
+    publicIds: new Array(n),
+    names: new Array(n),
+    docs: new Array(n),
+    geos: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    c.vendorIds[i] = r.vendorId;
+    c.publicIds[i] = r.publicId;
+    c.names[i] = r.name;
+    c.docs[i] = r.doc;
+    c.geos[i] = r.geo;
+  }
+  return c;
 }
 
 /** jsonb() refuses documents nested deeper than SQLite's limit: that is the record's fault, not a server error. */
@@ -140,8 +167,12 @@ export class SqliteRecords implements RecordStore {
       ),
       dropGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq = ?'),
       remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
-      pendUpsert: db.prepare(
-        `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo) VALUES (?, 'upsert', ?, ?, jsonb(?), ?)`,
+      // notes what the upsert will do at commit while the writer has time to spare (see migration 3)
+      pendUpsert: db.prepare<[number, string, string, string, string | null, string]>(
+        `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo, rec_seq, same_doc, same_geo)
+         SELECT n.cid, 'upsert', n.vendor, n.pid, n.doc, n.geo, r.seq, r.doc = n.doc AND r.type = n.type, r.geo IS n.geo
+         FROM (SELECT ? AS cid, ? AS vendor, ? AS pid, jsonb(?) AS doc, ? AS geo, ? AS type) AS n
+         LEFT JOIN records r ON r.public_id = n.pid`,
       ),
       pendDelete: db.prepare(
         `INSERT INTO session_ops (public_id, connector_id, op, vendor_id) VALUES (?, ?, 'delete', ?)`,
@@ -162,16 +193,15 @@ export class SqliteRecords implements RecordStore {
       clearGone: db.prepare('DELETE FROM commit_gone'),
       // a new record gets the next seq in posted order, as one-by-one inserts would give it,
       // fixed here so its spatial index rows need no lookup by public id afterwards
-      plan: db.prepare<[string, number]>(
+      plan: db.prepare<[number]>(
         `INSERT INTO commit_plan (op_seq, rec_seq, is_new, write, geo_changed)
-         SELECT o.seq,
-                coalesce(r.seq, (SELECT coalesce(max(seq), 0) FROM records)
-                  + sum(r.seq IS NULL) OVER (ORDER BY o.seq ROWS UNBOUNDED PRECEDING)),
-                r.seq IS NULL,
-                r.seq IS NULL OR r.doc IS NOT o.doc OR r.geo IS NOT o.geo OR r.type IS NOT ?,
-                r.seq IS NOT NULL AND r.geo IS NOT o.geo
-         FROM session_ops o LEFT JOIN records r ON r.public_id = o.public_id
-         WHERE o.connector_id = ? ORDER BY o.seq`,
+         SELECT seq,
+                coalesce(rec_seq, (SELECT coalesce(max(seq), 0) FROM records)
+                  + sum(rec_seq IS NULL) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING)),
+                rec_seq IS NULL,
+                rec_seq IS NULL OR NOT same_doc OR NOT same_geo,
+                rec_seq IS NOT NULL AND NOT same_geo
+         FROM session_ops WHERE connector_id = ? ORDER BY seq`,
       ),
       goneUnposted: db.prepare<[number]>(
         `INSERT INTO commit_gone (seq, doomed) SELECT seq, 1 FROM records
@@ -227,29 +257,27 @@ export class SqliteRecords implements RecordStore {
         this.dropSession(connectorId);
         this.q.newSession.run(connectorId, sessionId, mode, isoNow());
       }),
-      upsert: db.transaction(
-        (connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]) => {
-          const mode = isOpen(connectorId, sessionId);
-          if (mode === undefined) return false;
-          const stream = mode === 'stream';
-          for (let i = 0; i < records.length; i++) {
-            const r = records[i]!;
-            try {
-              const geo = geoText(r.geometries);
-              if (stream) {
-                this.write(r.publicId, geo, r.geometries, () =>
-                  this.q.upsert.get(r.publicId, connectorId, type, r.vendorId, r.name, r.doc, geo),
-                );
-              } else {
-                this.q.pendUpsert.run(connectorId, r.vendorId, r.publicId, r.doc, geo);
-              }
-            } catch (err) {
-              throw unstorable(err, i);
+      upsert: db.transaction((connectorId: number, sessionId: string, type: string, c: RecordColumns) => {
+        const mode = isOpen(connectorId, sessionId);
+        if (mode === undefined) return false;
+        const stream = mode === 'stream';
+        for (let i = 0; i < c.docs.length; i++) {
+          const publicId = c.publicIds[i]!;
+          const geo = c.geos[i]!;
+          try {
+            if (stream) {
+              this.write(publicId, geo, () =>
+                this.q.upsert.get(publicId, connectorId, type, c.vendorIds[i]!, c.names[i]!, c.docs[i]!, geo),
+              );
+            } else {
+              this.q.pendUpsert.run(connectorId, c.vendorIds[i]!, publicId, c.docs[i]!, geo, type);
             }
+          } catch (err) {
+            throw unstorable(err, i);
           }
-          return true;
-        },
-      ),
+        }
+        return true;
+      }),
       delete: db.transaction(
         (connectorId: number, sessionId: string, records: readonly { vendorId: string; publicId: string }[]) => {
           const mode = isOpen(connectorId, sessionId);
@@ -296,7 +324,7 @@ export class SqliteRecords implements RecordStore {
       const page = this.q.ops.all(connectorId, after, OP_PAGE);
       for (const op of page) {
         if (op.op === 'delete') this.q.remove.run(op.public_id, connectorId);
-        else this.write(op.public_id, op.geo, undefined, () => this.q.applyOp.get(type, op.seq));
+        else this.write(op.public_id, op.geo, () => this.q.applyOp.get(type, op.seq));
       }
       if (page.length < OP_PAGE) break;
       after = page[page.length - 1]!.seq;
@@ -318,14 +346,14 @@ export class SqliteRecords implements RecordStore {
   private applyPlanned(connectorId: number, type: string, replace: boolean): void {
     this.q.clearPlan.run();
     this.q.clearGone.run();
-    this.q.plan.run(type, connectorId);
+    this.q.plan.run(connectorId);
     if (replace) this.q.goneUnposted.run(connectorId);
     this.q.goneGeo.run();
     this.dropGone();
     this.q.updatePlanned.run(type);
     this.q.insertPlanned.run(type);
     for (const { seq, geo } of this.q.plannedGeo.all()) {
-      this.indexGeometries(seq, JSON.parse(geo) as RecordGeometry[]);
+      this.indexGeometries(seq, geo);
     }
     this.q.clearPlan.run();
     this.q.clearGone.run();
@@ -342,14 +370,9 @@ export class SqliteRecords implements RecordStore {
   /**
    * Upserts one record with `upsert` (which returns nothing when the record is stored exactly
    * so already) and keeps its spatial index rows in step: dropped and re-added only when its
-   * geometries changed. `geometries` is the parsed form of `geo` when the caller has it.
+   * geometries changed.
    */
-  private write(
-    publicId: string,
-    geo: string | null,
-    geometries: readonly RecordGeometry[] | undefined,
-    upsert: () => { seq: number } | undefined,
-  ): void {
+  private write(publicId: string, geo: string | null, upsert: () => { seq: number } | undefined): void {
     const old = this.q.find.get(publicId);
     const written = upsert();
     if (written === undefined || (old !== undefined && old.geo === geo)) return;
@@ -357,12 +380,12 @@ export class SqliteRecords implements RecordStore {
       this.q.dropGeo.run(old.seq);
       this.q.dropGeoMap.run(old.seq);
     }
-    if (geo !== null) this.indexGeometries(written.seq, geometries ?? (JSON.parse(geo) as RecordGeometry[]));
+    if (geo !== null) this.indexGeometries(written.seq, geo);
   }
 
-  /** Adds a record's geometries to the spatial index. */
-  private indexGeometries(seq: number, geometries: readonly RecordGeometry[]): void {
-    for (const g of geometries) {
+  /** Adds a record's geometries (`geo` text) to the spatial index. */
+  private indexGeometries(seq: number, geo: string): void {
+    for (const g of JSON.parse(geo) as RecordGeometry[]) {
       const [minX, minY, maxX, maxY] = g.bbox;
       const id = this.q.addGeo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid;
       this.q.addGeoMap.run(seq, id);
@@ -393,8 +416,14 @@ export class SqliteRecords implements RecordStore {
     type: string,
     records: readonly PreparedRecord[],
   ): Promise<boolean> {
-    if (this.writer) return this.writer.call('upsert', [connectorId, sessionId, type, records]);
-    return this.tx.upsert(connectorId, sessionId, type, records);
+    const columns = toColumns(records);
+    if (this.writer) return this.writer.call('upsertColumns', [connectorId, sessionId, type, columns]);
+    return this.tx.upsert(connectorId, sessionId, type, columns);
+  }
+
+  /** `upsert` as the writer thread receives it. */
+  async upsertColumns(connectorId: number, sessionId: string, type: string, columns: RecordColumns): Promise<boolean> {
+    return this.tx.upsert(connectorId, sessionId, type, columns);
   }
 
   async delete(
