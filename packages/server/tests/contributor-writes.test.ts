@@ -4,7 +4,7 @@
 // against a model after every session, and start a server on a catalog written by the
 // previous schema version.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContributorClient, type RecordInput } from '@bbk/sdk';
@@ -250,6 +250,40 @@ describe('commits write only what changed, and get the same catalog as a replay'
     expect(await env.reader.records.pendingCount(c.id)).toBe(2);
     await env.coord.connectors.delete(c.eid, c.slug);
     expect(await env.reader.records.pendingCount(c.id)).toBe(0);
+  });
+});
+
+describe('checkpoints', () => {
+  it('a write burst reaches the database file itself after a moment of quiet, checkpointed by the writer thread', async () => {
+    const c = await makeConnector(env, 'country', 'writes-checkpoint');
+    const keys = Array.from({ length: 1500 }, (_, i) => `k${i}`);
+    await env.contrib.contribute(
+      c.cid,
+      'stream',
+      keys.map((k) => record(k, 4)),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'bbk-ckpt-'));
+    try {
+      // the database file alone, as if the WAL were lost: the records are there once checkpointed
+      const inFile = () => {
+        copyFileSync(join(env.server.dataDir, DB_FILE), join(dir, 'copy.sqlite'));
+        const copy = new Database(join(dir, 'copy.sqlite'), { readonly: true });
+        try {
+          return (copy.prepare('SELECT count(*) AS n FROM records WHERE connector_id = ?').get(c.id) as { n: number })
+            .n;
+        } finally {
+          copy.close();
+        }
+      };
+      let n = inFile();
+      for (let waited = 0; n < keys.length && waited < 10_000; waited += 250) {
+        await new Promise((r) => setTimeout(r, 250));
+        n = inFile();
+      }
+      expect(n).toBe(keys.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

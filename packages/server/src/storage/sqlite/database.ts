@@ -41,6 +41,8 @@ export function connect(file: string): Db {
   // checkpoints copy each such page to the database once instead of many times (1,000 → 10,000
   // pages: about -25% CPU per record; 10,000 → 40,000: about -15% more, bench/README.md).
   // After a checkpoint the WAL file is cut back to 64 MB, so an idle catalog does not keep it all.
+  // With a catalog writer thread, that thread also checkpoints when idle and the main connection
+  // only as a backstop (sqlite-store.ts, checkpoints.ts).
   db.pragma('wal_autocheckpoint = 40000');
   db.pragma('journal_size_limit = 67108864');
   return db;

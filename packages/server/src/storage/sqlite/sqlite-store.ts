@@ -50,6 +50,9 @@ export class SqliteStore implements Store {
     this.accesses = new SqliteAccesses(db);
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
     this.records = new SqliteRecords(db, db.memory ? undefined : new RecordWriter(db.name));
+    // That thread checkpoints the WAL (on its commits and when idle); this connection, which
+    // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
+    if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
     this.catalog = new SqliteCatalog(db);
   }
 
