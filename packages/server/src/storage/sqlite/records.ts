@@ -38,7 +38,10 @@ interface OpRow {
   geo: string | null;
 }
 
-/** Scratch tables of a commit (per connection, emptied before and after each use). */
+/**
+ * Scratch tables of a commit (per connection). Each use empties them when done; a failed
+ * commit leaves nothing behind either, since temp tables roll back with the transaction.
+ */
 const COMMIT_TABLES = `
 CREATE TEMP TABLE IF NOT EXISTS commit_plan (
   op_seq      INTEGER PRIMARY KEY, -- the pending upsert
@@ -331,21 +334,18 @@ export class SqliteRecords implements RecordStore {
     }
     if (replace) {
       // what the session did not upsert goes (a key it upserted then deleted is gone already)
-      this.q.clearGone.run();
       this.q.goneUnupserted.run(connectorId, connectorId);
       this.dropGone();
     }
   }
 
   /**
-   * The common commit, set-based: only upserts, each key once, so posted order is insertion
-   * order and one statement gives the catalog a replay would. It writes only what changed:
-   * records stored exactly so already are left alone, and spatial index rows are dropped and
-   * added only for records whose geometries changed, are new, or (replace) go.
+   * The common commit, set-based: only upserts, each key once, so applying them as a whole in
+   * posted order gives the catalog a replay would. It writes only what changed: records stored
+   * exactly so already are left alone, and spatial index rows are dropped and added only for
+   * records whose geometries changed, are new, or (replace) go.
    */
   private applyPlanned(connectorId: number, type: string, replace: boolean): void {
-    this.q.clearPlan.run();
-    this.q.clearGone.run();
     this.q.plan.run(connectorId);
     if (replace) this.q.goneUnposted.run(connectorId);
     this.q.goneGeo.run();
@@ -356,7 +356,6 @@ export class SqliteRecords implements RecordStore {
       this.indexGeometries(seq, geo);
     }
     this.q.clearPlan.run();
-    this.q.clearGone.run();
   }
 
   /** Drops the spatial index rows of the records in `commit_gone`, then the doomed records themselves. */
