@@ -4,7 +4,7 @@
 // against a model after every session, and start a server on a catalog written by the
 // previous schema version.
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContributorClient, type RecordInput } from '@bbk/sdk';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractGeometries } from '../src/geo/extract.js';
 import { MIGRATIONS } from '../src/storage/migrations/index.js';
 import { DB_FILE } from '../src/storage/sqlite/database.js';
+import { inMainFile } from '../src/storage/sqlite/testing/main-file.js';
 import { type ContributorEnv, contributorEnv, ids, makeConnector, type TestConnector } from './contributor-setup.js';
 import { startTestServer } from './harness.js';
 
@@ -262,28 +263,18 @@ describe('checkpoints', () => {
       'stream',
       keys.map((k) => record(k, 4)),
     );
-    const dir = mkdtempSync(join(tmpdir(), 'bbk-ckpt-'));
-    try {
-      // the database file alone, as if the WAL were lost: the records are there once checkpointed
-      const inFile = () => {
-        copyFileSync(join(env.server.dataDir, DB_FILE), join(dir, 'copy.sqlite'));
-        const copy = new Database(join(dir, 'copy.sqlite'), { readonly: true });
-        try {
-          return (copy.prepare('SELECT count(*) AS n FROM records WHERE connector_id = ?').get(c.id) as { n: number })
-            .n;
-        } finally {
-          copy.close();
-        }
-      };
-      let n = inFile();
-      for (let waited = 0; n < keys.length && waited < 10_000; waited += 250) {
-        await new Promise((r) => setTimeout(r, 250));
-        n = inFile();
-      }
-      expect(n).toBe(keys.length);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    // the database file alone, as if the WAL were lost: the records are there once checkpointed
+    const inFile = () =>
+      inMainFile(
+        join(env.server.dataDir, DB_FILE),
+        (db) => (db.prepare('SELECT count(*) AS n FROM records WHERE connector_id = ?').get(c.id) as { n: number }).n,
+      );
+    let n = inFile();
+    for (let waited = 0; n < keys.length && waited < 10_000; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      n = inFile();
     }
+    expect(n).toBe(keys.length);
   });
 });
 
