@@ -12,10 +12,9 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, exampleCountries, memMb, startServerChild } from './lib.mjs';
+import { benchEntry, cpuSeconds, exampleCountries, memMb, serverDist, startServerChild } from './lib.mjs';
 
 const root = new URL('..', import.meta.url);
-const serverDist = new URL('packages/server/dist/', root);
 const requireFromServer = createRequire(new URL('package.json', new URL('packages/server/', root)));
 const requireFromSdk = createRequire(new URL('packages/sdk/package.json', root));
 
@@ -305,16 +304,4 @@ async function main() {
   );
 }
 
-// ---- entry: the server under test (child mode), or the benchmark -------------------------------------------------------
-if (process.argv[2] === '--server') {
-  const { startServer } = await import(new URL('index.js', serverDist).href);
-  const server = await startServer(
-    { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
-    {},
-  );
-  process.stdout.write(`${JSON.stringify(server.urls)}\n`);
-  process.stdin.resume();
-  process.stdin.on('end', () => server.close().then(() => process.exit(0)));
-} else {
-  await main();
-}
+await benchEntry(main);

@@ -16,6 +16,26 @@ export function exampleCountries() {
   );
 }
 
+/** The built server package (`pnpm build`), which the benchmarks measure. */
+export const serverDist = new URL('../packages/server/dist/', import.meta.url);
+
+/**
+ * A benchmark script's entry. Run as `script --server <dir>` (by `startServerChild`), it is the
+ * server under test: the built server on that data directory, printing its URLs on one line and
+ * stopping when stdin ends. Otherwise it runs the benchmark, `main`.
+ */
+export async function benchEntry(main) {
+  if (process.argv[2] !== '--server') return main();
+  const { startServer } = await import(new URL('index.js', serverDist).href);
+  const server = await startServer(
+    { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
+    {},
+  );
+  process.stdout.write(`${JSON.stringify(server.urls)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => server.close().then(() => process.exit(0)));
+}
+
 /**
  * Runs `script --server <dir>` in a child process and resolves with the URLs it prints on its
  * first line. Node options for the child: `BBK_BENCH_NODE_ARGS` (e.g. "--cpu-prof
