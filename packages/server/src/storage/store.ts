@@ -15,16 +15,27 @@ import type {
 } from './types.js';
 
 /**
- * The async storage interface. Every method is one unit of work: a method that
- * writes several rows does so in one transaction. The SQLite implementation
- * lives in `sqlite/`; a PostgreSQL one can be added without touching services.
+ * The database could not take a write in time (another process held it for longer than the
+ * store waits). Nothing was written; the request may be retried. Answered with 503.
  */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor() {
+    super('the database is busy: try again');
+  }
+}
+
 /** A minted token's storable part; the subject is filled in by the store. */
 export interface NewToken {
   keyId: string;
   hash: Buffer;
 }
 
+/**
+ * The async storage interface. Every method is one unit of work: a method that
+ * writes several rows does so in one transaction. The SQLite implementation
+ * lives in `sqlite/`; a PostgreSQL one can be added without touching services.
+ */
 export interface Store {
   readonly meta: MetaStore;
   readonly users: UserStore;

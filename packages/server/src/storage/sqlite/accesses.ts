@@ -1,6 +1,7 @@
 import type { AccessStore, NewToken } from '../store.js';
 import type { AccessRow } from '../types.js';
 import { type Db, isoNow } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface AccessRecord {
   id: number;
@@ -19,7 +20,10 @@ function toRow(r: AccessRecord): AccessRow {
 export class SqliteAccesses implements AccessStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       list: db.prepare<[number], AccessRecord>(`${SELECT} WHERE a.user_id = ? ORDER BY a.id`),
       get: db.prepare<[number, string], AccessRecord>(`${SELECT} WHERE a.user_id = ? AND p.slug = ?`),
@@ -47,17 +51,17 @@ export class SqliteAccesses implements AccessStore {
   }
 
   async create(userId: number, policyId: number, token: NewToken): Promise<AccessRow | undefined> {
-    const id = this.db.transaction(() => {
+    const id = await this.gate.write(() => {
       const info = this.q.insert.run(userId, policyId, isoNow());
       if (info.changes !== 1) return undefined;
       const accessId = Number(info.lastInsertRowid);
       this.q.token.run(token.keyId, token.hash, accessId, isoNow());
       return accessId;
-    })();
+    });
     return id === undefined ? undefined : this.getById(id);
   }
 
   async delete(id: number): Promise<void> {
-    this.db.transaction(() => this.q.delete.run(id))();
+    await this.gate.write(() => this.q.delete.run(id));
   }
 }

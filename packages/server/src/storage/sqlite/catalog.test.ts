@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../query/index.js';
 import { indexFor, listQuery, SqliteCatalog, syncRecordIndexes } from './catalog.js';
 import { type Db, openDatabase } from './database.js';
+import { WriteGate } from './write-gate.js';
 
 let db: Db;
 beforeEach(() => {
@@ -66,7 +67,7 @@ describe('expression indexes', () => {
 
 describe('usage counters', () => {
   it('add deltas per (key, window) in one transaction', async () => {
-    const catalog = new SqliteCatalog(db);
+    const catalog = new SqliteCatalog(db, new WriteGate(db));
     expect(await catalog.usage('k', '2024-01-01')).toBe(0);
     await catalog.addUsage([
       { key: 'k', window: '2024-01-01', delta: 2 },

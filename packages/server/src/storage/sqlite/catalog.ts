@@ -19,7 +19,9 @@ import type {
   StoredRecord,
   VisibleEntityType,
 } from '../catalog-store.js';
+import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 /**
  * Live or staged-and-named connectors. The unary `+` keeps the planner from
@@ -145,7 +147,15 @@ export class SqliteCatalog implements CatalogStore {
     Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
   >();
 
-  constructor(readonly db: Db) {
+  /**
+   * @param readers when given, list queries (which may have to look at many records) run on
+   * reader threads; the detail lookup, one indexed row, stays on this connection.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly gate: WriteGate,
+    private readonly readers?: CatalogReaders,
+  ) {
     registerSqliteFunctions(db);
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
@@ -170,7 +180,8 @@ export class SqliteCatalog implements CatalogStore {
 
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
     const q = listQuery(view, o, (ir) => this.#segment(ir));
-    return q ? (this.#prepare(q.sql).all(...q.params) as CatalogEntry[]) : [];
+    if (!q) return [];
+    return this.#all<CatalogEntry>(q.sql, q.params);
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {
@@ -181,7 +192,7 @@ export class SqliteCatalog implements CatalogStore {
     const sql = `SELECT e.slug, e.name, e.description FROM entity_types e
       WHERE EXISTS (SELECT 1 FROM records r WHERE ${where.join(' AND ')})
       ORDER BY e.slug LIMIT ? OFFSET ?`;
-    return this.#prepare(sql).all(...params, page.limit, page.offset) as VisibleEntityType[];
+    return this.#all<VisibleEntityType>(sql, [...params, page.limit, page.offset]);
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
@@ -209,13 +220,13 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
-    this.db.transaction(() => {
+    await this.gate.write(() => {
       for (const d of deltas) this.q.addUsage.run(d.key, d.window, d.delta);
-    })();
+    });
   }
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
-    return syncRecordIndexes(this.db);
+    return this.gate.write(() => syncRecordIndexes(this.db));
   }
 
   /**
@@ -260,6 +271,11 @@ export class SqliteCatalog implements CatalogStore {
     if (!fragment) return;
     where.push(`(${fragment.sql})`);
     params.push(...fragment.params);
+  }
+
+  #all<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.readers) return this.readers.all<T>(sql, params);
+    return Promise.resolve(this.#prepare(sql).all(...params) as T[]);
   }
 
   #prepare(sql: string): Statement {

@@ -1,6 +1,7 @@
 import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorInput, ConnectorRow } from '../types.js';
 import { type Db, isoNow } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface ConnectorRecord {
   id: number;
@@ -43,7 +44,10 @@ function toRow(r: ConnectorRecord): ConnectorRow {
 export class SqliteConnectors implements ConnectorStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       list: db.prepare<[number], ConnectorRecord>(`${SELECT} WHERE c.entity_type_id = ? ORDER BY c.slug`),
       get: db.prepare<[number, string], ConnectorRecord>(`${SELECT} WHERE c.entity_type_id = ? AND c.slug = ?`),
@@ -92,7 +96,7 @@ export class SqliteConnectors implements ConnectorStore {
     i: ConnectorInput & { contributionId: string; webhookSecret: string },
     token: NewToken,
   ): Promise<ConnectorRow | undefined> {
-    const id = this.db.transaction(() => {
+    const id = await this.gate.write(() => {
       const info = this.q.insert.run(
         slug,
         entityTypeId,
@@ -108,21 +112,21 @@ export class SqliteConnectors implements ConnectorStore {
       const connectorId = Number(info.lastInsertRowid);
       this.q.token.run(token.keyId, token.hash, connectorId, isoNow());
       return connectorId;
-    })();
+    });
     return id === undefined ? undefined : this.getById(id);
   }
 
   async update(id: number, i: ConnectorInput): Promise<void> {
-    this.q.update.run(i.name, i.description, i.webhook, i.cache, id);
+    await this.gate.write(() => this.q.update.run(i.name, i.description, i.webhook, i.cache, id));
   }
 
   async setLive(id: number, live: boolean): Promise<void> {
-    this.q.live.run(live ? 1 : 0, id);
+    await this.gate.write(() => this.q.live.run(live ? 1 : 0, id));
   }
 
   async delete(id: number): Promise<void> {
     // session, pending ops and records cascade; the trigger revokes the token
-    this.db.transaction(() => this.q.delete.run(id))();
+    await this.gate.write(() => this.q.delete.run(id));
   }
 
   async liveIds(): Promise<number[]> {

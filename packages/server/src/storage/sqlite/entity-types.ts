@@ -2,6 +2,7 @@ import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeInput, EntityTypeRow } from '../types.js';
 import { syncRecordIndexes } from './catalog.js';
 import { type Db, isoNow, parseJson } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface EntityTypeRecord {
   id: number;
@@ -36,7 +37,10 @@ function toRow(r: EntityTypeRecord): EntityTypeRow {
 export class SqliteEntityTypes implements EntityTypeStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY id`),
       get: db.prepare<[string], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = ?`),
@@ -67,7 +71,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
 
   async create(slug: string, i: EntityTypeInput): Promise<boolean> {
     // the declared catalog indexes are created in the same transaction (storage/sqlite/catalog.ts)
-    return this.db.transaction(() => {
+    return this.gate.write(() => {
       const created =
         this.q.insert.run(
           slug,
@@ -82,11 +86,11 @@ export class SqliteEntityTypes implements EntityTypeStore {
         ).changes === 1;
       if (created && i.indexes.length > 0) syncRecordIndexes(this.db);
       return created;
-    })();
+    });
   }
 
   async update(slug: string, i: EntityTypeInput): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.gate.write(() => {
       const updated =
         this.q.update.run(
           i.name,
@@ -100,16 +104,16 @@ export class SqliteEntityTypes implements EntityTypeStore {
         ).changes === 1;
       if (updated) syncRecordIndexes(this.db);
       return updated;
-    })();
+    });
   }
 
   async delete(slug: string): Promise<boolean> {
     // connectors, sessions, records cascade; triggers revoke contributor tokens
-    return this.db.transaction(() => {
+    return this.gate.write(() => {
       const deleted = this.q.delete.run(slug).changes === 1;
       if (deleted) syncRecordIndexes(this.db);
       return deleted;
-    })();
+    });
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {

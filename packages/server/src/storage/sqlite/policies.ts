@@ -1,6 +1,7 @@
 import type { PolicyStore } from '../store.js';
 import type { PolicyInput, PolicyRow } from '../types.js';
 import { type Db, isoNow, parseJson } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface PolicyRecord {
   id: number;
@@ -29,7 +30,10 @@ function toRow(r: PolicyRecord): PolicyRow {
 export class SqlitePolicies implements PolicyStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       list: db.prepare<[], PolicyRecord>(`SELECT ${COLUMNS} FROM policies ORDER BY slug`),
       get: db.prepare<[string], PolicyRecord>(`SELECT ${COLUMNS} FROM policies WHERE slug = ?`),
@@ -64,26 +68,23 @@ export class SqlitePolicies implements PolicyStore {
   }
 
   async create(slug: string, i: PolicyInput): Promise<boolean> {
-    const info = this.q.insert.run(
-      slug,
-      i.name,
-      i.description,
-      JSON.stringify(i.tags),
-      JSON.stringify(i.policy),
-      isoNow(),
+    return this.gate.write(
+      () =>
+        this.q.insert.run(slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow())
+          .changes === 1,
     );
-    return info.changes === 1;
   }
 
   async update(slug: string, i: PolicyInput): Promise<boolean> {
-    return (
-      this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1
+    return this.gate.write(
+      () =>
+        this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1,
     );
   }
 
   async delete(slug: string): Promise<boolean> {
     // accesses cascade; the trigger revokes their consumer tokens
-    return this.db.transaction(() => this.q.delete.run(slug).changes === 1)();
+    return this.gate.write(() => this.q.delete.run(slug).changes === 1);
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {

@@ -1,5 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../threads/start-worker.js';
 import { UnstorableRecordError } from '../records-store.js';
+import type { WriteGate } from './write-gate.js';
 
 /** The write methods of `SqliteRecords` that run on the writer thread. */
 export type WriteOp = 'openSession' | 'upsertColumns' | 'delete' | 'closeSession';
@@ -28,19 +30,12 @@ export class RecordWriter {
   #next = 0;
   #failed: Error | undefined;
 
-  constructor(file: string) {
-    // Built code runs records-writer.js; the tests run the TypeScript sources, which the
-    // worker loads through tsx's loader (a dev dependency, present wherever sources run).
-    const entry = new URL(
-      import.meta.url.endsWith('.ts') ? './records-writer.ts' : './records-writer.js',
-      import.meta.url,
-    );
-    this.#worker = entry.pathname.endsWith('.ts')
-      ? new Worker(
-          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`,
-          { eval: true, workerData: { file } },
-        )
-      : new Worker(entry, { workerData: { file } });
+  /** @param gate orders this thread's writes with the main connection's (write-gate.ts) */
+  constructor(
+    file: string,
+    private readonly gate: WriteGate,
+  ) {
+    this.#worker = startWorker('./records-writer', import.meta.url, { file });
     this.#worker.on('message', (reply: Reply) => {
       const p = this.#pending.get(reply.id);
       if (!p) return;
@@ -58,11 +53,13 @@ export class RecordWriter {
   }
 
   call<T>(op: WriteOp, args: unknown[]): Promise<T> {
-    if (this.#failed) return Promise.reject(this.#failed);
-    const id = this.#next++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: never) => void, reject });
-      this.#worker.postMessage({ id, op, args });
+    return this.gate.shared(() => {
+      if (this.#failed) return Promise.reject(this.#failed);
+      const id = this.#next++;
+      return new Promise<T>((resolve, reject) => {
+        this.#pending.set(id, { resolve: resolve as (v: never) => void, reject });
+        this.#worker.postMessage({ id, op, args });
+      });
     });
   }
 

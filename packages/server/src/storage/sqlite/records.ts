@@ -406,7 +406,7 @@ export class SqliteRecords implements RecordStore {
 
   async openSession(connectorId: number, sessionId: string, mode: SessionMode): Promise<void> {
     if (this.writer) return this.writer.call('openSession', [connectorId, sessionId, mode]);
-    this.tx.open(connectorId, sessionId, mode);
+    this.tx.open.immediate(connectorId, sessionId, mode);
   }
 
   async upsert(
@@ -417,12 +417,12 @@ export class SqliteRecords implements RecordStore {
   ): Promise<boolean> {
     const columns = toColumns(records);
     if (this.writer) return this.writer.call('upsertColumns', [connectorId, sessionId, type, columns]);
-    return this.tx.upsert(connectorId, sessionId, type, columns);
+    return this.tx.upsert.immediate(connectorId, sessionId, type, columns);
   }
 
   /** `upsert` as the writer thread receives it. */
   async upsertColumns(connectorId: number, sessionId: string, type: string, columns: RecordColumns): Promise<boolean> {
-    return this.tx.upsert(connectorId, sessionId, type, columns);
+    return this.tx.upsert.immediate(connectorId, sessionId, type, columns);
   }
 
   async delete(
@@ -431,12 +431,12 @@ export class SqliteRecords implements RecordStore {
     records: readonly { vendorId: string; publicId: string }[],
   ): Promise<boolean> {
     if (this.writer) return this.writer.call('delete', [connectorId, sessionId, records]);
-    return this.tx.delete(connectorId, sessionId, records);
+    return this.tx.delete.immediate(connectorId, sessionId, records);
   }
 
   async closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {
     if (this.writer) return this.writer.call('closeSession', [connectorId, sessionId, type, commit]);
-    return this.tx.close(connectorId, sessionId, type, commit);
+    return this.tx.close.immediate(connectorId, sessionId, type, commit);
   }
 
   /** Stops the writer thread once its queued writes are done. */

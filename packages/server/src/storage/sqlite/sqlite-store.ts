@@ -1,6 +1,7 @@
 import type { MetaStore, Store } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
 import { SqliteCatalog } from './catalog.js';
+import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
@@ -9,10 +10,14 @@ import { SqliteRecords } from './records.js';
 import { RecordWriter } from './records-writer-client.js';
 import { SqliteTokens } from './tokens.js';
 import { SqliteUsers } from './users.js';
+import { WriteGate } from './write-gate.js';
 
 class SqliteMeta implements MetaStore {
   private readonly q;
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       set: db.prepare(
@@ -24,7 +29,7 @@ class SqliteMeta implements MetaStore {
     return this.q.get.get(key)?.value;
   }
   async set(key: string, value: string): Promise<void> {
-    this.q.set.run(key, value);
+    await this.gate.write(() => this.q.set.run(key, value));
   }
 }
 
@@ -39,21 +44,28 @@ export class SqliteStore implements Store {
   readonly accesses: SqliteAccesses;
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
+  private readonly readers: CatalogReaders | undefined;
 
   constructor(readonly db: Db) {
-    this.meta = new SqliteMeta(db);
-    this.users = new SqliteUsers(db);
-    this.tokens = new SqliteTokens(db);
-    this.entityTypes = new SqliteEntityTypes(db);
-    this.connectors = new SqliteConnectors(db);
-    this.policies = new SqlitePolicies(db);
-    this.accesses = new SqliteAccesses(db);
+    // every write of this process to the file takes its turn here (write-gate.ts)
+    const gate = new WriteGate(db);
+    this.meta = new SqliteMeta(db, gate);
+    this.users = new SqliteUsers(db, gate);
+    this.tokens = new SqliteTokens(db, gate);
+    this.entityTypes = new SqliteEntityTypes(db, gate);
+    this.connectors = new SqliteConnectors(db, gate);
+    this.policies = new SqlitePolicies(db, gate);
+    this.accesses = new SqliteAccesses(db, gate);
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
-    this.records = new SqliteRecords(db, db.memory ? undefined : new RecordWriter(db.name));
+    this.records = new SqliteRecords(db, db.memory ? undefined : new RecordWriter(db.name, gate));
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
-    this.catalog = new SqliteCatalog(db);
+    // Within this process the gate keeps writers apart, so a lock is only ever held by another
+    // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
+    if (!db.memory) db.pragma('busy_timeout = 50');
+    this.readers = db.memory ? undefined : new CatalogReaders(db.name);
+    this.catalog = new SqliteCatalog(db, gate, this.readers);
   }
 
   static open(dataDir: string): SqliteStore {
@@ -61,6 +73,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.readers?.close();
     await this.records.close();
     if (this.db.open) {
       this.db.pragma('optimize');

@@ -1,6 +1,7 @@
 import type { TokenStore } from '../store.js';
 import type { TokenKind, TokenRow } from '../types.js';
 import { type Db, isoNow } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface TokenRecord {
   key_id: string;
@@ -13,7 +14,10 @@ interface TokenRecord {
 export class SqliteTokens implements TokenStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       insert: db.prepare('INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, ?, ?, ?, ?)'),
       get: db.prepare<[string], TokenRecord>(
@@ -27,10 +31,10 @@ export class SqliteTokens implements TokenStore {
   }
 
   async insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void> {
-    this.db.transaction(() => {
+    await this.gate.write(() => {
       this.q.revoke.run(isoNow(), row.kind, row.subject);
       this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow());
-    })();
+    });
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
@@ -39,7 +43,7 @@ export class SqliteTokens implements TokenStore {
   }
 
   async revokeSubject(kind: TokenKind, subject: number): Promise<number> {
-    return this.q.revoke.run(isoNow(), kind, subject).changes;
+    return this.gate.write(() => this.q.revoke.run(isoNow(), kind, subject).changes);
   }
 
   async hasLive(kind: TokenKind, subject: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { UserStore } from '../store.js';
 import type { UserInput, UserRow } from '../types.js';
 import { type Db, isoNow, parseJson } from './database.js';
+import type { WriteGate } from './write-gate.js';
 
 interface UserRecord {
   id: number;
@@ -34,7 +35,10 @@ function toRow(r: UserRecord): UserRow {
 export class SqliteUsers implements UserStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    db: Db,
+    private readonly gate: WriteGate,
+  ) {
     this.q = {
       list: db.prepare<[], UserRecord>(`${SELECT} ORDER BY u.id`),
       get: db.prepare<[number], UserRecord>(`${SELECT} WHERE u.id = ?`),
@@ -68,20 +72,22 @@ export class SqliteUsers implements UserStore {
     const email = input.email.toLowerCase();
     // check first: a conflicting INSERT would still consume an AUTOINCREMENT id, and
     // clients rely on the next id being the last id + 1 (spec §2.3)
-    return this.db.transaction(() => {
+    return this.gate.write(() => {
       if (this.q.emailTaken.get(email)) return undefined;
       const info = this.q.insert.run(input.name, email, input.organization, JSON.stringify(input.addendum), isoNow());
       return Number(info.lastInsertRowid);
-    })();
+    });
   }
 
   async update(id: number, input: Omit<UserInput, 'email'>): Promise<boolean> {
-    return this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1;
+    return this.gate.write(
+      () => this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1,
+    );
   }
 
   async delete(id: number): Promise<boolean> {
     // accesses cascade; triggers revoke coordinator and consumer tokens
-    return this.db.transaction(() => this.q.delete.run(id).changes === 1)();
+    return this.gate.write(() => this.q.delete.run(id).changes === 1);
   }
 
   async sequenceUsed(): Promise<boolean> {

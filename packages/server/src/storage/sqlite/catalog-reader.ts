@@ -1,0 +1,29 @@
+// A catalog reader thread (see catalog-readers.ts): runs consumer list queries on a read-only
+// connection of its own, so a query that has to look at many records never holds up the
+// thread that serves requests.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database, { type Statement } from 'better-sqlite3';
+import { registerSqliteFunctions } from '../../query/index.js';
+import { Lru } from '../../query/lru.js';
+
+const db = new Database((workerData as { file: string }).file, { readonly: true });
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -32768');
+registerSqliteFunctions(db);
+const statements = new Lru<string, Statement>(256);
+const port = parentPort!;
+port.postMessage({ ready: true });
+
+port.on('message', (m: { sql: string; params: unknown[] }) => {
+  try {
+    let stmt = statements.get(m.sql);
+    if (!stmt) {
+      stmt = db.prepare(m.sql);
+      statements.set(m.sql, stmt);
+    }
+    port.postMessage({ rows: stmt.all(...m.params) });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    port.postMessage({ error: { name: e.name, message: e.message, code: e.code } });
+  }
+});
