@@ -2,6 +2,7 @@ import type { TokenCheck } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import type { Limits } from './limits/index.js';
 import type { Store } from './storage/store.js';
+import type { SchemaCompiler } from './validation/schema-compiler.js';
 import type { WebhookClient } from './webhooks/index.js';
 
 /** Everything a request handler may use; built once by `startServer`. */
@@ -15,4 +16,6 @@ export interface ServerContext {
   readonly limits: Limits;
   /** Connector webhook calls: signing, timeout, cache, health (spec §5, §9). */
   readonly webhooks: WebhookClient;
+  /** Entity type schemas, checked and compiled off the event loop. */
+  readonly schemas: SchemaCompiler;
 }

@@ -10,6 +10,7 @@ import { contributorRoutes } from './http/contributor.js';
 import { coordinatorRoutes } from './http/coordinator.js';
 import { Limits } from './limits/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import { SchemaCompiler } from './validation/schema-compiler.js';
 import { WebhookClient } from './webhooks/index.js';
 
 export type { ServerConfig, ServerMode, ServerOptions } from './config.js';
@@ -58,6 +59,7 @@ export async function startServer(
       auth: { verify: (token) => verifyToken(store, token) },
       limits: new Limits({ usage: store.catalog, now: config.now }),
       webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
+      schemas: new SchemaCompiler(),
     };
     await store.catalog.syncIndexes();
     const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
@@ -81,7 +83,7 @@ export async function startServer(
       close() {
         closing ??= (async () => {
           await Promise.allSettled(apps.map((a) => a.close()));
-          await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close()]);
+          await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close(), ctx.schemas.close()]);
           await store.close();
         })();
         return closing;

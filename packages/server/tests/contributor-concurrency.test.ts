@@ -8,6 +8,7 @@ import { Limits } from '../src/limits/index.js';
 import { createSessions } from '../src/services/sessions.js';
 import { DB_FILE } from '../src/storage/sqlite/database.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import { SchemaCompiler } from '../src/validation/schema-compiler.js';
 import { WebhookClient } from '../src/webhooks/index.js';
 import { type ContributorEnv, contributorEnv, countryLike, ids, makeConnector } from './contributor-setup.js';
 
@@ -119,10 +120,12 @@ describe('concurrency', () => {
         auth: { verify: async () => ({ ok: false, status: 401 }) },
         limits: new Limits({ usage: store.catalog, now: config.now }),
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
+        schemas: new SchemaCompiler(),
       };
       closers.push(
         () => ctx.limits.close(),
         () => ctx.webhooks.close(),
+        () => ctx.schemas.close(),
       );
       const type = {
         name: 'T',

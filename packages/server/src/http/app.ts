@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody } from '../errors.js';
+import { StoreUnavailableError } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
-import { parseJsonBody } from '../validation/index.js';
+import { MAX_BODY_DEPTH, parseJsonBody } from '../validation/index.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
@@ -32,12 +35,47 @@ function weakEtag(payload: string | Buffer): string {
   return `W/"${Buffer.byteLength(payload).toString(16)}-${hash}"`;
 }
 
+/** A raw HTTP response in the standard body, written straight to a socket. */
+function rawErrorResponse(status: number, reason: string): string {
+  const body = JSON.stringify(errorBody(status, status === 400 ? [{ name: 'request', index: null, reason }] : ''));
+  return [
+    `HTTP/1.1 ${status} ${REASON_PHRASES[status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Access-Control-Allow-Origin: *',
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+/**
+ * Answers what Node's HTTP parser rejects before any route sees it (malformed framing,
+ * conflicting lengths, bad chunks, bare LF, unknown methods, headers over the limit, slow
+ * clients): the standard error body, then the connection is closed, as the framing can no
+ * longer be trusted.
+ */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  // Node's parser messages are fixed texts ("Parse Error: Duplicate Content-Length"), never input
+  if (socket.writable) socket.end(rawErrorResponse(status, err.message), () => socket.destroy());
+  else socket.destroy();
+}
+
+/** The standard body for any error that reaches the error handler with a 4xx status of its own. */
+function clientErrorBody(err: Error & { statusCode?: number }): { status: number; body: ReturnType<typeof errorBody> } {
+  const status = err.statusCode && REASON_PHRASES[err.statusCode] && err.statusCode < 500 ? err.statusCode : 400;
+  const message = status === 400 ? [{ name: 'request', index: null, reason: err.message }] : '';
+  return { status, body: errorBody(status, message) };
+}
+
 /**
  * Builds one API surface: a Fastify instance with the conventions every
  * surface shares (spec §1): case-insensitive paths, optional trailing slash,
  * lenient content types, Node-16 style JSON syntax errors, 413 over the body
- * limit, the standard error body, open CORS, weak ETags, and token checks in
- * production mode.
+ * limit, the standard error body from every layer (HTTP parser, router, hooks,
+ * handlers), open CORS, weak ETags, and token checks in production mode.
  */
 export function buildSurface(
   surface: Surface,
@@ -45,20 +83,52 @@ export function buildSurface(
   routes: (app: FastifyInstance) => void | Promise<void>,
 ): FastifyInstance {
   const { config } = ctx;
+
+  /** Production mode: the caller's token must be live and of this surface's kind (spec §9). */
+  const authenticate = async (req: FastifyRequest): Promise<void> => {
+    if (config.mode !== 'production' || req.method === 'OPTIONS') return;
+    const token = req.headers['x-bbk-auth-token'];
+    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined);
+    if (!check.ok) throw new ApiError(check.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    if (check.kind !== surface) throw new ApiError('UNAUTHORIZED');
+    req.caller = { kind: check.kind, subject: check.subject };
+  };
+
   const app = Fastify({
     logger: config.logger,
     bodyLimit: config.bodyLimit,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Node's parser caps the request line and headers at 16 KB, so no path segment can be
+    // longer than this: a long id reaches its route and gets the route's answer (404, 400).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
     return503OnClosing: false,
     forceCloseConnections: true,
+    clientErrorHandler,
+    // The router's own errors (a path that cannot be percent-decoded) still check the token
+    // first, like every route: without one, 401, not a hint about the path.
+    frameworkErrors: (err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      reply.header('access-control-allow-origin', '*');
+      authenticate(req).then(
+        () => {
+          if (err.code === 'FST_ERR_BAD_URL') {
+            reply.code(400).send(errorBody(400, [{ name: 'url', index: null, reason: 'is not a valid URL path' }]));
+          } else reply.code(404).send(errorBody(404));
+        },
+        (authErr: unknown) => {
+          const status = authErr instanceof ApiError ? authErr.status : 401;
+          reply.code(status).send(errorBody(status));
+        },
+      );
+    },
   });
   app.decorateRequest('caller', null);
 
   app.removeAllContentTypeParsers();
+  const maxDepth = surface === 'coordinator' ? MAX_BODY_DEPTH : undefined;
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, {});
-    const parsed = parseJsonBody(text);
+    const parsed = parseJsonBody(text, maxDepth);
     if (parsed.ok) return done(null, parsed.value);
     return done(ApiError.validation([parsed.item]), undefined);
   });
@@ -67,12 +137,7 @@ export function buildSurface(
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('access-control-allow-origin', '*');
-    if (config.mode !== 'production' || req.method === 'OPTIONS') return;
-    const token = req.headers['x-bbk-auth-token'];
-    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined);
-    if (!check.ok) throw new ApiError(check.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    if (check.kind !== surface) throw new ApiError('UNAUTHORIZED');
-    req.caller = { kind: check.kind, subject: check.subject };
+    await authenticate(req);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -88,19 +153,17 @@ export function buildSurface(
     return payload;
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+  app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
     if (err instanceof ApiError) {
+      if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
       return reply.code(err.status).send(errorBody(err.status, err.items ?? ''));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody(413));
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
+    if ((err.statusCode ?? 500) < 500) {
       // Fastify's own client errors (bad headers, aborted bodies): answer in the standard format
-      const known = [400, 401, 403, 404, 405, 409, 413, 429];
-      const code = known.includes(status) ? status : 400;
-      return reply
-        .code(code)
-        .send(errorBody(code, code === 400 ? [{ name: 'request', index: null, reason: err.message }] : ''));
+      const { status, body } = clientErrorBody(err);
+      return reply.code(status).send(body);
     }
     req.log.error(err);
     return reply.code(500).send(errorBody(500, config.mode === 'production' ? '' : err.message));
@@ -110,11 +173,20 @@ export function buildSurface(
     reply.code(404).send(errorBody(404));
   });
 
-  app.options('*', (_req, reply) => {
+  // Open CORS (spec §1.1): a preflight allows whatever headers the browser asks to send.
+  app.options('*', (req, reply) => {
+    const asked = req.headers['access-control-request-headers'];
     reply
       .code(204)
       .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
-      .header('access-control-allow-headers', 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors')
+      .header(
+        'access-control-allow-headers',
+        typeof asked === 'string' && asked.trim() !== ''
+          ? asked
+          : 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors',
+      )
+      .header('access-control-max-age', '86400')
+      .header('vary', 'Access-Control-Request-Headers')
       .send();
   });
 

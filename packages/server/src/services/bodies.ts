@@ -1,4 +1,5 @@
 import type { ValidationItem } from '@bbk/sdk/protocol';
+import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { validateQuery } from '../query/index.js';
 import type { ConnectorInput, EntityTypeInput, PolicyDocument, PolicyInput, UserInput } from '../storage/types.js';
@@ -55,10 +56,15 @@ function indexItems(raw: unknown): { value: string[]; items: ValidationItem[] } 
   return { value: items.length ? [] : (raw as string[]), items };
 }
 
-export function entityTypeBody(body: unknown, pathItems: ValidationItem[] = []): EntityTypeInput {
+export async function entityTypeBody(
+  ctx: ServerContext,
+  body: unknown,
+  pathItems: ValidationItem[] = [],
+): Promise<EntityTypeInput> {
   const checked = checkEntityTypeBody(body);
+  const schemaItems = await ctx.schemas.check(checked.value.schema);
   const indexes = indexItems((body as { indexes?: unknown } | null)?.indexes);
-  fail([...pathItems, ...checked.items, ...indexes.items]);
+  fail([...pathItems, ...checked.items, ...schemaItems, ...indexes.items]);
   return { ...(checked.value as Omit<EntityTypeInput, 'indexes'>), indexes: indexes.value };
 }
 

@@ -15,12 +15,12 @@ export const entityTypes = {
   get: mustGetEntityType,
 
   async create(ctx: ServerContext, slug: string, body: unknown): Promise<void> {
-    const input = entityTypeBody(body, slugParam(slug));
+    const input = await entityTypeBody(ctx, body, slugParam(slug));
     if (!(await ctx.store.entityTypes.create(slug, input))) throw new ApiError('CONFLICT');
   },
 
   async update(ctx: ServerContext, slug: string, body: unknown): Promise<void> {
-    const input = entityTypeBody(body);
+    const input = await entityTypeBody(ctx, body);
     if (!(await ctx.store.entityTypes.update(slug, input))) throw new ApiError('NOT_FOUND');
   },
 

@@ -11,7 +11,6 @@ import {
   UnstorableRecordError,
 } from '../storage/records-store.js';
 import {
-  compileRecordSchema,
   type RecordEntityValidator,
   validateDeleteBody,
   validateSessionParams,
@@ -135,7 +134,7 @@ export function createSessions(ctx: ServerContext) {
     if (!type) throw new ApiError('NOT_FOUND');
     const fresh = {
       version: type.version,
-      validate: compileRecordSchema(type.schema),
+      validate: await ctx.schemas.recordValidator(type.schema),
       timeseriesJson: JSON.stringify(type.timeseries),
     };
     rules.set(type.id, fresh);

@@ -13,7 +13,6 @@ import {
   type ValidationItem,
 } from '@bbk/sdk/protocol';
 import { createValidator, type Validate } from './create-validator.js';
-import { validateEntitySchema } from './entity-schema.js';
 import {
   type NormalisedConnector,
   type NormalisedEntityType,
@@ -64,10 +63,13 @@ export function checkUserUpdate(body: unknown): Checked<Omit<NormalisedUser, 'em
   return { value, items: userUpdate(value) };
 }
 
-/** `POST`/`PUT /entity/:eid`: schema errors, then the custom `schema` check (§2.4). */
+/**
+ * `POST`/`PUT /entity/:eid`: schema errors. The caller appends the custom `schema` check (§2.4),
+ * which comes after them and runs on the schema compiler thread (`SchemaCompiler.check`).
+ */
 export function checkEntityTypeBody(body: unknown): Checked<NormalisedEntityType> {
   const value = normaliseEntityType(body);
-  return { value, items: [...entityType(value), ...validateEntitySchema(value.schema)] };
+  return { value, items: entityType(value) };
 }
 
 /** `POST`/`PUT /entity/:eid/connector/:cid`; the webhook-required rule needs the entity type and is the caller's. */

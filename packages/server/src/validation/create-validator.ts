@@ -2,7 +2,7 @@
  * Compiles a JSON Schema once into a function returning spec validation items (spec §1.8).
  */
 import type { ValidationItem } from '@bbk/sdk/protocol';
-import type { Ajv, AnySchema, ErrorObject } from 'ajv';
+import type { Ajv, AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { compareKeys, declarationKey } from './order.js';
 import { locate, pointerSegments } from './paths.js';
@@ -70,7 +70,14 @@ export function toItems(
  * @internal used for user-supplied schemas, which get their own ajv instance
  */
 export function compileWith(ajv: Ajv, schema: AnySchema, root: string): ValidateAt {
-  const validate = ajv.compile(schema);
+  return validatorFrom(ajv.compile(schema), schema, root);
+}
+
+/**
+ * Wraps a compiled ajv function (of `schema`) so that it returns spec items.
+ * @internal also used for user schemas compiled on the schema compiler thread
+ */
+export function validatorFrom(validate: ValidateFunction, schema: unknown, root: string): ValidateAt {
   return (value, index) => (validate(value) ? [] : toItems(validate.errors ?? [], schema, value, root, index));
 }
 

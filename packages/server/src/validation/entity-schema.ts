@@ -5,10 +5,12 @@
  * accepted and then constrain nothing.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { VALIDATION_REASONS, type ValidationItem } from '@bbk/sdk/protocol';
-import type { Ajv, AnySchema } from 'ajv';
-import { createAjv, createUserSchemaAjv } from './ajv.js';
-import { compileWith, type ValidateAt } from './create-validator.js';
+import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { createAjv, createUserSchemaAjv, userSchemaModules } from './ajv.js';
+import { type ValidateAt, validatorFrom } from './create-validator.js';
 import { pointerSegments } from './paths.js';
 
 type Node = Record<string, unknown>;
@@ -105,6 +107,51 @@ function removeAt(schema: Node, path: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * What an entity type's schema may cost (spec §2.4 leaves it open). Checking and compiling a
+ * schema runs on the thread that serves every request, so a schema beyond these bounds cannot be
+ * loaded and gets `is not valid JSON schema`. Real schemas are far inside them: the GeoJSON
+ * schema, one of the larger ones in use, has about 1,500 values, 12 levels and lists of 9.
+ */
+export const SCHEMA_LIMITS = {
+  /** every object, array and scalar counted once */
+  values: 10_000,
+  /** levels of JSON nesting */
+  depth: 64,
+  /** items in any one array (`enum`, `required`, `type`, `allOf`…) */
+  listItems: 1_000,
+  /** characters in any one string or key (a `pattern` included) */
+  stringLength: 4_096,
+  /**
+   * characters of the compiled check (about 1.5 KB per constrained property, so some 250
+   * properties): loading and first running it costs the serving thread about 0.2 ms per KB
+   */
+  code: 400_000,
+} as const;
+
+/** Whether `schema` stays within {@link SCHEMA_LIMITS}; iterative, and stops at the first excess. */
+export function withinSchemaLimits(schema: unknown): boolean {
+  let values = 0;
+  const stack: [unknown, number][] = [[schema, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (++values > SCHEMA_LIMITS.values || depth > SCHEMA_LIMITS.depth) return false;
+    if (typeof value === 'string') {
+      if (value.length > SCHEMA_LIMITS.stringLength) return false;
+    } else if (Array.isArray(value)) {
+      if (value.length > SCHEMA_LIMITS.listItems) return false;
+      for (const item of value) stack.push([item, depth + 1]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.length > SCHEMA_LIMITS.stringLength) return false;
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return true;
+}
+
+const standaloneCode = standaloneModule.default;
 let meta: Ajv | undefined;
 
 /** A copy of `schema` that ajv can compile with the original's meaning, or `null` if it cannot be loaded. */
@@ -124,31 +171,68 @@ function sanitise(schema: Node): Node | null {
   return copy;
 }
 
-interface Loaded {
+/** A user schema made ready on any thread: the sanitised schema and ajv's standalone code for it. */
+export interface RecordValidatorSource {
+  ok: boolean;
+  schema?: Node;
+  code?: string;
+}
+
+/**
+ * Sanitises and compiles `schema` to standalone code (ajv's code generation, the costly part),
+ * or `{ ok: false }` when it cannot be loaded. Runs on the schema compiler thread.
+ */
+export function recordValidatorSource(schema: unknown): RecordValidatorSource {
+  if (!isNode(schema) || !withinSchemaLimits(schema)) return { ok: false };
+  const clean = sanitise(schema);
+  if (!clean) return { ok: false };
+  try {
+    const ajv = createUserSchemaAjv({ source: true });
+    const code = standaloneCode(ajv, ajv.compile(clean as AnySchema));
+    return code.length > SCHEMA_LIMITS.code ? { ok: false } : { ok: true, schema: clean, code };
+  } catch {
+    // unresolvable $ref, a pattern RE2 cannot compile…: the schema cannot be loaded
+    return { ok: false };
+  }
+}
+
+/** A loaded user schema: whether it could be loaded, and the record check it gives. */
+export interface Loaded {
   ok: boolean;
   validate: ValidateAt;
 }
 
+const acceptAll: ValidateAt = () => [];
+let modules: Record<string, unknown> | undefined;
+const requireRuntime = createRequire(import.meta.url);
+
+/** Turns generated code back into a record check (cheap: V8 compiles it lazily). */
+export function loadSource(source: RecordValidatorSource): Loaded {
+  if (!source.ok || source.code === undefined) return { ok: false, validate: acceptAll };
+  modules ??= userSchemaModules();
+  const found = modules;
+  const module = { exports: {} as unknown };
+  const require = (id: string): unknown => (id in found ? found[id] : requireRuntime(id));
+  new Function('require', 'module', 'exports', source.code)(require, module, module.exports);
+  return { ok: true, validate: validatorFrom(module.exports as ValidateFunction, source.schema, 'records.entity') };
+}
+
+/** Cache key of a schema. */
+export function schemaKey(schema: unknown): string {
+  return createHash('sha1').update(JSON.stringify(schema)).digest('hex');
+}
+
 const CACHE_SIZE = 256;
 const cache = new Map<string, Loaded>();
-const acceptAll: ValidateAt = () => [];
 
 function load(schema: unknown): Loaded {
   if (!isNode(schema)) return { ok: false, validate: acceptAll };
-  const hash = createHash('sha1').update(JSON.stringify(schema)).digest('hex');
-  const hit = cache.get(hash);
+  const key = schemaKey(schema);
+  const hit = cache.get(key);
   if (hit) return hit;
-  let loaded: Loaded = { ok: false, validate: acceptAll };
-  const clean = sanitise(schema);
-  if (clean) {
-    try {
-      loaded = { ok: true, validate: compileWith(createUserSchemaAjv(), clean as AnySchema, 'records.entity') };
-    } catch {
-      // unresolvable $ref, bad regex…: the schema cannot be loaded
-    }
-  }
+  const loaded = loadSource(recordValidatorSource(schema));
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(hash, loaded);
+  cache.set(key, loaded);
   return loaded;
 }
 

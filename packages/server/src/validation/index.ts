@@ -21,7 +21,7 @@ export {
   validateRecordEntities,
 } from './entity-schema.js';
 export { EMAIL_FORMAT, isIsoDate, parseIsoDate, URI_FORMAT } from './formats.js';
-export { type JsonBodyResult, parseJsonBody } from './json-body.js';
+export { type JsonBodyResult, MAX_BODY_DEPTH, parseJsonBody } from './json-body.js';
 export {
   type NormalisedConnector,
   type NormalisedEntityType,

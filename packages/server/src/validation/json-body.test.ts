@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonBody, syntaxErrorPosition } from './json-body.js';
+import { MAX_BODY_DEPTH, nestingErrorPosition, parseJsonBody, syntaxErrorPosition } from './json-body.js';
 
 const reason = (text: string): string | undefined => {
   const result = parseJsonBody(text);
@@ -124,5 +124,32 @@ describe('parseJsonBody (§1.5, §1.8 JSON syntax)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('nesting depth of coordinator bodies (a bound every later step can rely on)', () => {
+  const nested = (depth: number, open = '[', close = ']', inner = '1') =>
+    `{"a":${open.repeat(depth - 1)}${inner}${close.repeat(depth - 1)}}`;
+
+  it('accepts bodies nested up to MAX_BODY_DEPTH levels', () => {
+    expect(parseJsonBody(nested(MAX_BODY_DEPTH), MAX_BODY_DEPTH).ok).toBe(true);
+    expect(parseJsonBody(nested(10_000)).ok).toBe(true);
+  });
+
+  it('refuses deeper bodies under syntax, naming where the limit was crossed', () => {
+    const text = nested(10_000);
+    expect(parseJsonBody(text, MAX_BODY_DEPTH)).toEqual({
+      ok: false,
+      item: { name: 'syntax', index: null, reason: `Nesting deeper than 1000 levels at position ${5 + 999}` },
+    });
+    const objects = `{"a":${'{"b":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    expect(parseJsonBody(objects, MAX_BODY_DEPTH)).toMatchObject({ ok: false, item: { name: 'syntax' } });
+  });
+
+  it('brackets inside strings do not count, escaped quotes included', () => {
+    const s = JSON.stringify(`\\"${'['.repeat(5000)}`);
+    expect(parseJsonBody(`{"a":${s}}`, 2).ok).toBe(true);
+    expect(nestingErrorPosition(`["\\\\", [[1]]]`, 2)).toBe(8);
+    expect(nestingErrorPosition(`["\\"[[", [1]]`, 2)).toBe(-1);
   });
 });

@@ -182,15 +182,50 @@ export function syntaxErrorMessage(text: string, position: number): string {
   return `Unexpected token ${c} in JSON at position ${position}`;
 }
 
+/**
+ * Deepest nesting a coordinator body may have (users, entity types, connectors, policies): far
+ * beyond any real one, and shallow enough that every later step (normalisation, schema checks,
+ * the query compiler) may walk a body recursively without risking the stack. Contributor bodies
+ * are not bounded here: the store takes records up to its own limit and the contributor service
+ * names the record that is nested too deeply (docs/CONTRIBUTOR.md).
+ */
+export const MAX_BODY_DEPTH = 1000;
+
+/**
+ * Position of the bracket that opens level `max + 1`, or -1 when `text` nests no deeper than
+ * `max`. Strings are skipped (brackets inside them do not count); syntax is not checked.
+ */
+export function nestingErrorPosition(text: string, max: number): number {
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // to the closing quote: one not preceded by an odd number of backslashes
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(i - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 const syntax = (reason: string): JsonBodyResult => ({ ok: false, item: { name: 'syntax', index: null, reason } });
 
 /**
- * Parses a request body strictly. An empty text is `{}` (spec §1.5); a leading BOM is ignored.
- * Never throws; the valid path is one `JSON.parse`.
+ * Parses a request body strictly. An empty text is `{}` (spec §1.5); a leading BOM is ignored;
+ * a body nested deeper than `maxDepth` levels is refused under `syntax` too.
+ * Never throws; the valid path is one `JSON.parse`, and one scan for the depth when bounded.
  * @example parseJsonBody('{"a":}') // { ok: false, item: { name: 'syntax', index: null, reason: 'Unexpected token } in JSON at position 5' } }
  * @example parseJsonBody('null')   // { ok: false, item: { name: 'syntax', index: null, reason: 'Unexpected token n in JSON at position 0' } }
  */
-export function parseJsonBody(text: string): JsonBodyResult {
+export function parseJsonBody(text: string, maxDepth = Number.POSITIVE_INFINITY): JsonBodyResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.length === 0) return { ok: true, value: {} };
   // strict mode looks at the first non-space character before parsing anything
@@ -199,9 +234,13 @@ export function parseJsonBody(text: string): JsonBodyResult {
   if (first === body.length) return syntax('Unexpected end of JSON input');
   const c = body[first];
   if (c !== '{' && c !== '[') return syntax(`Unexpected token ${c} in JSON at position ${first}`);
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(body) as unknown };
+    value = JSON.parse(body);
   } catch {
     return syntax(syntaxErrorMessage(body, syntaxErrorPosition(body)));
   }
+  const tooDeep = Number.isFinite(maxDepth) ? nestingErrorPosition(body, maxDepth) : -1;
+  if (tooDeep >= 0) return syntax(`Nesting deeper than ${maxDepth} levels at position ${tooDeep}`);
+  return { ok: true, value };
 }

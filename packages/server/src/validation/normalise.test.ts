@@ -65,3 +65,12 @@ describe('normalisation of coordinator bodies (§1.10)', () => {
     expect(normaliseConnector(null)).toEqual({ name: '', description: '', webhook: null, cache: 0 });
   });
 });
+
+describe('user email that String() cannot convert', () => {
+  it('is kept as it is, for validation to report', () => {
+    const email = { toString: 1 };
+    expect(normaliseUser({ email }).email).toBe(email);
+    expect(normaliseUser({ email: [{ valueOf: 1, toString: 1 }] }).email).toEqual([{ valueOf: 1, toString: 1 }]);
+    expect(normaliseUser({ email: ['A@B.io'] }).email).toBe('a@b.io');
+  });
+});

@@ -10,6 +10,20 @@ type Raw = Record<string, unknown>;
 // Any JSON body may arrive (arrays too); its properties are read as the original read `req.body.x`.
 const asRaw = (body: unknown): Raw => (body !== null && typeof body === 'object' ? (body as Raw) : {});
 
+/**
+ * The original's `String(email).toLowerCase()`. Where that threw (an object with its own
+ * `toString` or `valueOf`, as `{"toString": 1}`), the value stays as it is and validation reports
+ * `is not of a type(s) string`.
+ */
+function lowerCasedEmail(email: unknown): unknown {
+  if (!email) return '';
+  try {
+    return String(email).toLowerCase();
+  } catch {
+    return email;
+  }
+}
+
 /** A normalised user body (`email` lower-cased; ignored on update). */
 export type NormalisedUser = Required<UserInput>;
 
@@ -18,7 +32,7 @@ export function normaliseUser(body: unknown): NormalisedUser {
   const b = asRaw(body);
   return {
     name: (b.name || '') as string,
-    email: String(b.email || '').toLowerCase(),
+    email: lowerCasedEmail(b.email) as string,
     organization: (b.organization || '') as string,
     addendum: (b.addendum || {}) as JsonObject,
   };

@@ -50,3 +50,14 @@ describe('paging (§4.1)', () => {
     ]);
   });
 });
+
+describe('offsets far past any catalog', () => {
+  it('are valid and read as the largest offset the database can bind', () => {
+    for (const offset of ['9223372036854775807', '1e19', '1e308']) {
+      expect(validatePaging({ offset })).toEqual({ value: { limit: 250, offset: Number.MAX_SAFE_INTEGER }, items: [] });
+    }
+  });
+  it('an infinite offset is not an integer', () => {
+    expect(validatePaging({ offset: '1e400' }).items).toEqual([item('offset', 'is not of a type(s) integer')]);
+  });
+});

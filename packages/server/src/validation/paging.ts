@@ -26,5 +26,7 @@ export function validatePaging(query: { limit?: unknown; offset?: unknown }): {
     ...integerItems('limit', limit, pagingParamSchemas.limit),
     ...integerItems('offset', offset, pagingParamSchemas.offset),
   ];
-  return { value: { limit, offset }, items };
+  // Any offset is valid, and one past the end is an empty page (§4.1); no catalog holds more than
+  // 2^53 records, so larger offsets (`1e308`) are read as this one, which the database can bind.
+  return { value: { limit, offset: Math.min(offset, Number.MAX_SAFE_INTEGER) }, items };
 }

@@ -1,6 +1,6 @@
 import { valueRules } from '@bbk/sdk/protocol';
 import { describe, expect, it } from 'vitest';
-import { validateTimeseriesParams } from './timeseries-params.js';
+import { LAST_ISO_INSTANT, validateTimeseriesParams } from './timeseries-params.js';
 
 const item = (name: string, reason: string) => ({ name, index: null, reason });
 const INVALID_DATE = 'is not valid ISO-8601 date format';
@@ -77,5 +77,16 @@ describe('timeseries parameters (§4.6)', () => {
       item('start', 'is not of a type(s) string'),
       item('start', INVALID_DATE),
     ]);
+  });
+});
+
+describe('a duration past the calendar', () => {
+  it('ends the window at the last ISO-8601 instant instead of an invalid date', () => {
+    for (const duration of ['1e16', '1e308', '9223372036854775807']) {
+      const { value, items } = validateTimeseriesParams({ start: '2020-01-01T00:00:00Z', duration });
+      expect(items).toEqual([]);
+      expect(value.end?.toISOString()).toBe('9999-12-31T23:59:59.999Z');
+      expect(value.end?.getTime()).toBe(LAST_ISO_INSTANT);
+    }
   });
 });

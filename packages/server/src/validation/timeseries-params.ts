@@ -31,6 +31,12 @@ export interface TimeseriesQuery {
   limit?: unknown;
 }
 
+/**
+ * The last instant an ISO-8601 date with a four-digit year can name. A `start + duration` beyond
+ * it (`duration=1e16`) means "everything from start on" and is forwarded as this end.
+ */
+export const LAST_ISO_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 let dateChecks: { start: Validate; end: Validate } | undefined;
 
 const present = (raw: unknown): boolean => raw !== undefined && raw !== null && raw !== '';
@@ -74,7 +80,7 @@ export function validateTimeseriesParams(query: TimeseriesQuery): { value: Times
   if (end) value.end = end;
   if (duration !== undefined) {
     value.duration = duration;
-    if (start) value.end = new Date(start.getTime() + duration * 1000);
+    if (start) value.end = new Date(Math.min(start.getTime() + duration * 1000, LAST_ISO_INSTANT));
   }
   return { value, items };
 }
