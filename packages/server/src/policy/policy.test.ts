@@ -112,5 +112,7 @@ describe('compilePolicy', () => {
     expect(segmentIr({})).toEqual({ kind: 'const', value: true });
     expect(segmentIr({ name: { $exists: true } })).toEqual({ kind: 'const', value: false });
     expect(segmentIr([])).toEqual({ kind: 'const', value: false });
+    // a string is a string value, never query text: it matches nothing
+    expect(segmentIr('{"type":"country"}')).toEqual({ kind: 'const', value: false });
   });
 });

@@ -38,7 +38,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
 
   constructor(private readonly db: Db) {
     this.q = {
-      list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY id`),
+      list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug`),
       get: db.prepare<[string], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = ?`),
       insert: db.prepare(
         `INSERT INTO entity_types (slug, name, description, schema, timeseries, tags, icon, indexes, created)
