@@ -4,7 +4,7 @@ import { type CompiledPolicy, compilePolicy, type LegalNotice, maskRecord, rewri
 import { compileQuery, QUERY_REASONS, validateQuery } from '../query/index.js';
 import type { CatalogRecord, CatalogView } from '../storage/catalog-store.js';
 import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
-import { newestFirst, type WebhookTarget } from '../webhooks/index.js';
+import type { WebhookTarget } from '../webhooks/index.js';
 
 /** What a consumer call brings, independent of the HTTP framework. */
 export interface ConsumerCall {
@@ -229,7 +229,7 @@ export function createCatalogService(ctx: ServerContext) {
       };
     },
 
-    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): any webhook failure gives `[]`. */
+    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): the webhook's array unchanged; any failure gives `[]`. */
     async timeseries(a: Admitted, ids: { type: string; id: string; tsid: string }, params: Params) {
       const window = validateTimeseriesParams(params);
       validation(window.items);
@@ -249,7 +249,8 @@ export function createCatalogService(ctx: ServerContext) {
           limit: w.limit,
         },
       );
-      return points ? newestFirst(points, w.limit) : [];
+      // the webhook's array as it sent it: no re-ordering, no cut to `limit` (spec §4.6; docs/CONSUMER.md)
+      return points ?? [];
     },
   };
 }
