@@ -138,7 +138,9 @@ describe('runContractTest', () => {
     const text = report.failures.join('\n');
     expect(text).toContain('record "NO 05/vest" is not visible');
     expect(text).toContain('record "NO-01" is listed as "Renamed", expected "Oslo station"');
-    expect(text).toContain('the webhook serves 12 point(s)');
+    // bbk passes the points through as served (spec §4.6): the consumer sees them oldest first
+    expect(text).toContain('record "NO-01" timeseries level: points are not newest first');
+    expect(text).toContain('record "NO-01" timeseries level: limit=2 did not give the two newest points');
     expect(text).toMatch(/gave 12 point\(s\), expected \d/);
     expect(text).toContain('unknown id');
     expect(text).toContain('bad start');

@@ -119,9 +119,8 @@ export async function checkTimeseries(ctx: CheckContext, sample: number): Promis
         );
         if (direct.status === 200 && !jsonEqual(full, direct.body)) {
           const served = Array.isArray(direct.body) ? `${direct.body.length} point(s)` : 'no array';
-          found.push(
-            `${where}: the consumer got ${full.length} point(s), the webhook serves ${served} (newest first, as ISO dates?)`,
-          );
+          // bbk passes the webhook's array through unchanged (spec §4.6), so the two answers must be equal
+          found.push(`${where}: the consumer got ${full.length} point(s), the webhook serves ${served}`);
         } else if (direct.status !== 200 && direct.status !== 404) {
           found.push(`${where}: the webhook answered ${direct.status}`);
         }
@@ -175,11 +174,15 @@ export async function checkWebhookContract(ctx: CheckContext): Promise<void> {
   report(ctx.failures, problems);
 }
 
-/** A window of about the middle third of a newest-first series, and the points it must return. */
+/**
+ * A window of about the middle third of a series, and the points it must return (in the order served). The bounds
+ * come from the points sorted newest first, so a webhook that serves another order still gets its window checked.
+ */
 function windowOf(full: TimeseriesPoint[]): { start: string; end: string; points: TimeseriesPoint[] } | undefined {
   if (full.length < 3) return undefined;
-  const start = full[Math.floor((2 * full.length) / 3)]?.from as string;
-  const end = full[Math.floor(full.length / 3)]?.from as string;
+  const newestFirst = [...full].sort((a, b) => Date.parse(b.from) - Date.parse(a.from));
+  const start = newestFirst[Math.floor((2 * full.length) / 3)]?.from as string;
+  const end = newestFirst[Math.floor(full.length / 3)]?.from as string;
   const [s, e] = [Date.parse(start), Date.parse(end)];
   if (!(s < e)) return undefined;
   return { start, end, points: full.filter((p) => Date.parse(p.from) >= s && Date.parse(p.from) < e) };

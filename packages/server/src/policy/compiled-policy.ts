@@ -1,5 +1,5 @@
 import type { AccessControl } from '../limits/index.js';
-import { compileQuery, type FieldMask, type Ir, parseFieldMask, validateQuery } from '../query/index.js';
+import { compileQuery, type FieldMask, type Ir, parseFieldMask, validateQueryValue } from '../query/index.js';
 import type { PolicyDocument, PolicyRow } from '../storage/types.js';
 
 /** A legal notice as stored in the policy (spec §2.6). */
@@ -29,7 +29,7 @@ const EVERYTHING: Ir = { kind: 'const', value: true };
  * @example segmentIr({ type: 'country' })
  */
 export function segmentIr(segmentQuery: unknown): Ir {
-  const v = validateQuery(segmentQuery ?? {});
+  const v = validateQueryValue(segmentQuery ?? {});
   if (!v.ok) return NOTHING;
   if (v.query.root === null) return Array.isArray(segmentQuery) ? NOTHING : EVERYTHING;
   return compileQuery(v.query);

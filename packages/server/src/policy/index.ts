@@ -1,4 +1,4 @@
 export { removePath } from '../query/index.js';
 export { rewriteLinks } from './bbk-links.js';
 export { type CompiledPolicy, compilePolicy, type LegalNotice, parseMasks, segmentIr } from './compiled-policy.js';
-export { maskRecord, type RecordSections } from './record-masks.js';
+export { maskRecord, type RecordSections, seriesMasked } from './record-masks.js';

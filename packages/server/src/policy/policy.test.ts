@@ -4,7 +4,7 @@ import { removePath } from '../query/index.js';
 import type { PolicyRow } from '../storage/types.js';
 import { rewriteLinks } from './bbk-links.js';
 import { compilePolicy, parseMasks, segmentIr } from './compiled-policy.js';
-import { maskRecord } from './record-masks.js';
+import { maskRecord, seriesMasked } from './record-masks.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
@@ -47,20 +47,46 @@ describe('maskRecord / removePath', () => {
 
   it('removes the attributes of the record type, nested and inside arrays, without mutating', () => {
     const frozen = structuredClone(entity);
-    const out = maskRecord('country', { entity, instance: { since: 1, until: 2 } }, masks);
+    const out = maskRecord('country', { entity, instance: { since: 1, until: 2 }, timeseries: {} }, masks);
     expect(out).toEqual({
       entity: { currency: { code: 'GBP' }, langs: [{ n: 1 }, 'x'], list: [1, 3] },
       instance: { until: 2 },
+      timeseries: {},
     });
     expect(entity).toEqual(frozen);
   });
 
   it('ignores masks of other types and missing paths', () => {
-    const sections = { entity: { iso: 'GB' }, instance: {} };
+    const sections = { entity: { iso: 'GB' }, instance: {}, timeseries: {} };
     expect(maskRecord('country', sections, masks)).toEqual(sections);
-    expect(maskRecord('other', sections, masks)).toEqual({ entity: {}, instance: {} });
+    expect(maskRecord('other', sections, masks)).toEqual({ entity: {}, instance: {}, timeseries: {} });
     expect(removePath({ a: 1 }, ['b', 'c'])).toEqual({ a: 1 });
     expect(removePath('text', ['a'])).toBe('text');
+  });
+});
+
+describe('timeseries masks', () => {
+  const decl = (unit: string) => ({ period: 'P1Y', value: 'v', unit });
+  const sections = { entity: {}, instance: {}, timeseries: { population: decl('x1'), noise: decl('db') } };
+  const masks = parseMasks([
+    'country.timeseries.population',
+    'country.timeseries.noise.unit',
+    'city.timeseries.noise',
+    'country.timeseries',
+  ]);
+
+  it('remove a declaration, or one field of it, for the record type only', () => {
+    expect(maskRecord('country', sections, masks).timeseries).toEqual({ noise: { period: 'P1Y', value: 'v' } });
+    expect(maskRecord('city', sections, masks).timeseries).toEqual({ population: decl('x1') });
+    expect(sections.timeseries.noise).toEqual(decl('db')); // not mutated
+  });
+
+  it('withhold a series only when the mask names exactly that series', () => {
+    expect(seriesMasked('country', 'population', masks)).toBe(true);
+    expect(seriesMasked('country', 'noise', masks)).toBe(false); // only its unit is masked
+    expect(seriesMasked('city', 'noise', masks)).toBe(true);
+    expect(seriesMasked('city', 'population', masks)).toBe(false);
+    expect(seriesMasked('country', 'population', parseMasks(['country.population']))).toBe(false); // an entity attribute
   });
 });
 
@@ -112,5 +138,7 @@ describe('compilePolicy', () => {
     expect(segmentIr({})).toEqual({ kind: 'const', value: true });
     expect(segmentIr({ name: { $exists: true } })).toEqual({ kind: 'const', value: false });
     expect(segmentIr([])).toEqual({ kind: 'const', value: false });
+    // a string is a string value, never query text: it matches nothing
+    expect(segmentIr('{"type":"country"}')).toEqual({ kind: 'const', value: false });
   });
 });

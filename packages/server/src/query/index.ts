@@ -24,4 +24,5 @@ export {
   type QueryReason,
   type ValidationResult,
   validateQuery,
+  validateQueryValue,
 } from './validate.js';

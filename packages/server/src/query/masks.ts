@@ -4,24 +4,29 @@ import { and, not, or } from './ir-build.js';
 /** A field mask: for records of `type`, the attribute at `path` is hidden. */
 export interface FieldMask {
   type: string;
-  /** From the record root, e.g. `['entity', 'currency']`. */
+  /** From the record root, e.g. `['entity', 'currency']` or `['timeseries', 'population']`. */
   path: readonly string[];
 }
 
+/** Second segments of a mask that name a section of the record rather than an entity attribute. */
+const SECTIONS: ReadonlySet<string> = new Set(['entity', 'instance', 'timeseries']);
+
 /**
- * Parses a policy `field_masks` entry (spec §4.5 and §9): `type.entity.field…`
- * and `type.instance.field…` name that section; the docs' `type.attribute[.nested…]`
- * names the entity section. Returns null for anything else (empty segments, or a
- * bare `type.entity` / `type.instance`), which callers ignore silently.
+ * Parses a policy `field_masks` entry (spec §4.5 and §9): `type.entity.field…`,
+ * `type.instance.field…` and `type.timeseries.tsid…` name that section; the docs'
+ * `type.attribute[.nested…]` names the entity section. Returns null for anything
+ * else (empty segments, or a bare `type.entity` / `type.instance` / `type.timeseries`),
+ * which callers ignore silently.
  * @example parseFieldMask('country.currency.name') // { type: 'country', path: ['entity', 'currency', 'name'] }
  * @example parseFieldMask('country.instance.independence') // { type: 'country', path: ['instance', 'independence'] }
+ * @example parseFieldMask('country.timeseries.population') // { type: 'country', path: ['timeseries', 'population'] }
  */
 export function parseFieldMask(text: string): FieldMask | null {
   if (typeof text !== 'string') return null;
   const segments = text.split('.');
   if (segments.length < 2 || segments.some((s) => s === '')) return null;
   const [type, ...rest] = segments as [string, ...string[]];
-  if (rest[0] === 'entity' || rest[0] === 'instance') return rest.length > 1 ? { type, path: rest } : null;
+  if (SECTIONS.has(rest[0]!)) return rest.length > 1 ? { type, path: rest } : null;
   return { type, path: ['entity', ...rest] };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, QUERY_REASONS, QueryError, validateQuery } from './index.js';
+import { compileQuery, QUERY_REASONS, QueryError, validateQuery, validateQueryValue } from './index.js';
 
 const NOT_JSON = QUERY_REASONS.notJson;
 const UNRECOGNISED = QUERY_REASONS.unrecognised;
@@ -233,5 +233,19 @@ describe('compileQuery on raw input', () => {
     expect(compileQuery({})).toEqual({ kind: 'const', value: false });
     expect(compileQuery([])).toEqual({ kind: 'const', value: false });
     expect(compileQuery({ $and: [{}] })).toEqual({ kind: 'const', value: true });
+  });
+
+  it('judges a JSON value (a policy segment_query) as the same value sent as q, never as query text', () => {
+    const value = (v: unknown) => {
+      const r = validateQueryValue(v);
+      return r.ok ? 'ok' : r.reason;
+    };
+    for (const v of ['x', '', '{"type":"country"}', '$foo', 5, 1.5, true, false, null, [1], [], { type: 'c' }]) {
+      expect(value(v)).toBe(reasonOf(JSON.stringify(v)));
+    }
+    expect(value('{"type":"country"}')).toBe(UNPARSEABLE);
+    expect(value('$foo')).toBe(UNRECOGNISED);
+    expect(value(undefined)).toBe(UNPARSEABLE);
+    expect(value({ type: 'c' })).toBe('ok');
   });
 });

@@ -55,27 +55,48 @@ function scan(value: unknown): 'unrecognised' | 'too-big' | 'ok' {
 }
 
 /**
- * Checks a consumer `q` (text) or a policy `segment_query` (parsed JSON) in the
- * order of spec §4.3 and returns the query's AST. Never throws. An empty string
- * is read as `{}` (missing or empty `q`).
+ * Checks a consumer `q` (text) in the order of spec §4.3 and returns the query's
+ * AST. Never throws. An empty string is read as `{}` (missing or empty `q`).
+ * Any other input is judged as a JSON value, as {@link validateQueryValue} does.
  * @example validateQuery('{"name":"India"}') // { ok: true, query: … }
  * @example validateQuery('{"name":{"$exists":true}}') // { ok: false, reason: 'Query contains unrecognised operations' }
  */
 export function validateQuery(input: unknown): ValidationResult {
+  if (typeof input !== 'string') return validateQueryValue(input);
   let value: unknown;
   try {
-    if (typeof input === 'string') {
-      try {
-        value = input === '' ? {} : JSON.parse(input);
-      } catch {
-        return { ok: false, reason: QUERY_REASONS.notJson };
-      }
-    } else {
-      // Round-trip through JSON so an object is judged exactly as its JSON text.
-      const text = JSON.stringify(input);
-      if (text === undefined) return { ok: false, reason: QUERY_REASONS.unparseable };
-      value = JSON.parse(text);
-    }
+    value = input === '' ? {} : JSON.parse(input);
+  } catch {
+    return { ok: false, reason: QUERY_REASONS.notJson };
+  }
+  return judge(value);
+}
+
+/**
+ * Checks a query that is already a JSON value, such as a policy's `segment_query`
+ * (spec §2.6), exactly as the same value sent as a consumer `q`: a JSON string is
+ * a string value, never query text, so `"x"` and `"{\"type\":\"country\"}"` both
+ * give `Query cannot be parsed`, like `q="x"`. Never throws.
+ * @example validateQueryValue({ type: 'country' }) // { ok: true, query: … }
+ * @example validateQueryValue('{"type":"country"}') // { ok: false, reason: 'Query cannot be parsed' }
+ */
+export function validateQueryValue(input: unknown): ValidationResult {
+  let value: unknown;
+  try {
+    // Round-trip through JSON so a value is judged exactly as its JSON text.
+    const text = JSON.stringify(input);
+    if (text === undefined) return { ok: false, reason: QUERY_REASONS.unparseable };
+    value = JSON.parse(text);
+  } catch {
+    // a cycle or a BigInt in the input
+    return { ok: false, reason: QUERY_REASONS.unparseable };
+  }
+  return judge(value);
+}
+
+/** Checks 2 and 3 of spec §4.3 on a parsed JSON value. */
+function judge(value: unknown): ValidationResult {
+  try {
     const scanned = scan(value);
     if (scanned === 'unrecognised') return { ok: false, reason: QUERY_REASONS.unrecognised };
     if (scanned === 'too-big') return { ok: false, reason: QUERY_REASONS.unparseable };
@@ -83,7 +104,7 @@ export function validateQuery(input: unknown): ValidationResult {
     validated.add(query);
     return { ok: true, query };
   } catch {
-    // Unparseable from the parser, or a cycle / BigInt / stack overflow in the input.
+    // Unparseable from the parser, or a stack overflow.
     return { ok: false, reason: QUERY_REASONS.unparseable };
   }
 }

@@ -1,7 +1,7 @@
 import type { ValidationItem } from '@bbk/sdk/protocol';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { validateQuery } from '../query/index.js';
+import { validateQueryValue } from '../query/index.js';
 import type { ConnectorInput, EntityTypeInput, PolicyDocument, PolicyInput, UserInput } from '../storage/types.js';
 import {
   checkConnectorBody,
@@ -74,14 +74,18 @@ export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): 
   return checked.value as ConnectorInput;
 }
 
-/** The segment query is checked even when the rest is invalid; its error comes last (spec §2.6). */
+/**
+ * The segment query is checked even when the rest is invalid; its error comes last (spec §2.6).
+ * It is judged as the JSON value it is, like the same value sent as a consumer `q` (§4.3): a string,
+ * number, boolean or `null` gets the schema's type item and `Query cannot be parsed`.
+ */
 export function policyBody(body: unknown, pathItems: ValidationItem[] = []): PolicyInput {
   const checked = checkPolicyBody(body);
   const segment = (checked.value.policy as { data_segment?: { segment_query?: unknown } } | undefined)?.data_segment
     ?.segment_query;
   const items = [...pathItems, ...checked.items];
   if (segment !== undefined) {
-    const q = validateQuery(segment);
+    const q = validateQueryValue(segment);
     if (!q.ok) items.push({ name: 'policy.data_segment.segment_query', index: null, reason: q.reason });
   }
   fail(items);

@@ -1,10 +1,17 @@
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { type CompiledPolicy, compilePolicy, type LegalNotice, maskRecord, rewriteLinks } from '../policy/index.js';
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type LegalNotice,
+  maskRecord,
+  rewriteLinks,
+  seriesMasked,
+} from '../policy/index.js';
 import { compileQuery, QUERY_REASONS, validateQuery } from '../query/index.js';
 import type { CatalogRecord, CatalogView } from '../storage/catalog-store.js';
 import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
-import { newestFirst, type WebhookTarget } from '../webhooks/index.js';
+import type { WebhookTarget } from '../webhooks/index.js';
 
 /** What a consumer call brings, independent of the HTTP framework. */
 export interface ConsumerCall {
@@ -211,11 +218,12 @@ export function createCatalogService(ctx: ServerContext) {
         if (extras?.entity) entity = { ...entity, ...extras.entity };
         if (extras?.instance) instance = { ...instance, ...extras.instance };
       }
-      const masked = maskRecord(record.type, { entity, instance }, s.policy.masks);
+      const declared = isObject(doc.timeseries) ? doc.timeseries : {};
+      const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
       const url = recordUrl(a.call.route, record.type, record.publicId);
       const timeseries: Record<string, unknown> = {};
-      for (const [tsid, decl] of Object.entries(isObject(doc.timeseries) ? doc.timeseries : {})) {
-        timeseries[tsid] = { ...decl, url: `${url}/timeseries/${tsid}` };
+      for (const [tsid, decl] of Object.entries(masked.timeseries)) {
+        timeseries[tsid] = { ...(isObject(decl) ? decl : {}), url: `${url}/timeseries/${tsid}` };
       }
       return {
         id: record.publicId,
@@ -229,14 +237,16 @@ export function createCatalogService(ctx: ServerContext) {
       };
     },
 
-    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): any webhook failure gives `[]`. */
+    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): the webhook's array unchanged; any failure gives `[]`. */
     async timeseries(a: Admitted, ids: { type: string; id: string; tsid: string }, params: Params) {
       const window = validateTimeseriesParams(params);
       validation(window.items);
       const s = scope(a);
       const record = await mustGetRecord(s, ids.type, ids.id);
       const declared = isObject(record.doc.timeseries) ? record.doc.timeseries : {};
-      if (!Object.hasOwn(declared, ids.tsid)) throw new ApiError('NOT_FOUND');
+      // a masked series is withheld like an undeclared one, and its webhook is never called (§9 masks)
+      if (!Object.hasOwn(declared, ids.tsid) || seriesMasked(record.type, ids.tsid, s.policy.masks))
+        throw new ApiError('NOT_FOUND');
       const hook = target(record);
       if (!hook) return [];
       const w = window.value;
@@ -249,7 +259,8 @@ export function createCatalogService(ctx: ServerContext) {
           limit: w.limit,
         },
       );
-      return points ? newestFirst(points, w.limit) : [];
+      // the webhook's array as it sent it: no re-ordering, no cut to `limit` (spec §4.6; docs/CONSUMER.md)
+      return points ?? [];
     },
   };
 }

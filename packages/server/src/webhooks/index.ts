@@ -1,7 +1,6 @@
 export { type CallOutcome, HealthBook, type WebhookHealth } from './health.js';
 export { ReplyCache, type ReplyCacheOptions } from './reply-cache.js';
 export { SIGNATURE_HEADER, signWebhookRequest, verifyWebhookSignature } from './signature.js';
-export { newestFirst } from './timeseries-points.js';
 export {
   type EntityExtras,
   pathSegment,

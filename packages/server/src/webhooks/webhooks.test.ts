@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthBook } from './health.js';
 import { ReplyCache } from './reply-cache.js';
 import { signWebhookRequest, verifyWebhookSignature } from './signature.js';
-import { newestFirst } from './timeseries-points.js';
 import { pathSegment, WebhookClient, type WebhookTarget } from './webhook-client.js';
 
 describe('webhook signature (what the server sends)', () => {
@@ -76,19 +75,6 @@ describe('HealthBook', () => {
       last_failure: '1970-01-01T00:00:02.000Z',
     });
     expect(h.get(2).calls).toBe(0);
-  });
-});
-
-describe('newestFirst', () => {
-  it('orders by from, newest first, undated last, and caps at limit', () => {
-    const points = [
-      { from: '2000', value: 1 },
-      { value: 'x' },
-      { from: '2002-01-01T00:00:00Z', value: 3 },
-      { from: '2001', value: 2 },
-    ];
-    expect(newestFirst(points, 10)).toEqual([points[2], points[3], points[0], points[1]]);
-    expect(newestFirst(points, 2)).toEqual([points[2], points[3]]);
   });
 });
 

@@ -42,7 +42,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
     private readonly gate: WriteGate,
   ) {
     this.q = {
-      list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY id`),
+      list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug`),
       get: db.prepare<[string], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = ?`),
       insert: db.prepare(
         `INSERT INTO entity_types (slug, name, description, schema, timeseries, tags, icon, indexes, created)
