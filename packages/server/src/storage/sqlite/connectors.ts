@@ -1,6 +1,7 @@
 import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorInput, ConnectorRow } from '../types.js';
 import { type Db, isoNow } from './database.js';
+import type { Purges } from './purges.js';
 import type { WriteGate } from './write-gate.js';
 
 interface ConnectorRecord {
@@ -47,6 +48,7 @@ export class SqliteConnectors implements ConnectorStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly purges: Purges,
   ) {
     this.q = {
       list: db.prepare<[number], ConnectorRecord>(`${SELECT} WHERE c.entity_type_id = ? ORDER BY c.slug`),
@@ -60,7 +62,6 @@ export class SqliteConnectors implements ConnectorStore {
       ),
       update: db.prepare('UPDATE connectors SET name = ?, description = ?, webhook = ?, cache = ? WHERE id = ?'),
       live: db.prepare('UPDATE connectors SET is_live = ? WHERE id = ?'),
-      delete: db.prepare('DELETE FROM connectors WHERE id = ?'),
       token: db.prepare("INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, 'contributor', ?, ?, ?)"),
       liveIds: db.prepare<[], { id: number }>('SELECT id FROM connectors WHERE is_live = 1 ORDER BY id'),
     };
@@ -126,7 +127,7 @@ export class SqliteConnectors implements ConnectorStore {
 
   async delete(id: number): Promise<void> {
     // session, pending ops and records cascade; the trigger revokes the token
-    await this.gate.write(() => this.q.delete.run(id));
+    await this.purges.deleteConnector(id);
   }
 
   async liveIds(): Promise<number[]> {

@@ -2,6 +2,7 @@ import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeInput, EntityTypeRow } from '../types.js';
 import { syncRecordIndexes } from './catalog.js';
 import { type Db, isoNow, parseJson } from './database.js';
+import type { Purges } from './purges.js';
 import type { WriteGate } from './write-gate.js';
 
 interface EntityTypeRecord {
@@ -40,6 +41,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
   constructor(
     private readonly db: Db,
     private readonly gate: WriteGate,
+    private readonly purges: Purges,
   ) {
     this.q = {
       list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug`),
@@ -52,7 +54,6 @@ export class SqliteEntityTypes implements EntityTypeStore {
         `UPDATE entity_types SET name = ?, description = ?, schema = ?, timeseries = ?, tags = ?, icon = ?, indexes = ?,
          version = version + 1 WHERE slug = ?`,
       ),
-      delete: db.prepare('DELETE FROM entity_types WHERE slug = ?'),
       tags: db.prepare<[{ p: string }], { tag: string }>(
         `SELECT DISTINCT j.value AS tag FROM entity_types, json_each(entity_types.tags) j
          WHERE lower(substr(j.value, 1, length(@p))) = @p`,
@@ -109,11 +110,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
 
   async delete(slug: string): Promise<boolean> {
     // connectors, sessions, records cascade; triggers revoke contributor tokens
-    return this.gate.write(() => {
-      const deleted = this.q.delete.run(slug).changes === 1;
-      if (deleted) syncRecordIndexes(this.db);
-      return deleted;
-    });
+    return this.purges.deleteEntityType(slug);
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {

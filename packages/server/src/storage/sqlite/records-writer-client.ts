@@ -3,8 +3,14 @@ import { startWorker } from '../../threads/start-worker.js';
 import { UnstorableRecordError } from '../records-store.js';
 import type { WriteGate } from './write-gate.js';
 
-/** The write methods of `SqliteRecords` that run on the writer thread. */
-export type WriteOp = 'openSession' | 'upsertColumns' | 'delete' | 'closeSession';
+/** The write methods of `SqliteRecords`, and the purges, that run on the writer thread. */
+export type WriteOp =
+  | 'openSession'
+  | 'upsertColumns'
+  | 'delete'
+  | 'closeSession'
+  | 'deleteConnector'
+  | 'deleteEntityType';
 
 interface Reply {
   id: number;

@@ -6,6 +6,7 @@ import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqlitePolicies } from './policies.js';
+import { type Purges, purgeTransactions } from './purges.js';
 import { SqliteRecords } from './records.js';
 import { RecordWriter } from './records-writer-client.js';
 import { SqliteTokens } from './tokens.js';
@@ -49,15 +50,26 @@ export class SqliteStore implements Store {
   constructor(readonly db: Db) {
     // every write of this process to the file takes its turn here (write-gate.ts)
     const gate = new WriteGate(db);
+    // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
+    const writer = db.memory ? undefined : new RecordWriter(db.name, gate);
+    const local = purgeTransactions(db);
+    const purges: Purges = writer
+      ? {
+          deleteConnector: (id) => writer.call('deleteConnector', [id]),
+          deleteEntityType: (slug) => writer.call('deleteEntityType', [slug]),
+        }
+      : {
+          deleteConnector: (id) => gate.write(() => local.deleteConnector(id)),
+          deleteEntityType: (slug) => gate.write(() => local.deleteEntityType(slug)),
+        };
     this.meta = new SqliteMeta(db, gate);
     this.users = new SqliteUsers(db, gate);
     this.tokens = new SqliteTokens(db, gate);
-    this.entityTypes = new SqliteEntityTypes(db, gate);
-    this.connectors = new SqliteConnectors(db, gate);
+    this.entityTypes = new SqliteEntityTypes(db, gate, purges);
+    this.connectors = new SqliteConnectors(db, gate, purges);
     this.policies = new SqlitePolicies(db, gate);
     this.accesses = new SqliteAccesses(db, gate);
-    // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
-    this.records = new SqliteRecords(db, db.memory ? undefined : new RecordWriter(db.name, gate));
+    this.records = new SqliteRecords(db, writer);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
