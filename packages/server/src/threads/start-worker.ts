@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
  * Starts a worker thread on the module `name` (without extension) beside `importMetaUrl`.
  * Built code runs `name.js`; the tests run the TypeScript sources, which the worker loads
  * through tsx's loader (a dev dependency, present wherever sources run).
- * @example startWorker('./records-writer', import.meta.url, { file })
+ * @example startWorker('./writer-thread', import.meta.url, { file })
  */
 export function startWorker(name: string, importMetaUrl: string, workerData?: unknown): Worker {
   const sources = importMetaUrl.endsWith('.ts');

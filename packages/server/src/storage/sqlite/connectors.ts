@@ -1,7 +1,7 @@
 import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorInput, ConnectorRow } from '../types.js';
 import { type Db, isoNow } from './database.js';
-import type { Purges } from './purges.js';
+import type { AsyncCatalogWrites } from './records/index.js';
 import type { WriteGate } from './write-gate.js';
 
 interface ConnectorRecord {
@@ -48,7 +48,8 @@ export class SqliteConnectors implements ConnectorStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
-    private readonly purges: Purges,
+    /** where the catalog is written: the delete cascades to it */
+    private readonly purges: Pick<AsyncCatalogWrites, 'deleteConnector'>,
   ) {
     this.q = {
       list: db.prepare<[number], ConnectorRecord>(`${SELECT} WHERE c.entity_type_id = ? ORDER BY c.slug`),

@@ -2,7 +2,7 @@ import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeInput, EntityTypeRow } from '../types.js';
 import { syncRecordIndexes } from './catalog.js';
 import { type Db, isoNow, parseJson } from './database.js';
-import type { Purges } from './purges.js';
+import type { AsyncCatalogWrites } from './records/index.js';
 import type { WriteGate } from './write-gate.js';
 
 interface EntityTypeRecord {
@@ -41,7 +41,8 @@ export class SqliteEntityTypes implements EntityTypeStore {
   constructor(
     private readonly db: Db,
     private readonly gate: WriteGate,
-    private readonly purges: Purges,
+    /** where the catalog is written: the delete cascades to it */
+    private readonly purges: Pick<AsyncCatalogWrites, 'deleteEntityType'>,
   ) {
     this.q = {
       list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug`),

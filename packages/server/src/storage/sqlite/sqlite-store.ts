@@ -6,9 +6,7 @@ import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqlitePolicies } from './policies.js';
-import { type Purges, purgeTransactions } from './purges.js';
-import { SqliteRecords } from './records.js';
-import { RecordWriter } from './records-writer-client.js';
+import { catalogWrites, localWrites, SqliteRecords, WriterThread } from './records/index.js';
 import { SqliteTokens } from './tokens.js';
 import { SqliteUsers } from './users.js';
 import { WriteGate } from './write-gate.js';
@@ -51,25 +49,15 @@ export class SqliteStore implements Store {
     // every write of this process to the file takes its turn here (write-gate.ts)
     const gate = new WriteGate(db);
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
-    const writer = db.memory ? undefined : new RecordWriter(db.name, gate);
-    const local = purgeTransactions(db);
-    const purges: Purges = writer
-      ? {
-          deleteConnector: (id) => writer.call('deleteConnector', [id]),
-          deleteEntityType: (slug) => writer.call('deleteEntityType', [slug]),
-        }
-      : {
-          deleteConnector: (id) => gate.write(() => local.deleteConnector(id)),
-          deleteEntityType: (slug) => gate.write(() => local.deleteEntityType(slug)),
-        };
+    const writes = db.memory ? localWrites(catalogWrites(db)) : new WriterThread(db.name, gate);
     this.meta = new SqliteMeta(db, gate);
     this.users = new SqliteUsers(db, gate);
     this.tokens = new SqliteTokens(db, gate);
-    this.entityTypes = new SqliteEntityTypes(db, gate, purges);
-    this.connectors = new SqliteConnectors(db, gate, purges);
+    this.entityTypes = new SqliteEntityTypes(db, gate, writes);
+    this.connectors = new SqliteConnectors(db, gate, writes);
     this.policies = new SqlitePolicies(db, gate);
     this.accesses = new SqliteAccesses(db, gate);
-    this.records = new SqliteRecords(db, writer);
+    this.records = new SqliteRecords(db, writes);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');

@@ -1,16 +1,13 @@
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../threads/start-worker.js';
-import { UnstorableRecordError } from '../records-store.js';
-import type { WriteGate } from './write-gate.js';
+import { startWorker } from '../../../threads/start-worker.js';
+import { UnstorableRecordError } from '../../records-store.js';
+import type { WriteGate } from '../write-gate.js';
+import type { AsyncCatalogWrites, CatalogWrites } from './writes.js';
 
-/** The write methods of `SqliteRecords`, and the purges, that run on the writer thread. */
-export type WriteOp =
-  | 'openSession'
-  | 'upsertColumns'
-  | 'delete'
-  | 'closeSession'
-  | 'deleteConnector'
-  | 'deleteEntityType';
+/** One call to the writer thread: a method of {@link CatalogWrites} and its arguments. */
+export type WriteRequest = {
+  [K in keyof CatalogWrites]: { id: number; op: K; args: Parameters<CatalogWrites[K]> };
+}[keyof CatalogWrites];
 
 interface Reply {
   id: number;
@@ -25,12 +22,12 @@ function revive(e: NonNullable<Reply['error']>): Error {
 }
 
 /**
- * The catalog writer thread: one worker with its own SQLite connection, applying
- * contributor writes one at a time in the order they are sent (a MessagePort keeps
- * order), each in its own transaction, as on the main thread. Each call's promise
- * settles after its transaction committed.
+ * The catalog writer thread, behind the same interface as writes on this thread: one worker
+ * with its own SQLite connection, applying the writes one at a time in the order they are sent
+ * (a MessagePort keeps order), each in its own transaction. Each call settles after its
+ * transaction committed; every call takes its turn at the process's write gate.
  */
-export class RecordWriter {
+export class WriterThread implements AsyncCatalogWrites {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (v: never) => void; reject: (e: unknown) => void }>();
   #next = 0;
@@ -41,7 +38,7 @@ export class RecordWriter {
     file: string,
     private readonly gate: WriteGate,
   ) {
-    this.#worker = startWorker('./records-writer', import.meta.url, { file });
+    this.#worker = startWorker('./writer-thread', import.meta.url, { file });
     this.#worker.on('message', (reply: Reply) => {
       const p = this.#pending.get(reply.id);
       if (!p) return;
@@ -58,13 +55,23 @@ export class RecordWriter {
     this.#worker.on('exit', (code) => fail(new Error(`catalog writer thread exited (${code})`)));
   }
 
-  call<T>(op: WriteOp, args: unknown[]): Promise<T> {
+  openSession = (...args: Parameters<CatalogWrites['openSession']>) => this.#call('openSession', args);
+  upsert = (...args: Parameters<CatalogWrites['upsert']>) => this.#call('upsert', args);
+  delete = (...args: Parameters<CatalogWrites['delete']>) => this.#call('delete', args);
+  closeSession = (...args: Parameters<CatalogWrites['closeSession']>) => this.#call('closeSession', args);
+  deleteConnector = (...args: Parameters<CatalogWrites['deleteConnector']>) => this.#call('deleteConnector', args);
+  deleteEntityType = (...args: Parameters<CatalogWrites['deleteEntityType']>) => this.#call('deleteEntityType', args);
+
+  #call<K extends keyof CatalogWrites>(
+    op: K,
+    args: Parameters<CatalogWrites[K]>,
+  ): Promise<ReturnType<CatalogWrites[K]>> {
     return this.gate.shared(() => {
       if (this.#failed) return Promise.reject(this.#failed);
       const id = this.#next++;
-      return new Promise<T>((resolve, reject) => {
+      return new Promise<ReturnType<CatalogWrites[K]>>((resolve, reject) => {
         this.#pending.set(id, { resolve: resolve as (v: never) => void, reject });
-        this.#worker.postMessage({ id, op, args });
+        this.#worker.postMessage({ id, op, args } as WriteRequest);
       });
     });
   }
@@ -72,7 +79,7 @@ export class RecordWriter {
   /** Waits for the queued writes, then stops the thread (closing its connection). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending.keys()].map((id) => this.#settled(id)));
-    this.#worker.postMessage({ id: -1, op: 'close', args: [] });
+    this.#worker.postMessage({ id: -1, op: 'close' });
     await new Promise<void>((resolve) => {
       this.#worker.once('exit', () => resolve());
     });

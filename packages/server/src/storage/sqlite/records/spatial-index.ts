@@ -1,0 +1,42 @@
+import type { RecordGeometry } from '../../records-store.js';
+import type { RecordStatements } from './statements.js';
+
+/**
+ * Upkeep of the spatial index (`record_geo` R-tree and `record_geo_map`) as records are written:
+ * a record's rows are dropped and re-added only when its geometries change.
+ */
+export class SpatialIndex {
+  constructor(private readonly q: RecordStatements) {}
+
+  /**
+   * Upserts one record with `upsert` (which returns nothing when the record is stored exactly
+   * so already) and keeps its spatial index rows in step.
+   */
+  write(publicId: string, geo: string | null, upsert: () => { seq: number } | undefined): void {
+    const old = this.q.find.get(publicId);
+    const written = upsert();
+    if (written === undefined || (old !== undefined && old.geo === geo)) return;
+    if (old !== undefined) {
+      this.q.dropGeo.run(old.seq);
+      this.q.dropGeoMap.run(old.seq);
+    }
+    if (geo !== null) this.add(written.seq, geo);
+  }
+
+  /** Adds a record's geometries (`geo` text: `RecordGeometry[]`) to the index. */
+  add(seq: number, geo: string): void {
+    for (const g of JSON.parse(geo) as RecordGeometry[]) {
+      const [minX, minY, maxX, maxY] = g.bbox;
+      const id = this.q.addGeo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid;
+      this.q.addGeoMap.run(seq, id);
+    }
+  }
+
+  /** Drops the index rows of the records in `commit_gone`, then the doomed records themselves. */
+  dropGone(): void {
+    this.q.dropGoneGeo.run();
+    this.q.dropGoneGeoMap.run();
+    this.q.dropGone.run();
+    this.q.clearGone.run();
+  }
+}
