@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the workspace, runs every vitest test, and ends with the totals alone
-// on a line: "N passed, M failed" (what CI reads). Extra args go to vitest.
+// Builds the workspace, type-checks the tests, runs every vitest test, and ends with the
+// totals alone on a line: "N passed, M failed" (what CI reads). Extra args go to vitest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,14 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: proce
 const build = run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']);
 if (build.status !== 0) {
   console.log('build failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// the tests are type-checked too (tsconfig.test.json), against the sources, without emitting
+const typecheck = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+if (typecheck.status !== 0) {
+  console.log('type errors in the tests (tsc -p tsconfig.test.json)');
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody } from '../errors.js';
 import { StoreUnavailableError } from '../storage/store.js';
@@ -16,13 +17,6 @@ export const ANNOUNCE_NAMES: Record<Surface, string> = {
   contributor: 'bit-broker contributor service',
   consumer: 'bit-broker consumer service',
 };
-
-/** Who is calling, established once per request in production mode. */
-export interface Caller {
-  kind: TokenKind;
-  /** users.id (coordinator), connectors.id (contributor), accesses.id (consumer) */
-  subject: number;
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

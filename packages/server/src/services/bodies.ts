@@ -2,7 +2,7 @@ import type { ValidationItem } from '@bbk/sdk/protocol';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { validateQueryValue } from '../query/index.js';
-import type { ConnectorInput, EntityTypeInput, PolicyDocument, PolicyInput, UserInput } from '../storage/types.js';
+import type { ConnectorValues, EntityTypeValues, PolicyDocument, PolicyValues, UserValues } from '../storage/types.js';
 import {
   checkConnectorBody,
   checkEntityTypeBody,
@@ -28,12 +28,12 @@ export function slugParam(slug: string): ValidationItem[] {
   return validateSlug(slug);
 }
 
-export function userBody(body: unknown, kind: 'create'): UserInput;
-export function userBody(body: unknown, kind: 'update'): Omit<UserInput, 'email'>;
-export function userBody(body: unknown, kind: 'create' | 'update'): UserInput | Omit<UserInput, 'email'> {
+export function userBody(body: unknown, kind: 'create'): UserValues;
+export function userBody(body: unknown, kind: 'update'): Omit<UserValues, 'email'>;
+export function userBody(body: unknown, kind: 'create' | 'update'): UserValues | Omit<UserValues, 'email'> {
   const checked = kind === 'create' ? checkUserCreate(body) : checkUserUpdate(body);
   fail(checked.items);
-  return checked.value as UserInput;
+  return checked.value as UserValues;
 }
 
 /** Dotted record paths that may carry a catalog index (bbk extension, see docs/DECISIONS.md). */
@@ -60,18 +60,18 @@ export async function entityTypeBody(
   ctx: ServerContext,
   body: unknown,
   pathItems: ValidationItem[] = [],
-): Promise<EntityTypeInput> {
+): Promise<EntityTypeValues> {
   const checked = checkEntityTypeBody(body);
   const schemaItems = await ctx.schemas.check(checked.value.schema);
   const indexes = indexItems((body as { indexes?: unknown } | null)?.indexes);
   fail([...pathItems, ...checked.items, ...schemaItems, ...indexes.items]);
-  return { ...(checked.value as Omit<EntityTypeInput, 'indexes'>), indexes: indexes.value };
+  return { ...(checked.value as Omit<EntityTypeValues, 'indexes'>), indexes: indexes.value };
 }
 
-export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): ConnectorInput {
+export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): ConnectorValues {
   const checked = checkConnectorBody(body);
   fail([...pathItems, ...checked.items]);
-  return checked.value as ConnectorInput;
+  return checked.value as ConnectorValues;
 }
 
 /**
@@ -79,7 +79,7 @@ export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): 
  * It is judged as the JSON value it is, like the same value sent as a consumer `q` (§4.3): a string,
  * number, boolean or `null` gets the schema's type item and `Query cannot be parsed`.
  */
-export function policyBody(body: unknown, pathItems: ValidationItem[] = []): PolicyInput {
+export function policyBody(body: unknown, pathItems: ValidationItem[] = []): PolicyValues {
   const checked = checkPolicyBody(body);
   const segment = (checked.value.policy as { data_segment?: { segment_query?: unknown } } | undefined)?.data_segment
     ?.segment_query;
@@ -89,7 +89,7 @@ export function policyBody(body: unknown, pathItems: ValidationItem[] = []): Pol
     if (!q.ok) items.push({ name: 'policy.data_segment.segment_query', index: null, reason: q.reason });
   }
   fail(items);
-  return { ...checked.value, policy: checked.value.policy as unknown as PolicyDocument } as PolicyInput;
+  return { ...checked.value, policy: checked.value.policy as unknown as PolicyDocument } as PolicyValues;
 }
 
 export function searchParam(q: unknown): string {

@@ -9,7 +9,7 @@ import {
   seriesMasked,
 } from '../policy/index.js';
 import { compileQuery, QUERY_REASONS, validateQuery } from '../query/index.js';
-import type { CatalogRecord, CatalogView } from '../storage/catalog-store.js';
+import { type CatalogRecord, type CatalogView, UnusableQueryError } from '../storage/catalog-store.js';
 import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
 import type { WebhookTarget } from '../webhooks/index.js';
 
@@ -66,15 +66,6 @@ export interface Scope {
   policy: CompiledPolicy;
   view: CatalogView;
   legal: LegalNotice[];
-}
-
-// SQLite failures a hostile-but-valid query can still provoke (expression
-// depth, variable count, string size): the query is unusable → 400, not 500.
-const QUERY_SQL_ERRORS = new Set(['SQLITE_ERROR', 'SQLITE_TOOBIG', 'SQLITE_RANGE']);
-
-function unusableQuery(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && QUERY_SQL_ERRORS.has(code);
 }
 
 type Params = Record<string, unknown>;
@@ -164,7 +155,8 @@ export function createCatalogService(ctx: ServerContext) {
       try {
         rows = await ctx.store.catalog.list(s.view, { filter, ...paging.value });
       } catch (err) {
-        if (unusableQuery(err)) throw ApiError.one(QUERY_ERROR_NAME, QUERY_REASONS.unparseable);
+        // a hostile-but-valid query the database cannot run: unusable → 400, not 500
+        if (err instanceof UnusableQueryError) throw ApiError.one(QUERY_ERROR_NAME, QUERY_REASONS.unparseable);
         throw err;
       }
       return rows.map((r) => ({

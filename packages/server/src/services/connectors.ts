@@ -1,12 +1,12 @@
 import { mintToken, randomToken, sha1Hex } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import type { ConnectorInput, ConnectorRow, EntityTypeRow } from '../storage/types.js';
+import type { ConnectorRow, ConnectorValues, EntityTypeRow } from '../storage/types.js';
 import { connectorBody, slugParam } from './bodies.js';
 import { mustGetEntityType } from './entity-types.js';
 
 /** The original's rule: a webhook is required when the entity type declares timeseries (spec §2.5). */
-function requireWebhook(type: EntityTypeRow, input: ConnectorInput): void {
+function requireWebhook(type: EntityTypeRow, input: ConnectorValues): void {
   if (Object.keys(type.timeseries).length > 0 && !input.webhook) {
     throw ApiError.one('webhook', 'You must supply a webhook when entity types contain timeseries');
   }

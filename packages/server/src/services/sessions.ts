@@ -1,9 +1,9 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { SessionReport, ValidationItem } from '@bbk/sdk/protocol';
+import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { extractGeometries } from '../geo/index.js';
-import type { Caller } from '../http/app.js';
 import {
   type ContributionTarget,
   MAX_SECTION_DEPTH,

@@ -1,7 +1,7 @@
+import type { Caller } from '../auth/caller.js';
 import { issueToken } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import type { Caller } from '../http/app.js';
 import type { UserRow } from '../storage/types.js';
 import { userBody } from './bodies.js';
 

@@ -32,6 +32,14 @@ export interface CatalogEntry {
   name: string;
 }
 
+/**
+ * A query that passed validation but that the database cannot run (expression depth,
+ * variable count, string size): the query is unusable, so the caller answers 400.
+ */
+export class UnusableQueryError extends Error {
+  override readonly name = 'UnusableQueryError';
+}
+
 /** An entity type with at least one visible record. */
 export interface VisibleEntityType {
   slug: string;
@@ -39,8 +47,8 @@ export interface VisibleEntityType {
   description: string;
 }
 
-/** The stored record (spec §3.4). */
-export interface StoredRecord {
+/** The stored record's document (spec §3.4). */
+export interface RecordDocument {
   id: string;
   name: string;
   type: string;
@@ -55,7 +63,7 @@ export interface CatalogRecord {
   type: string;
   name: string;
   vendorId: string;
-  doc: StoredRecord;
+  doc: RecordDocument;
   connector: { id: number; webhook: string | null; cache: number; webhookSecret: string };
 }
 

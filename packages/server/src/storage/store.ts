@@ -2,16 +2,16 @@ import type { CatalogStore } from './catalog-store.js';
 import type { RecordStore } from './records-store.js';
 import type {
   AccessRow,
-  ConnectorInput,
   ConnectorRow,
-  EntityTypeInput,
+  ConnectorValues,
   EntityTypeRow,
-  PolicyInput,
+  EntityTypeValues,
   PolicyRow,
+  PolicyValues,
   TokenKind,
   TokenRow,
-  UserInput,
   UserRow,
+  UserValues,
 } from './types.js';
 
 /**
@@ -61,9 +61,9 @@ export interface UserStore {
   get(id: number): Promise<UserRow | undefined>;
   getByEmail(email: string): Promise<UserRow | undefined>;
   /** Inserts; returns the new id, or `undefined` when the email is taken. */
-  create(input: UserInput): Promise<number | undefined>;
+  create(input: UserValues): Promise<number | undefined>;
   /** Replaces name, organization, addendum. Returns false when missing. */
-  update(id: number, input: Omit<UserInput, 'email'>): Promise<boolean>;
+  update(id: number, input: Omit<UserValues, 'email'>): Promise<boolean>;
   /** Deletes the user and its accesses; every token of the user is revoked. */
   delete(id: number): Promise<boolean>;
   /** Whether the user sequence was ever used (bootstrap happens once). */
@@ -84,8 +84,8 @@ export interface EntityTypeStore {
   list(): Promise<EntityTypeRow[]>;
   get(slug: string): Promise<EntityTypeRow | undefined>;
   /** Returns false when the slug exists. */
-  create(slug: string, input: EntityTypeInput): Promise<boolean>;
-  update(slug: string, input: EntityTypeInput): Promise<boolean>;
+  create(slug: string, input: EntityTypeValues): Promise<boolean>;
+  update(slug: string, input: EntityTypeValues): Promise<boolean>;
   /** Cascades to connectors, sessions and catalog records; their tokens are revoked. */
   delete(slug: string): Promise<boolean>;
   tagsStartingWith(prefix: string): Promise<string[]>;
@@ -101,10 +101,10 @@ export interface ConnectorStore {
   create(
     entityTypeId: number,
     slug: string,
-    input: ConnectorInput & { contributionId: string; webhookSecret: string },
+    input: ConnectorValues & { contributionId: string; webhookSecret: string },
     token: NewToken,
   ): Promise<ConnectorRow | undefined>;
-  update(id: number, input: ConnectorInput): Promise<void>;
+  update(id: number, input: ConnectorValues): Promise<void>;
   setLive(id: number, live: boolean): Promise<void>;
   /** Cascades to its session and catalog records; its token is revoked. */
   delete(id: number): Promise<void>;
@@ -116,8 +116,8 @@ export interface PolicyStore {
   list(): Promise<PolicyRow[]>;
   get(slug: string): Promise<PolicyRow | undefined>;
   getById(id: number): Promise<PolicyRow | undefined>;
-  create(slug: string, input: PolicyInput): Promise<boolean>;
-  update(slug: string, input: PolicyInput): Promise<boolean>;
+  create(slug: string, input: PolicyValues): Promise<boolean>;
+  update(slug: string, input: PolicyValues): Promise<boolean>;
   /** Removes its accesses; their consumer tokens are revoked. */
   delete(slug: string): Promise<boolean>;
   tagsStartingWith(prefix: string): Promise<string[]>;

@@ -11,7 +11,7 @@ export interface UserRow {
   accesses: string[];
 }
 
-export interface UserInput {
+export interface UserValues {
   name: string;
   email: string;
   organization: string;
@@ -39,7 +39,7 @@ export interface EntityTypeRow {
   version: number;
 }
 
-export interface EntityTypeInput {
+export interface EntityTypeValues {
   name: string;
   description: string;
   schema: Record<string, unknown>;
@@ -64,7 +64,7 @@ export interface ConnectorRow {
   inSession: boolean;
 }
 
-export interface ConnectorInput {
+export interface ConnectorValues {
   name: string;
   description: string;
   webhook: string | null;
@@ -98,7 +98,7 @@ export interface PolicyDocument {
   [k: string]: unknown;
 }
 
-export interface PolicyInput {
+export interface PolicyValues {
   name: string;
   description: string;
   tags: string[];

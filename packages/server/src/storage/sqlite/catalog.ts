@@ -9,15 +9,16 @@ import {
   type SqlFragment,
 } from '../../query/index.js';
 import { Lru } from '../../query/lru.js';
-import type {
-  CatalogEntry,
-  CatalogRecord,
-  CatalogStore,
-  CatalogView,
-  Page,
-  PolicyHead,
-  StoredRecord,
-  VisibleEntityType,
+import {
+  type CatalogEntry,
+  type CatalogRecord,
+  type CatalogStore,
+  type CatalogView,
+  type Page,
+  type PolicyHead,
+  type RecordDocument,
+  UnusableQueryError,
+  type VisibleEntityType,
 } from '../catalog-store.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
@@ -33,6 +34,18 @@ const VISIBLE = `+r.connector_id IN (SELECT c.id FROM connectors c
 
 /** Prefix of the expression indexes this store manages on `records`. */
 export const INDEX_PREFIX = 'records_x_';
+
+// SQLite failures a hostile-but-valid query can still provoke (expression depth, variable
+// count, string size)
+const QUERY_SQL_ERRORS = new Set(['SQLITE_ERROR', 'SQLITE_TOOBIG', 'SQLITE_RANGE']);
+
+/** The engine-neutral error for a query SQLite refused, or `err` itself. */
+function unusable(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && QUERY_SQL_ERRORS.has(code)
+    ? new UnusableQueryError((err as Error).message, { cause: err })
+    : err;
+}
 
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
@@ -210,7 +223,7 @@ export class SqliteCatalog implements CatalogStore {
       type: row.type,
       name: row.name,
       vendorId: row.vendor_id,
-      doc: JSON.parse(row.doc) as StoredRecord,
+      doc: JSON.parse(row.doc) as RecordDocument,
       connector: { id: row.connector_id, webhook: row.webhook, cache: row.cache, webhookSecret: row.webhook_secret },
     };
   }
@@ -273,9 +286,13 @@ export class SqliteCatalog implements CatalogStore {
     params.push(...fragment.params);
   }
 
-  #all<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.readers) return this.readers.all<T>(sql, params);
-    return Promise.resolve(this.#prepare(sql).all(...params) as T[]);
+  async #all<T>(sql: string, params: unknown[]): Promise<T[]> {
+    try {
+      if (this.readers) return await this.readers.all<T>(sql, params);
+      return this.#prepare(sql).all(...params) as T[];
+    } catch (err) {
+      throw unusable(err);
+    }
   }
 
   #prepare(sql: string): Statement {

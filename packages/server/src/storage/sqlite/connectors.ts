@@ -1,5 +1,5 @@
 import type { ConnectorStore, NewToken } from '../store.js';
-import type { ConnectorInput, ConnectorRow } from '../types.js';
+import type { ConnectorRow, ConnectorValues } from '../types.js';
 import { type Db, isoNow } from './database.js';
 import type { AsyncCatalogWrites } from './records/index.js';
 import type { WriteGate } from './write-gate.js';
@@ -95,7 +95,7 @@ export class SqliteConnectors implements ConnectorStore {
   async create(
     entityTypeId: number,
     slug: string,
-    i: ConnectorInput & { contributionId: string; webhookSecret: string },
+    i: ConnectorValues & { contributionId: string; webhookSecret: string },
     token: NewToken,
   ): Promise<ConnectorRow | undefined> {
     const id = await this.gate.write(() => {
@@ -118,7 +118,7 @@ export class SqliteConnectors implements ConnectorStore {
     return id === undefined ? undefined : this.getById(id);
   }
 
-  async update(id: number, i: ConnectorInput): Promise<void> {
+  async update(id: number, i: ConnectorValues): Promise<void> {
     await this.gate.write(() => this.q.update.run(i.name, i.description, i.webhook, i.cache, id));
   }
 

@@ -1,5 +1,5 @@
 import type { EntityTypeStore } from '../store.js';
-import type { EntityTypeInput, EntityTypeRow } from '../types.js';
+import type { EntityTypeRow, EntityTypeValues } from '../types.js';
 import { syncRecordIndexes } from './catalog.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { AsyncCatalogWrites } from './records/index.js';
@@ -71,7 +71,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
     return r && toRow(r);
   }
 
-  async create(slug: string, i: EntityTypeInput): Promise<boolean> {
+  async create(slug: string, i: EntityTypeValues): Promise<boolean> {
     // the declared catalog indexes are created in the same transaction (storage/sqlite/catalog.ts)
     return this.gate.write(() => {
       const created =
@@ -91,7 +91,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
     });
   }
 
-  async update(slug: string, i: EntityTypeInput): Promise<boolean> {
+  async update(slug: string, i: EntityTypeValues): Promise<boolean> {
     return this.gate.write(() => {
       const updated =
         this.q.update.run(

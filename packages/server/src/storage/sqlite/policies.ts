@@ -1,5 +1,5 @@
 import type { PolicyStore } from '../store.js';
-import type { PolicyInput, PolicyRow } from '../types.js';
+import type { PolicyRow, PolicyValues } from '../types.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -67,7 +67,7 @@ export class SqlitePolicies implements PolicyStore {
     return r && toRow(r);
   }
 
-  async create(slug: string, i: PolicyInput): Promise<boolean> {
+  async create(slug: string, i: PolicyValues): Promise<boolean> {
     return this.gate.write(
       () =>
         this.q.insert.run(slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow())
@@ -75,7 +75,7 @@ export class SqlitePolicies implements PolicyStore {
     );
   }
 
-  async update(slug: string, i: PolicyInput): Promise<boolean> {
+  async update(slug: string, i: PolicyValues): Promise<boolean> {
     return this.gate.write(
       () =>
         this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1,

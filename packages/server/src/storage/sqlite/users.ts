@@ -1,5 +1,5 @@
 import type { UserStore } from '../store.js';
-import type { UserInput, UserRow } from '../types.js';
+import type { UserRow, UserValues } from '../types.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -68,7 +68,7 @@ export class SqliteUsers implements UserStore {
     return r && toRow(r);
   }
 
-  async create(input: UserInput): Promise<number | undefined> {
+  async create(input: UserValues): Promise<number | undefined> {
     const email = input.email.toLowerCase();
     // check first: a conflicting INSERT would still consume an AUTOINCREMENT id, and
     // clients rely on the next id being the last id + 1 (spec §2.3)
@@ -79,7 +79,7 @@ export class SqliteUsers implements UserStore {
     });
   }
 
-  async update(id: number, input: Omit<UserInput, 'email'>): Promise<boolean> {
+  async update(id: number, input: Omit<UserValues, 'email'>): Promise<boolean> {
     return this.gate.write(
       () => this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1,
     );
