@@ -2,6 +2,7 @@
 // error body with the right status, never a 5xx, and no request holds up the others.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { longestStall } from '../src/threads/testing/longest-stall.js';
 import { type ConsumerEnv, consumerEnv, startWebhook, type TestWebhook } from './consumer-setup.js';
 import { call } from './harness.js';
 
@@ -44,22 +45,6 @@ function parseRaw(answer: string): { status: number; json: unknown; head: string
   const [head = '', body = ''] = answer.split('\r\n\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
   return { status, json: JSON.parse(body), head };
-}
-
-/** Longest gap between 5 ms timer ticks while `work` runs: how long this thread was held. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 5);
-  try {
-    return { result: await work(), stallMs };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 describe('production mode: every layer answers in the standard body, the token first', () => {

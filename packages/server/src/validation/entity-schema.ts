@@ -15,7 +15,8 @@ import { pointerSegments } from './paths.js';
 
 type Node = Record<string, unknown>;
 
-const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A JSON object (not an array, not null). */
+export const isNode = (v: unknown): v is Node => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 // Keywords whose value is a map of subschemas, a subschema, or an array of subschemas.
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependencies']);

@@ -1,26 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { longestStall } from '../threads/testing/longest-stall.js';
 import { SchemaCompiler } from './schema-compiler.js';
 
 const INVALID = [{ name: 'schema', index: null, reason: 'is not valid JSON schema' }];
 const compiler = new SchemaCompiler();
 afterAll(() => compiler.close());
-
-/** Longest gap between timer ticks on this thread while `work` runs: how long the event loop was held. */
-async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 5);
-  try {
-    const result = await work();
-    return { result, stallMs };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe('SchemaCompiler: entity type schemas off the event loop', () => {
   it('checks schemas like the original (§2.4)', async () => {

@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { VALIDATION_REASONS, type ValidationItem } from '@bbk/sdk/protocol';
 import { startWorker } from '../threads/start-worker.js';
 import {
+  isNode,
   type Loaded,
   loadSource,
   type RecordEntityValidator,
@@ -19,7 +20,6 @@ import {
 const INVALID: ValidationItem[] = [{ name: 'schema', index: null, reason: VALIDATION_REASONS.invalidSchema }];
 const CACHE_SIZE = 256;
 const acceptAll: RecordEntityValidator = () => [];
-const isNode = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Options of {@link SchemaCompiler}. */
 export interface SchemaCompilerOptions {
