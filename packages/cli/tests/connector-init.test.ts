@@ -1,7 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { createBbk, type EntityTypeInput } from '@bbk/sdk';
 import { type RunningServer, startServer } from '@bbk/server';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bbk, cleanup, inPty } from './helpers.js';
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const work = mkdtempSync(join(tmpdir(), 'bbk-init-'));
 const INSTALL_MS = 8 * 60_000;
 
@@ -21,6 +23,7 @@ beforeAll(async () => {
     { mode: 'production', dataDir: serverDir, coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
     {},
   );
+  installEnv = await localPrebuilds();
 });
 
 afterAll(async () => {
@@ -41,6 +44,28 @@ const npm = (dir: string, args: string[], timeout: number, env: NodeJS.ProcessEn
     maxBuffer: 64 << 20,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
   });
+
+/**
+ * The environment that lets a scaffold's `npm install` take this workspace's own build of
+ * better-sqlite3 as the prebuilt binary its install script looks for (prebuild-install's local
+ * prebuilds), instead of compiling SQLite again: on a machine that reaches the registry only,
+ * that compile took most of this file's six minutes. Everything else still installs from the
+ * registry; another better-sqlite3 version than the workspace's simply compiles as before.
+ */
+async function localPrebuilds(): Promise<NodeJS.ProcessEnv> {
+  const pkgFile = require.resolve('better-sqlite3/package.json', { paths: [require.resolve('@bbk/server')] });
+  const pkgDir = dirname(pkgFile);
+  const { version } = JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string };
+  if (!existsSync(join(pkgDir, 'build', 'Release', 'better_sqlite3.node'))) return {};
+  const dir = join(work, 'prebuilds');
+  mkdirSync(dir, { recursive: true });
+  // the name prebuild-install looks for (glibc Linux, macOS; elsewhere it is not found and SQLite compiles)
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  await run('tar', ['-czf', join(dir, name), '-C', pkgDir, 'build/Release/better_sqlite3.node']);
+  return { npm_config_better_sqlite3_local_prebuilds: dir };
+}
+
+let installEnv: NodeJS.ProcessEnv = {};
 
 /** Creates the project's entity type and a live connector on the test server; resolves to its target. */
 async function register(dir: string, slug: string, webhook: string | null) {
@@ -165,7 +190,7 @@ describe('bbk connector init (real processes, npm install from the registry)', (
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       expect(pkg.dependencies['@bbk/connector-kit']).toMatch(/^file:vendor\/bbk-connector-kit-.*\.tgz$/);
 
-      await npm(dir, ['install', '--no-audit', '--no-fund'], INSTALL_MS);
+      await npm(dir, ['install', '--no-audit', '--no-fund'], INSTALL_MS, installEnv);
       const tested = await npm(dir, ['test'], 5 * 60_000);
       expect(stripVTControlCharacters(tested.stdout)).toMatch(/Tests\s+2 passed/);
 
@@ -245,7 +270,7 @@ describe('bbk connector init (real processes, npm install from the registry)', (
       expect(created.stdout).toContain('npm install');
       expect(existsSync(join(dir, 'src', 'webhook.ts'))).toBe(false);
 
-      await npm(dir, ['install', '--no-audit', '--no-fund'], INSTALL_MS);
+      await npm(dir, ['install', '--no-audit', '--no-fund'], INSTALL_MS, installEnv);
       const tested = await npm(dir, ['test'], 5 * 60_000);
       expect(stripVTControlCharacters(tested.stdout)).toMatch(/Tests\s+2 passed/);
 
