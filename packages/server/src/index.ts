@@ -7,7 +7,7 @@ import type { ServerContext } from './context.js';
 import { buildSurface } from './http/app.js';
 import { consumerRoutes } from './http/consumer.js';
 import { contributorRoutes } from './http/contributor.js';
-import { coordinatorRoutes } from './http/coordinator.js';
+import { coordinatorRoutes } from './http/coordinator/index.js';
 import { Limits } from './limits/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SchemaCompiler } from './validation/schema-compiler.js';

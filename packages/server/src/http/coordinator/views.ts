@@ -1,4 +1,4 @@
-import type { AccessRow, ConnectorRow, EntityTypeRow, PolicyRow, UserRow } from '../storage/types.js';
+import type { AccessRow, ConnectorRow, EntityTypeRow, PolicyRow, UserRow } from '../../storage/types.js';
 
 /** Wire views of coordinator resources (spec §2.3–§2.7). `route` = `{proto}://{host}/{base}`. */
 
