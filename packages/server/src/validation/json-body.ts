@@ -16,160 +16,183 @@ const ARRAY = 1;
 const NO_ERROR = -1;
 
 /**
+ * A cursor over JSON text that reports where V8's JSON parser (Node 16) would stop: each scan
+ * method returns {@link NO_ERROR} and moves past what it read, or returns the error position.
+ */
+class Scanner {
+  i = 0;
+  readonly n: number;
+
+  constructor(readonly text: string) {
+    this.n = text.length;
+  }
+
+  at(k: number): number {
+    return k < this.n ? this.text.charCodeAt(k) : -1;
+  }
+
+  skipSpace(): void {
+    while (this.i < this.n && isSpace(this.text.charCodeAt(this.i))) this.i++;
+  }
+
+  /** A string, the cursor after its opening quote. */
+  string(): number {
+    const { text, n } = this;
+    for (;;) {
+      if (this.i >= n) return n;
+      const c = text.charCodeAt(this.i);
+      if (c === 0x22) {
+        this.i++;
+        return NO_ERROR;
+      }
+      if (c === 0x5c) {
+        this.i++;
+        if (this.i >= n) return n;
+        const e = text[this.i] as string;
+        if (e === 'u') {
+          for (let k = 0; k < 4; k++) {
+            this.i++;
+            if (this.i >= n) return n;
+            if (!isHex(text.charCodeAt(this.i))) return this.i;
+          }
+        } else if (!ESCAPES.has(e)) return this.i;
+        this.i++;
+        continue;
+      }
+      if (c < 0x20) return this.i;
+      this.i++;
+    }
+  }
+
+  /** A number, the cursor on `-` or a digit. */
+  number(): number {
+    let negative = false;
+    if (this.at(this.i) === 0x2d) {
+      negative = true;
+      this.i++;
+    }
+    if (this.at(this.i) === 0x30) {
+      this.i++;
+      const c = this.at(this.i);
+      const numberPart = isDigit(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2d || c === 0x2b;
+      if (numberPart && isDigit(c)) return this.i;
+      if (!numberPart && !negative) return NO_ERROR;
+    } else if (!this.digits()) return Math.min(this.i, this.n);
+    if (this.at(this.i) === 0x2e) {
+      this.i++;
+      if (!this.digits()) return Math.min(this.i, this.n);
+    }
+    if (this.at(this.i) === 0x65 || this.at(this.i) === 0x45) {
+      this.i++;
+      if (this.at(this.i) === 0x2b || this.at(this.i) === 0x2d) this.i++;
+      if (!this.digits()) return Math.min(this.i, this.n);
+    }
+    return NO_ERROR;
+  }
+
+  /** One or more digits; false when there is none. */
+  digits(): boolean {
+    if (!isDigit(this.at(this.i))) return false;
+    while (isDigit(this.at(this.i))) this.i++;
+    return true;
+  }
+
+  /** `true`, `false` or `null`, the cursor on its first letter. */
+  literal(word: string): number {
+    for (let k = 1; k < word.length; k++) {
+      if (this.i + k >= this.n) return this.n;
+      if (this.text[this.i + k] !== word[k]) return this.i + k;
+    }
+    this.i += word.length;
+    return NO_ERROR;
+  }
+
+  /** A property name and its colon. */
+  key(): number {
+    this.skipSpace();
+    if (this.at(this.i) !== 0x22) return Math.min(this.i, this.n);
+    this.i++;
+    const error = this.string();
+    if (error !== NO_ERROR) return error;
+    this.skipSpace();
+    if (this.at(this.i) !== 0x3a) return Math.min(this.i, this.n);
+    this.i++;
+    return NO_ERROR;
+  }
+
+  /** One value; an opening bracket is pushed on `stack` (its members follow). */
+  value(stack: number[]): number {
+    this.skipSpace();
+    switch (this.at(this.i)) {
+      case 0x22:
+        this.i++;
+        return this.string();
+      case 0x7b:
+        this.i++;
+        this.skipSpace();
+        if (this.at(this.i) === 0x7d) {
+          this.i++;
+          return NO_ERROR;
+        }
+        stack.push(OBJECT);
+        return this.key();
+      case 0x5b:
+        this.i++;
+        this.skipSpace();
+        if (this.at(this.i) === 0x5d) this.i++;
+        else stack.push(ARRAY);
+        return NO_ERROR;
+      case 0x74:
+        return this.literal('true');
+      case 0x66:
+        return this.literal('false');
+      case 0x6e:
+        return this.literal('null');
+      default:
+        if (this.at(this.i) === 0x2d || isDigit(this.at(this.i))) return this.number();
+        return Math.min(this.i, this.n);
+    }
+  }
+
+  /**
+   * After a value: closes containers until one wants another member. Returns NO_ERROR when the
+   * next value should be read, `DONE` at the end of the top-level value, or the error position.
+   */
+  close(stack: number[]): number {
+    for (;;) {
+      this.skipSpace();
+      const top = stack[stack.length - 1];
+      if (top === undefined) return this.i < this.n ? this.i : DONE;
+      if (this.at(this.i) === 0x2c) {
+        this.i++;
+        return top === OBJECT ? this.key() : NO_ERROR;
+      }
+      if (this.at(this.i) !== (top === OBJECT ? 0x7d : 0x5d)) return Math.min(this.i, this.n);
+      this.i++;
+      stack.pop();
+    }
+  }
+}
+
+/** {@link Scanner.close}: the top-level value ended where the text ends. */
+const DONE = -2;
+
+/**
  * Position of the first syntax error as V8's JSON parser (Node 16) finds it, `text.length` for
  * "end of input", or -1 when the text is valid. Iterative, so deep nesting cannot overflow the stack.
  */
 export function syntaxErrorPosition(text: string): number {
-  const n = text.length;
-  let i = 0;
-  const at = (k: number): number => (k < n ? text.charCodeAt(k) : -1);
-  const skipSpace = (): void => {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-  };
-
-  // cursor after the opening quote
-  const scanString = (): number => {
-    for (;;) {
-      if (i >= n) return n;
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return NO_ERROR;
-      }
-      if (c === 0x5c) {
-        i++;
-        if (i >= n) return n;
-        const e = text[i] as string;
-        if (e === 'u') {
-          for (let k = 0; k < 4; k++) {
-            i++;
-            if (i >= n) return n;
-            if (!isHex(text.charCodeAt(i))) return i;
-          }
-        } else if (!ESCAPES.has(e)) return i;
-        i++;
-        continue;
-      }
-      if (c < 0x20) return i;
-      i++;
-    }
-  };
-
-  // cursor on `-` or a digit
-  const scanNumber = (): number => {
-    let negative = false;
-    if (at(i) === 0x2d) {
-      negative = true;
-      i++;
-    }
-    if (at(i) === 0x30) {
-      i++;
-      const c = at(i);
-      const numberPart = isDigit(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2d || c === 0x2b;
-      if (numberPart && isDigit(c)) return i;
-      if (!numberPart && !negative) return NO_ERROR;
-    } else {
-      if (!isDigit(at(i))) return Math.min(i, n);
-      while (isDigit(at(i))) i++;
-    }
-    if (at(i) === 0x2e) {
-      i++;
-      if (!isDigit(at(i))) return Math.min(i, n);
-      while (isDigit(at(i))) i++;
-    }
-    if (at(i) === 0x65 || at(i) === 0x45) {
-      i++;
-      if (at(i) === 0x2b || at(i) === 0x2d) i++;
-      if (!isDigit(at(i))) return Math.min(i, n);
-      while (isDigit(at(i))) i++;
-    }
-    return NO_ERROR;
-  };
-
-  const scanLiteral = (word: string): number => {
-    for (let k = 1; k < word.length; k++) {
-      if (i + k >= n) return n;
-      if (text[i + k] !== word[k]) return i + k;
-    }
-    i += word.length;
-    return NO_ERROR;
-  };
-
-  // a property name and its colon
-  const scanKey = (): number => {
-    skipSpace();
-    if (at(i) !== 0x22) return Math.min(i, n);
-    i++;
-    const error = scanString();
-    if (error !== NO_ERROR) return error;
-    skipSpace();
-    if (at(i) !== 0x3a) return Math.min(i, n);
-    i++;
-    return NO_ERROR;
-  };
-
+  const scanner = new Scanner(text);
   const stack: number[] = [];
   for (;;) {
-    // produce a value
-    skipSpace();
-    let error = NO_ERROR;
-    let opened = false;
-    switch (at(i)) {
-      case 0x22:
-        i++;
-        error = scanString();
-        break;
-      case 0x7b:
-        i++;
-        skipSpace();
-        if (at(i) === 0x7d) i++;
-        else {
-          stack.push(OBJECT);
-          error = scanKey();
-          opened = true;
-        }
-        break;
-      case 0x5b:
-        i++;
-        skipSpace();
-        if (at(i) === 0x5d) i++;
-        else {
-          stack.push(ARRAY);
-          opened = true;
-        }
-        break;
-      case 0x74:
-        error = scanLiteral('true');
-        break;
-      case 0x66:
-        error = scanLiteral('false');
-        break;
-      case 0x6e:
-        error = scanLiteral('null');
-        break;
-      default:
-        if (at(i) === 0x2d || isDigit(at(i))) error = scanNumber();
-        else return Math.min(i, n);
-    }
+    const depth = stack.length;
+    const error = scanner.value(stack);
     if (error !== NO_ERROR) return error;
-    if (opened) continue;
-    // consume the value: close containers until one wants another member
-    for (;;) {
-      skipSpace();
-      const top = stack[stack.length - 1];
-      if (top === undefined) return i < n ? i : NO_ERROR;
-      if (at(i) === 0x2c) {
-        i++;
-        if (top === OBJECT) {
-          error = scanKey();
-          if (error !== NO_ERROR) return error;
-        }
-        break;
-      }
-      if (at(i) !== (top === OBJECT ? 0x7d : 0x5d)) return Math.min(i, n);
-      i++;
-      stack.pop();
-    }
+    // a container just opened: its first member is the next value
+    if (stack.length > depth) continue;
+    const closed = scanner.close(stack);
+    if (closed === DONE) return NO_ERROR;
+    if (closed !== NO_ERROR) return closed;
   }
 }
 
