@@ -19,6 +19,9 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WIDE = 32;
 const OPERATOR: Record<'eq' | Comparison, string> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
+const typeList = (types: readonly JsonType[]): string =>
+  types.length === 1 ? ` = '${types[0]}'` : ` IN (${types.map((t) => `'${t}'`).join(', ')})`;
+
 function identifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`renderSqlite: not a plain identifier: ${name}`);
   return name;
@@ -32,122 +35,154 @@ function identifier(name: string): string {
  * // { sql: "(json_extract(r.doc, '$.name') = ? AND json_type(r.doc, '$.name') = 'text')", params: ['India'] }
  */
 export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFragment {
-  const alias = identifier(options.alias ?? 'r');
-  const geoTable = identifier(options.geoTable ?? 'record_geo');
-  const params: unknown[] = [];
-  const p = (value: unknown) => {
-    params.push(value);
-    return '?';
-  };
-  const list = (values: readonly unknown[]) => values.map(p).join(', ');
-  const typeList = (types: readonly JsonType[]) =>
-    types.length === 1 ? ` = '${types[0]}'` : ` IN (${types.map((t) => `'${t}'`).join(', ')})`;
-  const typeIn = (types: readonly string[]) =>
-    types.length === 1 ? `${alias}.type = ${p(types[0])}` : `${alias}.type IN (${list(types)})`;
+  const renderer = new SqliteRenderer(identifier(options.alias ?? 'r'), identifier(options.geoTable ?? 'record_geo'));
+  return { sql: renderer.node(ir), params: renderer.params };
+}
 
-  const doc = (f: FieldRef) =>
-    // Masked sub-paths are removed in JS (bbk_json_without) because json_remove cannot reach
-    // through arrays. The paths come from the policy, and travel as a quoted literal rather
-    // than a parameter so every placeholder keeps its textual order.
-    f.without.length === 0
-      ? `${alias}.doc`
-      : `bbk_json_without(json(${alias}.doc), ${sqlString(JSON.stringify(f.without))})`;
-  const extract = (f: FieldRef) => `json_extract(${doc(f)}, ${jsonPathLiteral(f.path)})`;
-  const type = (f: FieldRef) => `json_type(${doc(f)}, ${jsonPathLiteral(f.path)})`;
-  // Text JSON of the value (strings quoted), for the JS functions.
-  const json = (f: FieldRef) => `${doc(f)} -> ${jsonPathLiteral(f.path)}`;
-  function valueClasses(f: FieldRef, types: readonly JsonType[]): string[] {
-    const terms: string[] = [];
-    const bools = types.filter((t) => t === 'true' || t === 'false').map((t) => (t === 'true' ? 1 : 0));
-    if (types.includes('null')) terms.push(`${extract(f)} IS NULL`);
-    if (bools.length === 1) terms.push(`${extract(f)} = ${bools[0]}`);
-    else if (bools.length === 2) terms.push(`${extract(f)} IN (0, 1)`);
-    if (types.includes('integer') || types.includes('real')) terms.push(`${extract(f)} < ''`);
-    if (types.includes('text') || types.includes('array') || types.includes('object'))
-      terms.push(`${extract(f)} >= ''`);
-    return terms;
-  }
-  const rtree = (f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]) =>
-    `${alias}.seq IN (SELECT record_seq FROM ${geoTable} WHERE min_x <= ${p(maxX)} AND max_x >= ${p(minX)}` +
-    ` AND min_y <= ${p(maxY)} AND max_y >= ${p(minY)} AND path = ${p(f.path.join('.'))})`;
+/** One rendering: the SQL text is returned, the parameters collect in textual order. */
+class SqliteRenderer {
+  readonly params: unknown[] = [];
 
-  function leaf(l: IrLeaf): string {
-    switch (l.kind) {
-      case 'exists':
-        return `${type(l.field)} IS NOT NULL`;
-      case 'nullish':
-        return `${extract(l.field)} IS NULL`;
-      case 'jsonType':
-        // The value-class term is implied by the type test; it is there so an expression
-        // index on json_extract(doc, path) can serve `{p: true}`, `{p: null}` and the
-        // cross-type halves of numeric ranges (SQLite orders NULL < numbers < text).
-        // One disjunct per value class, so SQLite's OR optimisation can use the index for each.
-        return junction(
-          valueClasses(l.field, l.types).map((c): string => `(${c} AND ${type(l.field)}${typeList(l.types)})`),
-          ' OR ',
-        );
-      case 'cmp': {
-        // Guard after the comparison: `json_extract(…) = ?` stays the index-usable term.
-        const guard = typeof l.value === 'string' ? typeList(['text']) : typeList(['integer', 'real']);
-        return `(${extract(l.field)} ${OPERATOR[l.op]} ${p(l.value)} AND ${type(l.field)}${guard})`;
-      }
-      case 'inText':
-        return `(${extract(l.field)} IN (${list(l.values)}) AND ${type(l.field)}${typeList(['text'])})`;
-      case 'inNumber':
-        return `(${extract(l.field)} IN (${list(l.values)}) AND ${type(l.field)}${typeList(['integer', 'real'])})`;
-      case 'jsonEqual':
-        return `bbk_json_equal(${json(l.field)}, ${p(JSON.stringify(l.value))})`;
-      case 'jsonContains':
-        return `bbk_json_contains(${json(l.field)}, ${p(JSON.stringify(l.value))})`;
-      case 'jsonCompare':
-        return `bbk_json_compare(${json(l.field)}, ${p(JSON.stringify(l.value))}) ${OPERATOR[l.op]} 0`;
-      case 'regex':
-        return `(${type(l.field)}${typeList(['text'])} AND bbk_regexp(${p(l.pattern)}, ${p(l.caseInsensitive ? 'i' : '')}, ${extract(l.field)}))`;
-      case 'geoNear': {
-        // Parameters are numbered by position: render the prefilter first.
-        const pre = l.prefilter === null ? null : rtree(l.field, l.prefilter);
-        const exact = `bbk_geo_near(${json(l.field)}, ${p(JSON.stringify(l.geometry))}, ${p(l.min)}, ${p(l.max)})`;
-        return pre === null ? exact : `(${pre} AND ${exact})`;
-      }
-      case 'geoWithin':
-        return `(${rtree(l.field, l.prefilter)} AND bbk_geo_within(${json(l.field)}, ${p(JSON.stringify(l.geometry))}))`;
-    }
-  }
+  constructor(
+    private readonly alias: string,
+    private readonly geoTable: string,
+  ) {}
 
-  // SQLite parses `a OR b OR c…` into a left-deep tree and refuses depths over
-  // 1000, so wide lists are split into balanced parenthesised halves.
-  function junction(items: readonly (Ir | string)[], op: string): string {
-    if (items.length === 1 && typeof items[0] === 'string') return items[0];
-    if (items.length <= WIDE) return `(${items.map((i) => (typeof i === 'string' ? i : node(i))).join(op)})`;
-    const half = Math.ceil(items.length / 2);
-    return `(${junction(items.slice(0, half), op)}${op}${junction(items.slice(half), op)})`;
-  }
-
-  function node(n: Ir): string {
+  node(n: Ir): string {
     switch (n.kind) {
       case 'const':
         return n.value ? '1' : '0';
       case 'and':
       case 'or':
         if (n.items.length === 0) return n.kind === 'and' ? '1' : '0';
-        return junction(n.items, n.kind === 'and' ? ' AND ' : ' OR ');
+        return this.junction(n.items, n.kind === 'and' ? ' AND ' : ' OR ');
       case 'not':
         if (n.item.kind === 'typeIn') {
           const types = n.item.types;
-          return types.length === 1 ? `${alias}.type <> ${p(types[0])}` : `${alias}.type NOT IN (${list(types)})`;
+          return types.length === 1
+            ? `${this.alias}.type <> ${this.p(types[0])}`
+            : `${this.alias}.type NOT IN (${this.list(types)})`;
         }
         // An unknown (NULL) operand counts as false, so its negation is true.
-        return `NOT coalesce(${node(n.item)}, 0)`;
+        return `NOT coalesce(${this.node(n.item)}, 0)`;
       case 'typeIn':
-        return typeIn(n.types);
+        return this.typeIn(n.types);
       case 'typeSwitch': {
-        const whens = n.cases.map((c) => `WHEN ${typeIn(c.types)} THEN ${node(c.body)}`).join(' ');
-        return `CASE ${whens} ELSE ${node(n.otherwise)} END`;
+        const whens = n.cases.map((c) => `WHEN ${this.typeIn(c.types)} THEN ${this.node(c.body)}`).join(' ');
+        return `CASE ${whens} ELSE ${this.node(n.otherwise)} END`;
       }
       default:
-        return leaf(n);
+        return this.leaf(n);
     }
   }
 
-  return { sql: node(ir), params };
+  leaf(l: IrLeaf): string {
+    switch (l.kind) {
+      case 'exists':
+        return `${this.type(l.field)} IS NOT NULL`;
+      case 'nullish':
+        return `${this.extract(l.field)} IS NULL`;
+      case 'jsonType':
+        // The value-class term is implied by the type test; it is there so an expression
+        // index on json_extract(doc, path) can serve `{p: true}`, `{p: null}` and the
+        // cross-type halves of numeric ranges (SQLite orders NULL < numbers < text).
+        // One disjunct per value class, so SQLite's OR optimisation can use the index for each.
+        return this.junction(
+          this.valueClasses(l.field, l.types).map(
+            (c): string => `(${c} AND ${this.type(l.field)}${typeList(l.types)})`,
+          ),
+          ' OR ',
+        );
+      case 'cmp': {
+        // Guard after the comparison: `json_extract(…) = ?` stays the index-usable term.
+        const guard = typeof l.value === 'string' ? typeList(['text']) : typeList(['integer', 'real']);
+        return `(${this.extract(l.field)} ${OPERATOR[l.op]} ${this.p(l.value)} AND ${this.type(l.field)}${guard})`;
+      }
+      case 'inText':
+        return `(${this.extract(l.field)} IN (${this.list(l.values)}) AND ${this.type(l.field)}${typeList(['text'])})`;
+      case 'inNumber':
+        return `(${this.extract(l.field)} IN (${this.list(l.values)}) AND ${this.type(l.field)}${typeList(['integer', 'real'])})`;
+      case 'jsonEqual':
+        return `bbk_json_equal(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))})`;
+      case 'jsonContains':
+        return `bbk_json_contains(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))})`;
+      case 'jsonCompare':
+        return `bbk_json_compare(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))}) ${OPERATOR[l.op]} 0`;
+      case 'regex':
+        return `(${this.type(l.field)}${typeList(['text'])} AND bbk_regexp(${this.p(l.pattern)}, ${this.p(l.caseInsensitive ? 'i' : '')}, ${this.extract(l.field)}))`;
+      case 'geoNear': {
+        // Parameters are numbered by position: render the prefilter first.
+        const pre = l.prefilter === null ? null : this.rtree(l.field, l.prefilter);
+        const exact = `bbk_geo_near(${this.json(l.field)}, ${this.p(JSON.stringify(l.geometry))}, ${this.p(l.min)}, ${this.p(l.max)})`;
+        return pre === null ? exact : `(${pre} AND ${exact})`;
+      }
+      case 'geoWithin':
+        return `(${this.rtree(l.field, l.prefilter)} AND bbk_geo_within(${this.json(l.field)}, ${this.p(JSON.stringify(l.geometry))}))`;
+    }
+  }
+
+  // SQLite parses `a OR b OR c…` into a left-deep tree and refuses depths over
+  // 1000, so wide lists are split into balanced parenthesised halves.
+  junction(items: readonly (Ir | string)[], op: string): string {
+    if (items.length === 1 && typeof items[0] === 'string') return items[0];
+    if (items.length <= WIDE) return `(${items.map((i) => (typeof i === 'string' ? i : this.node(i))).join(op)})`;
+    const half = Math.ceil(items.length / 2);
+    return `(${this.junction(items.slice(0, half), op)}${op}${this.junction(items.slice(half), op)})`;
+  }
+
+  p(value: unknown): string {
+    this.params.push(value);
+    return '?';
+  }
+
+  list(values: readonly unknown[]): string {
+    return values.map((v) => this.p(v)).join(', ');
+  }
+
+  typeIn(types: readonly string[]): string {
+    return types.length === 1
+      ? `${this.alias}.type = ${this.p(types[0])}`
+      : `${this.alias}.type IN (${this.list(types)})`;
+  }
+
+  doc(f: FieldRef): string {
+    // Masked sub-paths are removed in JS (bbk_json_without) because json_remove cannot reach
+    // through arrays. The paths come from the policy, and travel as a quoted literal rather
+    // than a parameter so every placeholder keeps its textual order.
+    return f.without.length === 0
+      ? `${this.alias}.doc`
+      : `bbk_json_without(json(${this.alias}.doc), ${sqlString(JSON.stringify(f.without))})`;
+  }
+
+  extract(f: FieldRef): string {
+    return `json_extract(${this.doc(f)}, ${jsonPathLiteral(f.path)})`;
+  }
+
+  type(f: FieldRef): string {
+    return `json_type(${this.doc(f)}, ${jsonPathLiteral(f.path)})`;
+  }
+
+  /** Text JSON of the value (strings quoted), for the JS functions. */
+  json(f: FieldRef): string {
+    return `${this.doc(f)} -> ${jsonPathLiteral(f.path)}`;
+  }
+
+  valueClasses(f: FieldRef, types: readonly JsonType[]): string[] {
+    const terms: string[] = [];
+    const bools = types.filter((t) => t === 'true' || t === 'false').map((t) => (t === 'true' ? 1 : 0));
+    if (types.includes('null')) terms.push(`${this.extract(f)} IS NULL`);
+    if (bools.length === 1) terms.push(`${this.extract(f)} = ${bools[0]}`);
+    else if (bools.length === 2) terms.push(`${this.extract(f)} IN (0, 1)`);
+    if (types.includes('integer') || types.includes('real')) terms.push(`${this.extract(f)} < ''`);
+    if (types.includes('text') || types.includes('array') || types.includes('object'))
+      terms.push(`${this.extract(f)} >= ''`);
+    return terms;
+  }
+
+  rtree(f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]): string {
+    return (
+      `${this.alias}.seq IN (SELECT record_seq FROM ${this.geoTable} WHERE min_x <= ${this.p(maxX)} AND max_x >= ${this.p(minX)}` +
+      ` AND min_y <= ${this.p(maxY)} AND max_y >= ${this.p(minY)} AND path = ${this.p(f.path.join('.'))})`
+    );
+  }
 }
