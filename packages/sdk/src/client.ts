@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { BbkApiError, BbkNetworkError } from './errors.js';
 import { buildUrl, type QueryParams } from './url.js';
 
@@ -53,6 +54,18 @@ export interface HttpClient {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+let undiciModule: typeof import('undici') | undefined;
+
+/**
+ * undici, loaded on first use: importing the SDK (types, errors, paging) costs nothing, and a program that never
+ * sends a request never loads it. `require` of the CommonJS package is also about a third faster than `import`.
+ * @example const { Agent } = undici();
+ */
+export function undici(): typeof import('undici') {
+  undiciModule ??= createRequire(import.meta.url)('undici') as typeof import('undici');
+  return undiciModule;
+}
+
 /**
  * Creates the HTTP transport: the one place that calls undici.
  * @example
@@ -61,11 +74,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, token, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  let ownAgent: Agent | undefined;
+  let ownAgent: Dispatcher | undefined;
   // Created on first use, so a client that never sends holds no pool.
   const dispatcher = (): Dispatcher => {
     if (options.dispatcher) return options.dispatcher;
-    ownAgent ??= new Agent({ keepAliveTimeout: 10_000 });
+    ownAgent ??= new (undici().Agent)({ keepAliveTimeout: 10_000 });
     return ownAgent;
   };
   const baseHeaders: Record<string, string> = {
@@ -91,7 +104,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let resHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, { method: req.method, headers, body: payload, signal, dispatcher: dispatcher() });
+      const res = await undici().request(url, {
+        method: req.method,
+        headers,
+        body: payload,
+        signal,
+        dispatcher: dispatcher(),
+      });
       status = res.statusCode;
       resHeaders = res.headers;
       // Always drain the body so the keep-alive socket is released.

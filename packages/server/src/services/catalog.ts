@@ -229,8 +229,17 @@ export function createCatalogService(ctx: ServerContext) {
       };
     },
 
-    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): any webhook failure gives `[]`. */
-    async timeseries(a: Admitted, ids: { type: string; id: string; tsid: string }, params: Params) {
+    /**
+     * `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): any webhook failure gives `[]`. `onWebhook` learns
+     * whether the webhook answered (`ok`), failed (error, timeout, unusable reply: `failed`) or there is none
+     * (`none`); the route sends it as the `x-bbk-webhook` header (bbk extension).
+     */
+    async timeseries(
+      a: Admitted,
+      ids: { type: string; id: string; tsid: string },
+      params: Params,
+      onWebhook: (status: 'ok' | 'failed' | 'none') => void = () => {},
+    ) {
       const window = validateTimeseriesParams(params);
       validation(window.items);
       const s = scope(a);
@@ -238,7 +247,10 @@ export function createCatalogService(ctx: ServerContext) {
       const declared = isObject(record.doc.timeseries) ? record.doc.timeseries : {};
       if (!Object.hasOwn(declared, ids.tsid)) throw new ApiError('NOT_FOUND');
       const hook = target(record);
-      if (!hook) return [];
+      if (!hook) {
+        onWebhook('none');
+        return [];
+      }
       const w = window.value;
       const points = await ctx.webhooks.timeseries(
         hook,
@@ -249,6 +261,7 @@ export function createCatalogService(ctx: ServerContext) {
           limit: w.limit,
         },
       );
+      onWebhook(points ? 'ok' : 'failed');
       return points ? newestFirst(points, w.limit) : [];
     },
   };
