@@ -79,7 +79,14 @@ const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'dist', 'cl
   stdio: 'inherit',
 });
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+// Ctrl+C and Ctrl+\ on a terminal signal the whole foreground process group: the CLI (same group) has its own
+// SIGINT already, and a second one from here would cut its clean-up short (`bbk demo` would leave its data
+// directory behind). So keyboard signals are passed on only when this launcher has no terminal, i.e. when
+// they can only have come from `kill`.
+const KEYBOARD = new Set(['SIGINT', 'SIGQUIT']);
+const onTerminal = process.stdin.isTTY === true || process.stdout.isTTY === true || process.stderr.isTTY === true;
 const forward = (signal) => {
+  if (KEYBOARD.has(signal) && onTerminal) return;
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 };
 for (const signal of SIGNALS) process.on(signal, forward);
