@@ -3,7 +3,7 @@
  * loads commander and these small tables only; a command's module (and the SDK's HTTP stack, ink, prompts) is
  * imported when that command runs.
  */
-import { Command, Option } from 'commander';
+
 import { registerAccess } from './commands/access/register.js';
 import { registerCatalog } from './commands/catalog/register.js';
 import { registerCompletion } from './commands/completion/register.js';
@@ -18,6 +18,7 @@ import { registerStatus } from './commands/status/register.js';
 import { registerTimeseries } from './commands/timeseries/register.js';
 import { registerToken } from './commands/token/register.js';
 import { registerUser } from './commands/user/register.js';
+import { Command, Option } from './lib/commander.js';
 import { examples, optional, type Run } from './lib/commands.js';
 import { OUTPUT_STYLES } from './lib/output.js';
 import { action, type RunState } from './lib/run.js';

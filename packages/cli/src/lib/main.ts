@@ -1,4 +1,4 @@
-import { type Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from './commander.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError } from './format-error.js';
 import type { RunState } from './run.js';

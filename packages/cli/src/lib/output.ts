@@ -8,8 +8,11 @@ export type Format = 'human' | 'json' | 'quiet';
 export const OUTPUT_STYLES = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputStyle = (typeof OUTPUT_STYLES)[number];
 
-/** The width given to views under `-o wide`: nothing is cut, lines are as long as their content. */
-export const WIDE_COLUMNS = 100_000;
+/**
+ * The width given to views under `-o wide`: nothing is cut unless a line passes it (a description may be 2048
+ * characters). Not unbounded: ink lays out and fills the whole width, so its time grows with it.
+ */
+export const WIDE_COLUMNS = 4096;
 
 /**
  * What a command returns: the same data in three forms. The entry point prints it.
@@ -87,7 +90,37 @@ export async function printOutput(output: Output, options: PrintOptions, sink: S
     return write(await fieldTable(items, fields, columns, true), columns, sink);
   }
   const view = typeof output.view === 'function' ? await output.view() : output.view;
-  await write(view, columns, sink);
+  await write(view, style === 'wide' ? wideColumns(output.data) : columns, sink);
+}
+
+/**
+ * The width to render `-o wide` output in: enough for the longest line the data can make (the texts of one item
+ * side by side, with room for gaps and labels), at most WIDE_COLUMNS. ink's time grows with the width it fills,
+ * so rendering at WIDE_COLUMNS every time would cost half a second.
+ * @example wideColumns([{ id: 'abc', name: 'A' }]) // 80 (never narrower than a terminal)
+ */
+export function wideColumns(data: unknown): number {
+  const items = Array.isArray(data) ? data : [data];
+  let widest = 0;
+  for (const item of items) {
+    let sum = 0;
+    let count = 0;
+    const walk = (value: unknown, depth: number): void => {
+      if (value === null || value === undefined) return;
+      if (typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          sum += depth > 0 ? key.length + 4 : 0;
+          walk(inner, depth + 1);
+        }
+        return;
+      }
+      sum += String(value).length;
+      count++;
+    };
+    walk(item, 0);
+    widest = Math.max(widest, sum + 2 * count + 32);
+  }
+  return Math.min(WIDE_COLUMNS, Math.max(80, widest));
 }
 
 async function printPages(pages: PagedOutput, options: PrintOptions, sink: Sink): Promise<void> {
@@ -131,7 +164,7 @@ async function printPages(pages: PagedOutput, options: PrintOptions, sink: Sink)
     } else if (fields?.length) {
       await write(await fieldTable(page, fields, columns, count === 0), columns, sink);
     } else {
-      await write(await pages.view(page, count === 0, columns), columns, sink);
+      await write(await pages.view(page, count === 0, columns), style === 'wide' ? wideColumns(page) : columns, sink);
     }
     count += page.length;
   }

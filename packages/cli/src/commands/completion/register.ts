@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type Command } from '../../lib/commander.js';
 import { examples, type Run } from '../../lib/commands.js';
 
 /** `bbk completion <shell>`: generated from the whole program, so registered last. */

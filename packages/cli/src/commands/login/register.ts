@@ -1,4 +1,4 @@
-import { Argument, type Command } from 'commander';
+import { Argument, type Command } from '../../lib/commander.js';
 import { APIS, examples, type Run } from '../../lib/commands.js';
 
 /** `bbk login`, `bbk logout`. */

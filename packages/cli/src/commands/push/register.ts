@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../../lib/commander.js';
 import { collect, examples, type Run } from '../../lib/commands.js';
 
 const MODES = ['accrue', 'stream', 'replace'] as const;

@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '../../lib/commander.js';
 import { examples, type Run } from '../../lib/commands.js';
 
 /** `bbk user …` (Coordinator API). */
