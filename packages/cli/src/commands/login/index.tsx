@@ -97,7 +97,8 @@ export async function login(options: LoginOptions, ctx: CommandContext): Promise
   const urls = Object.fromEntries(apis.map((api) => [api, urlOf(api)])) as Partial<Record<Api, string>>;
   let token = options.token ?? ctx.env.BBK_TOKEN;
 
-  // Which APIs get the token: the one its kind names, else (one API) that one, else whichever accepts it.
+  // Which APIs get the token: production, the one that accepts it; development (nothing is checked), the API
+  // named on the command line, else the one the token's kind names.
   let mode: Announce['status'] | null = null;
   let tokenFor = new Set<Api>();
   if (options.verify !== false) {
@@ -169,7 +170,11 @@ export async function login(options: LoginOptions, ctx: CommandContext): Promise
     };
   }
   const data = { profile: name, urls, mode, token_saved_for: saved, config: path };
-  const tokenText = saved.length ? `; token saved for the ${saved.join(' and ')} API` : token ? '' : ' without a token';
+  const tokenText = saved.length
+    ? `; token saved for the ${saved.join(' and ')} API`
+    : token
+      ? '; the token was not saved (a development server does not check it, and it does not name its API: use bbk login <api>)'
+      : ' without a token';
   return {
     data,
     ids: [name],
