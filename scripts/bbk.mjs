@@ -3,7 +3,7 @@
 // The build (`tsc -b tsconfig.build.json`) runs only when a source file is newer than a package's
 // build stamp (dist/.tsbuildinfo), so an up-to-date checkout starts at once. The CLI then runs as a
 // child process with the same stdio; its exit code (or signal) becomes ours, and signals sent to this
-// launcher are passed on to it.
+// launcher are passed on to it (SIGINT and SIGQUIT only without a terminal: see `forward`).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
