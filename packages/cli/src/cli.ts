@@ -7,8 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 
 // undici parses HTTP with a WebAssembly module that V8 otherwise re-compiles with its optimising tier in the
 // background, and the process waits for that at exit (about 0.2 s per command). The baseline tier is plenty for
-// a command line's few responses.
-setFlagsFromString('--liftoff-only');
+// a command's few responses; the long-running servers of `start` and `demo` keep the optimising tier.
+if (!process.argv.slice(2).some((arg) => arg === 'start' || arg === 'demo')) setFlagsFromString('--liftoff-only');
 
 const [{ main }, { buildProgram }] = await Promise.all([import('./lib/main.js'), import('./program.js')]);
 await main(process.argv, buildProgram);
