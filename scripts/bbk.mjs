@@ -3,7 +3,7 @@
 // The build (`tsc -b tsconfig.build.json`) runs only when a source file is newer than a package's
 // build stamp (dist/.tsbuildinfo), so an up-to-date checkout starts at once. The CLI then runs as a
 // child process with the same stdio; its exit code (or signal) becomes ours, and signals sent to this
-// launcher are passed on to it.
+// launcher are passed on to it (SIGINT and SIGQUIT only without a terminal: see `forward`).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -79,7 +79,14 @@ const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'dist', 'cl
   stdio: 'inherit',
 });
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+// Ctrl+C and Ctrl+\ on a terminal signal the whole foreground process group: the CLI (same group) has its own
+// SIGINT already, and a second one from here would cut its clean-up short (`bbk demo` would leave its data
+// directory behind). So keyboard signals are passed on only when this launcher has no terminal, i.e. when
+// they can only have come from `kill`.
+const KEYBOARD = new Set(['SIGINT', 'SIGQUIT']);
+const onTerminal = process.stdin.isTTY === true || process.stdout.isTTY === true || process.stderr.isTTY === true;
 const forward = (signal) => {
+  if (KEYBOARD.has(signal) && onTerminal) return;
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 };
 for (const signal of SIGNALS) process.on(signal, forward);

@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { Agent } from 'undici';
-import { createHttpClient } from './client.js';
+import { createHttpClient, undici } from './client.js';
 import { ConsumerClient, type ConsumerOptions } from './consumer.js';
 import { ContributorClient } from './contributor.js';
 import { CoordinatorClient } from './coordinator/index.js';
@@ -40,7 +39,7 @@ export interface Bbk {
  * await bbk.close();
  */
 export function createBbk(options: BbkOptions = {}): Bbk {
-  const own = options.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000 });
+  const own = options.dispatcher ? undefined : new (undici().Agent)({ keepAliveTimeout: 10_000 });
   const dispatcher = options.dispatcher ?? own;
   const tokens = typeof options.token === 'string' ? undefined : options.token;
   const tokenFor = (api: 'coordinator' | 'contributor' | 'consumer'): string | undefined =>

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { BbkApiError, BbkNetworkError } from './errors.js';
 import { buildUrl, type QueryParams } from './url.js';
 
@@ -53,6 +54,55 @@ export interface HttpClient {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The two parts of undici the transport uses. */
+export interface UndiciParts {
+  Agent: typeof import('undici').Agent;
+  /** undici's `request`, called on a dispatcher with `origin` and `path` (what `undici.request(url)` does). */
+  request(
+    dispatcher: Dispatcher,
+    options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { url: URL },
+  ): Promise<Dispatcher.ResponseData>;
+}
+
+let parts: UndiciParts | undefined;
+
+/**
+ * undici's Agent and `request`, loaded on first use: importing the SDK (types, errors, paging) costs nothing,
+ * and a program that never sends a request never loads them. They are required from undici's own files
+ * (`lib/dispatcher/agent.js`, `lib/api/api-request.js`) rather than its index, which also loads fetch,
+ * WebSocket, caches and mocks: a fifth of the time, which a command line pays on every run. Should a future undici
+ * move those files, the index is used instead.
+ * @example const { Agent } = undici();
+ */
+export function undici(): UndiciParts {
+  if (parts) return parts;
+  const require = createRequire(import.meta.url);
+  type ApiRequest = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+  let Agent: UndiciParts['Agent'];
+  let apiRequest: ApiRequest;
+  try {
+    Agent = require('undici/lib/dispatcher/agent.js') as UndiciParts['Agent'];
+    apiRequest = require('undici/lib/api/api-request.js') as ApiRequest;
+    if (typeof Agent !== 'function' || typeof apiRequest !== 'function') throw new TypeError('unexpected undici');
+  } catch {
+    const full = require('undici') as typeof import('undici');
+    Agent = full.Agent;
+    apiRequest = function (this: Dispatcher, options: Dispatcher.RequestOptions) {
+      return this.request(options);
+    };
+  }
+  parts = {
+    Agent,
+    request: (dispatcher, { url, ...options }) =>
+      apiRequest.call(dispatcher, {
+        ...options,
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+      } as Dispatcher.RequestOptions),
+  };
+  return parts;
+}
+
 /**
  * Creates the HTTP transport: the one place that calls undici.
  * @example
@@ -61,11 +111,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, token, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-  let ownAgent: Agent | undefined;
+  let ownAgent: Dispatcher | undefined;
   // Created on first use, so a client that never sends holds no pool.
   const dispatcher = (): Dispatcher => {
     if (options.dispatcher) return options.dispatcher;
-    ownAgent ??= new Agent({ keepAliveTimeout: 10_000 });
+    ownAgent ??= new (undici().Agent)({ keepAliveTimeout: 10_000 });
     return ownAgent;
   };
   const baseHeaders: Record<string, string> = {
@@ -91,7 +141,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let resHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await request(url, { method: req.method, headers, body: payload, signal, dispatcher: dispatcher() });
+      const res = await undici().request(dispatcher(), {
+        url: new URL(url),
+        method: req.method,
+        headers,
+        body: payload,
+        signal,
+      });
       status = res.statusCode;
       resHeaders = res.headers;
       // Always drain the body so the keep-alive socket is released.

@@ -1,5 +1,14 @@
 import { type ClientInit, type HttpClient, toHttpClient } from './client.js';
-import { offsetPages, type Paging, type TimeseriesOptions, timeseriesPages, toIso } from './paging.js';
+import {
+  offsetPageList,
+  offsetPages,
+  type Paging,
+  type RetryOptions,
+  type TimeseriesOptions,
+  timeseriesPageList,
+  timeseriesPages,
+  toIso,
+} from './paging.js';
 import type { Query } from './protocol/query.js';
 import type {
   Announce,
@@ -19,10 +28,33 @@ export interface ConsumerOptions {
   connectors?: readonly string[];
 }
 
-/** Options of `catalogAll` and `entitiesAll`. */
+/** Options of `catalogAll`, `entitiesAll` and their `…Pages` forms. */
 export interface PageOptions {
   /** Items per request, 1–250 (default 250). */
   pageSize?: number;
+  /** How 429s are waited out (default: `Retry-After`, at most 5 retries a page and 60 s in all); `false`: none. */
+  retry?: RetryOptions | false;
+}
+
+/** Options of `timeseriesAll` and `timeseriesAllPages`. */
+export type TimeseriesAllOptions = Omit<TimeseriesOptions, 'limit'> & {
+  /** Points per request, 1–500 (default 500). */
+  pageSize?: number;
+  /** As PageOptions.retry. */
+  retry?: RetryOptions | false;
+};
+
+/**
+ * What the server says about the webhook behind a timeseries answer (`x-bbk-webhook`, a bbk extension):
+ * `ok` it answered, `failed` it did not (the body is then `[]`), `none` the connector has no webhook,
+ * `unknown` the server did not say (not a bbk server, or an older one).
+ */
+export type WebhookStatus = 'ok' | 'failed' | 'none' | 'unknown';
+
+/** One timeseries answer with the webhook status. */
+export interface TimeseriesPage<V = unknown> {
+  points: TimeseriesPoint<V>[];
+  webhook: WebhookStatus;
 }
 
 /**
@@ -54,7 +86,15 @@ export class ConsumerClient {
    * @example for await (const item of consumer.catalogAll({ type: 'country' })) …
    */
   catalogAll(query: Query, options: PageOptions = {}): AsyncGenerator<CatalogItem> {
-    return offsetPages((limit, offset) => this.catalog(query, { limit, offset }), options.pageSize);
+    return offsetPages((limit, offset) => this.catalog(query, { limit, offset }), options.pageSize, options.retry);
+  }
+
+  /**
+   * The pages of `catalogAll` as they arrive (non-empty arrays), for callers that show progress page by page.
+   * @example for await (const page of consumer.catalogPages({ type: 'country' })) console.log(page.length);
+   */
+  catalogPages(query: Query, options: PageOptions = {}): AsyncGenerator<CatalogItem[]> {
+    return offsetPageList((limit, offset) => this.catalog(query, { limit, offset }), options.pageSize, options.retry);
   }
 
   /** `GET /entity`: entity types with at least one visible record, ordered by slug. */
@@ -72,7 +112,17 @@ export class ConsumerClient {
    * @example const names = []; for await (const c of consumer.entitiesAll('country')) names.push(c.name);
    */
   entitiesAll(type: string, options: PageOptions = {}): AsyncGenerator<CatalogItem> {
-    return offsetPages((limit, offset) => this.entities(type, { limit, offset }), options.pageSize);
+    return offsetPages((limit, offset) => this.entities(type, { limit, offset }), options.pageSize, options.retry);
+  }
+
+  /** The pages of `entitiesAll` as they arrive. */
+  entitiesPages(type: string, options: PageOptions = {}): AsyncGenerator<CatalogItem[]> {
+    return offsetPageList((limit, offset) => this.entities(type, { limit, offset }), options.pageSize, options.retry);
+  }
+
+  /** Every entity type with visible records, page by page (`entityTypes` pages). */
+  entityTypesPages(options: PageOptions = {}): AsyncGenerator<ConsumerEntityType[]> {
+    return offsetPageList((limit, offset) => this.entityTypes({ limit, offset }), options.pageSize, options.retry);
   }
 
   /**
@@ -96,27 +146,69 @@ export class ConsumerClient {
     tsid: string,
     params: TimeseriesOptions = {},
   ): Promise<TimeseriesPoint<V>[]> {
+    return (await this.timeseriesPage<V>(type, id, tsid, params)).points;
+  }
+
+  /**
+   * `timeseries` with what the server says about the webhook (`x-bbk-webhook`), which tells a failed webhook
+   * from an empty series: both answer `[]`.
+   * @example const { points, webhook } = await consumer.timeseriesPage('country', id, 'population');
+   * if (webhook === 'failed') console.error('the connector did not answer');
+   */
+  async timeseriesPage<V = unknown>(
+    type: string,
+    id: string,
+    tsid: string,
+    params: TimeseriesOptions = {},
+  ): Promise<TimeseriesPage<V>> {
     const { start, end, duration, limit } = params;
-    return this.#get<TimeseriesPoint<V>[]>(path`/entity/${type}/${id}/timeseries/${tsid}`, {
-      start: start === undefined ? undefined : toIso(start),
-      end: end === undefined ? undefined : toIso(end),
-      duration,
-      limit,
+    const res = await this.http.request<TimeseriesPoint<V>[]>({
+      method: 'GET',
+      path: path`/entity/${type}/${id}/timeseries/${tsid}`,
+      query: {
+        start: start === undefined ? undefined : toIso(start),
+        end: end === undefined ? undefined : toIso(end),
+        duration,
+        limit,
+      },
+      headers: this.#headers,
     });
+    const raw = res.headers['x-bbk-webhook'];
+    const status = Array.isArray(raw) ? raw[0] : raw;
+    const webhook: WebhookStatus = status === 'ok' || status === 'failed' || status === 'none' ? status : 'unknown';
+    return { points: res.body, webhook };
   }
 
   /**
    * Every point of a timeseries, newest first. Pages of `pageSize` (≤ 500); each next page keeps
    * `start` and moves `end` to the oldest `from` seen so far (see `timeseriesPages` for the caveats).
+   * 429s are waited out as in `catalogAll`.
    * @example for await (const p of consumer.timeseriesAll('country', id, 'population', { start: '1960' })) …
    */
   timeseriesAll<V = unknown>(
     type: string,
     id: string,
     tsid: string,
-    params: Omit<TimeseriesOptions, 'limit'> & { pageSize?: number } = {},
+    params: TimeseriesAllOptions = {},
   ): AsyncGenerator<TimeseriesPoint<V>> {
     return timeseriesPages<V>((page) => this.timeseries<V>(type, id, tsid, page), params);
+  }
+
+  /**
+   * The pages of `timeseriesAll` as they arrive. A page whose webhook failed throws `WebhookFailedError`
+   * (instead of ending the series as if it were empty).
+   */
+  timeseriesAllPages<V = unknown>(
+    type: string,
+    id: string,
+    tsid: string,
+    params: TimeseriesAllOptions = {},
+  ): AsyncGenerator<TimeseriesPoint<V>[]> {
+    return timeseriesPageList<V>(async (page) => {
+      const answer = await this.timeseriesPage<V>(type, id, tsid, page);
+      if (answer.webhook === 'failed') throw new WebhookFailedError(type, id, tsid);
+      return answer.points;
+    }, params);
   }
 
   /** `GET /v1` of the Consumer API. */
@@ -131,6 +223,23 @@ export class ConsumerClient {
 
   async #get<T>(apiPath: string, query?: Record<string, string | number | undefined>): Promise<T> {
     return (await this.http.request<T>({ method: 'GET', path: apiPath, query, headers: this.#headers })).body;
+  }
+}
+
+/**
+ * The server said (`x-bbk-webhook: failed`) that the connector's webhook did not answer a timeseries request.
+ * @example catch (e) { if (e instanceof WebhookFailedError) console.error(e.message); }
+ */
+export class WebhookFailedError extends Error {
+  override readonly name = 'WebhookFailedError';
+  constructor(
+    readonly type: string,
+    readonly id: string,
+    readonly tsid: string,
+  ) {
+    super(
+      `the webhook of ${type} ${id} failed to answer for timeseries "${tsid}" (the server answered [] in its place)`,
+    );
   }
 }
 

@@ -16,7 +16,16 @@ export {
   type HttpResponse,
   parseBody,
 } from './client.js';
-export { ConsumerClient, type ConsumerOptions, consumerHeaders, type PageOptions } from './consumer.js';
+export {
+  ConsumerClient,
+  type ConsumerOptions,
+  consumerHeaders,
+  type PageOptions,
+  type TimeseriesAllOptions,
+  type TimeseriesPage,
+  WebhookFailedError,
+  type WebhookStatus,
+} from './consumer.js';
 export { ContributorClient } from './contributor.js';
 export {
   AccessesApi,
@@ -37,12 +46,17 @@ export {
   type NetworkErrorKind,
 } from './errors.js';
 export {
+  DEFAULT_RETRY,
   MAX_PAGE_SIZE,
   MAX_TIMESERIES_PAGE,
+  offsetPageList,
   offsetPages,
   type Paging,
+  type RetryOptions,
+  retrying,
   TIMESERIES_FLOOR,
   type TimeseriesOptions,
+  timeseriesPageList,
   timeseriesPages,
   toIso,
 } from './paging.js';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { offsetPages, TIMESERIES_FLOOR, type TimeseriesOptions, timeseriesPages, toIso } from './paging.js';
+import { BbkApiError } from './errors.js';
+import {
+  offsetPageList,
+  offsetPages,
+  retrying,
+  TIMESERIES_FLOOR,
+  type TimeseriesOptions,
+  timeseriesPageList,
+  timeseriesPages,
+  toIso,
+} from './paging.js';
 import type { TimeseriesPoint } from './protocol/types.js';
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -105,5 +115,104 @@ describe('timeseriesPages', () => {
   it('stops on unparseable from values', async () => {
     const bad = async () => [{ from: 'yesterday', value: 1 }];
     expect(await collect(timeseriesPages(bad, { pageSize: 1 }))).toHaveLength(1);
+  });
+});
+
+describe('retrying (429)', () => {
+  const tooMany = (retryAfter?: string) =>
+    new BbkApiError({
+      status: 429,
+      body: { error: { code: 429, status: 'Too Many Requests', message: '' } },
+      headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+    });
+
+  it('waits Retry-After and asks again, telling onRetry', async () => {
+    let calls = 0;
+    const waits: number[] = [];
+    const fetch = retrying(
+      async () => {
+        calls++;
+        if (calls < 3) throw tooMany('0.01');
+        return 'ok';
+      },
+      { onRetry: ({ waitMs }) => waits.push(waitMs) },
+    );
+    expect(await fetch()).toBe('ok');
+    expect(calls).toBe(3);
+    expect(waits).toEqual([10, 10]);
+  });
+
+  it('gives up after maxRetries, or when the wait would pass maxWaitMs, or on other errors', async () => {
+    let calls = 0;
+    const always = async () => {
+      calls++;
+      throw tooMany('0');
+    };
+    await expect(retrying(always, { maxRetries: 2 })()).rejects.toMatchObject({ status: 429 });
+    expect(calls).toBe(3);
+    calls = 0;
+    const quota = async () => {
+      calls++;
+      throw tooMany('86400');
+    };
+    await expect(retrying(quota, {})()).rejects.toMatchObject({ status: 429 });
+    expect(calls).toBe(1);
+    calls = 0;
+    await expect(retrying(always, false)()).rejects.toMatchObject({ status: 429 });
+    expect(calls).toBe(1);
+    const notFound = retrying(async () => {
+      throw new BbkApiError({ status: 404, body: '' });
+    });
+    await expect(notFound()).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('shares one wait budget across the pages of an iteration; no Retry-After waits defaultWaitMs', async () => {
+    let calls = 0;
+    const pages = offsetPageList(
+      async (limit: number, offset: number) => {
+        calls++;
+        if (calls % 2 === 1) throw tooMany();
+        return Array.from({ length: Math.min(limit, 5 - offset) }, (_, i) => offset + i);
+      },
+      2,
+      { defaultWaitMs: 20, maxWaitMs: 50 },
+    );
+    const seen: number[][] = [];
+    await expect(
+      (async () => {
+        for await (const page of pages) seen.push(page);
+      })(),
+    ).rejects.toMatchObject({ status: 429 });
+    // Two waits of 20 ms fit the 50 ms budget, the third does not: the pages fetched so far were yielded.
+    expect(seen).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+  });
+});
+
+describe('page lists', () => {
+  it('offsetPageList yields non-empty pages as they come', async () => {
+    const list = Array.from({ length: 5 }, (_, i) => i);
+    const pages: number[][] = [];
+    for await (const page of offsetPageList(async (limit, offset) => list.slice(offset, offset + limit), 2))
+      pages.push(page);
+    expect(pages).toEqual([[0, 1], [2, 3], [4]]);
+    const exact: number[][] = [];
+    for await (const page of offsetPageList(async (limit, offset) => list.slice(offset, offset + limit), 5))
+      exact.push(page);
+    expect(exact).toEqual([list]);
+  });
+
+  it('timeseriesPageList yields each page of points', async () => {
+    const points = Array.from({ length: 5 }, (_, i) => ({
+      from: new Date(Date.UTC(2000 + 4 - i, 0, 1)).toISOString(),
+      value: i,
+    }));
+    const pages: number[][] = [];
+    const fetch = async (params: TimeseriesOptions & { limit: number }) =>
+      points.filter((p) => params.end === undefined || p.from < toIso(params.end)).slice(0, params.limit);
+    for await (const page of timeseriesPageList(fetch, { pageSize: 2 })) pages.push(page.map((p) => p.value));
+    expect(pages).toEqual([[0, 1], [2, 3], [4]]);
   });
 });

@@ -1,3 +1,4 @@
+import type { RetryOptions } from '@bbk/sdk';
 import type { CommandContext } from './context.js';
 import { UsageError } from './exit-codes.js';
 import { integer, list } from './read-input.js';
@@ -43,4 +44,22 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/**
+ * How `--all` waits out 429s: the SDK's bounds (`Retry-After`, 5 retries a page, 60 s in all), overridable with
+ * `BBK_RETRY_MAX` (retries, 0 = none) and `BBK_RETRY_MAX_WAIT` (seconds in all); each wait is noted on stderr.
+ * @example consumer.catalogPages(q, { retry: retryFor(ctx) })
+ */
+export function retryFor(ctx: CommandContext): RetryOptions {
+  const maxRetries = integer(ctx.env.BBK_RETRY_MAX, 'BBK_RETRY_MAX', 0, 100);
+  const maxWait = integer(ctx.env.BBK_RETRY_MAX_WAIT, 'BBK_RETRY_MAX_WAIT', 0, 86_400);
+  return {
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(maxWait !== undefined ? { maxWaitMs: maxWait * 1000 } : {}),
+    onRetry: ({ attempt, waitMs }) =>
+      ctx.note(
+        `bbk: rate limited (429); waiting ${(waitMs / 1000).toFixed(waitMs % 1000 ? 1 : 0)} s, retry ${attempt}`,
+      ),
+  };
 }

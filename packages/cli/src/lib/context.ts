@@ -1,6 +1,6 @@
 import type { ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
 import type { Api } from './config-file.js';
-import type { Format, Output } from './output.js';
+import type { Format, Output, OutputStyle } from './output.js';
 import type { GlobalOptions, Settings } from './settings.js';
 
 /**
@@ -12,6 +12,8 @@ export interface CommandContext {
   settings: Settings;
   env: NodeJS.ProcessEnv;
   format: Format;
+  /** `-o` style: `table` (default), `wide`, `json` (also `--json`) or `yaml`. */
+  style: OutputStyle;
   /** Prompts are allowed: stdin is a TTY and `--no-input` was not given. */
   interactive: boolean;
   /** Width for human output. */

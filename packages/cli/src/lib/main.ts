@@ -1,4 +1,4 @@
-import { type Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from './commander.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { formatError } from './format-error.js';
 import type { RunState } from './run.js';
@@ -11,7 +11,12 @@ import type { RunState } from './run.js';
  */
 export async function main(argv: string[], buildProgram: (state: RunState) => Command): Promise<void> {
   const state: RunState = { exitCode: undefined, format: undefined };
-  const wantsJson = argv.includes('--json');
+  const wantsJson = argv.some(
+    (arg, i) =>
+      arg === '--json' ||
+      /^(-o|--output)=?(json|yaml)$/.test(arg) ||
+      ((arg === '-o' || arg === '--output') && /^(json|yaml)$/.test(argv[i + 1] ?? '')),
+  );
   // `bbk … | head`: the reader went away; stop quietly as other Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {

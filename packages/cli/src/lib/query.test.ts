@@ -20,6 +20,16 @@ describe('whereCondition', () => {
   it('rejects conditions without an operator', () => {
     expect(() => whereCondition('entity.continent')).toThrow(/expected PATH OP VALUE/);
   });
+
+  it('rejects unknown operators instead of reading them into the value', () => {
+    for (const text of ['entity.capital == Paris', 'entity.area => 5', 'entity.area =< 5', 'entity.x <> 1']) {
+      expect(() => whereCondition(text)).toThrow(/unknown operator "[=<>]+"; use one of = != > >= < <= ~ ~\* in nin/);
+    }
+    expect(() => whereCondition('entity.capital is Paris')).toThrow(/unknown operator "is"/);
+    expect(() => whereCondition('entity.capital like Par%')).toThrow(/unknown operator "like"/);
+    expect(whereCondition('entity.code IN GB')).toEqual({ 'entity.code': { $in: ['GB'] } });
+    expect(whereCondition('name = =x')).toEqual({ name: '=x' });
+  });
 });
 
 describe('queries', () => {

@@ -56,22 +56,33 @@ export function parseQuery(text: string, what: string): Record<string, unknown> 
   return query as Record<string, unknown>;
 }
 
-const WHERE = /^\s*([A-Za-z0-9_$][\w.$-]*)\s*(!=|>=|<=|~\*|=|>|<|~|\s+nin\s+|\s+in\s+)\s*(.*)$/s;
+/** The `--where` operators, as shown in error messages and help. */
+export const WHERE_OPERATORS = ['=', '!=', '>', '>=', '<', '<=', '~', '~*', 'in', 'nin'] as const;
+
+const ACCEPTED = new Set<string>(WHERE_OPERATORS);
+const PATH = String.raw`[A-Za-z0-9_$][\w.$-]*`;
+/** `PATH` then a run of operator characters (`==`, `=>` are caught as unknown rather than read as values). */
+const SYMBOL_OP = new RegExp(String.raw`^\s*(${PATH})\s*([=!<>~*]+)\s*(.*)$`, 's');
+/** `PATH WORD VALUE`: a word operator (`in`, `nin`; any other word is an unknown operator). */
+const WORD_OP = new RegExp(String.raw`^\s*(${PATH})\s+([A-Za-z]+)\s+(.*)$`, 's');
 
 /**
  * Turns one `--where` condition into a query: `path OP value` with OP one of
  * `=  !=  >  >=  <  <=  ~ (regex)  ~* (regex, any case)  in  nin`. The value is read as JSON when it parses
- * (numbers, true, false, null, "quoted", [arrays], {objects}), else as text.
+ * (numbers, true, false, null, "quoted", [arrays], {objects}), else as text. Any other operator (`==`, `=>`,
+ * `like`) is a usage error naming the accepted ones, never read as part of the value.
  * @example whereCondition('entity.population >= 1e9') // { 'entity.population': { $gte: 1000000000 } }
  */
 export function whereCondition(text: string): Record<string, unknown> {
-  const match = WHERE.exec(text);
+  const match = SYMBOL_OP.exec(text) ?? WORD_OP.exec(text);
   if (!match)
     throw new UsageError(
-      `--where "${text}": expected PATH OP VALUE, e.g. "entity.continent=Europe" or "entity.area>1000"`,
+      `--where "${text}": expected PATH OP VALUE, e.g. "entity.continent=Europe" or "entity.area>1000" (OP one of ${WHERE_OPERATORS.join(' ')})`,
     );
+  if (!ACCEPTED.has(match[2] ?? '') && !ACCEPTED.has((match[2] ?? '').toLowerCase()))
+    throw new UsageError(`--where "${text}": unknown operator "${match[2]}"; use one of ${WHERE_OPERATORS.join(' ')}`);
   const [, path = '', rawOp = '', rawValue = ''] = match;
-  const op = rawOp.trim();
+  const op = rawOp.trim().toLowerCase();
   const value = jsonOrText(rawValue.trim());
   switch (op) {
     case '=':

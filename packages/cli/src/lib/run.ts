@@ -3,7 +3,15 @@ import type { Command } from 'commander';
 import type { Api } from './config-file.js';
 import type { CommandContext } from './context.js';
 import { type ExitCode, UsageError } from './exit-codes.js';
-import { type Format, type Output, printOutput, terminalColumns } from './output.js';
+import {
+  type Format,
+  type Output,
+  type OutputStyle,
+  parseFields,
+  printOutput,
+  terminalColumns,
+  WIDE_COLUMNS,
+} from './output.js';
 import { type GlobalOptions, resolveSettings } from './settings.js';
 
 /** A command module's function: one options object (arguments included by name) and the context. */
@@ -50,10 +58,11 @@ export function createContext(
   primary: Api | undefined,
   env: NodeJS.ProcessEnv,
 ): { ctx: CommandContext; close: () => Promise<void> } {
-  if (options.json && options.quiet) throw new UsageError('use either --json or --quiet, not both');
-  const format: Format = options.json ? 'json' : options.quiet ? 'quiet' : 'human';
+  const style = outputStyle(options);
+  const format: Format = style === 'json' || style === 'yaml' ? 'json' : options.quiet ? 'quiet' : 'human';
+  const fields = parseFields(options.fields);
   const settings = resolveSettings(options, env, primary);
-  const columns = terminalColumns(process.stdout, env);
+  const columns = style === 'wide' ? WIDE_COLUMNS : terminalColumns(process.stdout, env);
   const closers: (() => Promise<void>)[] = [];
   let coordinator: CoordinatorClient | undefined;
   let contributor: ContributorClient | undefined;
@@ -67,6 +76,7 @@ export function createContext(
     settings,
     env,
     format,
+    style,
     interactive: options.input !== false && process.stdin.isTTY === true,
     columns,
     stderrIsTTY: process.stderr.isTTY === true,
@@ -92,7 +102,7 @@ export function createContext(
       return client;
     },
     url: (api) => settings.endpoint(api).url,
-    print: (output) => printOutput(output, format, columns, process.stdout),
+    print: (output) => printOutput(output, { format, style, columns, fields }, process.stdout),
     note(text) {
       if (format !== 'quiet') process.stderr.write(`${text}\n`);
     },
@@ -103,6 +113,19 @@ export function createContext(
       await Promise.allSettled(closers.map((close) => close()));
     },
   };
+}
+
+/**
+ * The output style from `--json`, `-o/--output` and `--quiet`, refusing contradictions.
+ * @example outputStyle({ output: 'yaml' }) // 'yaml'
+ */
+export function outputStyle(options: GlobalOptions): OutputStyle {
+  if (options.json && options.output !== undefined && options.output !== 'json')
+    throw new UsageError(`use either --json or -o ${options.output}, not both`);
+  const style: OutputStyle = options.json ? 'json' : (options.output ?? 'table');
+  if (options.quiet && style !== 'table')
+    throw new UsageError(`use either ${options.json ? '--json' : `-o ${style}`} or --quiet, not both`);
+  return style;
 }
 
 function camel(name: string): string {

@@ -9,6 +9,10 @@ export interface GlobalOptions {
   consumerUrl?: string;
   profile?: string;
   json?: boolean;
+  /** `-o/--output`. */
+  output?: 'table' | 'wide' | 'json' | 'yaml';
+  /** `--fields`: comma-separated (dotted) paths to keep. */
+  fields?: string;
   quiet?: boolean;
   /** `--no-input` sets this to false: never prompt. */
   input?: boolean;

@@ -22,6 +22,18 @@ describe('fitColumns', () => {
   });
 });
 
+describe('fitColumns with kept columns', () => {
+  it('never cuts a kept column; the others share the rest', () => {
+    const widths = fitColumns([40, 30, 50], 80, 2, 6, [true]);
+    expect(widths[0]).toBe(40);
+    expect(widths.reduce((a, b) => a + b, 0) + 4).toBe(80);
+  });
+
+  it('keeps ids whole even when the table must overflow', () => {
+    expect(fitColumns([40, 30], 30, 2, 6, [true])).toEqual([40, 6]);
+  });
+});
+
 describe('textWidth', () => {
   it('counts wide characters twice', () => {
     expect(textWidth('abc')).toBe(3);

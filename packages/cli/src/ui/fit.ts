@@ -1,9 +1,27 @@
 /**
  * Column widths that fit `available` characters: columns wider than a common cap are cut to it,
  * narrow columns keep their width. Never below `min` (a table may then overflow a tiny terminal).
+ * Columns marked in `keep` (ids, which are useless cut) always keep their natural width; the others share
+ * what is left.
  * @example fitColumns([2, 30, 50], 40, 1) // [2, 18, 18]
+ * @example fitColumns([40, 30, 50], 80, 2, 6, [true]) // [40, 18, 18]
  */
-export function fitColumns(natural: readonly number[], available: number, gap: number, min = 6): number[] {
+export function fitColumns(
+  natural: readonly number[],
+  available: number,
+  gap: number,
+  min = 6,
+  keep: readonly boolean[] = [],
+): number[] {
+  if (keep.some(Boolean)) {
+    const kept = natural.reduce((sum, w, i) => sum + (keep[i] ? w : 0), 0);
+    const keptCount = natural.filter((_, i) => keep[i]).length;
+    const rest = natural.filter((_, i) => !keep[i]);
+    // The kept columns and their gaps come off the room first.
+    const fitted = fitColumns(rest, available - kept - gap * keptCount, gap, min);
+    let next = 0;
+    return natural.map((w, i) => (keep[i] ? w : (fitted[next++] ?? w)));
+  }
   const room = available - gap * Math.max(0, natural.length - 1);
   const total = natural.reduce((sum, w) => sum + w, 0);
   if (total <= room) return [...natural];

@@ -5,6 +5,8 @@ import { fitColumns, textWidth } from './fit.js';
 export interface Column {
   header: string;
   align?: 'left' | 'right';
+  /** Never cut (ids, which cannot be copied once cut). Default: true for a column headed `ID`. */
+  keep?: boolean;
 }
 
 export interface TableProps {
@@ -15,23 +17,27 @@ export interface TableProps {
   width: number;
   /** Shown instead of an empty table. */
   empty?: string;
+  /** Print the header row (default true; false for the later pages of a list printed page by page). */
+  header?: boolean;
 }
 
 const GAP = 2;
 
 /**
- * A table that fits the terminal: wide columns are cut with an ellipsis, narrow ones keep their width.
+ * A table that fits the terminal: wide columns are cut with an ellipsis, narrow ones keep their width, and id
+ * columns are never cut (the table overflows a terminal too narrow for them rather than show half an id).
  * @example <Table columns={[{ header: 'ID' }, { header: 'NAME' }]} rows={[['1', 'Admin']]} width={80} />
  */
-export function Table({ columns, rows, width, empty = 'Nothing to show.' }: TableProps) {
+export function Table({ columns, rows, width, empty = 'Nothing to show.', header = true }: TableProps) {
   if (rows.length === 0) return <Text dimColor>{empty}</Text>;
   const natural = columns.map((column, i) =>
     Math.max(textWidth(column.header), ...rows.map((row) => textWidth(row[i] ?? ''))),
   );
-  const widths = fitColumns(natural, width, GAP);
+  const keep = columns.map((column) => column.keep ?? column.header === 'ID');
+  const widths = fitColumns(natural, width, GAP, 6, keep);
   return (
     <Box flexDirection="column">
-      <Row cells={columns.map((c) => c.header)} columns={columns} widths={widths} header />
+      {header ? <Row cells={columns.map((c) => c.header)} columns={columns} widths={widths} header /> : null}
       {rows.map((row, i) => (
         // Rows have no identity of their own; their order never changes within one render.
         // biome-ignore lint/suspicious/noArrayIndexKey: static output

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { type ConsumerCall, createCatalogService, RateLimited } from '../services/catalog.js';
 import { routeUrl } from './urls.js';
@@ -44,9 +44,11 @@ export function consumerRoutes(ctx: ServerContext) {
     app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>) =>
       catalog.entity(await admit(req), lc(req.params.type), lc(req.params.id)),
     );
-    app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>) => {
+    app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>, reply: FastifyReply) => {
       const { type, id, tsid } = req.params;
-      return catalog.timeseries(await admit(req), { type: lc(type), id: lc(id), tsid: lc(tsid) }, req.query);
+      // `x-bbk-webhook: ok|failed|none` tells a failed webhook from an empty series (the body is `[]` for both).
+      const webhook = (status: string) => reply.header('x-bbk-webhook', status);
+      return catalog.timeseries(await admit(req), { type: lc(type), id: lc(id), tsid: lc(tsid) }, req.query, webhook);
     });
   };
 }

@@ -229,8 +229,17 @@ export function createCatalogService(ctx: ServerContext) {
       };
     },
 
-    /** `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): the webhook's array unchanged; any failure gives `[]`. */
-    async timeseries(a: Admitted, ids: { type: string; id: string; tsid: string }, params: Params) {
+    /**
+     * `GET /entity/:type/:id/timeseries/:tsid` (spec §4.6): the webhook's array unchanged; any failure gives `[]`. `onWebhook` learns
+     * whether the webhook answered (`ok`), failed (error, timeout, unusable reply: `failed`) or there is none
+     * (`none`); the route sends it as the `x-bbk-webhook` header (bbk extension).
+     */
+    async timeseries(
+      a: Admitted,
+      ids: { type: string; id: string; tsid: string },
+      params: Params,
+      onWebhook: (status: 'ok' | 'failed' | 'none') => void = () => {},
+    ) {
       const window = validateTimeseriesParams(params);
       validation(window.items);
       const s = scope(a);
@@ -240,7 +249,10 @@ export function createCatalogService(ctx: ServerContext) {
       if (!Object.hasOwn(declared, ids.tsid) || seriesMasked(record.type, ids.tsid, s.policy.masks))
         throw new ApiError('NOT_FOUND');
       const hook = target(record);
-      if (!hook) return [];
+      if (!hook) {
+        onWebhook('none');
+        return [];
+      }
       const w = window.value;
       const points = await ctx.webhooks.timeseries(
         hook,
@@ -251,6 +263,7 @@ export function createCatalogService(ctx: ServerContext) {
           limit: w.limit,
         },
       );
+      onWebhook(points ? 'ok' : 'failed');
       // the webhook's array as it sent it: no re-ordering, no cut to `limit` (spec §4.6; docs/CONSUMER.md)
       return points ?? [];
     },

@@ -8,7 +8,7 @@ export function AccessTable({ accesses, width }: { accesses: readonly AccessItem
     <Table
       width={width}
       empty="No accesses."
-      columns={[{ header: 'POLICY' }, { header: 'CREATED' }, { header: 'URL' }]}
+      columns={[{ header: 'POLICY', keep: true }, { header: 'CREATED' }, { header: 'URL' }]}
       rows={accesses.map((a) => [a.policy.id, a.created, a.url])}
     />
   );

@@ -1,7 +1,8 @@
 import { MAX_PAGE_SIZE } from '@bbk/sdk';
-import { type ConsumerFlags, collect, consumerFor, paging } from '../../lib/consumer-options.js';
+import { type ConsumerFlags, consumerFor, paging } from '../../lib/consumer-options.js';
 import type { CommandContext } from '../../lib/context.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { catalogPages, pageOptions } from './index.js';
 import { morePages } from './more-pages.js';
 
 const views = () => import('./views.js');
@@ -26,10 +27,10 @@ export async function entityGet(options: EntityGetOptions, ctx: CommandContext):
     };
   }
   const { limit, offset, all } = paging(options, MAX_PAGE_SIZE);
-  const items = all
-    ? await collect(consumer.entitiesAll(options.type, limit ? { pageSize: limit } : {}))
-    : await consumer.entities(options.type, { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
-  const more = all ? undefined : morePages(items.length, limit ?? MAX_PAGE_SIZE, offset ?? 0);
+  if (all)
+    return { data: undefined, pages: catalogPages(consumer.entitiesPages(options.type, pageOptions(limit, ctx))) };
+  const items = await consumer.entities(options.type, { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
+  const more = morePages(items.length, limit ?? MAX_PAGE_SIZE, offset ?? 0);
   return {
     data: items,
     ids: items.map((i) => i.id),

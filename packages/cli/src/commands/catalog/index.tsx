@@ -1,7 +1,7 @@
-import { MAX_PAGE_SIZE, offsetPages, type Query } from '@bbk/sdk';
-import { type ConsumerFlags, collect, consumerFor, paging } from '../../lib/consumer-options.js';
+import { type CatalogItem, type ConsumerEntityType, MAX_PAGE_SIZE, type Query } from '@bbk/sdk';
+import { type ConsumerFlags, consumerFor, paging, retryFor } from '../../lib/consumer-options.js';
 import type { CommandContext } from '../../lib/context.js';
-import { lazy, type Output } from '../../lib/output.js';
+import { lazy, type Output, type PagedOutput } from '../../lib/output.js';
 import { need } from '../../lib/prompt.js';
 import { andQueries, parseQuery, queryProblem, whereCondition } from '../../lib/query.js';
 import { morePages } from './more-pages.js';
@@ -38,10 +38,9 @@ export async function catalogQuery(options: CatalogQueryOptions, ctx: CommandCon
   const { limit, offset, all } = paging(options, MAX_PAGE_SIZE);
   const consumer = consumerFor(options, ctx);
   const q = query as Query;
-  const items = all
-    ? await collect(consumer.catalogAll(q, limit ? { pageSize: limit } : {}))
-    : await consumer.catalog(q, { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
-  const more = all ? undefined : morePages(items.length, limit ?? MAX_PAGE_SIZE, offset ?? 0);
+  if (all) return { data: undefined, pages: catalogPages(consumer.catalogPages(q, pageOptions(limit, ctx))) };
+  const items = await consumer.catalog(q, { ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
+  const more = morePages(items.length, limit ?? MAX_PAGE_SIZE, offset ?? 0);
   return {
     data: items,
     ids: items.map((i) => i.id),
@@ -49,15 +48,60 @@ export async function catalogQuery(options: CatalogQueryOptions, ctx: CommandCon
   };
 }
 
+/** `--all`: page size and the 429 waits. */
+export function pageOptions(limit: number | undefined, ctx: CommandContext) {
+  return { ...(limit ? { pageSize: limit } : {}), retry: retryFor(ctx) };
+}
+
+/**
+ * Catalog records printed page by page (`--all`), the policy's legal notices once at the end.
+ * @example return { data: undefined, pages: catalogPages(consumer.catalogPages(q)) };
+ */
+export function catalogPages(source: AsyncIterable<CatalogItem[]>): PagedOutput {
+  let legal: CatalogItem['legal'] = [];
+  return {
+    source: (async function* () {
+      for await (const page of source) {
+        legal = page[0]?.legal ?? legal;
+        yield page;
+      }
+    })(),
+    id: (item) => (item as CatalogItem).id,
+    view: async (items, first, width) => {
+      const v = await views();
+      return <v.CatalogRows items={items as CatalogItem[]} width={width} header={first} />;
+    },
+    end: async (count, width) => {
+      const v = await views();
+      return count === 0 ? <v.CatalogRows items={[]} width={width} header /> : <v.Legal legal={legal} />;
+    },
+  };
+}
+
 /** `bbk catalog types`: entity types with records visible to the policy. */
 export async function catalogTypes(options: ConsumerFlags, ctx: CommandContext): Promise<Output> {
   const { limit, offset, all } = paging(options, MAX_PAGE_SIZE);
   const consumer = consumerFor(options, ctx);
-  const types = all
-    ? await collect(
-        offsetPages((size, from) => consumer.entityTypes({ limit: size, offset: from }), limit ?? MAX_PAGE_SIZE),
-      )
-    : await consumer.entityTypes({ ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
+  if (all) {
+    const source = consumer.entityTypesPages(pageOptions(limit, ctx));
+    return {
+      data: undefined,
+      pages: {
+        source,
+        id: (item) => (item as ConsumerEntityType).id,
+        view: async (items, first, width) => {
+          const v = await views();
+          return <v.ConsumerTypesTable types={items as ConsumerEntityType[]} width={width} header={first} />;
+        },
+        end: async (count, width) => {
+          if (count > 0) return null;
+          const v = await views();
+          return <v.ConsumerTypesTable types={[]} width={width} />;
+        },
+      },
+    };
+  }
+  const types = await consumer.entityTypes({ ...(limit ? { limit } : {}), ...(offset ? { offset } : {}) });
   return {
     data: types,
     ids: types.map((t) => t.id),

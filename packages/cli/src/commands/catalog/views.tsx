@@ -36,11 +36,27 @@ export function Legal({ legal }: { legal: readonly LegalItem[] }) {
   );
 }
 
-/** The consumer's entity types. */
-export function ConsumerTypesTable({ types, width }: { types: readonly ConsumerEntityType[]; width: number }) {
+/** One page of catalog records (`--all` prints them as they arrive): rows only, the header on the first. */
+export function CatalogRows(props: { items: readonly CatalogItem[]; width: number; header: boolean }) {
+  const { items, width, header } = props;
   return (
     <Table
       width={width}
+      header={header}
+      empty="No records match."
+      columns={[{ header: 'ID' }, { header: 'TYPE' }, { header: 'NAME' }]}
+      rows={items.map((i) => [i.id, i.type, i.name])}
+    />
+  );
+}
+
+/** The consumer's entity types. */
+export function ConsumerTypesTable(props: { types: readonly ConsumerEntityType[]; width: number; header?: boolean }) {
+  const { types, width, header = true } = props;
+  return (
+    <Table
+      width={width}
+      header={header}
       empty="No entity types with visible records."
       columns={[{ header: 'ID' }, { header: 'NAME' }, { header: 'DESCRIPTION' }]}
       rows={types.map((t) => [t.id, t.name, t.description.replace(/\s+/g, ' ')])}

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { TEMPLATES_DIR } from '@bbk/connector-kit';
-import { type Command, Option } from 'commander';
 import { Box, Text } from 'ink';
+import { type Command, Option } from '../../lib/commander.js';
 import type { CommandContext } from '../../lib/context.js';
 import { UsageError } from '../../lib/exit-codes.js';
 import { isSlug } from '../../lib/ids.js';

@@ -17,7 +17,7 @@ export function ConnectorTable({ connectors, width }: { connectors: readonly Con
     <Table
       width={width}
       empty="No connectors."
-      columns={[{ header: 'ENTITY' }, { header: 'ID' }, { header: 'NAME' }, { header: 'DESCRIPTION' }]}
+      columns={[{ header: 'ENTITY', keep: true }, { header: 'ID' }, { header: 'NAME' }, { header: 'DESCRIPTION' }]}
       rows={connectors.map((c) => [c.entity, c.id, c.name, c.description.replace(/\s+/g, ' ')])}
     />
   );

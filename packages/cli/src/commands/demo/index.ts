@@ -7,12 +7,15 @@ import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT } from '../../lib/exit-codes.js';
 import type { Output } from '../../lib/output.js';
 import { integer } from '../../lib/read-input.js';
+import { demoProfileName, removeDemoProfiles, saveDemoProfiles } from './profiles.js';
 import { type DemoQuery, demoQueries } from './queries.js';
 import { type DemoConnector, type DemoConsumer, setUpDemo } from './setup.js';
 
 /** Options of `bbk demo`. */
 export interface DemoOptions {
   dataDir?: string;
+  /** `--profiles` / `--no-profiles`: save a profile per consumer (default: ask on a terminal, else no). */
+  profiles?: boolean;
   coordinatorPort?: string;
   contributorPort?: string;
   consumerPort?: string;
@@ -28,7 +31,9 @@ export interface DemoReady {
   coordinatorToken: string;
   webhook: string;
   connectors: DemoConnector[];
-  consumers: (DemoConsumer & { queries: DemoQuery[] })[];
+  consumers: (DemoConsumer & { queries: DemoQuery[]; profile?: string })[];
+  /** Profiles saved in the config file (`--profiles`), removed again on exit when the data is temporary. */
+  profiles: string[];
 }
 
 /** Adds the options (called by the CLI table before parsing). */
@@ -38,9 +43,14 @@ export function configure(command: Command): void {
     .option('--coordinator-port <port>', 'default 8001 (0 = any free port)')
     .option('--contributor-port <port>', 'default 8002')
     .option('--consumer-port <port>', 'default 8003')
+    .option(
+      '--profiles',
+      'save profiles "demo" (coordinator) and "demo-<policy>" (each consumer) so commands need only --profile (default: ask on a terminal)',
+    )
+    .option('--no-profiles', 'do not save profiles, print every command with --consumer-url and --token')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ bbk demo\n  $ bbk demo --json --coordinator-port 0 --contributor-port 0 --consumer-port 0\n',
+      '\nExamples:\n  $ bbk demo\n  $ bbk demo --profiles --data-dir ./demo\n  $ bbk demo --json --coordinator-port 0 --contributor-port 0 --consumer-port 0\n',
     );
 }
 
@@ -64,6 +74,8 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
 
   let server: RunningServer | undefined;
   let closeWebhook = async () => {};
+  let profiles: string[] = [];
+  let tokens = new Set<string>();
   try {
     const serverOptions = { mode: 'production', dataDir, host: '127.0.0.1', ...ports } as const;
     server = await listen(() => startServer(serverOptions, {}));
@@ -78,6 +90,11 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
     const { urls } = server;
     const setup = await setUpDemo({ urls, coordinatorToken, step });
     closeWebhook = () => setup.webhook.close();
+    if (await wantsProfiles(options, ctx)) {
+      profiles = saveDemoProfiles(ctx.settings.configPath, urls, coordinatorToken, setup.consumers);
+      tokens = new Set([coordinatorToken, ...setup.consumers.map((c) => c.token)]);
+    }
+    const profileOf = (consumer: DemoConsumer) => (profiles.length ? demoProfileName(consumer) : undefined);
     const ready: DemoReady = {
       mode: 'production',
       dataDir,
@@ -86,25 +103,60 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
       coordinatorToken,
       webhook: setup.webhook.url ?? '',
       connectors: setup.connectors,
-      consumers: setup.consumers.map((consumer) => ({ ...consumer, queries: demoQueries(consumer, urls.consumer) })),
+      consumers: setup.consumers.map((consumer) => {
+        const profile = profileOf(consumer);
+        return { ...consumer, queries: demoQueries(consumer, urls.consumer, profile), ...(profile ? { profile } : {}) };
+      }),
+      profiles,
     };
     if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
     else await ctx.print({ data: ready, ids: ready.consumers.map((c) => c.token), view: demoText(ready) });
-    await stop;
+    await stop.stopped;
     return undefined;
   } finally {
-    await closeWebhook();
-    await server?.close();
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
-    if (ctx.format === 'human') process.stderr.write('bbk demo stopped.\n');
+    try {
+      await closeWebhook();
+      await server?.close();
+      if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      // The tokens die with a temporary demo: so do the profiles holding them.
+      if (temporary && profiles.length) removeDemoProfiles(ctx.settings.configPath, profiles, tokens);
+    } finally {
+      stop.release();
+    }
+    if (ctx.format === 'human') process.stderr.write(`bbk demo stopped${temporary ? `; ${dataDir} removed` : ''}.\n`);
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP. The handlers stay installed until `release()` (after the
+ * clean-up): a second signal (Ctrl+C reaches every process of the terminal's group, and a launcher may pass one
+ * on too) must not kill the process half-way through removing its data directory.
+ */
+function stopSignal(): { stopped: Promise<NodeJS.Signals>; release: () => void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = resolve;
+  });
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return {
+    stopped,
+    release: () => {
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
+    },
+  };
+}
+
+/** `--profiles`, `--no-profiles`, else a question on a terminal (human output only), else no. */
+async function wantsProfiles(options: DemoOptions, ctx: CommandContext): Promise<boolean> {
+  if (options.profiles !== undefined) return options.profiles;
+  if (!ctx.interactive || ctx.format !== 'human') return false;
+  const { loadPrompts } = await import('../../lib/prompt.js');
+  const prompts = await loadPrompts();
+  return prompts.confirm({
+    message: `Save profiles for the demo's consumers in ${ctx.settings.configPath}, so commands need only --profile? (removed on exit with the data)`,
+    default: true,
   });
 }
 
@@ -144,11 +196,18 @@ export function demoText(ready: DemoReady): string {
     'Coordinator token (the bootstrap user; shown only now):',
     `  ${ready.coordinatorToken}`,
   ];
+  if (ready.profiles.length) {
+    lines.push(
+      '',
+      `Profiles saved: ${ready.profiles.join(', ')}${ready.temporary ? ' (removed on exit)' : ''}.`,
+      '  e.g. bbk --profile demo user list',
+    );
+  }
   for (const consumer of ready.consumers) {
     lines.push(
       '',
       `${consumer.user.name} <${consumer.user.email}>, policy "${consumer.policy.id}": ${consumer.policy.description}`,
-      `  token: ${consumer.token}`,
+      consumer.profile ? `  profile: ${consumer.profile}` : `  token: ${consumer.token}`,
     );
     for (const query of consumer.queries) lines.push(`  # ${query.what}`, `  ${query.bbk}`, `  ${query.curl}`);
   }

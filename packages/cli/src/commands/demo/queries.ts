@@ -9,11 +9,12 @@ export interface DemoQuery {
 
 /**
  * Sample queries for a consumer token: the types it sees, a catalog query, a record, and (for a country)
- * its population timeseries.
+ * its population timeseries. With `profile`, the `bbk` commands name the saved profile instead of URL and token.
  * @example demoQueries(consumer, 'http://127.0.0.1:8003/v1')[0].curl
  */
-export function demoQueries(consumer: DemoConsumer, consumerUrl: string): DemoQuery[] {
-  const auth = `--consumer-url ${consumerUrl} --token ${consumer.token}`;
+export function demoQueries(consumer: DemoConsumer, consumerUrl: string, profile?: string): DemoQuery[] {
+  // With a saved profile the URL and token come from it.
+  const auth = profile ? `--profile ${profile}` : `--consumer-url ${consumerUrl} --token ${consumer.token}`;
   const get = (path: string) => `curl -s -H 'x-bbk-auth-token: ${consumer.token}' '${consumerUrl}${path}'`;
   const queries: DemoQuery[] = [
     { what: 'entity types you can see', bbk: `bbk catalog types ${auth}`, curl: get('/entity') },

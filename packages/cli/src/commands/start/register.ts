@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { examples, type Run } from '../../lib/commands.js';
+
+/** `bbk start`. */
+export function registerStart(program: Command, run: Run): void {
+  program
+    .command('start')
+    .description('run the embedded server (three APIs) until Ctrl+C or SIGTERM')
+    .option(
+      '--dev',
+      'development mode: no tokens, consumers pick a policy with x-bbk-audience (env BBK_MODE=development)',
+    )
+    .option('--data-dir <dir>', 'where the database lives (env BBK_DATA_DIR; default ./.bbk)')
+    .option('--host <host>', 'interface to listen on (env BBK_HOST; default 127.0.0.1)')
+    .option('--coordinator-port <port>', 'env BBK_COORDINATOR_PORT; default 8001 (0 = any free port)')
+    .option('--contributor-port <port>', 'env BBK_CONTRIBUTOR_PORT; default 8002')
+    .option('--consumer-port <port>', 'env BBK_CONSUMER_PORT; default 8003')
+    .addHelpText(
+      'after',
+      examples('bbk start', 'bbk start --dev --data-dir /tmp/bbk', 'BBK_COORDINATOR_PORT=9001 bbk start --json'),
+    )
+    .action(run(undefined, async () => (await import('./index.js')).start));
+}
