@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, formatReport, runFuzz, type World } from './fuzz/index.js';
 import { type ServerProcess, spawnServer } from './fuzz/server-process.js';
@@ -12,6 +13,28 @@ const SEED = Number(process.env.BBK_FUZZ_SEED ?? 1313);
 const REQUESTS = Number(process.env.BBK_FUZZ_REQUESTS ?? 3000);
 /** An announce answers in about a millisecond; 1 s means the event loop was blocked. */
 const bounds = { probeMs: 1000, requestMs: 5000 };
+
+/** Every route the server declares (`app.get('/path', …)` in src/http/), as `METHOD /path`. */
+function declaredRoutes(): string[] {
+  const dir = new URL('../src/http/', import.meta.url);
+  const out: string[] = [];
+  for (const file of readdirSync(dir)) {
+    const text = readFileSync(new URL(file, dir), 'utf8');
+    for (const m of text.matchAll(/\b(?:app|api)\.(get|post|put|delete|patch)\(\s*'([^']+)'/g)) {
+      out.push(`${m[1]!.toUpperCase()} ${m[2]}`);
+    }
+  }
+  return out;
+}
+
+/** Whether a fuzz route name (`POST /connector/:cid/session/:sid/upsert`) exercises a declared template. */
+function covers(declared: string, fuzzed: string): boolean {
+  const [dm, dp = ''] = declared.split(' ');
+  const [fm, fp = ''] = fuzzed.split(' ');
+  const ds = dp.split('/');
+  const fs = fp.split('/');
+  return dm === fm && ds.length === fs.length && ds.every((seg, i) => seg.startsWith(':') || seg === fs[i]);
+}
 
 for (const mode of ['production', 'development'] as const) {
   describe(`fuzz, ${mode} mode`, () => {
@@ -37,7 +60,14 @@ for (const mode of ['production', 'development'] as const) {
       });
       const text = formatReport(report, 60);
       console.log(text);
-      expect(report.requests).toBeGreaterThan(Math.min(REQUESTS, 500));
+      // the fuzzer's reach (soft: a server that stalls also cuts the run short, and the violations say why):
+      // enough requests, every declared route, answers for the policy invariants to check
+      expect.soft(report.requests).toBeGreaterThan(Math.min(REQUESTS, 500));
+      const missing = declaredRoutes().filter((d) => !Object.keys(report.routes).some((f) => covers(d, f)));
+      expect.soft(missing).toEqual([]);
+      expect.soft(report.policyChecks.answers).toBeGreaterThan(20);
+      expect.soft(report.policyChecks.maskProbes).toBeGreaterThan(0);
+      expect.soft(report.generatorErrors).toEqual([]);
       expect(report.violations, text).toBe(0);
     });
   });

@@ -186,10 +186,16 @@ function mutateHeaders(r: Rng, headers: Array<[string, string]>, notes: string[]
  * Case `index` of `seed`: a draft for a random route, its auth, then mutations. `scale` (0–1)
  * bounds the huge values. The same seed and index always give the same request.
  */
-export function makeCase(w: World, seed: number, index: number, scale: number): FuzzCase {
+export function makeCase(
+  w: World,
+  seed: number,
+  index: number,
+  scale: number,
+  skip: ReadonlySet<string> = new Set(),
+): FuzzCase {
   const r = Rng.forCase(seed, index);
   if (r.chance(0.05)) return rawCase(r, w, index);
-  const d: Draft = draft(r, w);
+  const d: Draft = draft(r, w, skip);
   const notes: string[] = [];
   const headers: Array<[string, string]> = [...(d.headers ?? [])];
   let authValid = w.mode === 'development';

@@ -16,6 +16,8 @@ export interface FuzzOptions {
   timeBudgetMs?: number;
   /** Interval of the announce probe on each listener. Default 100 ms. */
   probeIntervalMs?: number;
+  /** Generator families to leave out (`schema-bombs`, `hostile-records`): see `draft`. */
+  skip?: readonly string[];
   /** Progress line every this many cases (script use). */
   onProgress?: (done: number, report: FuzzReport) => void;
 }
@@ -51,9 +53,15 @@ export interface FuzzReport {
   /** Status (or outcome: `closed`, `timeout`) → count. */
   statuses: Record<string, number>;
   probes: { count: number; maxMs: number };
+  /** Cases sent per route template, and how many of them succeeded (2xx/304): the fuzzer's reach. */
+  routes: Record<string, { sent: number; ok: number }>;
+  /** How often the policy invariants had something to check: 200 answers under the fixture policy, masked-path probes among them. */
+  policyChecks: { answers: number; maskProbes: number };
   /** Grouped by class, route and kind of detail. */
   findings: Finding[];
   violations: number;
+  /** Cases the generators failed to build (a fuzzer bug, not a server finding). */
+  generatorErrors: string[];
 }
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
@@ -184,8 +192,11 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
     durationMs: 0,
     statuses: {},
     probes: { count: 0, maxMs: 0 },
+    routes: {},
+    policyChecks: { answers: 0, maskProbes: 0 },
     findings: [],
     violations: 0,
+    generatorErrors: [],
   };
   const groups = new Map<string, Finding>();
   const inFlight = new Map<number, { c: FuzzCase; at: number }>();
@@ -259,11 +270,19 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
   });
 
   let next = 0;
+  const skip = new Set(o.skip ?? []);
   const deadline = o.timeBudgetMs ? started + o.timeBudgetMs : Number.POSITIVE_INFINITY;
   const worker = async () => {
     while (next < o.requests && performance.now() < deadline) {
       const index = next++;
-      const c = makeCase(w, o.seed, index, o.scale);
+      let c: FuzzCase;
+      try {
+        c = makeCase(w, o.seed, index, o.scale, skip);
+      } catch (err) {
+        // a generator bug must not end a long run: count it and go on
+        report.generatorErrors.push(`case #${index}: ${String(err).slice(0, 200)}`);
+        continue;
+      }
       const target = targetOf(w, c.surface);
       const bytes =
         c.raw ??
@@ -286,6 +305,15 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
       if (c.raw) report.rawRequests++;
       const key = res.outcome === 'answered' ? String(res.status) : res.outcome;
       report.statuses[key] = (report.statuses[key] ?? 0) + 1;
+      const ok = res.outcome === 'answered' && ((res.status >= 200 && res.status < 300) || res.status === 304);
+      const route = report.routes[c.route] ?? { sent: 0, ok: 0 };
+      report.routes[c.route] = route;
+      route.sent++;
+      if (ok) route.ok++;
+      if (c.fixturePolicy && res.outcome === 'answered' && res.status === 200) {
+        report.policyChecks.answers++;
+        if (c.maskProbe) report.policyChecks.maskProbes++;
+      }
       const issued = issuedBy(w, c, res);
       for (const v of check(w, c, res, o.bounds, issued)) record(v, c, res);
       for (const s of issued) w.secrets.add(s);
@@ -315,7 +343,11 @@ export function formatReport(r: FuzzReport, max = 100): string {
       .map(([k, v]) => `${k}×${v}`)
       .join(' ')}`,
     `probes: ${r.probes.count}, slowest ${Math.round(r.probes.maxMs)} ms`,
+    `routes: ${Object.keys(r.routes).filter((k) => !k.startsWith('raw:')).length} templates, ${Object.keys(r.routes).filter((k) => k.startsWith('raw:')).length} raw recipes; policy checks on ${r.policyChecks.answers} fixture-policy answers (${r.policyChecks.maskProbes} masked-path probes)`,
     `violations: ${r.violations} in ${r.findings.length} groups`,
+    ...(r.generatorErrors.length
+      ? [`generator errors: ${r.generatorErrors.length}, first ${r.generatorErrors[0]}`]
+      : []),
   ];
   const byClass = new Map<string, number>();
   for (const f of r.findings) byClass.set(f.class, (byClass.get(f.class) ?? 0) + f.count);
