@@ -56,7 +56,7 @@ for (const mode of ['production', 'development'] as const) {
         concurrency: 6,
         scale: 0.1,
         bounds,
-        timeBudgetMs: 20_000,
+        timeBudgetMs: 15_000,
       });
       const text = formatReport(report, 60);
       console.log(text);

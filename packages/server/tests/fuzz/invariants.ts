@@ -109,7 +109,10 @@ export function check(w: World, c: FuzzCase, res: RawResponse, bounds: Bounds, i
     path = decodeURIComponent(path);
   } catch {}
   const devErrorTest =
-    w.mode === 'development' && c.method === 'GET' && /\/error\/test\/?$/i.test(path) && res.status === 500;
+    w.mode === 'development' &&
+    (c.method === 'GET' || c.method === 'HEAD') &&
+    /\/error\/test\/?$/i.test(path) &&
+    res.status === 500;
   if (res.status >= 500 && !devErrorTest) {
     out.push({ class: 'server-error-5xx', detail: `${res.status} ${text.slice(0, 160)}` });
   }
@@ -128,6 +131,7 @@ export function check(w: World, c: FuzzCase, res: RawResponse, bounds: Bounds, i
   }
   if (
     devErrorTest &&
+    c.method === 'GET' &&
     text !==
       JSON.stringify({
         error: { code: 500, status: 'Internal Server Error', message: 'test error message - please ignore' },

@@ -237,10 +237,12 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
       headers: token ? [['x-bbk-auth-token', token]] : [],
     });
     while (probing) {
-      const res = await probeHttp.send(targetOf(w, s), bytes, { timeoutMs: o.bounds.requestMs * 2 });
+      const res = await probeHttp.send(targetOf(w, s), bytes, { timeoutMs: o.bounds.requestMs + 1000 });
       report.probes.count++;
       report.probes.maxMs = Math.max(report.probes.maxMs, res.ms);
       if (res.ms > o.bounds.probeMs || res.outcome !== 'answered' || res.status !== 200) {
+        if (process.env.BBK_FUZZ_TRACE === '1')
+          process.stderr.write(`trace probe ${s}: ${res.outcome} ${res.status}\n`);
         // the culprit is most likely the biggest request in flight (the others are waiting behind it)
         const flying = [...inFlight.values()].map((f) => f.c);
         const size = (c: FuzzCase) => ((c.raw ?? c.body)?.length ?? 0) + c.target.length;
@@ -271,6 +273,7 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
 
   let next = 0;
   const skip = new Set(o.skip ?? []);
+  const trace = process.env.BBK_FUZZ_TRACE === '1';
   const deadline = o.timeBudgetMs ? started + o.timeBudgetMs : Number.POSITIVE_INFINITY;
   const worker = async () => {
     while (next < o.requests && performance.now() < deadline) {
@@ -295,7 +298,7 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
         });
       inFlight.set(index, { c, at: performance.now() });
       const res = await http.send(target, bytes, {
-        timeoutMs: o.bounds.requestMs * 2,
+        timeoutMs: o.bounds.requestMs + 1000,
         fresh: c.raw !== undefined || c.headers.length > 50,
         ...(c.halfClose ? { halfClose: true } : {}),
         headOnly: c.method === 'HEAD',
@@ -318,6 +321,10 @@ export async function runFuzz(w: World, o: FuzzOptions): Promise<FuzzReport> {
       for (const v of check(w, c, res, o.bounds, issued)) record(v, c, res);
       for (const s of issued) w.secrets.add(s);
       learn(w, c, res);
+      // BBK_FUZZ_TRACE=1: every successful write, to see what a run changed
+      if (trace && ok && c.method !== 'GET' && c.method !== 'HEAD') {
+        process.stderr.write(`trace #${index} ${c.method} ${c.target.slice(0, 160)} → ${res.status}\n`);
+      }
       if (o.onProgress && report.requests % 1000 === 0) o.onProgress(report.requests, report);
     }
   };
