@@ -104,7 +104,7 @@ export function check(w: World, c: FuzzCase, res: RawResponse, bounds: Bounds, i
   }
   if (res.status < 0) return [...out, { class: 'not-http', detail: res.body.subarray(0, 60).toString('latin1') }];
   const text = res.body.toString('utf8');
-  let path = c.target.split('?')[0]!;
+  let path = c.target.split(/[?#]/)[0]!;
   try {
     path = decodeURIComponent(path);
   } catch {}
