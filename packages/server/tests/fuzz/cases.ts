@@ -1,7 +1,8 @@
 import { mutateBody, NASTY_STRINGS, type WireBody } from './mutators.js';
+import { consumerQuery } from './queries.js';
 import { rawCase } from './raw-cases.js';
 import { Rng } from './rng.js';
-import { consumerQuery, type Draft, draft } from './routes.js';
+import { type Draft, draft } from './routes.js';
 import type { Surface, World } from './world.js';
 
 /** One generated request, complete enough to replay. */

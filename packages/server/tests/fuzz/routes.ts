@@ -7,6 +7,9 @@ import {
   userCreateSchema,
   userUpdateSchema,
 } from '@bbk/sdk/protocol';
+import { hostileEntity, schemaBomb } from './expensive.js';
+import { connectorPath, eid, enc, oddId, pid, slug, uid } from './ids.js';
+import { consumerQuery, maskProbe } from './queries.js';
 import type { Rng } from './rng.js';
 import { fromSchema, type Schema, uuid } from './schema-gen.js';
 import type { Surface, World } from './world.js';
@@ -25,96 +28,6 @@ export interface Draft {
   headers?: Array<[string, string]>;
   /** A masked-path probe (consumer `q`): under the fixture policy it must find nothing. */
   maskProbe?: boolean;
-}
-
-const enc = encodeURIComponent;
-
-/** Malformed or unusual path ids: the server must answer 4xx for every one. */
-const ODD_IDS = [
-  'x',
-  'UPPER-CASE',
-  '1.1',
-  '-1',
-  '0',
-  '99999999',
-  '123456789',
-  '%00',
-  '%zz',
-  '%',
-  '%c0%af',
-  '%ff',
-  '%F0%9F%98%80',
-  'a%2Fb',
-  '..',
-  '.',
-  '%2e%2e',
-  'null',
-  'undefined',
-  '__proto__',
-  'constructor',
-  'a'.repeat(33),
-  'a'.repeat(300),
-  'é',
-  '%20',
-  'a b',
-  '$where',
-  "'",
-  '"',
-  '\\',
-  'a;b',
-  '9223372036854775807',
-];
-
-function oddId(r: Rng): string {
-  const id = r.pick(ODD_IDS);
-  // ids that are not already percent-encoded get encoded so the request line stays valid
-  return /%|^[\w.-]+$/.test(id) ? id : enc(id);
-}
-
-const slug = (r: Rng) => `fz-${r.chars(r.int(1, 10))}`;
-
-/** Entity type ids: fixture (reads only), owned, the session connectors' type (reads and PUT), fresh or odd. */
-function eid(r: Rng, w: World, write: boolean | 'put'): string {
-  return r.weighted<() => string>([
-    [write === true ? 0 : 3, () => (write === 'put' ? w.sessions[0]!.eid : w.fixture.entityType)],
-    [4, () => r.pick(w.owned.entityTypes.length ? w.owned.entityTypes : ['fz-none'])],
-    [2, () => slug(r)],
-    [1, () => oddId(r)],
-  ])();
-}
-
-function connectorPath(r: Rng, w: World, write: boolean): [string, string] {
-  return r.weighted<() => [string, string]>([
-    [write ? 0 : 3, () => [w.fixture.entityType, r.pick(['fx-live', 'fx-staged'])]],
-    [write ? 0 : 1, () => [w.sessions[0]!.eid, w.sessions[0]!.slug]],
-    [
-      4,
-      () => {
-        const c = r.pick(w.owned.connectors.length ? w.owned.connectors : [{ eid: 'fz-thing', slug: 'fz-none' }]);
-        return [c.eid, c.slug];
-      },
-    ],
-    [2, () => [eid(r, w, write), slug(r)]],
-    [1, () => [eid(r, w, write), oddId(r)]],
-  ])();
-}
-
-function pid(r: Rng, w: World, write: boolean): string {
-  return r.weighted<() => string>([
-    [write ? 0 : 3, () => w.fixture.policy],
-    [4, () => r.pick(w.owned.policies.length ? w.owned.policies : ['fz-none'])],
-    [2, () => slug(r)],
-    [1, () => oddId(r)],
-  ])();
-}
-
-function uid(r: Rng, w: World, write: boolean): string {
-  return r.weighted<() => string>([
-    [write ? 0 : 3, () => String(r.pick([1, ...w.fixture.users]))],
-    [4, () => String(r.pick(w.owned.users.length ? w.owned.users : [99_999]))],
-    [1, () => String(r.int(1000, 99_999_999))],
-    [1, () => oddId(r)],
-  ])();
 }
 
 const body = (r: Rng, s: unknown) => fromSchema(r, s as Schema);
@@ -206,69 +119,6 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
   ])();
 }
 
-/**
- * User-supplied JSON Schemas that cost a validator dearly: huge keyword arrays, catastrophic
- * regexes (patterns and pattern property names), recursive references, tiny `multipleOf`,
- * `uniqueItems`, every format. Records posted later are checked against them.
- */
-export function schemaBomb(r: Rng): Record<string, unknown> {
-  const n = r.pick([1000, 20_000]);
-  return r.pick<() => Record<string, unknown>>([
-    () => ({ type: Array(n).fill('string') }),
-    () => ({
-      type: 'object',
-      properties: { s: { type: 'string', pattern: r.pick(['^(a+)+$', '^(a|aa)+$', '(a*)*b', '^(\\w+\\s?)*$']) } },
-    }),
-    () => ({ type: 'object', patternProperties: { '^(a+)+$': { type: 'number' } } }),
-    () => ({
-      type: 'object',
-      properties: {
-        s: {
-          type: 'string',
-          format: r.pick([
-            'email',
-            'uri',
-            'date-time',
-            'hostname',
-            'regex',
-            'uri-reference',
-            'iri',
-            'idn-email',
-            'time',
-            'duration',
-            'uuid',
-            'json-pointer',
-            'relative-json-pointer',
-            'uri-template',
-            'ipv6',
-          ]),
-        },
-      },
-    }),
-    () => ({ type: 'object', properties: { list: { type: 'array', uniqueItems: true } } }),
-    () => ({ type: 'object', properties: { n: { multipleOf: r.pick([1e-308, 5e-324, 0.1, 1e308]) } } }),
-    () => ({ $ref: '#' }),
-    () => ({
-      definitions: { a: { $ref: '#/definitions/b' }, b: { $ref: '#/definitions/a' } },
-      $ref: '#/definitions/a',
-    }),
-    () => ({ properties: { s: { minLength: 1e308, maxLength: -1 } } }),
-    () => ({ allOf: Array.from({ length: n }, () => ({ type: 'object' })) }),
-    () => ({ enum: Array.from({ length: n }, (_, i) => ({ i })) }),
-    () => ({
-      properties: { s: { const: { a: [1, { b: 2 }] } }, n: { not: { not: { not: {} } } } },
-      dependencies: { s: ['n'] },
-    }),
-    () => ({ $id: 'http://127.0.0.1:9/x', $ref: 'http://127.0.0.1:9/other#' }),
-    () => ({
-      $schema: 'http://json-schema.org/draft-04/schema#',
-      properties: { n: { exclusiveMinimum: true, minimum: 0 } },
-    }),
-    () => ({ properties: { s: { pattern: '[' } } }),
-    () => ({ type: 'object', additionalProperties: false, required: Array.from({ length: n }, (_, i) => `k${i}`) }),
-  ])();
-}
-
 /** An entity type body: valid, sometimes with an expensive schema. */
 function entityTypeBody(r: Rng, skip: ReadonlySet<string>): unknown {
   const b = body(r, entityTypeSchema) as Record<string, unknown>;
@@ -276,116 +126,11 @@ function entityTypeBody(r: Rng, skip: ReadonlySet<string>): unknown {
   return b;
 }
 
-/** Record entities aimed at expensive schemas: backtracking strings and keys, long arrays of objects. */
-function hostileEntity(r: Rng): Record<string, unknown> {
-  const evil = `${'a'.repeat(r.int(24, 27))}!`;
-  return r.pick<() => Record<string, unknown>>([
-    () => ({ s: evil }),
-    () => ({ [evil]: 1 }),
-    () => ({ list: Array.from({ length: r.pick([200, 2000]) }, (_, i) => ({ i: i % 50, o: { x: [i] } })) }),
-    () => ({ n: r.pick([1e308, 5e-324, -0, 2 ** 53 + 2]) }),
-    () => ({ s: `${'a@'.repeat(2000)}x`, t: `http://${'a.'.repeat(3000)}` }),
-  ])();
-}
-
 /** A valid policy body, its segment drawn from the consumer query generator. */
 function policyBody(r: Rng, w: World): unknown {
   const p = body(r, policySchema) as { policy: { data_segment: { segment_query: unknown } } };
   p.policy.data_segment.segment_query = consumerQuery(r, w);
   return p;
-}
-
-/** Consumer queries (§4.3): valid ones over the example fields, operators, geo, and odd forms. */
-export function consumerQuery(r: Rng, w: World): unknown {
-  const field = r.pick([
-    'name',
-    'type',
-    'id',
-    'entity.code',
-    'entity.continent',
-    'entity.population',
-    'entity.area',
-    'entity.capital',
-    'entity.languages',
-    'entity.currency.code',
-    'entity.location',
-    'instance.independence',
-    'entity.secret',
-    'entity.private.pin',
-    'timeseries.population.value',
-    'entity.landlocked',
-    'entity.languages.0',
-  ]);
-  const scalar = () =>
-    r.pick<unknown>(['Europe', 'FR', 'Andorra', 74794, 0, -0, 1e308, true, null, 'MASKED-', '"', '?', '??', "'"]);
-  const geo = () => ({ type: 'Point', coordinates: [r.int(-180, 180), r.int(-90, 90)] });
-  const poly = () => ({
-    type: 'Polygon',
-    coordinates: [
-      [
-        [-10, 35],
-        [30, 35],
-        [30, 70],
-        [-10, 70],
-        [-10, 35],
-      ],
-    ],
-  });
-  return r.weighted<() => unknown>([
-    [3, () => ({ [field]: scalar() })],
-    [3, () => ({ [field]: { [r.pick(['$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$contains'])]: scalar() } })],
-    [2, () => ({ [field]: { [r.pick(['$in', '$nin'])]: [scalar(), scalar()] } })],
-    [
-      2,
-      () => ({
-        [field]: { $regex: r.pick(['^A', '.*', '(a+)+$', '[', 'é', '\\d{3}', '']), $options: r.pick(['i', 'x', '']) },
-      }),
-    ],
-    [
-      2,
-      () => ({
-        'entity.location': { $near: { $geometry: geo(), $max: r.pick([1000, 5_000_000, 0, -1, 1.5, 1e308]) } },
-      }),
-    ],
-    [1, () => ({ 'entity.location': { $within: { $geometry: poly() } } })],
-    [
-      1,
-      () => ({
-        'entity.location': {
-          $within: { $geometry: r.pick<unknown>([{}, geo(), 'x', { type: 'Polygon', coordinates: [] }]) },
-        },
-      }),
-    ],
-    [2, () => ({ [r.pick(['$and', '$or', '$nor'])]: [{ [field]: scalar() }, { type: w.fixture.entityType }] })],
-    [1, () => ({ $not: { [field]: scalar() } })],
-    [1, () => ({ [field]: { $not: { $eq: scalar() } } })],
-    [
-      1,
-      () => r.pick<unknown>([{}, [], null, 5, 'x', { $and: [] }, { $exists: true }, { name: '$foo' }, { $where: '1' }]),
-    ],
-    [1, () => ({ type: w.fixture.entityType })],
-    [
-      1,
-      () => {
-        let q: unknown = { name: 'x' };
-        for (let i = r.int(10, 400); i > 0; i--) q = { $and: [q] };
-        return q;
-      },
-    ],
-  ])();
-}
-
-/** The masked-path probes: with the fixture policy, any of these answering a record reveals a masked value. */
-export function maskProbe(r: Rng): Record<string, unknown> {
-  const path = r.pick(['entity.secret', 'entity.private', 'entity.private.pin']);
-  return r.pick<Record<string, unknown>>([
-    { [path]: { $regex: r.pick(['MASKED', '^M', '.', '']) } },
-    { [path]: { $gt: '' } },
-    { [path]: { $gte: '' } },
-    { [path]: { $lt: '\uffff' } },
-    { $nor: [{ [path]: null }] },
-    { $not: { [path]: null } },
-  ]);
 }
 
 /** The Consumer API (spec §4). */

@@ -187,7 +187,7 @@ export async function buildWorld(options: {
   };
   const outOfPolicy = new Set<string>();
   const inPolicy: string[] = [];
-  const planted = countries().map((r, i) => {
+  const planted: SourceRecord[] = countries().map((r, i) => {
     const europe = r.entity.continent === 'Europe';
     const pid = sha1(`${live.cid}:${r.id}`);
     if (europe) inPolicy.push(pid);
