@@ -4,7 +4,7 @@
 import type { ValidationItem } from '@bbk/sdk/protocol';
 import type { Ajv, AnySchema, ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
-import { compareKeys, declarationKey } from './order.js';
+import { compareKeys, declarationKey, type KeyPositions } from './order.js';
 import { locate, pointerSegments } from './paths.js';
 import { reasonFor } from './reasons.js';
 
@@ -49,8 +49,9 @@ export function toItems(
   root: string,
   fixedIndex?: number,
 ): ValidationItem[] {
+  const positions: KeyPositions = new WeakMap();
   const ordered = withoutNoise(errors)
-    .map((error, position) => ({ error, position, key: declarationKey(schema, error, value) }))
+    .map((error, position) => ({ error, position, key: declarationKey(schema, error, value, positions) }))
     .sort((a, b) => compareKeys(a.key, b.key) || a.position - b.position);
   const seen = new Set<string>();
   const items: ValidationItem[] = [];
