@@ -14,11 +14,12 @@ const REQUESTS = Number(process.env.BBK_FUZZ_REQUESTS ?? 3000);
 /** An announce answers in about a millisecond; 1 s means the event loop was blocked. */
 const bounds = { probeMs: 1000, requestMs: 5000 };
 
-/** Every route the server declares (`app.get('/path', …)` in src/http/), as `METHOD /path`. */
+/** Every route the server declares (`app.get('/path', …)` in src/http/ and its folders), as `METHOD /path`. */
 function declaredRoutes(): string[] {
   const dir = new URL('../src/http/', import.meta.url);
   const out: string[] = [];
-  for (const file of readdirSync(dir)) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
     const text = readFileSync(new URL(file, dir), 'utf8');
     for (const m of text.matchAll(/\b(?:app|api)\.(get|post|put|delete|patch)\(\s*'([^']+)'/g)) {
       out.push(`${m[1]!.toUpperCase()} ${m[2]}`);

@@ -40,9 +40,13 @@ function raw(url: string, text: string): Promise<string> {
   });
 }
 
-/** Status and parsed body of a raw HTTP/1.1 answer. */
+/**
+ * Status and parsed body of the last answer in a raw HTTP/1.1 stream (a request refused by the
+ * token check before its body turned out malformed gets that answer first, then the 400).
+ */
 function parseRaw(answer: string): { status: number; json: unknown; head: string } {
-  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  const last = answer.slice(answer.lastIndexOf('HTTP/1.1 '));
+  const [head = '', body = ''] = last.split('\r\n\r\n');
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
   return { status, json: JSON.parse(body), head };
 }
@@ -105,6 +109,55 @@ describe('production mode: every layer answers in the standard body, the token f
       const res = parseRaw(await raw(env.base, text));
       expect(res.status, name).toBe(400);
       expectStandard(res, 400);
+    }
+  });
+
+  it('no Host header: 400 in the standard body; an unknown Expect goes through the routes like any request', async () => {
+    const noHost = parseRaw(await raw(env.base, 'GET /v1/entity HTTP/1.1\r\nconnection: close\r\n\r\n'));
+    expectStandard(noHost, 400);
+    expect(noHost.json).toMatchObject({ error: { message: [{ name: 'host', reason: 'requires a Host header' }] } });
+    const expect417 = parseRaw(
+      await raw(
+        env.base,
+        'POST /v1/catalog HTTP/1.1\r\nHost: x\r\nexpect: 999-nope\r\nconnection: close\r\ncontent-length: 0\r\n\r\n',
+      ),
+    );
+    expectStandard(expect417, 401);
+  });
+
+  it('a malformed request pipelined after a valid one: the valid one is answered first', async () => {
+    const answer = await raw(
+      env.base,
+      `GET /v1/entity HTTP/1.1\r\nHost: x\r\nx-bbk-auth-token: ${consumerToken}\r\n\r\n` +
+        'GET /v1/entity HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',
+    );
+    const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
+    expect(statuses).toEqual([200, 400]);
+  });
+
+  it('an early answer to a request still sending a large body reaches the client (no reset)', async () => {
+    const { hostname, port } = new URL(env.base);
+    const big = Buffer.alloc(4 * 1024 * 1024, 'a');
+    for (const head of [
+      // refused by the parser (lower-case method), by the router (bad percent-encoding), by the token check
+      `get /v1/entity HTTP/1.1\r\nHost: x\r\ncontent-length: ${big.length}\r\n\r\n`,
+      `POST /v1/entity/%zz HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: ${big.length}\r\n\r\n`,
+      `POST /v1/catalog HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: ${big.length}\r\n\r\n`,
+    ]) {
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), hostname);
+        let out = '';
+        socket.on('data', (d) => {
+          out += d.toString('latin1');
+        });
+        socket.on('error', () => resolve(`${out}<error>`));
+        socket.on('close', () => resolve(out));
+        socket.write(head);
+        socket.write(big);
+        setTimeout(() => socket.destroy(), 5000).unref();
+      });
+      expect(answer, head.slice(0, 30)).toMatch(/^HTTP\/1\.1 (400|401) /);
+      expect(answer).not.toContain('<error>');
     }
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/caller.js';
@@ -51,10 +51,52 @@ function rawErrorResponse(status: number, reason: string): string {
  */
 function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // once answered, what the client still sends fails to parse again: one answer per connection
+  if (answered.has(socket)) return;
+  answered.add(socket);
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   // Node's parser messages are fixed texts ("Parse Error: Duplicate Content-Length"), never input
-  if (socket.writable) socket.end(rawErrorResponse(status, err.message), () => socket.destroy());
-  else socket.destroy();
+  const answer = () => lingeringClose(socket, rawErrorResponse(status, err.message));
+  // A pipelined request before the bad one, read in full, is still being answered: its answer
+  // goes out first. (When the bad bytes are the in-flight request's own body, it never will be.)
+  const inFlight = (socket as Duplex & { _httpMessage?: Writable & { req?: { complete?: boolean } } })._httpMessage;
+  if (inFlight && !inFlight.writableFinished && inFlight.req?.complete === true) {
+    const fallback = setTimeout(() => socket.destroy(), LINGER_MS * 5);
+    inFlight.once('finish', () => {
+      clearTimeout(fallback);
+      answer();
+    });
+    inFlight.once('close', () => {
+      clearTimeout(fallback);
+      if (!socket.destroyed && socket.writable) answer();
+    });
+  } else answer();
+}
+
+/** Connections already given their last answer by {@link clientErrorHandler}. */
+const answered = new WeakSet<Duplex>();
+
+/** How long a closing connection keeps reading (and dropping) what the client still sends. */
+const LINGER_MS = 2000;
+
+/**
+ * Writes a last answer and closes the connection without resetting it: the client may still be
+ * sending a large body, and closing a socket with unread data makes the kernel send a reset that
+ * can destroy the answer before the client reads it. So the write side is ended, what arrives is
+ * read and dropped, and the socket is destroyed once the client closes or after LINGER_MS.
+ */
+function lingeringClose(socket: Duplex, answer: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.on('end', () => socket.destroy());
+  socket.on('close', () => clearTimeout(timer));
+  socket.on('error', () => socket.destroy());
+  socket.end(answer);
+  socket.resume();
 }
 
 /** The standard body for any error that reaches the error handler with a 4xx status of its own. */
@@ -97,6 +139,10 @@ export function buildSurface(
     return503OnClosing: false,
     forceCloseConnections: true,
     clientErrorHandler,
+    // A request without Host, or with an expectation other than 100-continue, goes through the
+    // routes like any other (Node would answer 400 / 417 itself, with an empty body); a missing
+    // Host is then refused in the standard body (onRequest below).
+    http: { requireHostHeader: false },
     // The router's own errors (a path that cannot be percent-decoded) still check the token
     // first, like every route: without one, 401, not a hint about the path.
     frameworkErrors: (err, req, rawReply) => {
@@ -129,8 +175,12 @@ export function buildSurface(
   // any other content type: the body is drained (within the limit) and ignored (spec §1.5)
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
 
+  app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('access-control-allow-origin', '*');
+    // HTTP/1.1 requires Host, and every URL the API writes is built from it (spec §1.2)
+    if (!req.headers.host) throw ApiError.one('host', 'requires a Host header');
     await authenticate(req);
   });
 
