@@ -5,7 +5,7 @@ import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { buildSurface } from './http/app.js';
-import { consumerRoutes } from './http/consumer.js';
+import { consumerRoutes } from './http/consumer/index.js';
 import { contributorRoutes } from './http/contributor.js';
 import { coordinatorRoutes } from './http/coordinator/index.js';
 import { Limits } from './limits/index.js';

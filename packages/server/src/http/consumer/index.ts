@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerContext } from '../../context.js';
+import { catalog } from '../../services/catalog.js';
+import { type ConsumerCall, consumerScope, RateLimited } from '../../services/consumer-scope.js';
+import { routeUrl } from '../urls.js';
+import { entityTypeItemsView, recordDetailView, recordItemsView } from './views.js';
+
+type Req<K extends string = never> = FastifyRequest<{
+  Params: Record<K, string>;
+  Querystring: Record<string, unknown>;
+}>;
+
+/** Path params are lower-cased, not validated (spec §4.1). */
+const lc = (s: string) => s.toLowerCase();
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/**
+ * The Consumer API (spec §4). Every handler first admits the call (policy,
+ * rate, quota → 429), then validates parameters (400), then reads through the
+ * policy scope (403 without a policy, 404 outside it).
+ */
+export function consumerRoutes(ctx: ServerContext) {
+  return (app: FastifyInstance) => {
+    const call = (req: FastifyRequest): ConsumerCall => ({
+      caller: req.caller,
+      audience: header(req, 'x-bbk-audience'),
+      connectors: header(req, 'x-bbk-connectors'),
+      route: routeUrl(req, ctx.config.basePath),
+    });
+    const admit = (req: FastifyRequest) => consumerScope.admit(ctx, call(req));
+
+    app.addHook('onError', async (_req, reply, err) => {
+      if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));
+    });
+
+    app.get('/catalog', async (req: Req) => {
+      const a = await admit(req);
+      return recordItemsView(a.call.route, await catalog.query(ctx, a, req.query));
+    });
+    app.get('/entity', async (req: Req) => {
+      const a = await admit(req);
+      return entityTypeItemsView(a.call.route, await catalog.entityTypes(ctx, a, req.query));
+    });
+    app.get('/entity/:type', async (req: Req<'type'>) => {
+      const a = await admit(req);
+      return recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query));
+    });
+    app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>) => {
+      const a = await admit(req);
+      return recordDetailView(a.call.route, await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id)));
+    });
+    app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>, reply) => {
+      const { type, id, tsid } = req.params;
+      const ids = { type: lc(type), id: lc(id), tsid: lc(tsid) };
+      const { points, outcome } = await catalog.timeseries(ctx, await admit(req), ids, req.query);
+      // `x-bbk-webhook: ok|failed|none` tells a failed webhook from an empty series (the body is `[]` for both)
+      reply.header('x-bbk-webhook', outcome);
+      return points;
+    });
+  };
+}

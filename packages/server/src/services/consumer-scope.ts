@@ -1,0 +1,114 @@
+import type { ServerContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { type CompiledPolicy, compilePolicy, type LegalNotice } from '../policy/index.js';
+import type { CatalogView } from '../storage/catalog-store.js';
+
+/** What a consumer call brings, independent of the HTTP framework. */
+export interface ConsumerCall {
+  /** Production: the verified token's subject (accesses.id for consumers). */
+  caller: { kind: string; subject: number } | null;
+  /** Raw `x-bbk-audience` (read in development mode only). */
+  audience: string | undefined;
+  /** Raw `x-bbk-connectors`. */
+  connectors: string | undefined;
+  /** `{proto}://{host}/{base}` of this request (spec §1.2). */
+  route: string;
+}
+
+/** A consumer call that passed rate and quota; `policy` is undefined when none applies (→ 403 later). */
+export interface Admitted {
+  call: ConsumerCall;
+  policy: CompiledPolicy | undefined;
+}
+
+/** 429 with the seconds until the window that refused the call rolls over. */
+export class RateLimited extends ApiError {
+  constructor(readonly retryAfter: number) {
+    super('TOO_MANY_REQUESTS');
+  }
+}
+
+/**
+ * The policy scope of a call: the one thing every consumer read goes through.
+ * Visibility (segment + live/staged connectors) is enforced by the store for
+ * every list, detail and timeseries lookup; masks and legal notices ride along.
+ */
+export interface Scope {
+  policy: CompiledPolicy;
+  view: CatalogView;
+  legal: LegalNotice[];
+}
+
+/** At most this many `x-bbk-connectors` ids are honoured (spec §4.1). */
+export const MAX_STAGED = 16;
+
+/**
+ * Splits `x-bbk-connectors`: on `,`, trimmed, empties dropped, first 16 kept.
+ * @example stagedConnectors(' a, ,b ') // ['a', 'b']
+ */
+export function stagedConnectors(header: string | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .slice(0, MAX_STAGED);
+}
+
+/**
+ * Compiled policies per server, keyed by (policy id, version): a policy change applies on the
+ * next request, and a re-created slug never reuses an old compilation.
+ */
+const compiledPolicies = new WeakMap<ServerContext, Map<number, CompiledPolicy>>();
+
+async function policyOf(ctx: ServerContext, call: ConsumerCall): Promise<CompiledPolicy | undefined> {
+  let head: { id: number; version: number } | undefined;
+  if (ctx.config.mode === 'production') {
+    if (call.caller?.kind !== 'consumer') return undefined;
+    head = await ctx.store.catalog.policyByAccess(call.caller.subject);
+  } else {
+    const slug = call.audience?.trim().toLowerCase();
+    if (!slug) return undefined;
+    head = await ctx.store.catalog.policyBySlug(slug);
+  }
+  if (!head) return undefined;
+  let compiled = compiledPolicies.get(ctx);
+  if (!compiled) {
+    compiled = new Map();
+    compiledPolicies.set(ctx, compiled);
+  }
+  const hit = compiled.get(head.id);
+  if (hit && hit.version === head.version) return hit;
+  const row = await ctx.store.policies.getById(head.id);
+  if (!row) return undefined;
+  const fresh = compilePolicy(row);
+  compiled.set(row.id, fresh);
+  return fresh;
+}
+
+/** Admission and scope of consumer calls (spec §4.1, §4.7). */
+export const consumerScope = {
+  /**
+   * Resolves the call's policy and applies rate and quota before anything else (like the
+   * original's gateway); throws RateLimited (429).
+   */
+  async admit(ctx: ServerContext, call: ConsumerCall): Promise<Admitted> {
+    const policy = await policyOf(ctx, call);
+    if (policy) {
+      const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;
+      const verdict = await ctx.limits.admit(key, policy.accessControl);
+      if (!verdict.ok) throw new RateLimited(verdict.retryAfter);
+    }
+    return { call, policy };
+  },
+
+  /** The scope an admitted call reads in; 403 without a policy (checked after parameter validation). */
+  of(a: Admitted): Scope {
+    if (!a.policy) throw new ApiError('FORBIDDEN');
+    return {
+      policy: a.policy,
+      view: { segment: a.policy.segment, staged: stagedConnectors(a.call.connectors) },
+      legal: a.policy.legal,
+    };
+  },
+};
