@@ -22,7 +22,8 @@ export function isProbe(req: FastifyRequest): boolean {
 
 /**
  * Adds the request id echo, the one log line per request and the metrics of one API surface
- * (docs/OPERATIONS.md). Nothing here reads a body or a header other than `x-request-id`.
+ * (docs/OPERATIONS.md). Nothing here logs a header or a body (the contributor count only takes
+ * the length of an accepted body).
  */
 export function observeSurface(app: FastifyInstance, surface: TokenKind, observers: Observers): void {
   app.decorateRequest('policySlug', null);
