@@ -27,9 +27,13 @@ export const serverDist = new URL('../packages/server/dist/', import.meta.url);
 export async function benchEntry(main) {
   if (process.argv[2] !== '--server') return main();
   const { startServer } = await import(new URL('index.js', serverDist).href);
+  // only the observability settings pass through, to measure their cost (bench/README.md)
+  const env = Object.fromEntries(
+    ['BBK_LOG_LEVEL', 'BBK_LOG_FILE', 'BBK_METRICS_PORT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+  );
   const server = await startServer(
     { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
-    {},
+    env,
   );
   process.stdout.write(`${JSON.stringify(server.urls)}\n`);
   process.stdin.resume();

@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 /** How the server authenticates callers (spec §6, §9). */
 export type ServerMode = 'production' | 'development';
 
+/** pino log levels, most to least severe, and `silent` (no log at all). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** Options accepted by `startServer`. Every field has a default. */
 export interface ServerOptions {
   /** `production` (tokens required, the default) or `development` (no auth, `x-bbk-audience`). */
@@ -21,8 +25,14 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Webhook call timeout in milliseconds. Default 2000 (spec §5). */
   webhookTimeoutMs?: number;
-  /** Log requests to stderr (Fastify's pino logger). Default false. */
+  /** Log level (docs/OPERATIONS.md): one JSON line per request at `info`. Default `silent`. */
+  logLevel?: LogLevel;
+  /** Log file, appended to (created with its directory). Default: standard error. */
+  logFile?: string;
+  /** Deprecated: `true` is `logLevel: 'info'`. */
   logger?: boolean;
+  /** Port of the Prometheus `/metrics` listener on `host`; `0` picks a free port. Default: no metrics. */
+  metricsPort?: number;
   /** Bootstrap user details (spec §6.2). */
   bootstrap?: { name?: string; email?: string; organization?: string };
   /** Clock, injectable for tests. */
@@ -40,7 +50,9 @@ export interface ServerConfig {
   basePath: string;
   bodyLimit: number;
   webhookTimeoutMs: number;
-  logger: boolean;
+  logLevel: LogLevel;
+  logFile: string | undefined;
+  metricsPort: number | undefined;
   bootstrap: { name: string; email: string; organization: string };
   now: () => number;
 }
@@ -55,6 +67,18 @@ function port(value: unknown, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   return n;
+}
+
+function optionalPort(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  return port(value, name, 0);
+}
+
+function logLevel(value: unknown, legacy: boolean): LogLevel {
+  if (value === undefined || value === null || value === '') return legacy ? 'info' : 'silent';
+  const v = String(value).toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+  throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
 }
 
 function mode(value: unknown): ServerMode {
@@ -87,7 +111,9 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     basePath,
     bodyLimit: options.bodyLimit ?? 100 * 1024 * 1024,
     webhookTimeoutMs: timeout,
-    logger: options.logger ?? env.BBK_LOG === '1',
+    logLevel: logLevel(options.logLevel ?? env.BBK_LOG_LEVEL, options.logger ?? env.BBK_LOG === '1'),
+    logFile: options.logFile || env.BBK_LOG_FILE || undefined,
+    metricsPort: optionalPort(options.metricsPort ?? env.BBK_METRICS_PORT, 'metrics port'),
     bootstrap: {
       name: options.bootstrap?.name ?? env.BBK_BOOTSTRAP_USER_NAME ?? 'Admin',
       email: (options.bootstrap?.email ?? env.BBK_BOOTSTRAP_USER_EMAIL ?? 'noreply@bit-broker.io').toLowerCase(),

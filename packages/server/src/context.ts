@@ -1,6 +1,7 @@
 import type { TokenCheck } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import type { Limits } from './limits/index.js';
+import type { Observers } from './observability/index.js';
 import type { Store } from './storage/store.js';
 import type { SchemaCompiler } from './validation/schema-compiler.js';
 import type { WebhookClient } from './webhooks/index.js';
@@ -18,4 +19,6 @@ export interface ServerContext {
   readonly webhooks: WebhookClient;
   /** Entity type schemas, checked and compiled off the event loop. */
   readonly schemas: SchemaCompiler;
+  /** Request log and metrics (docs/OPERATIONS.md); each may be off. */
+  readonly observers: Observers;
 }

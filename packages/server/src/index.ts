@@ -8,19 +8,24 @@ import { buildSurface } from './http/app.js';
 import { consumerRoutes } from './http/consumer/index.js';
 import { contributorRoutes } from './http/contributor.js';
 import { coordinatorRoutes } from './http/coordinator/index.js';
+import { buildMetricsSurface } from './http/metrics-surface.js';
 import { Limits } from './limits/index.js';
+import { createLogSink, Metrics } from './observability/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SchemaCompiler } from './validation/schema-compiler.js';
 import { WebhookClient } from './webhooks/index.js';
 
-export type { ServerConfig, ServerMode, ServerOptions } from './config.js';
-export { ConfigError, resolveConfig } from './config.js';
+export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
+export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
 export type { Store } from './storage/store.js';
 
 /** A running bbk server. */
 export interface RunningServer {
-  /** Base URLs of the three APIs, e.g. `http://127.0.0.1:8001/v1`. */
-  urls: { coordinator: string; contributor: string; consumer: string };
+  /**
+   * Base URLs of the three APIs, e.g. `http://127.0.0.1:8001/v1`, and, when `metricsPort` is set,
+   * the Prometheus endpoint, e.g. `http://127.0.0.1:9464/metrics`.
+   */
+  urls: { coordinator: string; contributor: string; consumer: string; metrics?: string };
   mode: ServerConfig['mode'];
   dataDir: string;
   /** The bootstrap coordinator token, only on the very first start of a data directory. */
@@ -29,10 +34,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function urlOf(app: FastifyInstance, config: ServerConfig): string {
+function urlOf(app: FastifyInstance, path: string): string {
   const addr = app.server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return `http://${host}:${addr.port}${config.basePath ? `/${config.basePath}` : ''}`;
+  return `http://${host}:${addr.port}${path}`;
 }
 
 /**
@@ -49,6 +54,8 @@ export async function startServer(
   const config = resolveConfig(options, env);
   const store = SqliteStore.open(config.dataDir);
   const apps: FastifyInstance[] = [];
+  const logs = createLogSink({ level: config.logLevel, file: config.logFile });
+  const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });
   try {
     const secret = await ensureSecret(store);
     const bootstrapToken = await bootstrapUser(store, config);
@@ -58,8 +65,13 @@ export async function startServer(
       secret,
       auth: { verify: (token) => verifyToken(store, token) },
       limits: new Limits({ usage: store.catalog, now: config.now }),
-      webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
+      webhooks: new WebhookClient({
+        timeoutMs: config.webhookTimeoutMs,
+        now: config.now,
+        ...(metrics ? { onCall: (id, outcome) => metrics.webhookCall(id, outcome) } : {}),
+      }),
       schemas: new SchemaCompiler(),
+      observers: { logger: logs?.logger, metrics },
     };
     await store.catalog.syncIndexes();
     const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
@@ -69,13 +81,22 @@ export async function startServer(
     await coordinator.listen({ host: config.host, port: config.coordinatorPort });
     await contributor.listen({ host: config.host, port: config.contributorPort });
     await consumer.listen({ host: config.host, port: config.consumerPort });
+    let metricsUrl: string | undefined;
+    if (metrics) {
+      const surface = buildMetricsSurface(metrics, store);
+      apps.push(surface);
+      await surface.listen({ host: config.host, port: config.metricsPort });
+      metricsUrl = urlOf(surface, '/metrics');
+    }
+    const base = config.basePath ? `/${config.basePath}` : '';
 
     let closing: Promise<void> | undefined;
     return {
       urls: {
-        coordinator: urlOf(coordinator, config),
-        contributor: urlOf(contributor, config),
-        consumer: urlOf(consumer, config),
+        coordinator: urlOf(coordinator, base),
+        contributor: urlOf(contributor, base),
+        consumer: urlOf(consumer, base),
+        ...(metricsUrl ? { metrics: metricsUrl } : {}),
       },
       mode: config.mode,
       dataDir: config.dataDir,
@@ -85,6 +106,7 @@ export async function startServer(
           await Promise.allSettled(apps.map((a) => a.close()));
           await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close(), ctx.schemas.close()]);
           await store.close();
+          await logs?.close();
         })();
         return closing;
       },
@@ -92,6 +114,7 @@ export async function startServer(
   } catch (err) {
     await Promise.allSettled(apps.map((a) => a.close()));
     await store.close();
+    await logs?.close();
     throw err;
   }
 }

@@ -1,13 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Duplex, Writable } from 'node:stream';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody } from '../errors.js';
+import { requestId } from '../observability/index.js';
 import { StoreUnavailableError } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH, parseJsonBody } from '../validation/index.js';
+import { healthRoutes } from './health.js';
+import { isProbe, observeSurface } from './observe.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
@@ -122,7 +131,7 @@ export function buildSurface(
 
   /** Production mode: the caller's token must be live and of this surface's kind (spec §9). */
   const authenticate = async (req: FastifyRequest): Promise<void> => {
-    if (config.mode !== 'production' || req.method === 'OPTIONS') return;
+    if (config.mode !== 'production' || req.method === 'OPTIONS' || isProbe(req)) return;
     const token = req.headers['x-bbk-auth-token'];
     const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined);
     if (!check.ok) throw new ApiError(check.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
@@ -131,7 +140,10 @@ export function buildSurface(
   };
 
   const app = Fastify({
-    logger: config.logger,
+    // one shared pino logger (or none); the one request line is observe.ts's, not Fastify's two
+    ...(ctx.observers.logger ? { loggerInstance: ctx.observers.logger as FastifyBaseLogger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestId,
     bodyLimit: config.bodyLimit,
     // Node's parser caps the request line and headers at 16 KB, so no path segment can be
     // longer than this: a long id reaches its route and gets the route's answer (404, 400).
@@ -162,6 +174,8 @@ export function buildSurface(
     },
   });
   app.decorateRequest('caller', null);
+  observeSurface(app, surface, ctx.observers);
+  healthRoutes(app, ctx.store, config.basePath);
 
   app.removeAllContentTypeParsers();
   const maxDepth = surface === 'coordinator' ? MAX_BODY_DEPTH : undefined;

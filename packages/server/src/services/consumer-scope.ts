@@ -21,9 +21,13 @@ export interface Admitted {
   policy: CompiledPolicy | undefined;
 }
 
-/** 429 with the seconds until the window that refused the call rolls over. */
+/** 429 with the seconds until the window that refused the call rolls over, the limit that refused it and the policy. */
 export class RateLimited extends ApiError {
-  constructor(readonly retryAfter: number) {
+  constructor(
+    readonly retryAfter: number,
+    readonly limit: 'rate' | 'quota' = 'rate',
+    readonly policy = '',
+  ) {
     super('TOO_MANY_REQUESTS');
   }
 }
@@ -97,7 +101,7 @@ export const consumerScope = {
     if (policy) {
       const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;
       const verdict = await ctx.limits.admit(key, policy.accessControl);
-      if (!verdict.ok) throw new RateLimited(verdict.retryAfter);
+      if (!verdict.ok) throw new RateLimited(verdict.retryAfter, verdict.limit, policy.slug);
     }
     return { call, policy };
   },

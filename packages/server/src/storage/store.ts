@@ -48,7 +48,48 @@ export interface Store {
   readonly records: RecordStore;
   /** Policy-scoped reads and usage counters (Consumer API). */
   readonly catalog: CatalogStore;
+  /** Whether the database answers and its schema is current (`/readyz`). Never throws. */
+  health(): Promise<StoreHealth>;
+  /** Operational figures computed on call (`/metrics`): catalog size, open sessions, database size. */
+  figures(): Promise<StoreFigures>;
   close(): Promise<void>;
+}
+
+/** What `Store.health()` checked. Ready when `database` and the two versions are equal. */
+export interface StoreHealth {
+  /** A trivial query answered. */
+  database: boolean;
+  /** The schema version the database is at (`null` when it could not be read). */
+  schemaVersion: number | null;
+  /** The newest migration this build knows. */
+  expectedSchemaVersion: number;
+  /** Why the database did not answer. */
+  error?: string;
+}
+
+/** Catalog records of one connector. */
+export interface ConnectorRecordCount {
+  connector: string;
+  /** Its entity type's slug. */
+  type: string;
+  live: boolean;
+  records: number;
+}
+
+/** A connector's open contribution session. */
+export interface OpenSession {
+  connector: string;
+  mode: string;
+}
+
+/** Figures for `/metrics`, read at scrape time. */
+export interface StoreFigures {
+  records: ConnectorRecordCount[];
+  openSessions: OpenSession[];
+  /** Size of the database proper (pages × page size). */
+  databaseBytes: number;
+  /** Size of the write-ahead log file (0 in memory). */
+  walBytes: number;
 }
 
 export interface MetaStore {

@@ -37,6 +37,8 @@ export interface WebhookClientOptions {
   /** Largest reply body read, bytes. Default 16 MiB. */
   maxReplyBytes?: number;
   cache?: { maxEntries?: number; maxBytes?: number };
+  /** Told of every call made (not of cache hits), e.g. for metrics. */
+  onCall?: (connectorId: number, outcome: CallOutcome) => void;
 }
 
 type Reply = { ok: true; json: unknown; size: number } | { ok: false };
@@ -77,6 +79,7 @@ export class WebhookClient {
   readonly #health = new HealthBook();
   readonly #cache: ReplyCache<unknown>;
   readonly #inflight = new Map<string, Promise<Reply>>();
+  readonly #onCall: ((connectorId: number, outcome: CallOutcome) => void) | undefined;
 
   constructor(options: WebhookClientOptions) {
     this.#timeoutMs = options.timeoutMs;
@@ -87,6 +90,7 @@ export class WebhookClient {
       : new Agent({ keepAliveTimeout: 10_000, connect: { timeout: options.timeoutMs }, maxResponseSize });
     this.#dispatcher = options.dispatcher ?? this.#ownAgent!;
     this.#cache = new ReplyCache(options.cache);
+    this.#onCall = options.onCall;
   }
 
   /**
@@ -134,11 +138,9 @@ export class WebhookClient {
   async #get(target: WebhookTarget, path: string, usable: (json: unknown) => boolean): Promise<Reply> {
     const split = splitWebhook(target.webhook);
     if (!split) {
-      this.#health.record(
-        target.connectorId,
-        { ok: false, latencyMs: 0, timeout: false, error: 'invalid webhook URL' },
-        this.#now(),
-      );
+      const outcome: CallOutcome = { ok: false, latencyMs: 0, timeout: false, error: 'invalid webhook URL' };
+      this.#health.record(target.connectorId, outcome, this.#now());
+      this.#onCall?.(target.connectorId, outcome);
       return { ok: false };
     }
     const fullPath = `${split.base}${path}`;
@@ -219,6 +221,7 @@ export class WebhookClient {
       clearTimeout(timer);
     }
     this.#health.record(target.connectorId, outcome, this.#now());
+    this.#onCall?.(target.connectorId, outcome);
     return reply;
   }
 }

@@ -11,11 +11,16 @@ export interface StartOptions {
   coordinatorPort?: string;
   contributorPort?: string;
   consumerPort?: string;
+  logLevel?: string;
+  logFile?: string;
+  metricsPort?: string;
 }
 
 /**
  * `bbk start`: runs the embedded server until SIGINT or SIGTERM, then closes the listeners and the database.
- * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_HOST`, `BBK_*_PORT`, which win over the defaults.
+ * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_HOST`, `BBK_*_PORT`, `BBK_LOG_LEVEL`, `BBK_LOG_FILE`,
+ * `BBK_METRICS_PORT`, which win over the defaults. Unlike the embedded server (silent), `bbk start` logs
+ * requests at `info` by default.
  */
 export async function start(options: StartOptions, ctx: CommandContext): Promise<Output | undefined> {
   const { startServer, ConfigError } = await import('@bbk/server');
@@ -30,6 +35,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   };
   for (const [key, value] of Object.entries(ports))
     if (value !== undefined) Object.assign(serverOptions, { [key]: value });
+  Object.assign(serverOptions, observability(options, ctx.env));
 
   let server: RunningServer;
   try {
@@ -80,4 +86,15 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   for (const s of signals) process.removeListener(s, onSignal);
   if (ctx.format === 'human') process.stderr.write(`bbk stopped (${signal}); database closed.\n`);
   return undefined;
+}
+
+/** `--log-level`, `--log-file`, `--metrics-port`; a server run from the command line logs at `info` by default. */
+function observability(options: StartOptions, env: NodeJS.ProcessEnv): ServerOptions {
+  const out: ServerOptions = {};
+  const level = options.logLevel ?? (env.BBK_LOG_LEVEL || env.BBK_LOG ? undefined : 'info');
+  if (level !== undefined) out.logLevel = level as ServerOptions['logLevel']; // checked by the server's config
+  if (options.logFile !== undefined) out.logFile = options.logFile;
+  const metricsPort = integer(options.metricsPort, '--metrics-port', 0, 65535);
+  if (metricsPort !== undefined) out.metricsPort = metricsPort;
+  return out;
 }

@@ -15,9 +15,20 @@ export function registerStart(program: Command, run: Run): void {
     .option('--coordinator-port <port>', 'env BBK_COORDINATOR_PORT; default 8001 (0 = any free port)')
     .option('--contributor-port <port>', 'env BBK_CONTRIBUTOR_PORT; default 8002')
     .option('--consumer-port <port>', 'env BBK_CONSUMER_PORT; default 8003')
+    .option(
+      '--log-level <level>',
+      'request log: fatal, error, warn, info, debug, trace or silent (env BBK_LOG_LEVEL; default info)',
+    )
+    .option('--log-file <file>', 'append the JSON log to this file (env BBK_LOG_FILE; default standard error)')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (env BBK_METRICS_PORT; default off)')
     .addHelpText(
       'after',
-      examples('bbk start', 'bbk start --dev --data-dir /tmp/bbk', 'BBK_COORDINATOR_PORT=9001 bbk start --json'),
+      examples(
+        'bbk start',
+        'bbk start --dev --data-dir /tmp/bbk',
+        'BBK_COORDINATOR_PORT=9001 bbk start --json',
+        'bbk start --log-file /var/log/bbk.log --metrics-port 9464',
+      ),
     )
     .action(run(undefined, async () => (await import('./index.js')).start));
 }

@@ -31,7 +31,11 @@ export function consumerRoutes(ctx: ServerContext) {
       connectors: header(req, 'x-bbk-connectors'),
       route: routeUrl(req, ctx.config.basePath),
     });
-    const admit = (req: FastifyRequest) => consumerScope.admit(ctx, call(req));
+    const admit = async (req: FastifyRequest) => {
+      const admitted = await consumerScope.admit(ctx, call(req));
+      req.policySlug = admitted.policy?.slug ?? null; // for the request log
+      return admitted;
+    };
 
     app.addHook('onError', async (_req, reply, err) => {
       if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));

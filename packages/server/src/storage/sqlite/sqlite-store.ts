@@ -1,10 +1,11 @@
-import type { MetaStore, Store } from '../store.js';
+import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
+import { SqliteFigures } from './figures.js';
 import { SqlitePolicies } from './policies.js';
 import { catalogWrites, localWrites, SqliteRecords, WriterThread } from './records/index.js';
 import { SqliteTokens } from './tokens.js';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
   private readonly readers: CatalogReaders | undefined;
+  readonly #figures: SqliteFigures;
 
   constructor(readonly db: Db) {
     // every write of this process to the file takes its turn here (write-gate.ts)
@@ -66,6 +68,15 @@ export class SqliteStore implements Store {
     if (!db.memory) db.pragma('busy_timeout = 50');
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
     this.catalog = new SqliteCatalog(db, gate, this.readers);
+    this.#figures = new SqliteFigures(db, this.readers);
+  }
+
+  health(): Promise<StoreHealth> {
+    return this.#figures.health();
+  }
+
+  figures(): Promise<StoreFigures> {
+    return this.#figures.figures();
   }
 
   static open(dataDir: string): SqliteStore {
