@@ -121,6 +121,7 @@ describe('concurrency', () => {
         limits: new Limits({ usage: store.catalog, now: config.now }),
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
         schemas: new SchemaCompiler(),
+        observers: { logger: undefined, metrics: undefined },
       };
       closers.push(
         () => ctx.limits.close(),
