@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config.js';
 import type { ServerContext } from '../src/context.js';
 import { Limits } from '../src/limits/index.js';
-import { createSessions } from '../src/services/sessions.js';
+import { sessions } from '../src/services/sessions.js';
 import { DB_FILE } from '../src/storage/sqlite/database.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { SchemaCompiler } from '../src/validation/schema-compiler.js';
@@ -148,14 +148,15 @@ describe('concurrency', () => {
         webhookSecret: 's',
       };
       await store.connectors.create(typeRow.id, 'conn', input, { keyId: 'k', hash: Buffer.alloc(32) });
-      const sessions = createSessions(ctx);
       const cid = 'a'.repeat(40);
       for (const mode of ['stream', 'accrue'] as const) {
-        const sid = await sessions.open(null, cid, mode);
-        const upsert = sessions.action(null, cid, sid, 'upsert', [{ id: 'k1', name: 'K', entity: { code: 'X' } }]);
-        const remove = sessions.action(null, cid, sid, 'delete', ['k1']);
+        const sid = await sessions.open(ctx, null, cid, mode);
+        const upsert = sessions.action(ctx, null, { cid, sid }, 'upsert', [
+          { id: 'k1', name: 'K', entity: { code: 'X' } },
+        ]);
+        const remove = sessions.action(ctx, null, { cid, sid }, 'delete', ['k1']);
         await Promise.all([upsert, remove]);
-        await sessions.close(null, cid, sid, 'true');
+        await sessions.close(ctx, null, { cid, sid }, 'true');
         const target = (await store.records.target(cid))!;
         expect(await store.records.get(target.connectorId, 'k1'), mode).toBeUndefined();
       }

@@ -1,6 +1,3 @@
-import { createHash } from 'node:crypto';
-import type { Duplex, Writable } from 'node:stream';
-import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -12,9 +9,10 @@ import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody } from '../errors.js';
 import { requestId } from '../observability/index.js';
-import { StoreUnavailableError } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
-import { MAX_BODY_DEPTH, parseJsonBody } from '../validation/index.js';
+import { MAX_BODY_DEPTH } from '../validation/index.js';
+import { clientErrorHandler } from './client-errors.js';
+import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
 import { isProbe, observeSurface } from './observe.js';
 import { routeUrl } from './urls.js';
@@ -31,88 +29,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
   }
-}
-
-function weakEtag(payload: string | Buffer): string {
-  const hash = createHash('sha1').update(payload).digest('base64').slice(0, 27);
-  return `W/"${Buffer.byteLength(payload).toString(16)}-${hash}"`;
-}
-
-/** A raw HTTP response in the standard body, written straight to a socket. */
-function rawErrorResponse(status: number, reason: string): string {
-  const body = JSON.stringify(errorBody(status, status === 400 ? [{ name: 'request', index: null, reason }] : ''));
-  return [
-    `HTTP/1.1 ${status} ${REASON_PHRASES[status] ?? 'Error'}`,
-    'Content-Type: application/json; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Access-Control-Allow-Origin: *',
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
-}
-
-/**
- * Answers what Node's HTTP parser rejects before any route sees it (malformed framing,
- * conflicting lengths, bad chunks, bare LF, unknown methods, headers over the limit, slow
- * clients): the standard error body, then the connection is closed, as the framing can no
- * longer be trusted.
- */
-function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  // once answered, what the client still sends fails to parse again: one answer per connection
-  if (answered.has(socket)) return;
-  answered.add(socket);
-  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  // Node's parser messages are fixed texts ("Parse Error: Duplicate Content-Length"), never input
-  const answer = () => lingeringClose(socket, rawErrorResponse(status, err.message));
-  // A pipelined request before the bad one, read in full, is still being answered: its answer
-  // goes out first. (When the bad bytes are the in-flight request's own body, it never will be.)
-  const inFlight = (socket as Duplex & { _httpMessage?: Writable & { req?: { complete?: boolean } } })._httpMessage;
-  if (inFlight && !inFlight.writableFinished && inFlight.req?.complete === true) {
-    const fallback = setTimeout(() => socket.destroy(), LINGER_MS * 5);
-    inFlight.once('finish', () => {
-      clearTimeout(fallback);
-      answer();
-    });
-    inFlight.once('close', () => {
-      clearTimeout(fallback);
-      if (!socket.destroyed && socket.writable) answer();
-    });
-  } else answer();
-}
-
-/** Connections already given their last answer by {@link clientErrorHandler}. */
-const answered = new WeakSet<Duplex>();
-
-/** How long a closing connection keeps reading (and dropping) what the client still sends. */
-const LINGER_MS = 2000;
-
-/**
- * Writes a last answer and closes the connection without resetting it: the client may still be
- * sending a large body, and closing a socket with unread data makes the kernel send a reset that
- * can destroy the answer before the client reads it. So the write side is ended, what arrives is
- * read and dropped, and the socket is destroyed once the client closes or after LINGER_MS.
- */
-function lingeringClose(socket: Duplex, answer: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-  timer.unref();
-  socket.on('end', () => socket.destroy());
-  socket.on('close', () => clearTimeout(timer));
-  socket.on('error', () => socket.destroy());
-  socket.end(answer);
-  socket.resume();
-}
-
-/** The standard body for any error that reaches the error handler with a 4xx status of its own. */
-function clientErrorBody(err: Error & { statusCode?: number }): { status: number; body: ReturnType<typeof errorBody> } {
-  const status = err.statusCode && REASON_PHRASES[err.statusCode] && err.statusCode < 500 ? err.statusCode : 400;
-  const message = status === 400 ? [{ name: 'request', index: null, reason: err.message }] : '';
-  return { status, body: errorBody(status, message) };
 }
 
 /**
@@ -177,76 +93,17 @@ export function buildSurface(
   observeSurface(app, surface, ctx.observers);
   healthRoutes(app, ctx.store, config.basePath);
 
-  app.removeAllContentTypeParsers();
-  const maxDepth = surface === 'coordinator' ? MAX_BODY_DEPTH : undefined;
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, {});
-    const parsed = parseJsonBody(text, maxDepth);
-    if (parsed.ok) return done(null, parsed.value);
-    return done(ApiError.validation([parsed.item]), undefined);
-  });
-  // any other content type: the body is drained (within the limit) and ignored (spec §1.5)
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
-
+  bodyParsers(app, surface === 'coordinator' ? MAX_BODY_DEPTH : undefined);
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
-
   app.addHook('onRequest', async (req, reply) => {
     reply.header('access-control-allow-origin', '*');
     // HTTP/1.1 requires Host, and every URL the API writes is built from it (spec §1.2)
     if (!req.headers.host) throw ApiError.one('host', 'requires a Host header');
     await authenticate(req);
   });
-
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' || reply.statusCode !== 200) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    const etag = weakEtag(payload);
-    reply.header('etag', etag);
-    const inm = req.headers['if-none-match'];
-    if (inm?.split(',').some((t) => t.trim() === etag)) {
-      reply.code(304);
-      return '';
-    }
-    return payload;
-  });
-
-  app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
-    if (err instanceof ApiError) {
-      if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
-      return reply.code(err.status).send(errorBody(err.status, err.items ?? ''));
-    }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody(413));
-    if ((err.statusCode ?? 500) < 500) {
-      // Fastify's own client errors (bad headers, aborted bodies): answer in the standard format
-      const { status, body } = clientErrorBody(err);
-      return reply.code(status).send(body);
-    }
-    req.log.error(err);
-    return reply.code(500).send(errorBody(500, config.mode === 'production' ? '' : err.message));
-  });
-
-  app.setNotFoundHandler((_req, reply) => {
-    reply.code(404).send(errorBody(404));
-  });
-
-  // Open CORS (spec §1.1): a preflight allows whatever headers the browser asks to send.
-  app.options('*', (req, reply) => {
-    const asked = req.headers['access-control-request-headers'];
-    reply
-      .code(204)
-      .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
-      .header(
-        'access-control-allow-headers',
-        typeof asked === 'string' && asked.trim() !== ''
-          ? asked
-          : 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors',
-      )
-      .header('access-control-max-age', '86400')
-      .header('vary', 'Access-Control-Request-Headers')
-      .send();
-  });
+  weakEtags(app);
+  errorHandlers(app, config.mode);
+  openCors(app);
 
   const prefix = config.basePath ? `/${config.basePath}` : '';
   app.register(

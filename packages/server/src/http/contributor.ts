@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context.js';
-import { createSessions } from '../services/sessions.js';
+import { sessions } from '../services/sessions.js';
 import { bodyOf } from './app.js';
 
 type P<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
@@ -10,22 +10,21 @@ type P<K extends string> = FastifyRequest<{ Params: Record<K, string> }>;
  * contribution id is not lower-cased, mode/action/commit are (in the service).
  */
 export function contributorRoutes(ctx: ServerContext) {
-  const sessions = createSessions(ctx);
   return (app: FastifyInstance) => {
     app.get('/connector/:cid/session/open/:mode', async (req: P<'cid' | 'mode'>, reply) => {
-      const sid = await sessions.open(req.caller, req.params.cid, req.params.mode);
+      const sid = await sessions.open(ctx, req.caller, req.params.cid, req.params.mode);
       // the session id as a JSON string (spec §1.5)
       return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(sid));
     });
 
     app.post('/connector/:cid/session/:sid/:action', async (req: P<'cid' | 'sid' | 'action'>) => {
       const { cid, sid, action } = req.params;
-      return sessions.action(req.caller, cid, sid, action, bodyOf(req));
+      return sessions.action(ctx, req.caller, { cid, sid }, action, bodyOf(req));
     });
 
     app.get('/connector/:cid/session/:sid/close/:commit', async (req: P<'cid' | 'sid' | 'commit'>, reply) => {
       const { cid, sid, commit } = req.params;
-      await sessions.close(req.caller, cid, sid, commit);
+      await sessions.close(ctx, req.caller, { cid, sid }, commit);
       return reply.code(200).send();
     });
   };

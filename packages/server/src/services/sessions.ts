@@ -122,6 +122,76 @@ export function publicId(contributionId: string, vendorId: string): string {
   return hash('sha1', `${contributionId}:${vendorId}`);
 }
 
+/** Per server: the order of calls per contribution id, and compiled type rules per entity type. */
+interface SessionState {
+  queue: KeyedQueue;
+  rules: Map<number, TypeRules>;
+}
+
+const states = new WeakMap<ServerContext, SessionState>();
+
+function stateOf(ctx: ServerContext): SessionState {
+  let state = states.get(ctx);
+  if (!state) {
+    state = { queue: new KeyedQueue(), rules: new Map() };
+    states.set(ctx, state);
+  }
+  return state;
+}
+
+async function find(ctx: ServerContext, caller: Caller | null, cid: string): Promise<ContributionTarget> {
+  const target = await ctx.store.records.target(cid);
+  if (!target) throw new ApiError('NOT_FOUND');
+  // spec §9: a contributor token opens only its own connector's paths
+  if (caller && caller.subject !== target.connectorId) throw new ApiError('FORBIDDEN');
+  return target;
+}
+
+function requireOpen(target: ContributionTarget, sid: string): void {
+  if (target.session?.id !== sid) throw new ApiError('UNAUTHORIZED');
+}
+
+/** The entity type's compiled schema and timeseries, cached per entity type version. */
+async function typeRules(ctx: ServerContext, target: ContributionTarget): Promise<TypeRules> {
+  const { rules } = stateOf(ctx);
+  const hit = rules.get(target.entityTypeId);
+  if (hit && hit.version === target.typeVersion) return hit;
+  const type = await ctx.store.entityTypes.get(target.entityType);
+  if (!type) throw new ApiError('NOT_FOUND');
+  const fresh = {
+    version: type.version,
+    validate: await ctx.schemas.recordValidator(type.schema),
+    timeseriesJson: JSON.stringify(type.timeseries),
+  };
+  rules.set(type.id, fresh);
+  return fresh;
+}
+
+/** Checks each record's entity against the type's schema, then builds what the store keeps (spec §3.4). */
+async function prepare(
+  target: ContributionTarget,
+  type: TypeRules,
+  records: readonly RecordBody[],
+): Promise<PreparedRecord[]> {
+  fail((await sliced(records, (r, index) => guarded(r, index, () => type.validate(r.entity, index)))).flat());
+  // the stored record's key order (spec §3.4); the parts every record shares are serialised once
+  const tail = `,"type":${JSON.stringify(target.entityType)},"timeseries":${type.timeseriesJson}}`;
+  return sliced(records, (r, index) => {
+    const doc = guarded(r, index, () => {
+      const head = `{"id":${JSON.stringify(r.id)},"name":${JSON.stringify(r.name)},"entity":${JSON.stringify(r.entity)}`;
+      return r.instance === undefined ? head + tail : `${head},"instance":${JSON.stringify(r.instance)}${tail}`;
+    });
+    const geometries = extractGeometries(r);
+    return {
+      vendorId: r.id,
+      publicId: publicId(target.contributionId, r.id),
+      name: r.name,
+      doc,
+      geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
+    };
+  });
+}
+
 /**
  * The Contributor API's business rules (spec §3): sessions, record validation and the
  * catalog write path. Calls for one contribution id run strictly one after another in
@@ -132,119 +202,74 @@ export function publicId(contributionId: string, vendorId: string): string {
  * 403 production token of another connector → 401 not the open session →
  * 400 entity schema (upsert) → 400 nested too deeply to store → 200. See docs/CONTRIBUTOR.md.
  */
-export function createSessions(ctx: ServerContext) {
-  const queue = new KeyedQueue();
-  const rules = new Map<number, TypeRules>();
-
-  async function find(caller: Caller | null, cid: string): Promise<ContributionTarget> {
-    const target = await ctx.store.records.target(cid);
-    if (!target) throw new ApiError('NOT_FOUND');
-    // spec §9: a contributor token opens only its own connector's paths
-    if (caller && caller.subject !== target.connectorId) throw new ApiError('FORBIDDEN');
-    return target;
-  }
-
-  function requireOpen(target: ContributionTarget, sid: string): void {
-    if (target.session?.id !== sid) throw new ApiError('UNAUTHORIZED');
-  }
-
-  /** The entity type's compiled schema and timeseries, cached per entity type version. */
-  async function typeRules(target: ContributionTarget): Promise<TypeRules> {
-    const hit = rules.get(target.entityTypeId);
-    if (hit && hit.version === target.typeVersion) return hit;
-    const type = await ctx.store.entityTypes.get(target.entityType);
-    if (!type) throw new ApiError('NOT_FOUND');
-    const fresh = {
-      version: type.version,
-      validate: await ctx.schemas.recordValidator(type.schema),
-      timeseriesJson: JSON.stringify(type.timeseries),
-    };
-    rules.set(type.id, fresh);
-    return fresh;
-  }
-
-  async function prepare(
-    target: ContributionTarget,
-    type: TypeRules,
-    records: readonly RecordBody[],
-  ): Promise<PreparedRecord[]> {
-    fail((await sliced(records, (r, index) => guarded(r, index, () => type.validate(r.entity, index)))).flat());
-    // the stored record's key order (spec §3.4); the parts every record shares are serialised once
-    const tail = `,"type":${JSON.stringify(target.entityType)},"timeseries":${type.timeseriesJson}}`;
-    return sliced(records, (r, index) => {
-      const doc = guarded(r, index, () => {
-        const head = `{"id":${JSON.stringify(r.id)},"name":${JSON.stringify(r.name)},"entity":${JSON.stringify(r.entity)}`;
-        return r.instance === undefined ? head + tail : `${head},"instance":${JSON.stringify(r.instance)}${tail}`;
-      });
-      const geometries = extractGeometries(r);
-      return {
-        vendorId: r.id,
-        publicId: publicId(target.contributionId, r.id),
-        name: r.name,
-        doc,
-        geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
-      };
+export const sessions = {
+  /** `GET /connector/:cid/session/open/:mode` → the new session id. */
+  open(ctx: ServerContext, caller: Caller | null, cid: string, rawMode: string): Promise<string> {
+    return stateOf(ctx).queue.run(cid, async () => {
+      const { value, items } = validateSessionParams({ cid, mode: rawMode });
+      fail(items);
+      const target = await find(ctx, caller, cid);
+      const sid = randomUUID();
+      await ctx.store.records.openSession(target.connectorId, sid, value.mode!);
+      return sid;
     });
-  }
+  },
 
-  return {
-    /** `GET /connector/:cid/session/open/:mode` → the new session id. */
-    open(caller: Caller | null, cid: string, rawMode: string): Promise<string> {
-      return queue.run(cid, async () => {
-        const { value, items } = validateSessionParams({ cid, mode: rawMode });
-        fail(items);
-        const target = await find(caller, cid);
-        const sid = randomUUID();
-        await ctx.store.records.openSession(target.connectorId, sid, value.mode!);
-        return sid;
-      });
-    },
+  /** `POST /connector/:cid/session/:sid/:action` → the report. */
+  action(
+    ctx: ServerContext,
+    caller: Caller | null,
+    ids: { cid: string; sid: string },
+    rawAction: string,
+    body: unknown,
+  ): Promise<SessionReport> {
+    const { cid, sid } = ids;
+    // The queue orders validation and the hand-over to the store; the write itself is
+    // awaited outside it. The store applies writes in hand-over order (on the catalog
+    // writer thread when there is one), so the next call is validated while this one is
+    // written, and order within and across calls is kept.
+    const queued = stateOf(ctx).queue.run(cid, async () => {
+      const { value, items } = validateSessionParams({ cid, sid, action: rawAction });
+      const action = value.action;
+      // body rules apply only once the action is known
+      if (action === 'upsert') items.push(...validateUpsertBody(body));
+      else if (action === 'delete') items.push(...validateDeleteBody(body));
+      fail(items);
+      const target = await find(ctx, caller, cid);
+      requireOpen(target, sid);
+      if (action === 'upsert') {
+        const records = body as RecordBody[];
+        const prepared = await prepare(target, await typeRules(ctx, target), records);
+        const write = ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared).catch((err) => {
+          throw err instanceof UnstorableRecordError ? tooDeep(records[err.index]!, err.index) : err;
+        });
+        return { write, posted: prepared as Iterable<{ vendorId: string; publicId: string }> };
+      }
+      const keys = (body as string[]).map((id) => ({ vendorId: id, publicId: publicId(target.contributionId, id) }));
+      return { write: ctx.store.records.delete(target.connectorId, sid, keys), posted: keys };
+    });
+    return queued.then(async ({ write, posted }) => {
+      // the store re-checks the session inside the write's transaction: a stale id is 401 there too
+      if (!(await write)) throw new ApiError('UNAUTHORIZED');
+      return report(posted);
+    });
+  },
 
-    /** `POST /connector/:cid/session/:sid/:action` → the report. */
-    action(caller: Caller | null, cid: string, sid: string, rawAction: string, body: unknown): Promise<SessionReport> {
-      // The queue orders validation and the hand-over to the store; the write itself is
-      // awaited outside it. The store applies writes in hand-over order (on the catalog
-      // writer thread when there is one), so the next call is validated while this one is
-      // written, and order within and across calls is kept.
-      const queued = queue.run(cid, async () => {
-        const { value, items } = validateSessionParams({ cid, sid, action: rawAction });
-        const action = value.action;
-        // body rules apply only once the action is known
-        if (action === 'upsert') items.push(...validateUpsertBody(body));
-        else if (action === 'delete') items.push(...validateDeleteBody(body));
-        fail(items);
-        const target = await find(caller, cid);
-        requireOpen(target, sid);
-        if (action === 'upsert') {
-          const records = body as RecordBody[];
-          const prepared = await prepare(target, await typeRules(target), records);
-          const write = ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared).catch((err) => {
-            throw err instanceof UnstorableRecordError ? tooDeep(records[err.index]!, err.index) : err;
-          });
-          return { write, posted: prepared as Iterable<{ vendorId: string; publicId: string }> };
-        }
-        const ids = (body as string[]).map((id) => ({ vendorId: id, publicId: publicId(target.contributionId, id) }));
-        return { write: ctx.store.records.delete(target.connectorId, sid, ids), posted: ids };
-      });
-      return queued.then(async ({ write, posted }) => {
-        // the store re-checks the session inside the write's transaction: a stale id is 401 there too
-        if (!(await write)) throw new ApiError('UNAUTHORIZED');
-        return report(posted);
-      });
-    },
-
-    /** `GET /connector/:cid/session/:sid/close/:commit`. */
-    close(caller: Caller | null, cid: string, sid: string, rawCommit: string): Promise<void> {
-      return queue.run(cid, async () => {
-        const { value, items } = validateSessionParams({ cid, sid, commit: rawCommit });
-        fail(items);
-        const target = await find(caller, cid);
-        requireOpen(target, sid);
-        const closed = await ctx.store.records.closeSession(target.connectorId, sid, target.entityType, value.commit!);
-        if (!closed) throw new ApiError('UNAUTHORIZED');
-      });
-    },
-  };
-}
-
-export type Sessions = ReturnType<typeof createSessions>;
+  /** `GET /connector/:cid/session/:sid/close/:commit`. */
+  close(
+    ctx: ServerContext,
+    caller: Caller | null,
+    ids: { cid: string; sid: string },
+    rawCommit: string,
+  ): Promise<void> {
+    const { cid, sid } = ids;
+    return stateOf(ctx).queue.run(cid, async () => {
+      const { value, items } = validateSessionParams({ cid, sid, commit: rawCommit });
+      fail(items);
+      const target = await find(ctx, caller, cid);
+      requireOpen(target, sid);
+      const closed = await ctx.store.records.closeSession(target.connectorId, sid, target.entityType, value.commit!);
+      if (!closed) throw new ApiError('UNAUTHORIZED');
+    });
+  },
+};

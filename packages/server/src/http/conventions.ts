@@ -1,0 +1,93 @@
+// The conventions every API surface shares (spec §1): bodies, ETags, errors, CORS.
+import { createHash } from 'node:crypto';
+import { REASON_PHRASES } from '@bbk/sdk/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ServerMode } from '../config.js';
+import { ApiError, errorBody } from '../errors.js';
+import { StoreUnavailableError } from '../storage/store.js';
+import { parseJsonBody } from '../validation/index.js';
+
+/**
+ * Only `application/json` is parsed (strictly, Node-16 syntax errors, at most `maxDepth` levels
+ * when given); an empty body is `{}`; any other content type is drained and ignored (spec §1.5).
+ */
+export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, {});
+    const parsed = parseJsonBody(text, maxDepth);
+    if (parsed.ok) return done(null, parsed.value);
+    return done(ApiError.validation([parsed.item]), undefined);
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+}
+
+function weakEtag(payload: string | Buffer): string {
+  const hash = createHash('sha1').update(payload).digest('base64').slice(0, 27);
+  return `W/"${Buffer.byteLength(payload).toString(16)}-${hash}"`;
+}
+
+/** Weak ETags on every 200 GET; a matching `If-None-Match` gets 304 (spec §1.1). */
+export function weakEtags(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || reply.statusCode !== 200) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    const etag = weakEtag(payload);
+    reply.header('etag', etag);
+    const inm = req.headers['if-none-match'];
+    if (inm?.split(',').some((t) => t.trim() === etag)) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+}
+
+/** The standard body for any error that reaches the error handler with a 4xx status of its own. */
+function clientErrorBody(err: Error & { statusCode?: number }): { status: number; body: ReturnType<typeof errorBody> } {
+  const status = err.statusCode && REASON_PHRASES[err.statusCode] && err.statusCode < 500 ? err.statusCode : 400;
+  const message = status === 400 ? [{ name: 'request', index: null, reason: err.message }] : '';
+  return { status, body: errorBody(status, message) };
+}
+
+/** The one error handler (every error becomes the standard body, spec §1.7) and the 404. */
+export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
+  app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
+    if (err instanceof ApiError) {
+      if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
+      return reply.code(err.status).send(errorBody(err.status, err.items ?? ''));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody(413));
+    if ((err.statusCode ?? 500) < 500) {
+      // Fastify's own client errors (bad headers, aborted bodies): answer in the standard format
+      const { status, body } = clientErrorBody(err);
+      return reply.code(status).send(body);
+    }
+    req.log.error(err);
+    return reply.code(500).send(errorBody(500, mode === 'production' ? '' : err.message));
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).send(errorBody(404));
+  });
+}
+
+/** Open CORS (spec §1.1): a preflight on every path allows whatever headers the browser asks to send. */
+export function openCors(app: FastifyInstance): void {
+  app.options('*', (req, reply) => {
+    const asked = req.headers['access-control-request-headers'];
+    reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
+      .header(
+        'access-control-allow-headers',
+        typeof asked === 'string' && asked.trim() !== ''
+          ? asked
+          : 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors',
+      )
+      .header('access-control-max-age', '86400')
+      .header('vary', 'Access-Control-Request-Headers')
+      .send();
+  });
+}
