@@ -32,6 +32,30 @@ declare module 'fastify' {
 }
 
 /**
+ * Answers the router's own errors (a path that cannot be percent-decoded): the token is checked
+ * first, like on every route, so without one the answer is 401, not a hint about the path.
+ */
+function routerError(
+  err: { code: string },
+  req: FastifyRequest,
+  reply: FastifyReply,
+  authenticate: (req: FastifyRequest) => Promise<void>,
+): void {
+  reply.header('access-control-allow-origin', '*');
+  authenticate(req).then(
+    () => {
+      if (err.code === 'FST_ERR_BAD_URL') {
+        reply.code(400).send(errorBody(400, [{ name: 'url', index: null, reason: 'is not a valid URL path' }]));
+      } else reply.code(404).send(errorBody(404));
+    },
+    (authErr: unknown) => {
+      const status = authErr instanceof ApiError ? authErr.status : 401;
+      reply.code(status).send(errorBody(status));
+    },
+  );
+}
+
+/**
  * Builds one API surface: a Fastify instance with the conventions every
  * surface shares (spec §1): case-insensitive paths, optional trailing slash,
  * lenient content types, Node-16 style JSON syntax errors, 413 over the body
@@ -73,21 +97,7 @@ export function buildSurface(
     http: { requireHostHeader: false },
     // The router's own errors (a path that cannot be percent-decoded) still check the token
     // first, like every route: without one, 401, not a hint about the path.
-    frameworkErrors: (err, req, rawReply) => {
-      const reply = rawReply as unknown as FastifyReply;
-      reply.header('access-control-allow-origin', '*');
-      authenticate(req).then(
-        () => {
-          if (err.code === 'FST_ERR_BAD_URL') {
-            reply.code(400).send(errorBody(400, [{ name: 'url', index: null, reason: 'is not a valid URL path' }]));
-          } else reply.code(404).send(errorBody(404));
-        },
-        (authErr: unknown) => {
-          const status = authErr instanceof ApiError ? authErr.status : 401;
-          reply.code(status).send(errorBody(status));
-        },
-      );
-    },
+    frameworkErrors: (err, req, reply) => routerError(err, req, reply as unknown as FastifyReply, authenticate),
   });
   app.decorateRequest('caller', null);
   observeSurface(app, surface, ctx.observers);

@@ -70,6 +70,114 @@ export function tokenKind(token: string): Api | undefined {
   return APIS.find((api) => api === kind);
 }
 
+/** What the server said of the login: its mode, and the APIs the token is saved for. */
+interface Checked {
+  token: string | undefined;
+  mode: Announce['status'] | null;
+  tokenFor: Set<Api>;
+}
+
+/** The URL of each API: flags, `--server`, env, the profile, then the defaults. */
+function loginUrls(
+  options: LoginOptions,
+  ctx: CommandContext,
+  previous: Partial<Record<Api, ApiLogin>> | undefined,
+): Partial<Record<Api, string>> {
+  const fromServer = options.server !== undefined ? serverUrls(options.server) : undefined;
+  const apis: readonly Api[] = options.api ? [options.api] : APIS;
+  const urlOf = (api: Api): string => {
+    const flag =
+      (options.api === api ? options.url : undefined) ??
+      (ctx.options as Record<string, string | undefined>)[URL_FLAG[api]];
+    return checkUrl(
+      flag ?? fromServer?.[api] ?? ctx.env[`BBK_${api.toUpperCase()}_URL`] ?? previous?.[api]?.url ?? DEFAULT_URLS[api],
+      api,
+    );
+  };
+  return Object.fromEntries(apis.map((api) => [api, urlOf(api)])) as Partial<Record<Api, string>>;
+}
+
+/**
+ * Asks each API's announce with the token (prompting for one when every API wants it) and decides which APIs get
+ * the token: production, the ones that accept it; development (nothing is checked), the API named on the command
+ * line, else the one the token's kind names.
+ */
+async function verifyLogin(
+  options: LoginOptions,
+  ctx: CommandContext,
+  apis: readonly Api[],
+  urls: Partial<Record<Api, string>>,
+): Promise<Checked> {
+  let token = options.token ?? ctx.env.BBK_TOKEN;
+  let answers = await announceAll(apis, urls, token);
+  if (token === undefined && apis.every((api) => answers[api] === 'unauthorized')) {
+    token = await need(
+      undefined,
+      { flag: '--token', label: `${options.api ?? 'coordinator, contributor or consumer'} token`, secret: true },
+      ctx,
+    );
+    answers = await announceAll(apis, urls, token);
+  }
+  const accepted = apis.filter((api) => answers[api] !== 'unauthorized');
+  if (accepted.length === 0) throw refused(options.api, apis.map((api) => urls[api] ?? '').join(', '));
+  let mode: Announce['status'] | null = null;
+  for (const api of accepted) {
+    const answer = answers[api] as Announce;
+    if (!answer.name.includes(SERVICE_NAME[api]))
+      throw new CliError(
+        `${urls[api]} is not a ${api} API: it announces itself as "${answer.name}" (check --server or --${api}-url)`,
+        EXIT.FAILURE,
+      );
+    mode ??= answer.status;
+  }
+  let tokenFor = new Set<Api>();
+  if (token !== undefined) {
+    const kind = tokenKind(token);
+    if (mode === 'development') tokenFor = new Set(options.api ? [options.api] : kind ? [kind] : []);
+    else tokenFor = new Set(accepted);
+    if (kind && !options.api && mode === 'production' && !tokenFor.has(kind)) throw refused(kind, urls[kind] ?? '');
+  }
+  return { token, mode, tokenFor };
+}
+
+/** `--no-verify`: the token goes to the API named, or the one its kind names. */
+async function unverifiedLogin(options: LoginOptions, ctx: CommandContext): Promise<Checked> {
+  let token = options.token ?? ctx.env.BBK_TOKEN;
+  if (token === undefined && options.api)
+    token = await need(undefined, { flag: '--token', label: `${options.api} token`, secret: true }, ctx);
+  const kind = token === undefined ? undefined : tokenKind(token);
+  const tokenFor = new Set<Api>(options.api ? [options.api] : kind ? [kind] : []);
+  if (token !== undefined && tokenFor.size === 0)
+    throw new UsageError(
+      'cannot tell which API this token opens without asking the server: name the API (bbk login <api>) or drop --no-verify',
+    );
+  return { token, mode: null, tokenFor };
+}
+
+/** The profile after the login: each API's URL, and the token where it was just given. */
+function loggedInProfile(
+  options: LoginOptions,
+  previous: Partial<Record<Api, ApiLogin>> | undefined,
+  urls: Partial<Record<Api, string>>,
+  checked: Checked,
+): Partial<Record<Api, ApiLogin>> {
+  const profile = { ...previous };
+  for (const api of options.api ? [options.api] : APIS) {
+    const before: ApiLogin = previous?.[api] ?? {};
+    const entry: ApiLogin = { url: urls[api] ?? DEFAULT_URLS[api] };
+    // A token is kept for an API only where it was just given (a whole-server login keeps the others' tokens
+    // when their URL did not change).
+    if (checked.token && checked.tokenFor.has(api)) entry.token = checked.token;
+    else if (!options.api && before.token && before.url === entry.url) entry.token = before.token;
+    const connector = options.connector ?? before.connector;
+    const audience = options.audience ?? before.audience;
+    if (api === 'contributor' && connector) entry.connector = connector;
+    if (api === 'consumer' && audience) entry.audience = audience;
+    profile[api] = entry;
+  }
+  return profile;
+}
+
 /**
  * `bbk login [api] [--server URL] [--token T]`: checks URLs and token against the server, then stores them in
  * the profile (config file mode 0600). Without `api`, one login covers the server's three APIs: each URL is
@@ -80,79 +188,15 @@ export async function login(options: LoginOptions, ctx: CommandContext): Promise
   const path = ctx.settings.configPath;
   const config = readConfig(path);
   const name = checkProfileName(options.profile ?? ctx.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE);
-  const fromServer = options.server !== undefined ? serverUrls(options.server) : undefined;
   if (options.api === undefined && options.url !== undefined)
     throw new UsageError('--url is for one API (bbk login <api> --url URL); for a whole server use --server URL');
   const apis: readonly Api[] = options.api ? [options.api] : APIS;
-  const urlOf = (api: Api): string => {
-    const previous = config.profiles[name]?.[api] ?? {};
-    const flag =
-      (options.api === api ? options.url : undefined) ??
-      (ctx.options as Record<string, string | undefined>)[URL_FLAG[api]];
-    return checkUrl(
-      flag ?? fromServer?.[api] ?? ctx.env[`BBK_${api.toUpperCase()}_URL`] ?? previous.url ?? DEFAULT_URLS[api],
-      api,
-    );
-  };
-  const urls = Object.fromEntries(apis.map((api) => [api, urlOf(api)])) as Partial<Record<Api, string>>;
-  let token = options.token ?? ctx.env.BBK_TOKEN;
+  const urls = loginUrls(options, ctx, config.profiles[name]);
+  const checked =
+    options.verify !== false ? await verifyLogin(options, ctx, apis, urls) : await unverifiedLogin(options, ctx);
+  const { token, mode, tokenFor } = checked;
 
-  // Which APIs get the token: production, the one that accepts it; development (nothing is checked), the API
-  // named on the command line, else the one the token's kind names.
-  let mode: Announce['status'] | null = null;
-  let tokenFor = new Set<Api>();
-  if (options.verify !== false) {
-    let answers = await announceAll(apis, urls, token);
-    if (token === undefined && apis.every((api) => answers[api] === 'unauthorized')) {
-      token = await need(
-        undefined,
-        { flag: '--token', label: `${options.api ?? 'coordinator, contributor or consumer'} token`, secret: true },
-        ctx,
-      );
-      answers = await announceAll(apis, urls, token);
-    }
-    const accepted = apis.filter((api) => answers[api] !== 'unauthorized');
-    if (accepted.length === 0) throw refused(options.api, apis.map((api) => urls[api] ?? '').join(', '));
-    for (const api of accepted) {
-      const answer = answers[api] as Announce;
-      if (!answer.name.includes(SERVICE_NAME[api]))
-        throw new CliError(
-          `${urls[api]} is not a ${api} API: it announces itself as "${answer.name}" (check --server or --${api}-url)`,
-          EXIT.FAILURE,
-        );
-      mode ??= answer.status;
-    }
-    if (token !== undefined) {
-      const kind = tokenKind(token);
-      if (mode === 'development') tokenFor = new Set(options.api ? [options.api] : kind ? [kind] : []);
-      else tokenFor = new Set(accepted);
-      if (kind && !options.api && mode === 'production' && !tokenFor.has(kind)) throw refused(kind, urls[kind] ?? '');
-    }
-  } else {
-    if (token === undefined && options.api)
-      token = await need(undefined, { flag: '--token', label: `${options.api} token`, secret: true }, ctx);
-    const kind = token === undefined ? undefined : tokenKind(token);
-    tokenFor = new Set(options.api ? [options.api] : kind ? [kind] : []);
-    if (token !== undefined && tokenFor.size === 0)
-      throw new UsageError(
-        'cannot tell which API this token opens without asking the server: name the API (bbk login <api>) or drop --no-verify',
-      );
-  }
-
-  const profile = { ...config.profiles[name] };
-  for (const api of apis) {
-    const previous: ApiLogin = config.profiles[name]?.[api] ?? {};
-    const entry: ApiLogin = { url: urls[api] ?? DEFAULT_URLS[api] };
-    // A token is kept for an API only where it was just given (a whole-server login keeps the others' tokens
-    // when their URL did not change).
-    if (token && tokenFor.has(api)) entry.token = token;
-    else if (!options.api && previous.token && previous.url === entry.url) entry.token = previous.token;
-    const connector = options.connector ?? previous.connector;
-    const audience = options.audience ?? previous.audience;
-    if (api === 'contributor' && connector) entry.connector = connector;
-    if (api === 'consumer' && audience) entry.audience = audience;
-    profile[api] = entry;
-  }
+  const profile = loggedInProfile(options, config.profiles[name], urls, checked);
   config.profiles[name] = profile;
   config.current ??= name;
   writeConfig(path, config);

@@ -38,49 +38,9 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
   }
   if ((options.schema || options.entity) && !options.dryRun)
     throw new UsageError('--schema and --entity go with --dry-run');
-  const read = readRecords(options.file, {
-    ...(options.format ? { format: options.format } : {}),
-    ...(options.map ? { maps: options.map } : {}),
-    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-    keepPrivate: options.keepPrivate === true,
-  });
-  const shape = compileCheck(recordUpsertSchema.items).check;
-  for (const candidate of read.candidates) {
-    if (candidate.problems.length === 0) candidate.problems.push(...describeProblems(shape(candidate.record)));
-  }
-  const report: PushReport = {
-    file: options.file,
-    format: read.format,
-    connector: null,
-    mode: options.mode,
-    dry_run: options.dryRun === true,
-    schema_checked: false,
-    session: null,
-    committed: false,
-    aborted: null,
-    read: read.candidates.length,
-    accepted: 0,
-    upserted: 0,
-    duplicates: 0,
-    rejected: 0,
-    rejections: [],
-    dropped_keys: read.dropped,
-    ids: {},
-  };
-
-  if (options.dryRun) {
-    const schema = await entitySchema(options, ctx);
-    if (schema) {
-      report.schema_checked = true;
-      const check = compileCheck(schema, 'entity').check;
-      for (const candidate of read.candidates) {
-        if (candidate.problems.length === 0)
-          candidate.problems.push(...describeProblems(check(candidate.record.entity)));
-      }
-    }
-    const valid = read.candidates.filter((c) => c.problems.length === 0);
-    return finish(report, { valid, rejected: read.candidates.filter((c) => c.problems.length > 0) }, ctx);
-  }
+  const read = readChecked(options);
+  const report = emptyReport(options, read);
+  if (options.dryRun) return dryRun(options, ctx, read, report);
 
   const cid = await need(
     options.connector ?? ctx.env.BBK_CONNECTOR ?? ctx.settings.login('contributor').connector,
@@ -130,6 +90,62 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
     process.removeListener('SIGINT', onSigint);
     await progress.stop();
   }
+}
+
+/** Reads the file and checks each record's shape (spec §3.2) locally. */
+function readChecked(options: PushOptions): ReturnType<typeof readRecords> {
+  const read = readRecords(options.file, {
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.map ? { maps: options.map } : {}),
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+    keepPrivate: options.keepPrivate === true,
+  });
+  const shape = compileCheck(recordUpsertSchema.items).check;
+  for (const candidate of read.candidates) {
+    if (candidate.problems.length === 0) candidate.problems.push(...describeProblems(shape(candidate.record)));
+  }
+  return read;
+}
+
+function emptyReport(options: PushOptions, read: ReturnType<typeof readRecords>): PushReport {
+  return {
+    file: options.file,
+    format: read.format,
+    connector: null,
+    mode: options.mode,
+    dry_run: options.dryRun === true,
+    schema_checked: false,
+    session: null,
+    committed: false,
+    aborted: null,
+    read: read.candidates.length,
+    accepted: 0,
+    upserted: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejections: [],
+    dropped_keys: read.dropped,
+    ids: {},
+  };
+}
+
+/** `--dry-run`: the local checks, and the entity type's schema when one is given or can be read. */
+async function dryRun(
+  options: PushOptions,
+  ctx: CommandContext,
+  read: ReturnType<typeof readRecords>,
+  report: PushReport,
+): Promise<Output> {
+  const schema = await entitySchema(options, ctx);
+  if (schema) {
+    report.schema_checked = true;
+    const check = compileCheck(schema, 'entity').check;
+    for (const candidate of read.candidates) {
+      if (candidate.problems.length === 0) candidate.problems.push(...describeProblems(check(candidate.record.entity)));
+    }
+  }
+  const valid = read.candidates.filter((c) => c.problems.length === 0);
+  return finish(report, { valid, rejected: read.candidates.filter((c) => c.problems.length > 0) }, ctx);
 }
 
 function finish(
