@@ -27,6 +27,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one fork less than the cores: a single fork on these 2-core machines.
+    // Most test files wait on processes, sockets and timers more than they compute, so two run
+    // side by side (BBK_TEST_FORKS overrides).
+    poolOptions: { forks: { maxForks: Number(process.env.BBK_TEST_FORKS ?? 2), minForks: 1 } },
     reporters: ['default'],
   },
 });
