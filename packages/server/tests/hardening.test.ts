@@ -24,8 +24,8 @@ function expectStandard(res: { status: number; json: unknown; headers?: Headers 
   if (res.headers) expect(res.headers.get('content-type')).toMatch(/^application\/json/);
 }
 
-/** Sends raw bytes and returns everything the server wrote before closing. */
-function raw(url: string, text: string): Promise<string> {
+/** Sends raw bytes, then half-closes, and returns everything the server wrote before closing. */
+function raw(url: string, text: string, { halfClose = true } = {}): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -35,7 +35,9 @@ function raw(url: string, text: string): Promise<string> {
     });
     socket.on('close', () => resolve(out));
     socket.on('error', reject);
-    socket.write(text, 'latin1');
+    // the whole request is sent: half-close, so the server's lingering close ends at once
+    if (halfClose) socket.end(text, 'latin1');
+    else socket.write(text, 'latin1');
     setTimeout(() => socket.destroy(), 3000).unref();
   });
 }
@@ -130,6 +132,8 @@ describe('production mode: every layer answers in the standard body, the token f
       env.base,
       `GET /v1/entity HTTP/1.1\r\nHost: x\r\nx-bbk-auth-token: ${consumerToken}\r\n\r\n` +
         'GET /v1/entity HTTP/1.1\r\nHost: x\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',
+      // a client that half-closes right after pipelining loses the answers (Node ends the connection on it)
+      { halfClose: false },
     );
     const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
     expect(statuses).toEqual([200, 400]);
@@ -153,7 +157,7 @@ describe('production mode: every layer answers in the standard body, the token f
         socket.on('error', () => resolve(`${out}<error>`));
         socket.on('close', () => resolve(out));
         socket.write(head);
-        socket.write(big);
+        socket.end(big);
         setTimeout(() => socket.destroy(), 5000).unref();
       });
       expect(answer, head.slice(0, 30)).toMatch(/^HTTP\/1\.1 (400|401) /);
