@@ -12,7 +12,7 @@ import {
 } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
-import { bbk, cleanup, DATA, normalise, type Run, urlFlags } from './helpers.js';
+import { bbk, cleanup, createOpenPolicy, DATA, normalise, type Run, urlFlags } from './helpers.js';
 
 interface Country {
   id: string;
@@ -259,17 +259,7 @@ describe('consumer failures', () => {
   it('takes the policy from --audience in development mode', async () => {
     const dev = await startTestServer({ mode: 'development' });
     try {
-      const admin = new CoordinatorClient({ baseUrl: dev.urls.coordinator });
-      await admin.policies.create('open', {
-        name: 'Open',
-        description: 'Everything',
-        policy: {
-          access_control: { enabled: false },
-          data_segment: { segment_query: { type: 'country' } },
-          legal_context: [],
-        },
-      });
-      await admin.close();
+      await createOpenPolicy(dev.urls.coordinator);
       const withAudience = await bbk([
         'catalog',
         'query',

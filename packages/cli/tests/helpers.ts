@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CoordinatorClient } from '@bbk/sdk';
 import type { ServerOptions } from '@bbk/server';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
 
@@ -214,4 +215,22 @@ export function spawnBbk(args: string[], env: Record<string, string> = {}): Long
     kill: (signal) => child.kill(signal),
     exited,
   };
+}
+
+/** Creates the policy `open` (every country, no limits) on a development server's Coordinator API. */
+export async function createOpenPolicy(coordinatorUrl: string): Promise<void> {
+  const admin = new CoordinatorClient({ baseUrl: coordinatorUrl });
+  try {
+    await admin.policies.create('open', {
+      name: 'Open',
+      description: 'Everything',
+      policy: {
+        access_control: { enabled: false },
+        data_segment: { segment_query: { type: 'country' } },
+        legal_context: [],
+      },
+    });
+  } finally {
+    await admin.close();
+  }
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinatorClient } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
-import { bbk, cleanup, tempDir } from './helpers.js';
+import { bbk, cleanup, createOpenPolicy, tempDir } from './helpers.js';
 
 /** `bbk login --server URL`: one login for the three APIs of a server listening on P, P+1, P+2. */
 
@@ -29,17 +28,7 @@ const readProfiles = () => JSON.parse(readFileSync(config, 'utf8')).profiles;
 beforeAll(async () => {
   prod = await consecutive('production');
   dev = await consecutive('development');
-  const admin = new CoordinatorClient({ baseUrl: dev.urls.coordinator });
-  await admin.policies.create('open', {
-    name: 'Open',
-    description: 'Everything',
-    policy: {
-      access_control: { enabled: false },
-      data_segment: { segment_query: { type: 'country' } },
-      legal_context: [],
-    },
-  });
-  await admin.close();
+  await createOpenPolicy(dev.urls.coordinator);
   const home = tempDir('bbk-home-');
   config = join(home, 'config.json');
   env = { HOME: home, BBK_CONFIG: config };

@@ -1,10 +1,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinatorClient } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
 import type { ProfileSummary } from '../src/commands/profile/index.js';
-import { bbk, cleanup, tempDir } from './helpers.js';
+import { bbk, cleanup, createOpenPolicy, tempDir } from './helpers.js';
 
 let server: TestServer;
 let dev: TestServer;
@@ -17,17 +16,7 @@ beforeAll(async () => {
     startTestServer({ mode: 'production' }),
     startTestServer({ mode: 'development' }),
   ]);
-  const admin = new CoordinatorClient({ baseUrl: dev.urls.coordinator });
-  await admin.policies.create('open', {
-    name: 'Open',
-    description: 'Everything',
-    policy: {
-      access_control: { enabled: false },
-      data_segment: { segment_query: { type: 'country' } },
-      legal_context: [],
-    },
-  });
-  await admin.close();
+  await createOpenPolicy(dev.urls.coordinator);
 });
 
 afterAll(async () => {
