@@ -253,6 +253,11 @@ describe('development mode: bad values are 400s, never 500s', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-headers')).toBe('x-bbk-audience, x-custom-trace, authorization');
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    // and a browser may read the request id, the webhook outcome and a 429's wait
+    const get = await call(`${env.base}/`, { headers: { origin: 'http://example.com' } });
+    expect(get.headers.get('access-control-expose-headers')).toBe(
+      'x-request-id, x-bbk-webhook, retry-after, etag, location',
+    );
   });
 });
 

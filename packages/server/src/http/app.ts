@@ -31,6 +31,9 @@ declare module 'fastify' {
   }
 }
 
+/** Response headers a browser client may read (CORS): request id, webhook outcome, 429 wait, ETag, Location. */
+const EXPOSED_HEADERS = 'x-request-id, x-bbk-webhook, retry-after, etag, location';
+
 /**
  * Answers the router's own errors (a path that cannot be percent-decoded): the token is checked
  * first, like on every route, so without one the answer is 401, not a hint about the path.
@@ -107,6 +110,8 @@ export function buildSurface(
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
   app.addHook('onRequest', async (req, reply) => {
     reply.header('access-control-allow-origin', '*');
+    // what a browser client may read besides the simple headers
+    reply.header('access-control-expose-headers', EXPOSED_HEADERS);
     // HTTP/1.1 requires Host, and every URL the API writes is built from it (spec §1.2)
     if (!req.headers.host) throw ApiError.one('host', 'requires a Host header');
     await authenticate(req);
