@@ -87,7 +87,7 @@ export function checkPolicyBody(body: unknown): Checked<NormalisedPolicy> {
   return { value, items: policy(value) };
 }
 
-/** Upsert action body (§3.2), names under `records`. Entity schemas are checked later ({@link validateRecordEntities}). */
+/** Upsert action body (§3.2), names under `records`. Entity schemas are checked later (`SchemaCompiler.recordValidator`). */
 export function validateUpsertBody(body: unknown): ValidationItem[] {
   return upsert(body);
 }

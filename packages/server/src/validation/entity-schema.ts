@@ -2,11 +2,13 @@
  * User-supplied entity type schemas (spec §2.4, §3.2). The check is lenient, like the original:
  * only a schema the validator cannot load is invalid (non-object, `{"type":null}`, an unresolvable
  * `$ref`); unknown types and bad keyword values (`{"type":"foobar"}`, `{"required":"x"}`) are
- * accepted and then constrain nothing.
+ * accepted and then constrain nothing. This module sanitises, bounds and compiles them to standalone
+ * code; the server reaches it only through `SchemaCompiler` (schema-compiler.ts), which runs the
+ * costly part on a thread of its own and caches the result.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { VALIDATION_REASONS, type ValidationItem } from '@bbk/sdk/protocol';
+import type { ValidationItem } from '@bbk/sdk/protocol';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv, createUserSchemaAjv, userSchemaModules } from './ajv.js';
@@ -223,47 +225,5 @@ export function schemaKey(schema: unknown): string {
   return createHash('sha1').update(JSON.stringify(schema)).digest('hex');
 }
 
-const CACHE_SIZE = 256;
-const cache = new Map<string, Loaded>();
-
-function load(schema: unknown): Loaded {
-  if (!isNode(schema)) return { ok: false, validate: acceptAll };
-  const key = schemaKey(schema);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const loaded = loadSource(recordValidatorSource(schema));
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, loaded);
-  return loaded;
-}
-
-/**
- * The custom check of an entity type's `schema` (§2.4): `[]`, or the one item
- * `{ name: 'schema', index: null, reason: 'is not valid JSON schema' }`.
- * @example validateEntitySchema({ type: null }) // [{ name: 'schema', index: null, reason: 'is not valid JSON schema' }]
- */
-export function validateEntitySchema(schema: unknown): ValidationItem[] {
-  return load(schema).ok ? [] : [{ name: 'schema', index: null, reason: VALIDATION_REASONS.invalidSchema }];
-}
-
 /** Checks one record's `entity`; items are named `records.entity.<path>` and carry the record's index. */
 export type RecordEntityValidator = (entity: unknown, index: number) => ValidationItem[];
-
-/**
- * Compiles (once per distinct schema, cached by hash) the check of upserted records' `entity`
- * against an entity type's schema (§3.2). A schema without keys, or one that cannot be loaded,
- * accepts every entity.
- * @example compileRecordSchema({ properties: { area: { type: 'number' } } })({ area: 'x' }, 3)
- * // [{ name: 'records.entity.area', index: 3, reason: 'is not of a type(s) number' }]
- */
-export function compileRecordSchema(schema: unknown): RecordEntityValidator {
-  if (!isNode(schema) || Object.keys(schema).length === 0) return acceptAll as RecordEntityValidator;
-  const { validate } = load(schema);
-  return (entity, index) => validate(entity, index);
-}
-
-/** Checks the `entity` of every record of an upsert body, in record order. */
-export function validateRecordEntities(schema: unknown, records: readonly { entity?: unknown }[]): ValidationItem[] {
-  const validate = compileRecordSchema(schema);
-  return records.flatMap((record, index) => validate(record.entity, index));
-}

@@ -14,12 +14,7 @@ export {
   validateUpsertBody,
 } from './bodies.js';
 export { createValidator, type Validate, type ValidatorOptions } from './create-validator.js';
-export {
-  compileRecordSchema,
-  type RecordEntityValidator,
-  validateEntitySchema,
-  validateRecordEntities,
-} from './entity-schema.js';
+export type { RecordEntityValidator } from './entity-schema.js';
 export { EMAIL_FORMAT, isIsoDate, parseIsoDate, URI_FORMAT } from './formats.js';
 export { type JsonBodyResult, MAX_BODY_DEPTH, parseJsonBody } from './json-body.js';
 export {
@@ -41,4 +36,5 @@ export {
   validateSessionParams,
   validateSlug,
 } from './params.js';
+export { SchemaCompiler, type SchemaCompilerOptions } from './schema-compiler.js';
 export { type TimeseriesQuery, type TimeseriesWindow, validateTimeseriesParams } from './timeseries-params.js';
