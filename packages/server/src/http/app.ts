@@ -31,8 +31,14 @@ declare module 'fastify' {
   }
 }
 
-/** Response headers a browser client may read (CORS): request id, webhook outcome, 429 wait, ETag, Location. */
-const EXPOSED_HEADERS = 'x-request-id, x-bbk-webhook, retry-after, etag, location';
+/**
+ * Open CORS on every answer (spec §1.1), and the response headers a browser client may read
+ * besides the simple ones: request id, webhook outcome, 429 wait, ETag, Location.
+ */
+function corsHeaders(reply: FastifyReply): void {
+  reply.header('access-control-allow-origin', '*');
+  reply.header('access-control-expose-headers', 'x-request-id, x-bbk-webhook, retry-after, etag, location');
+}
 
 /**
  * Answers the router's own errors (a path that cannot be percent-decoded): the token is checked
@@ -44,7 +50,7 @@ function routerError(
   reply: FastifyReply,
   authenticate: (req: FastifyRequest) => Promise<void>,
 ): void {
-  reply.header('access-control-allow-origin', '*');
+  corsHeaders(reply);
   authenticate(req).then(
     () => {
       if (err.code === 'FST_ERR_BAD_URL') {
@@ -109,9 +115,7 @@ export function buildSurface(
   bodyParsers(app, surface === 'coordinator' ? MAX_BODY_DEPTH : undefined);
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('access-control-allow-origin', '*');
-    // what a browser client may read besides the simple headers
-    reply.header('access-control-expose-headers', EXPOSED_HEADERS);
+    corsHeaders(reply);
     // HTTP/1.1 requires Host, and every URL the API writes is built from it (spec §1.2)
     if (!req.headers.host) throw ApiError.one('host', 'requires a Host header');
     await authenticate(req);

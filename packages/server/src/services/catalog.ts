@@ -31,8 +31,8 @@ export interface RecordDetail {
   /** entity and instance, webhook extras merged, masks applied */
   entity: Record<string, unknown>;
   instance: Record<string, unknown>;
-  /** the timeseries declarations the masks leave */
-  timeseries: Record<string, unknown>;
+  /** the timeseries declarations the masks leave, each an object */
+  timeseries: Record<string, Record<string, unknown>>;
   legal: LegalNotice[];
 }
 
@@ -108,7 +108,9 @@ export const catalog = {
     }
     const declared = isObject(doc.timeseries) ? doc.timeseries : {};
     const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
-    return { record, ...masked, legal: s.legal };
+    const timeseries: Record<string, Record<string, unknown>> = {};
+    for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
+    return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
   },
 
   /**

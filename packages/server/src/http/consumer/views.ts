@@ -28,10 +28,8 @@ export function recordDetailView(route: string, d: RecordDetail) {
   const { record } = d;
   const url = recordUrl(route, record.type, record.publicId);
   const timeseries: Record<string, unknown> = {};
-  for (const [tsid, decl] of Object.entries(d.timeseries)) {
-    const fields = decl !== null && typeof decl === 'object' && !Array.isArray(decl) ? decl : {};
-    timeseries[tsid] = { ...fields, url: `${url}/timeseries/${tsid}` };
-  }
+  for (const [tsid, decl] of Object.entries(d.timeseries))
+    timeseries[tsid] = { ...decl, url: `${url}/timeseries/${tsid}` };
   return {
     id: record.publicId,
     url,
