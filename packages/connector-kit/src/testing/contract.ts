@@ -95,15 +95,8 @@ async function contractReport(options: ContractTestOptions): Promise<ContractRep
   const began = Date.now();
   const log = options.log ?? (() => {});
   const mode = options.mode ?? 'production';
-  const { id, ...given } = typeof options.entityType === 'string' ? { id: options.entityType } : options.entityType;
-  const type = {
-    ...given,
-    id,
-    name: given.name ?? id,
-    description: given.description ?? `Contract test of the ${id} connector`,
-    schema: options.schema ?? given.schema ?? {},
-    timeseries: options.timeseries ?? given.timeseries ?? {},
-  };
+  const type = contractEntityType(options);
+  const { id } = type;
   const failures: string[] = [];
   const warnings: string[] = [];
   const report = (contributionId: string, partial: Partial<ContractReport> = {}): ContractReport => ({
@@ -174,6 +167,19 @@ async function contractReport(options: ContractTestOptions): Promise<ContractRep
   } finally {
     await fixture.close();
   }
+}
+
+/** The entity type the test creates: the given one, its name, description, schema and timeseries defaulted. */
+function contractEntityType(options: ContractTestOptions) {
+  const { id, ...given } = typeof options.entityType === 'string' ? { id: options.entityType } : options.entityType;
+  return {
+    ...given,
+    id,
+    name: given.name ?? id,
+    description: given.description ?? `Contract test of the ${id} connector`,
+    schema: options.schema ?? given.schema ?? {},
+    timeseries: options.timeseries ?? given.timeseries ?? {},
+  };
 }
 
 function defaultContribution(options: ContractTestOptions): (target: ConnectorTarget) => Promise<unknown> {

@@ -83,67 +83,97 @@ export interface Webhook {
 export function createWebhook(handlers: WebhookHandlers, options: WebhookOptions = {}): Webhook {
   const basePath = `/${(options.basePath ?? '').replace(/^\/+|\/+$/g, '')}`.replace(/\/$/, '');
   const onError = options.onError ?? ((error: unknown) => console.error('bbk webhook: handler failed:', error));
-  const now = options.now ?? Date.now;
-  const started = now();
-  const stats = { entity: 0, timeseries: 0, failures: 0 };
-
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const target = request.url ?? '/';
-    const url = new URL(target, 'http://webhook.invalid');
-    const segments = routeSegments(url.pathname, basePath);
-    if (segments === undefined) return sendError(response, 404);
-    if (segments === 'malformed')
-      return sendError(response, 400, [{ name: 'path', index: null, reason: 'is not valid percent-encoding' }]);
-    const [kind, ...params] = segments;
-    const shape = kind !== undefined && Object.hasOwn(ARITY, kind) ? (kind as keyof typeof ARITY) : undefined;
-    if (shape === undefined || ARITY[shape] !== params.length) return sendError(response, 404);
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('allow', 'GET, HEAD');
-      return sendError(response, 405);
-    }
-    if (shape === 'health') {
-      return sendJson(response, 200, {
-        status: 'ok',
-        uptime_s: Math.round((now() - started) / 1000),
-        calls: { ...stats },
-      });
-    }
-    if (options.secret !== undefined) {
-      const check = verifyWebhookSignature(
-        options.secret,
-        request.headers[SIGNATURE_HEADER],
-        { method: request.method, target },
-        { toleranceSeconds: options.toleranceSeconds, now: now() },
-      );
-      if (!check.ok) return sendError(response, 401);
-    }
-    const call: WebhookCall = { request };
-    const [type = '', id = '', tsid = ''] = params;
-    if (shape === 'entity') {
-      stats.entity++;
-      const extras = await handlers.entity?.(type, id, call);
-      if (extras === undefined || extras === null) return sendError(response, 404);
-      return sendJson(response, 200, entityBody(extras));
-    }
-    stats.timeseries++;
-    const parsed = parseTimeseriesQuery(url.searchParams);
-    if (!parsed.ok) return sendError(response, 400, parsed.items);
-    const points = await handlers.timeseries?.(type, id, tsid, parsed.query, call);
-    if (points === undefined || points === null) return sendError(response, 404);
-    const { start, end, limit } = parsed.query;
-    return sendJson(response, 200, shapePoints(points, { start: start?.getTime(), end: end?.getTime(), limit }));
-  }
+  const state: RouteState = {
+    handlers,
+    options,
+    basePath,
+    now: options.now ?? Date.now,
+    started: 0,
+    stats: { entity: 0, timeseries: 0, failures: 0 },
+  };
+  state.started = state.now();
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    route(request, response).catch((error: unknown) => {
-      stats.failures++;
+    route(state, request, response).catch((error: unknown) => {
+      state.stats.failures++;
       onError(error, request);
       if (!response.headersSent) sendError(response, 500);
       else response.destroy();
     });
   };
+  return listenerOf(createServer(handle), handle, basePath);
+}
 
-  const server = createServer(handle);
+/** What every call of one webhook shares. */
+interface RouteState {
+  handlers: WebhookHandlers;
+  options: WebhookOptions;
+  basePath: string;
+  now: () => number;
+  started: number;
+  stats: { entity: number; timeseries: number; failures: number };
+}
+
+/** Routes one call: path and method, the health answer, the signature check, then the data handlers. */
+async function route(state: RouteState, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const target = request.url ?? '/';
+  const url = new URL(target, 'http://webhook.invalid');
+  const segments = routeSegments(url.pathname, state.basePath);
+  if (segments === undefined) return sendError(response, 404);
+  if (segments === 'malformed')
+    return sendError(response, 400, [{ name: 'path', index: null, reason: 'is not valid percent-encoding' }]);
+  const [kind, ...params] = segments;
+  const shape = kind !== undefined && Object.hasOwn(ARITY, kind) ? (kind as keyof typeof ARITY) : undefined;
+  if (shape === undefined || ARITY[shape] !== params.length) return sendError(response, 404);
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    response.setHeader('allow', 'GET, HEAD');
+    return sendError(response, 405);
+  }
+  if (shape === 'health') {
+    return sendJson(response, 200, {
+      status: 'ok',
+      uptime_s: Math.round((state.now() - state.started) / 1000),
+      calls: { ...state.stats },
+    });
+  }
+  const { secret, toleranceSeconds } = state.options;
+  if (secret !== undefined) {
+    const check = verifyWebhookSignature(
+      secret,
+      request.headers[SIGNATURE_HEADER],
+      { method: request.method, target },
+      { toleranceSeconds, now: state.now() },
+    );
+    if (!check.ok) return sendError(response, 401);
+  }
+  return answerData(state, { shape, params, url, request }, response);
+}
+
+/** The entity and timeseries answers, from the connector's handlers. */
+async function answerData(
+  { handlers, stats }: RouteState,
+  call: { shape: 'entity' | 'timeseries'; params: string[]; url: URL; request: IncomingMessage },
+  response: ServerResponse,
+): Promise<void> {
+  const told: WebhookCall = { request: call.request };
+  const [type = '', id = '', tsid = ''] = call.params;
+  if (call.shape === 'entity') {
+    stats.entity++;
+    const extras = await handlers.entity?.(type, id, told);
+    if (extras === undefined || extras === null) return sendError(response, 404);
+    return sendJson(response, 200, entityBody(extras));
+  }
+  stats.timeseries++;
+  const parsed = parseTimeseriesQuery(call.url.searchParams);
+  if (!parsed.ok) return sendError(response, 400, parsed.items);
+  const points = await handlers.timeseries?.(type, id, tsid, parsed.query, told);
+  if (points === undefined || points === null) return sendError(response, 404);
+  const { start, end, limit } = parsed.query;
+  return sendJson(response, 200, shapePoints(points, { start: start?.getTime(), end: end?.getTime(), limit }));
+}
+
+/** The `Webhook` around a node:http server: listen, close, and the URL to register. */
+function listenerOf(server: Server, handle: Webhook['handle'], basePath: string): Webhook {
   let url: string | undefined;
   return {
     handle,

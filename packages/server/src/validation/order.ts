@@ -50,96 +50,134 @@ export function declarationKey(
   data: unknown,
   cache: KeyPositions = new WeakMap(),
 ): number[] {
-  const key: number[] = [];
-  // ajv writes schema paths as URI fragments: segments are JSON-Pointer-escaped, then URI-encoded
-  const path = error.schemaPath
+  const walk: Walk = {
+    path: schemaPathSegments(error.schemaPath),
+    i: 0,
+    instance: pointerSegments(error.instancePath),
+    at: 0,
+    node: schema,
+    value: data,
+    key: [],
+    cache,
+    error,
+  };
+  for (; walk.i < walk.path.length && isNode(walk.node); walk.i++) {
+    if (!step(walk, walk.node)) break;
+  }
+  return walk.key;
+}
+
+/** Where the walk down the schema (`path`, `node`) and the data (`instance`, `value`) stands. */
+interface Walk {
+  path: string[];
+  i: number;
+  instance: string[];
+  at: number;
+  node: unknown;
+  value: unknown;
+  key: number[];
+  cache: KeyPositions;
+  error: ErrorObject;
+}
+
+/** ajv writes schema paths as URI fragments: segments are JSON-Pointer-escaped, then URI-encoded. */
+function schemaPathSegments(schemaPath: string): string[] {
+  return schemaPath
     .replace(/^#/, '')
     .split('/')
     .slice(1)
     .map((s) => safeDecode(s).replace(/~1/g, '/').replace(/~0/g, '~'));
-  const instance = pointerSegments(error.instancePath);
-  let node: unknown = schema;
-  let value: unknown = data;
-  let at = 0;
-  const consume = (): string | undefined => instance[at++];
-  for (let i = 0; i < path.length && isNode(node); i++) {
-    const keyword = path[i] as string;
-    const last = i === path.length - 1;
-    key.push(keyPosition(node, keyword, cache));
-    const arg: unknown = node[keyword];
-    switch (keyword) {
-      case 'properties':
-      case 'patternProperties': {
-        const name = path[++i];
-        key.push(keyPosition(arg, name, cache));
-        if (name === undefined) return key;
-        const dataKey = consume();
-        if (keyword === 'patternProperties') key.push(keyPosition(value, dataKey, cache));
-        node = child(arg, name);
-        value = child(value, dataKey);
-        break;
-      }
-      case 'items':
-      case 'additionalItems': {
-        if (Array.isArray(arg)) {
-          const j = path[++i];
-          node = j === undefined ? undefined : arg[Number(j)];
-        } else node = arg;
-        if (last) return key;
-        const dataKey = consume();
-        key.push(Number(dataKey));
-        value = child(value, dataKey);
-        break;
-      }
-      case 'additionalProperties': {
-        if (last) {
-          key.push(keyPosition(value, String(error.params.additionalProperty), cache));
-          return key;
-        }
-        const dataKey = consume();
-        key.push(keyPosition(value, dataKey, cache));
-        node = arg;
-        value = child(value, dataKey);
-        break;
-      }
-      case 'propertyNames': {
-        // Errors inside propertyNames are about a key of the object, not a value in it.
-        const name = (error as ErrorObject & { propertyName?: string }).propertyName;
-        key.push(keyPosition(value, name, cache));
-        node = arg;
-        value = name;
-        break;
-      }
-      case 'allOf':
-      case 'anyOf':
-      case 'oneOf': {
-        const j = path[++i];
-        if (j === undefined) return key;
-        key.push(Number(j));
-        node = Array.isArray(arg) ? arg[Number(j)] : undefined;
-        break;
-      }
-      case 'dependencies': {
-        const name = path[++i];
-        key.push(keyPosition(arg, name, cache));
-        node = child(arg, name);
-        break;
-      }
-      case 'not':
-      case 'if':
-      case 'then':
-      case 'else':
-      case 'contains':
-        node = arg;
-        break;
-      case 'required':
-        if (Array.isArray(arg)) key.push(arg.indexOf(error.params.missingProperty));
-        return key;
-      default:
-        return key;
+}
+
+/** The next data key the error's instance path goes through. */
+const nextDataKey = (w: Walk): string | undefined => w.instance[w.at++];
+
+/** Follows one keyword of the schema path, extending the key; false when the key is complete. */
+function step(w: Walk, node: Node): boolean {
+  const keyword = w.path[w.i] as string;
+  const last = w.i === w.path.length - 1;
+  w.key.push(keyPosition(node, keyword, w.cache));
+  const arg: unknown = node[keyword];
+  switch (keyword) {
+    case 'properties':
+    case 'patternProperties':
+      return stepProperty(w, arg, keyword === 'patternProperties');
+    case 'items':
+    case 'additionalItems':
+      return stepItems(w, arg, last);
+    case 'additionalProperties':
+      return stepAdditionalProperties(w, arg, last);
+    case 'propertyNames': {
+      // Errors inside propertyNames are about a key of the object, not a value in it.
+      const name = (w.error as ErrorObject & { propertyName?: string }).propertyName;
+      w.key.push(keyPosition(w.value, name, w.cache));
+      w.node = arg;
+      w.value = name;
+      return true;
     }
+    case 'allOf':
+    case 'anyOf':
+    case 'oneOf': {
+      const j = w.path[++w.i];
+      if (j === undefined) return false;
+      w.key.push(Number(j));
+      w.node = Array.isArray(arg) ? arg[Number(j)] : undefined;
+      return true;
+    }
+    case 'dependencies': {
+      const name = w.path[++w.i];
+      w.key.push(keyPosition(arg, name, w.cache));
+      w.node = child(arg, name);
+      return true;
+    }
+    case 'not':
+    case 'if':
+    case 'then':
+    case 'else':
+    case 'contains':
+      w.node = arg;
+      return true;
+    case 'required':
+      if (Array.isArray(arg)) w.key.push(arg.indexOf(w.error.params.missingProperty));
+      return false;
+    default:
+      return false;
   }
-  return key;
+}
+
+function stepProperty(w: Walk, arg: unknown, byPattern: boolean): boolean {
+  const name = w.path[++w.i];
+  w.key.push(keyPosition(arg, name, w.cache));
+  if (name === undefined) return false;
+  const dataKey = nextDataKey(w);
+  if (byPattern) w.key.push(keyPosition(w.value, dataKey, w.cache));
+  w.node = child(arg, name);
+  w.value = child(w.value, dataKey);
+  return true;
+}
+
+function stepItems(w: Walk, arg: unknown, last: boolean): boolean {
+  if (Array.isArray(arg)) {
+    const j = w.path[++w.i];
+    w.node = j === undefined ? undefined : arg[Number(j)];
+  } else w.node = arg;
+  if (last) return false;
+  const dataKey = nextDataKey(w);
+  w.key.push(Number(dataKey));
+  w.value = child(w.value, dataKey);
+  return true;
+}
+
+function stepAdditionalProperties(w: Walk, arg: unknown, last: boolean): boolean {
+  if (last) {
+    w.key.push(keyPosition(w.value, String(w.error.params.additionalProperty), w.cache));
+    return false;
+  }
+  const dataKey = nextDataKey(w);
+  w.key.push(keyPosition(w.value, dataKey, w.cache));
+  w.node = arg;
+  w.value = child(w.value, dataKey);
+  return true;
 }
 
 /** Lexicographic comparison of two declaration keys (a prefix sorts first). */

@@ -68,6 +68,16 @@ const UPSERT_CHANGED = `${UPSERT_SET}
 export function prepareRecordStatements(db: Db) {
   db.exec(COMMIT_TABLES);
   return {
+    ...sessionStatements(db),
+    ...recordWriteStatements(db),
+    ...commitPlanStatements(db),
+    ...readStatements(db),
+  };
+}
+
+/** The session row and its pending operations, noted while posting. */
+function sessionStatements(db: Db) {
+  return {
     target: db.prepare<[string], TargetRow>(
       `SELECT c.id AS connector_id, c.contribution_id, e.id AS entity_type_id, e.slug AS entity_type, e.version,
               s.session_id, s.mode
@@ -87,15 +97,6 @@ export function prepareRecordStatements(db: Db) {
     dropAllOps: db.prepare('DELETE FROM session_ops'),
     dropOps: db.prepare('DELETE FROM session_ops WHERE connector_id = ?'),
     newSession: db.prepare('INSERT INTO sessions (connector_id, session_id, mode, created) VALUES (?, ?, ?, ?)'),
-    find: db.prepare<[string], { seq: number; geo: string | null }>('SELECT seq, geo FROM records WHERE public_id = ?'),
-    upsert: db.prepare<[string, number, string, string, string, string, string | null], { seq: number }>(
-      `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
-       VALUES (?, ?, ?, ?, ?, jsonb(?), ?)
-       ${UPSERT_CHANGED} RETURNING seq`,
-    ),
-    dropGeo: db.prepare('DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = ?)'),
-    dropGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq = ?'),
-    remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
     // notes what the upsert will do at commit while the writer has time to spare (see migration 3)
     pendUpsert: db.prepare<[number, string, string, string, string | null, string]>(
       `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo, rec_seq, same_doc, same_geo)
@@ -109,15 +110,40 @@ export function prepareRecordStatements(db: Db) {
     ops: db.prepare<[number, number, number], OpRow>(
       'SELECT seq, op, vendor_id, public_id, geo FROM session_ops WHERE connector_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+    opShape: db.prepare<[number], { n: number; keys: number; deletes: number }>(
+      `SELECT count(*) AS n, count(DISTINCT vendor_id) AS keys, coalesce(sum(op = 'delete'), 0) AS deletes
+       FROM session_ops WHERE connector_id = ?`,
+    ),
+  };
+}
+
+/** Writes of single records and their spatial index rows (replayed commits and catalog-wide deletes). */
+function recordWriteStatements(db: Db) {
+  return {
+    find: db.prepare<[string], { seq: number; geo: string | null }>('SELECT seq, geo FROM records WHERE public_id = ?'),
+    upsert: db.prepare<[string, number, string, string, string, string, string | null], { seq: number }>(
+      `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
+       VALUES (?, ?, ?, ?, ?, jsonb(?), ?)
+       ${UPSERT_CHANGED} RETURNING seq`,
+    ),
+    dropGeo: db.prepare('DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = ?)'),
+    dropGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq = ?'),
+    remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
     applyOp: db.prepare<[string, number], { seq: number }>(
       `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
        SELECT public_id, connector_id, ?, vendor_id, doc ->> '$.name', doc, geo FROM session_ops WHERE seq = ?
        ${UPSERT_CHANGED} RETURNING seq`,
     ),
-    opShape: db.prepare<[number], { n: number; keys: number; deletes: number }>(
-      `SELECT count(*) AS n, count(DISTINCT vendor_id) AS keys, coalesce(sum(op = 'delete'), 0) AS deletes
-       FROM session_ops WHERE connector_id = ?`,
+    addGeo: db.prepare(
+      'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    addGeoMap: db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)'),
+  };
+}
+
+/** The set-based commit: plan, sweep, update and insert over the scratch tables. */
+function commitPlanStatements(db: Db) {
+  return {
     clearPlan: db.prepare('DELETE FROM commit_plan'),
     clearGone: db.prepare('DELETE FROM commit_gone'),
     // a new record gets the next seq in posted order, as one-by-one inserts would give it,
@@ -160,10 +186,12 @@ export function prepareRecordStatements(db: Db) {
       `SELECT p.rec_seq AS seq, o.geo FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq
        WHERE (p.is_new OR p.geo_changed) AND o.geo IS NOT NULL ORDER BY p.op_seq`,
     ),
-    addGeo: db.prepare(
-      'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    addGeoMap: db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)'),
+  };
+}
+
+/** Reads of stored records and counts. */
+function readStatements(db: Db) {
+  return {
     get: db.prepare<[number, string], RecordRow>(
       `SELECT seq, public_id, connector_id, type, vendor_id, name, json(doc) AS doc FROM records
        WHERE connector_id = ? AND vendor_id = ?`,
