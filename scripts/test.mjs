@@ -22,6 +22,12 @@ const typecheck = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-
 });
 const typechecked = new Promise((resolve) => typecheck.once('exit', (code) => resolve(code)));
 
+// real parts some tests need: without them those tests are skipped, and this says so once
+if (!process.env.BBK_TEST_DATABASE_URL)
+  console.log(
+    'PostgreSQL tests skipped: set BBK_TEST_DATABASE_URL=postgres://user:pass@host:port/db to run them (scripts/ci-postgres.sh starts one on Debian as root)',
+  );
+
 const dir = mkdtempSync(join(tmpdir(), 'bbk-vitest-'));
 const out = join(dir, 'results.json');
 const res = run(process.execPath, [

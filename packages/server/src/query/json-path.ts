@@ -1,6 +1,6 @@
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Small non-negative integers only: an over-long index would be a path error at run time.
-const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+/** A path segment that indexes arrays: small non-negative integers only (an over-long index would be a path error at run time). */
+export const INDEX_SEGMENT = /^(0|[1-9][0-9]{0,8})$/;
 
 function quoteKey(key: string): string {
   let out = '"';
@@ -28,7 +28,7 @@ function quoteKey(key: string): string {
 export function jsonPath(segments: readonly string[]): string {
   let out = '$';
   for (const s of segments) {
-    if (INDEX.test(s)) out += `[${s}]`;
+    if (INDEX_SEGMENT.test(s)) out += `[${s}]`;
     else if (IDENTIFIER.test(s)) out += `.${s}`;
     else out += `.${quoteKey(s)}`;
   }

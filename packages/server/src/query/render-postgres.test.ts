@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { compileQuery, type FieldMask, renderPostgres } from './index.js';
+
+const sql = (q: unknown, masks: FieldMask[] = [], firstParam?: number) =>
+  renderPostgres(compileQuery(q, { masks }), { firstParam });
+
+const ISO = "(r.doc #> ARRAY['entity','iso']::text[])";
+const ISO_TEXT = "(r.doc #>> ARRAY['entity','iso']::text[])";
+const AREA = "(r.doc #> ARRAY['entity','area']::text[])";
+const AREA_NUMBER = `(CASE WHEN jsonb_typeof(${AREA}) = 'number' THEN ${AREA}::float8 END)`;
+
+describe('renderPostgres: exact SQL', () => {
+  it('implicit equality: the plain text expression = $1 plus a type guard (index-friendly)', () => {
+    expect(sql({ 'entity.iso': 'GB' })).toEqual({
+      sql: `(${ISO_TEXT} = $1 AND jsonb_typeof(${ISO}) = 'string')`,
+      params: ['GB'],
+    });
+    expect(sql({ 'entity.area': 5 })).toEqual({ sql: `${AREA_NUMBER} = $1::float8`, params: [5] });
+    expect(sql({ 'entity.landlocked': true })).toEqual({
+      sql: "(r.doc #> ARRAY['entity','landlocked']::text[]) = 'true'::jsonb",
+      params: [],
+    });
+  });
+
+  it('text order is by code point; numbers compare as doubles within numbers', () => {
+    expect(sql({ 'entity.iso': { $lt: 'M' } })).toEqual({
+      sql: `(${ISO_TEXT} COLLATE "C" < $1 AND jsonb_typeof(${ISO}) = 'string')`,
+      params: ['M'],
+    });
+    expect(sql({ 'entity.area': { $gt: 3 } })).toEqual({
+      sql: `(${AREA_NUMBER} > $1::float8 OR (jsonb_typeof(${AREA}) IN ('array', 'object') OR jsonb_typeof(${AREA}) = 'boolean'))`,
+      params: [3],
+    });
+  });
+
+  it('$in travels as one array parameter; placeholders start where asked', () => {
+    expect(sql({ 'entity.iso': { $in: ['GB', 'FR'] } }, [], 3)).toEqual({
+      sql: `(${ISO_TEXT} = ANY($3::text[]) AND jsonb_typeof(${ISO}) = 'string')`,
+      params: [['GB', 'FR']],
+    });
+  });
+
+  it('JSON operands travel as jsonb parameters', () => {
+    expect(sql({ 'entity.tags': { $contains: ['a'] } })).toEqual({
+      sql: "(jsonb_typeof((r.doc #> ARRAY['entity','tags']::text[])) = 'array' AND (r.doc #> ARRAY['entity','tags']::text[]) @> $1::jsonb)",
+      params: ['["a"]'],
+    });
+  });
+
+  it('$regex uses ~ or ~* on strings', () => {
+    expect(sql({ name: { $regex: '^Ind', $options: 'i' } })).toEqual({
+      sql: "(jsonb_typeof((r.doc #> ARRAY['name']::text[])) = 'string' AND (r.doc #>> ARRAY['name']::text[]) ~* $1)",
+      params: ['^Ind'],
+    });
+    // a pattern RE2 refuses (a backreference) never reaches a renderer: the query cannot be parsed
+    expect(() => sql({ name: { $regex: '(a)\\1' } })).toThrow('Query cannot be parsed');
+  });
+
+  it('an index segment must meet an array, an integer-like key an object', () => {
+    expect(sql({ 'entity.langs.0': 'en' }).sql).toBe(
+      "((CASE WHEN jsonb_typeof(r.doc #> ARRAY['entity','langs']::text[]) = 'array' THEN (r.doc #>> ARRAY['entity','langs','0']::text[]) END) = $1" +
+        " AND jsonb_typeof((CASE WHEN jsonb_typeof(r.doc #> ARRAY['entity','langs']::text[]) = 'array' THEN (r.doc #> ARRAY['entity','langs','0']::text[]) END)) = 'string')",
+    );
+    expect(sql({ 'entity.o.-1': 1 }).sql).toContain("jsonb_typeof(r.doc #> ARRAY['entity','o']::text[]) = 'object'");
+  });
+
+  it('masks: the masked type reads its document without the sub-paths; a masked leaf is false there', () => {
+    const masks: FieldMask[] = [{ type: 'country', path: ['entity', 'secret'] }];
+    expect(sql({ entity: { a: 1 }, "entity.it's": 'x' }, masks)).toEqual({
+      sql:
+        `(CASE WHEN r.type = $1 THEN (bbk_json_without(r.doc, '[["entity","secret"]]'::jsonb) #> ARRAY['entity']::text[]) = $2::jsonb` +
+        " ELSE (r.doc #> ARRAY['entity']::text[]) = $3::jsonb END" +
+        " AND ((r.doc #>> ARRAY['entity','it''s']::text[]) = $4 AND jsonb_typeof((r.doc #> ARRAY['entity','it''s']::text[])) = 'string'))",
+      params: ['country', '{"a":1}', '{"a":1}', 'x'],
+    });
+    expect(sql({ 'entity.secret': 1 }, masks).sql).toMatch(/^\(NOT \(r\.type = \$1\) AND /);
+  });
+
+  it('negation counts an unknown operand as false', () => {
+    expect(sql({ $not: { name: 'x' } })).toEqual({
+      sql: "NOT coalesce(((r.doc #>> ARRAY['name']::text[]) = $1 AND jsonb_typeof((r.doc #> ARRAY['name']::text[])) = 'string'), FALSE)",
+      params: ['x'],
+    });
+    expect(sql({})).toEqual({ sql: 'FALSE', params: [] }); // as compiled: the empty query
+  });
+});

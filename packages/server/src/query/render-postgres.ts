@@ -1,0 +1,179 @@
+import type { Comparison } from './ast.js';
+import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
+import { INDEX_SEGMENT, sqlString } from './json-path.js';
+import type { SqlFragment } from './render-sqlite.js';
+
+export interface PostgresRenderOptions {
+  /** Alias of the `records` table in the enclosing query (default `r`). */
+  alias?: string;
+  /** Number of the first placeholder (`$1` by default), for fragments placed after other parameters. */
+  firstParam?: number;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OPERATOR: Record<'eq' | Comparison, string> = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+/** An integer-looking segment that is not an array index: PostgreSQL's `#>` would index arrays with it. */
+const INTEGER_LIKE = /^-?[0-9]+$/;
+
+/** jsonb_typeof() names of the IR's value classes (booleans are tested by value). */
+const TYPE_NAME: Record<Exclude<JsonType, 'true' | 'false'>, string> = {
+  null: 'null',
+  integer: 'number',
+  real: 'number',
+  text: 'string',
+  array: 'array',
+  object: 'object',
+};
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`renderPostgres: not a plain identifier: ${name}`);
+  return name;
+}
+
+/** A `text[]` path literal, e.g. `ARRAY['entity','v']::text[]`; paths are literals so expression indexes apply. */
+function pathLiteral(segments: readonly string[]): string {
+  return `ARRAY[${segments.map(sqlString).join(',')}]::text[]`;
+}
+
+/**
+ * Renders the IR as a PostgreSQL boolean expression over the records table alias (`doc jsonb`,
+ * `type text`): values always travel as `$n` parameters, JSON paths as literals. The semantics are
+ * those of `renderSqlite` (spec §4.3): a leaf on a missing field is false, numeric path segments
+ * index arrays only, strings compare by code point. Needs the functions of `POSTGRES_FUNCTIONS`.
+ * `$regex` uses PostgreSQL's own `~` / `~*` (the spec's ARE syntax); `$near` / `$within` belong
+ * to the engine's spatial tables and are not rendered here yet.
+ * @example renderPostgres(compileQuery({ name: 'India' }))
+ * // { sql: "((r.doc #>> ARRAY['name']::text[]) = $1 AND jsonb_typeof((r.doc #> ARRAY['name']::text[])) = 'string')", params: ['India'] }
+ */
+export function renderPostgres(ir: Ir, options: PostgresRenderOptions = {}): SqlFragment {
+  const renderer = new PostgresRenderer(identifier(options.alias ?? 'r'), options.firstParam ?? 1);
+  return { sql: renderer.node(ir), params: renderer.params };
+}
+
+/** One rendering: the SQL text is returned, the parameters collect in placeholder order. */
+class PostgresRenderer {
+  readonly params: unknown[] = [];
+
+  constructor(
+    private readonly alias: string,
+    private readonly firstParam: number,
+  ) {}
+
+  node(n: Ir): string {
+    switch (n.kind) {
+      case 'const':
+        return n.value ? 'TRUE' : 'FALSE';
+      case 'and':
+      case 'or':
+        if (n.items.length === 0) return n.kind === 'and' ? 'TRUE' : 'FALSE';
+        return `(${n.items.map((i) => this.node(i)).join(n.kind === 'and' ? ' AND ' : ' OR ')})`;
+      case 'not':
+        if (n.item.kind === 'typeIn') return `NOT (${this.typeIn(n.item.types)})`;
+        // An unknown (NULL) operand counts as false, so its negation is true.
+        return `NOT coalesce(${this.node(n.item)}, FALSE)`;
+      case 'typeIn':
+        return this.typeIn(n.types);
+      case 'typeSwitch': {
+        const whens = n.cases.map((c) => `WHEN ${this.typeIn(c.types)} THEN ${this.node(c.body)}`).join(' ');
+        return `CASE ${whens} ELSE ${this.node(n.otherwise)} END`;
+      }
+      default:
+        return this.leaf(n);
+    }
+  }
+
+  leaf(l: IrLeaf): string {
+    switch (l.kind) {
+      case 'exists':
+        return `${this.value(l.field)} IS NOT NULL`;
+      case 'nullish':
+        return `coalesce(${this.type(l.field)}, 'null') = 'null'`;
+      case 'jsonType':
+        return this.jsonType(l.field, l.types);
+      case 'cmp':
+        if (typeof l.value === 'string') {
+          // equality keeps the plain expression so an index on it serves; order is by code point
+          const text = l.op === 'eq' ? this.text(l.field) : `${this.text(l.field)} COLLATE "C"`;
+          return `(${text} ${OPERATOR[l.op]} ${this.p(l.value)} AND ${this.type(l.field)} = 'string')`;
+        }
+        return `${this.number(l.field)} ${OPERATOR[l.op]} ${this.p(l.value)}::float8`;
+      case 'inText':
+        return `(${this.text(l.field)} = ANY(${this.p(l.values)}::text[]) AND ${this.type(l.field)} = 'string')`;
+      case 'inNumber':
+        return `${this.number(l.field)} = ANY(${this.p(l.values)}::float8[])`;
+      case 'jsonEqual':
+        return `${this.value(l.field)} = ${this.p(JSON.stringify(l.value))}::jsonb`;
+      case 'jsonContains':
+        return `(${this.type(l.field)} = 'array' AND ${this.value(l.field)} @> ${this.p(JSON.stringify(l.value))}::jsonb)`;
+      case 'jsonCompare':
+        return `bbk_json_compare(${this.value(l.field)}, ${this.p(JSON.stringify(l.value))}::jsonb) ${OPERATOR[l.op]} 0`;
+      case 'regex':
+        return `(${this.type(l.field)} = 'string' AND ${this.text(l.field)} ${l.caseInsensitive ? '~*' : '~'} ${this.p(l.pattern)})`;
+      case 'geoNear':
+      case 'geoWithin':
+        throw new Error(`renderPostgres: ${l.kind} is rendered by the PostgreSQL engine's spatial tables`);
+    }
+  }
+
+  jsonType(f: FieldRef, types: readonly JsonType[]): string {
+    const names = [...new Set(types.flatMap((t) => (t === 'true' || t === 'false' ? [] : [`'${TYPE_NAME[t]}'`])))];
+    const terms: string[] = [];
+    if (names.length > 0)
+      terms.push(`${this.type(f)}${names.length === 1 ? ` = ${names[0]}` : ` IN (${names.join(', ')})`}`);
+    const bools = types.filter((t) => t === 'true' || t === 'false');
+    if (bools.length === 2) terms.push(`${this.type(f)} = 'boolean'`);
+    else if (bools.length === 1) terms.push(`${this.value(f)} = '${bools[0]}'::jsonb`);
+    return terms.length === 1 ? (terms[0] as string) : `(${terms.join(' OR ')})`;
+  }
+
+  p(value: unknown): string {
+    this.params.push(value);
+    return `$${this.firstParam + this.params.length - 1}`;
+  }
+
+  typeIn(types: readonly string[]): string {
+    return types.length === 1
+      ? `${this.alias}.type = ${this.p(types[0])}`
+      : `${this.alias}.type = ANY(${this.p(types)}::text[])`;
+  }
+
+  doc(f: FieldRef): string {
+    // Masked sub-paths travel as a literal, so every placeholder keeps its order.
+    return f.without.length === 0
+      ? `${this.alias}.doc`
+      : `bbk_json_without(${this.alias}.doc, ${sqlString(JSON.stringify(f.without))}::jsonb)`;
+  }
+
+  /**
+   * `#>` reads `path`, guarded where it would differ from the spec's paths: an index segment
+   * must meet an array, an integer-looking key an object (`#>` indexes arrays with both).
+   */
+  extract(f: FieldRef, operator: '#>' | '#>>'): string {
+    const doc = this.doc(f);
+    const guards: string[] = [];
+    f.path.forEach((segment, i) => {
+      const parent = `jsonb_typeof(${doc} #> ${pathLiteral(f.path.slice(0, i))})`;
+      if (INDEX_SEGMENT.test(segment)) guards.push(`${parent} = 'array'`);
+      else if (INTEGER_LIKE.test(segment)) guards.push(`${parent} = 'object'`);
+    });
+    const read = `(${doc} ${operator} ${pathLiteral(f.path)})`;
+    return guards.length === 0 ? read : `(CASE WHEN ${guards.join(' AND ')} THEN ${read} END)`;
+  }
+
+  value(f: FieldRef): string {
+    return this.extract(f, '#>');
+  }
+
+  text(f: FieldRef): string {
+    return this.extract(f, '#>>');
+  }
+
+  type(f: FieldRef): string {
+    return `jsonb_typeof(${this.value(f)})`;
+  }
+
+  /** The field as a double when it is a JSON number, else NULL (so every comparison is false). */
+  number(f: FieldRef): string {
+    return `(CASE WHEN ${this.type(f)} = 'number' THEN ${this.value(f)}::float8 END)`;
+  }
+}
