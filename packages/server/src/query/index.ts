@@ -12,7 +12,7 @@ export { jsonPath, jsonPathLiteral, sqlString } from './json-path.js';
 export { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
 export { applyMasks, type FieldMask, parseFieldMask, removePath } from './masks.js';
 export { MAX_IN_LENGTH } from './parse.js';
-export { POSTGRES_FUNCTIONS } from './postgres-functions.js';
+export { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './postgres-functions.js';
 export { MAX_PATTERN_LENGTH } from './regex.js';
 export { type PostgresRenderOptions, renderPostgres } from './render-postgres.js';
 export { renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
