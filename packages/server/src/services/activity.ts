@@ -8,7 +8,10 @@ import { parseUid } from './users.js';
 
 type Params = Record<string, unknown>;
 const DAY = /^\d{4}-\d\d-\d\d$/;
-const isDay = (v: string) => DAY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+const isDay = (v: string) => {
+  const t = DAY.test(v) ? Date.parse(`${v}T00:00:00Z`) : Number.NaN;
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v; // 2024-02-30 is no day
+};
 const one = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
 
 function fail(items: ValidationItem[]): void {
