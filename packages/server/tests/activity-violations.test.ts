@@ -102,7 +102,7 @@ describe('violation detectors over HTTP (production mode)', () => {
       severity: 'high',
       evidence: { distinct_missing_ids: 10, found: 0, missing: 10, miss_share: 1 },
     });
-    expect((flag?.evidence.examples as string[]).length).toBe(5);
+    expect((flag?.evidence.examples as string[] | undefined)?.length).toBe(5);
   });
 
   it('masked-paths: queries that keep naming a masked attribute raise it; the answers stay as the spec says', async () => {
