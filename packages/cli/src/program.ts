@@ -17,7 +17,9 @@ import { registerStart } from './commands/start/register.js';
 import { registerStatus } from './commands/status/register.js';
 import { registerTimeseries } from './commands/timeseries/register.js';
 import { registerToken } from './commands/token/register.js';
+import { registerUsage } from './commands/usage/register.js';
 import { registerUser } from './commands/user/register.js';
+import { registerViolations } from './commands/violations/register.js';
 import { Command, Option } from './lib/commander.js';
 import { examples, optional, type Run } from './lib/commands.js';
 import { OUTPUT_STYLES } from './lib/output.js';
@@ -84,6 +86,8 @@ export function buildProgram(state: RunState): Command {
   registerConnector(program, run);
   registerPolicy(program, run);
   registerAccess(program, run);
+  registerUsage(program, run);
+  registerViolations(program, run);
   registerPush(program, run);
   registerCatalog(program, run);
   registerTimeseries(program, run);

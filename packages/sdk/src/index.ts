@@ -36,6 +36,8 @@ export {
   PoliciesApi,
   SearchApi,
   UsersApi,
+  type ViolationFilter,
+  ViolationsApi,
 } from './coordinator/index.js';
 export {
   type ApiErrorCode,
@@ -61,6 +63,7 @@ export {
   toIso,
 } from './paging.js';
 export * from './protocol/index.js';
+export { parseRateLimit, type RateLimitInfo, type RateLimitState } from './rate-limit.js';
 export {
   type AnyIterable,
   type ContributeResult,

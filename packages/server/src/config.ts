@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_THRESHOLDS, DETECTOR_NAMES, type DetectorThresholds, type Threshold } from './activity/index.js';
 
 /** How the server authenticates callers (spec §6, §9). */
 export type ServerMode = 'production' | 'development';
@@ -35,6 +36,14 @@ export interface ServerOptions {
   metricsPort?: number;
   /** Bootstrap user details (spec §6.2). */
   bootstrap?: { name?: string; email?: string; organization?: string };
+  /**
+   * Violation detector thresholds (docs/USAGE.md): `{ count, windowSeconds }` per detector, `null`
+   * turns one off. Env `BBK_DETECT_RATE_LIMIT`, `BBK_DETECT_ENUMERATION`, `BBK_DETECT_MASKED_PATHS`,
+   * `BBK_DETECT_GEO_TILING` as `count/seconds` (e.g. `20/60`) or `off`.
+   */
+  detectors?: Partial<DetectorThresholds>;
+  /** How often consumer usage and violation flags are written (ms). Default 2000; env `BBK_USAGE_FLUSH_MS`. */
+  usageFlushMs?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -54,6 +63,8 @@ export interface ServerConfig {
   logFile: string | undefined;
   metricsPort: number | undefined;
   bootstrap: { name: string; email: string; organization: string };
+  detectors: DetectorThresholds;
+  usageFlushMs: number;
   now: () => number;
 }
 
@@ -89,6 +100,33 @@ function mode(value: unknown): ServerMode {
   throw new ConfigError(`mode must be "production" or "development", got "${value}"`);
 }
 
+function threshold(value: string, name: string): Threshold | null {
+  if (value.trim().toLowerCase() === 'off') return null;
+  const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new ConfigError(`${name} must be "count/seconds" (e.g. 20/60) or "off", got "${value}"`);
+  return { count: Number(m[1]), windowSeconds: Number(m[2]) };
+}
+
+/** Detector thresholds: options, then `BBK_DETECT_<NAME>` (`count/seconds` or `off`), then the defaults. */
+function detectors(options: Partial<DetectorThresholds> | undefined, env: NodeJS.ProcessEnv): DetectorThresholds {
+  const out = { ...DEFAULT_THRESHOLDS };
+  for (const name of DETECTOR_NAMES) {
+    const variable = `BBK_DETECT_${name.toUpperCase().replace(/-/g, '_')}`;
+    if (options && name in options) out[name] = options[name] ?? null;
+    else if (env[variable]) out[name] = threshold(env[variable], variable);
+  }
+  return out;
+}
+
+function flushMs(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 2000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 10 || n > 600_000)
+    throw new ConfigError(`usage flush interval must be an integer 10-600000 ms, got "${value}"`);
+  return n;
+}
+
 /**
  * Resolves options from, in order of precedence: explicit options, `BBK_*`
  * environment variables, defaults. Validated once, at start-up.
@@ -119,6 +157,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
       email: (options.bootstrap?.email ?? env.BBK_BOOTSTRAP_USER_EMAIL ?? 'noreply@bit-broker.io').toLowerCase(),
       organization: options.bootstrap?.organization ?? env.BBK_BOOTSTRAP_USER_ORG ?? 'BitBroker',
     },
+    detectors: detectors(options.detectors, env),
+    usageFlushMs: flushMs(options.usageFlushMs ?? env.BBK_USAGE_FLUSH_MS),
     now: options.now ?? Date.now,
   };
 }

@@ -1,3 +1,4 @@
+import type { ActivityMonitor } from './activity/index.js';
 import type { TokenCheck } from './auth/tokens.js';
 import type { ServerConfig } from './config.js';
 import type { Limits } from './limits/index.js';
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly webhooks: WebhookClient;
   /** Entity type schemas, checked and compiled off the event loop. */
   readonly schemas: SchemaCompiler;
+  /** Per-access usage, violation detectors and guards (docs/USAGE.md); flushed on close. */
+  readonly activity: ActivityMonitor;
   /** Request log and metrics (docs/OPERATIONS.md); each may be off. */
   readonly observers: Observers;
 }

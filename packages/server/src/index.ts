@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { ActivityMonitor } from './activity/index.js';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
@@ -71,9 +72,16 @@ export async function startServer(
         ...(metrics ? { onCall: (id, outcome) => metrics.webhookCall(id, outcome) } : {}),
       }),
       schemas: new SchemaCompiler(),
+      activity: new ActivityMonitor({
+        store: store.activity,
+        now: config.now,
+        thresholds: config.detectors,
+        flushIntervalMs: config.usageFlushMs,
+      }),
       observers: { logger: logs?.logger, metrics },
     };
     await store.catalog.syncIndexes();
+    await ctx.activity.start();
     const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
     const contributor = buildSurface('contributor', ctx, contributorRoutes(ctx));
     const consumer = buildSurface('consumer', ctx, consumerRoutes(ctx));
@@ -104,7 +112,12 @@ export async function startServer(
       close() {
         closing ??= (async () => {
           await Promise.allSettled(apps.map((a) => a.close()));
-          await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close(), ctx.schemas.close()]);
+          await Promise.allSettled([
+            ctx.limits.close(),
+            ctx.activity.close(),
+            ctx.webhooks.close(),
+            ctx.schemas.close(),
+          ]);
           await store.close();
           await logs?.close();
         })();

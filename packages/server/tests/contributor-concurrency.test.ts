@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActivityMonitor } from '../src/activity/index.js';
 import { resolveConfig } from '../src/config.js';
 import type { ServerContext } from '../src/context.js';
 import { Limits } from '../src/limits/index.js';
@@ -121,6 +122,7 @@ describe('concurrency', () => {
         limits: new Limits({ usage: store.catalog, now: config.now }),
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
         schemas: new SchemaCompiler(),
+        activity: new ActivityMonitor({ store: store.activity, now: config.now, thresholds: config.detectors }),
         observers: { logger: undefined, metrics: undefined },
       };
       closers.push(

@@ -1,5 +1,6 @@
 import type { HttpClient } from '../client.js';
 import { BbkNetworkError } from '../errors.js';
+import type { AccessGuard, AccessGuardInput, AccessUsage } from '../protocol/activity.js';
 import type { AccessItem, UserDetail, UserInput, UserListItem, UserUpdateInput } from '../protocol/types.js';
 import { path } from '../url.js';
 import { type Created, lastSegment, tokenText } from './created.js';
@@ -100,6 +101,34 @@ export class AccessesApi {
   /** `PUT /user/:uid/access/:pid` → 200: revokes the old token, resolves to the new one. */
   async reissue(uid: number, pid: string): Promise<string> {
     return tokenText(await this.http.request({ method: 'PUT', path: path`/user/${uid}/access/${pid}` }));
+  }
+
+  /**
+   * `GET /user/:uid/access/:pid/usage` (bbk extension): calls, records served and 429s per UTC day, newest first,
+   * optionally from `since` to `until` (`YYYY-MM-DD`, inclusive); exact, including calls not yet written.
+   * @example const { totals, last_used } = await coordinator.accesses.usage(2, 'over-a-billion');
+   */
+  async usage(uid: number, pid: string, range: { since?: string; until?: string } = {}): Promise<AccessUsage> {
+    const res = await this.http.request<AccessUsage>({
+      method: 'GET',
+      path: path`/user/${uid}/access/${pid}/usage`,
+      query: { since: range.since, until: range.until },
+    });
+    return res.body;
+  }
+
+  /** `GET /user/:uid/access/:pid/guard` (bbk extension): auto-suspend setting and suspension. */
+  async guard(uid: number, pid: string): Promise<AccessGuard> {
+    return (await this.http.request<AccessGuard>({ method: 'GET', path: path`/user/${uid}/access/${pid}/guard` })).body;
+  }
+
+  /**
+   * `PUT /user/:uid/access/:pid/guard` (bbk extension): turns auto-suspend on or off, lifts (`suspended: false`)
+   * or imposes (`true`) a suspension.
+   * @example await coordinator.accesses.setGuard(2, 'over-a-billion', { auto_suspend: true });
+   */
+  async setGuard(uid: number, pid: string, input: AccessGuardInput): Promise<void> {
+    await this.http.request({ method: 'PUT', path: path`/user/${uid}/access/${pid}/guard`, body: input });
   }
 
   /** `DELETE /user/:uid/access/:pid`: removes the access and revokes its token. */

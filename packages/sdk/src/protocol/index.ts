@@ -1,3 +1,4 @@
+export * from './activity.js';
 export * from './errors.js';
 export * from './query.js';
 export * from './schemas.js';

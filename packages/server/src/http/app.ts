@@ -33,11 +33,15 @@ declare module 'fastify' {
 
 /**
  * Open CORS on every answer (spec §1.1), and the response headers a browser client may read
- * besides the simple ones: request id, webhook outcome, 429 wait, ETag, Location.
+ * besides the simple ones: request id, webhook outcome, 429 wait, ETag, Location, the RateLimit
+ * fields and why an access is suspended.
  */
 function corsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
-  reply.header('access-control-expose-headers', 'x-request-id, x-bbk-webhook, retry-after, etag, location');
+  reply.header(
+    'access-control-expose-headers',
+    'x-request-id, x-bbk-webhook, retry-after, etag, location, ratelimit, ratelimit-policy, x-bbk-suspended',
+  );
 }
 
 /**

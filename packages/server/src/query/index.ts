@@ -10,7 +10,7 @@ export { type CompileOptions, compileQuery, QueryError } from './compile.js';
 export type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 export { jsonPath, jsonPathLiteral, sqlString } from './json-path.js';
 export { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
-export { applyMasks, type FieldMask, parseFieldMask, removePath } from './masks.js';
+export { applyMasks, type FieldMask, maskRelation, parseFieldMask, removePath } from './masks.js';
 export { MAX_IN_LENGTH } from './parse.js';
 export { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './postgres-functions.js';
 export { MAX_PATTERN_LENGTH } from './regex.js';

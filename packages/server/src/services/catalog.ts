@@ -1,3 +1,4 @@
+import { type QueryFeatures, queryFeatures } from '../activity/index.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type LegalNotice, maskRecord, seriesMasked } from '../policy/index.js';
@@ -10,7 +11,7 @@ import {
 } from '../storage/catalog-store.js';
 import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
 import type { WebhookTarget } from '../webhooks/index.js';
-import { type Admitted, consumerScope, type Scope } from './consumer-scope.js';
+import { type Admitted, accessOf, consumerScope, type Scope } from './consumer-scope.js';
 
 /** The error name of a bad `q` (spec §1.8: the original's name, kept). */
 export const QUERY_ERROR_NAME = 'policy.data_segment.segment_query';
@@ -23,6 +24,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export interface RecordPage {
   rows: CatalogEntry[];
   legal: LegalNotice[];
+  /** `/catalog` of an access: the masked paths and geographic windows of its query (activity detectors). */
+  features?: QueryFeatures;
 }
 
 /** A record's detail as the policy lets the consumer see it (before its wire view, http/consumer/views.ts). */
@@ -68,9 +71,11 @@ export const catalog = {
     validation([...paging.items, ...(v.ok ? [] : [{ name: QUERY_ERROR_NAME, index: null, reason: v.reason }])]);
     const s = consumerScope.of(a);
     if (!v.ok || v.query.root === null) return { rows: [], legal: s.legal };
+    const features = accessOf(ctx, a.call) === undefined ? undefined : queryFeatures(v.query, s.policy.masks);
     const filter = compileQuery(v.query, { masks: s.policy.masks });
     try {
-      return { rows: await ctx.store.catalog.list(s.view, { filter, ...paging.value }), legal: s.legal };
+      const rows = await ctx.store.catalog.list(s.view, { filter, ...paging.value });
+      return { rows, legal: s.legal, ...(features ? { features } : {}) };
     } catch (err) {
       // a hostile-but-valid query the database cannot run: unusable → 400, not 500
       if (err instanceof UnusableQueryError) throw ApiError.one(QUERY_ERROR_NAME, QUERY_REASONS.unparseable);

@@ -1,3 +1,4 @@
+import type { ActivityStore } from './activity-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { RecordStore } from './records-store.js';
 import type {
@@ -48,6 +49,8 @@ export interface Store {
   readonly records: RecordStore;
   /** Policy-scoped reads and usage counters (Consumer API). */
   readonly catalog: CatalogStore;
+  /** Per-access usage, violation flags and guards (docs/USAGE.md). */
+  readonly activity: ActivityStore;
   /** Whether the database answers and its schema is current (`/readyz`). Never throws. */
   health(): Promise<StoreHealth>;
   /** Operational figures computed on call (`/metrics`): catalog size, open sessions, database size. */

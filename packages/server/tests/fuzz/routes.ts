@@ -109,6 +109,33 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [1, () => d('PUT /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`)],
     [1, () => d('DELETE /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, true)}`)],
     [
+      1,
+      () =>
+        d('GET /user/:uid/access/:pid/usage', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}/usage`, undefined, {
+          ...(r.chance(0.5) ? { since: r.pick(['2024-01-01', '2024-02-30', 'x', '']) } : {}),
+          ...(r.chance(0.5) ? { until: r.pick(['2030-12-31', '99999-01-01', '\u0000']) } : {}),
+        }),
+    ],
+    [1, () => d('GET /user/:uid/access/:pid/guard', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}/guard`)],
+    [
+      1,
+      () =>
+        d('PUT /user/:uid/access/:pid/guard', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}/guard`, {
+          ...(r.chance(0.7) ? { auto_suspend: r.chance(0.5) } : {}),
+          ...(r.chance(0.5) ? { suspended: r.chance(0.8) ? false : r.pick([true, 'no', 1]) } : {}),
+        }),
+    ],
+    [
+      1,
+      () =>
+        d('GET /violations', '/violations', undefined, {
+          ...(r.chance(0.5) ? { user: r.pick(['2', 'x', '123456789']) } : {}),
+          ...(r.chance(0.3) ? { policy: r.pick(['fz-open', 'nope']) } : {}),
+          ...(r.chance(0.3) ? { detector: r.pick(['enumeration', 'geo-tiling', 'bogus']) } : {}),
+        }),
+    ],
+    [1, () => d('DELETE /violations/:id', `/violations/${r.pick(['1', '0', 'x', '99999999999999999999'])}`)],
+    [
       2,
       () => {
         const which = r.pick(['user/organization', 'entity/tags', 'policy/tags']);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
+import { activityRoutes } from './activity.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -15,6 +16,7 @@ export function coordinatorRoutes(ctx: ServerContext) {
     policyRoutes(ctx, app);
     userRoutes(ctx, app);
     accessRoutes(ctx, app);
+    activityRoutes(ctx, app);
     searchRoutes(ctx, app);
   };
 }

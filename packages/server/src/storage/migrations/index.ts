@@ -219,4 +219,48 @@ CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
 END;
 `,
   },
+  {
+    version: 4,
+    name: 'access usage and violations',
+    sql: `
+-- Consumer usage per access and UTC day, written behind in batches (docs/USAGE.md).
+-- calls counts every call of the access's token on the consumer routes, refused ones included;
+-- records = items served (list length, 1 for a detail, points of a timeseries).
+CREATE TABLE access_usage (
+  access_id     INTEGER NOT NULL REFERENCES accesses(id) ON DELETE CASCADE,
+  day           TEXT NOT NULL,
+  calls         INTEGER NOT NULL DEFAULT 0,
+  records       INTEGER NOT NULL DEFAULT 0,
+  rate_limited  INTEGER NOT NULL DEFAULT 0,
+  quota_limited INTEGER NOT NULL DEFAULT 0,
+  last_used     TEXT,
+  PRIMARY KEY (access_id, day)
+) WITHOUT ROWID;
+
+-- Flags raised by the violation detectors; one open flag per (access, detector), counting
+-- how often it was raised again. Dismissed flags are kept, marked.
+CREATE TABLE violations (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  access_id  INTEGER NOT NULL REFERENCES accesses(id) ON DELETE CASCADE,
+  detector   TEXT NOT NULL,
+  severity   TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  evidence   TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen  TEXT NOT NULL,
+  count      INTEGER NOT NULL DEFAULT 1,
+  dismissed  TEXT
+);
+CREATE UNIQUE INDEX violations_open ON violations(access_id, detector) WHERE dismissed IS NULL;
+CREATE INDEX violations_access ON violations(access_id);
+
+-- Per-access guard: suspend the access automatically when a detector flags it; suspended
+-- accesses are refused with 403 until a coordinator lifts the suspension.
+CREATE TABLE access_guards (
+  access_id    INTEGER PRIMARY KEY REFERENCES accesses(id) ON DELETE CASCADE,
+  auto_suspend INTEGER NOT NULL DEFAULT 0,
+  suspended    TEXT,
+  reason       TEXT
+);
+`,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
+import { SqliteActivity } from './activity.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly accesses: SqliteAccesses;
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
+  readonly activity: SqliteActivity;
   private readonly readers: CatalogReaders | undefined;
   readonly #figures: SqliteFigures;
 
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.policies = new SqlitePolicies(db, gate);
     this.accesses = new SqliteAccesses(db, gate);
     this.records = new SqliteRecords(db, writes);
+    this.activity = new SqliteActivity(db, gate);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
