@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.js';
+import { audit } from '../../services/audit.js';
 import { catalog } from '../../services/catalog.js';
 import { type ConsumerCall, consumerScope, RateLimited } from '../../services/consumer-scope.js';
 import { routeUrl } from '../urls.js';
@@ -41,9 +42,25 @@ export function consumerRoutes(ctx: ServerContext) {
       if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));
     });
 
+    // consumer activity for the audit log: counted in memory per access per minute (docs/AUDIT.md)
+    const served = new WeakMap<FastifyRequest, number>();
+    const serve = <T extends unknown[]>(req: FastifyRequest, items: T): T => {
+      served.set(req, items.length);
+      return items;
+    };
+    app.addHook('onResponse', async (req, reply) => {
+      const key =
+        req.caller?.kind === 'consumer'
+          ? `access:${req.caller.subject}`
+          : req.policySlug && ctx.config.mode !== 'production'
+            ? `policy:${req.policySlug}`
+            : undefined;
+      if (key) audit.consumerCall(ctx, key, { records: served.get(req) ?? 0, limited: reply.statusCode === 429 });
+    });
+
     app.get('/catalog', async (req: Req) => {
       const a = await admit(req);
-      return recordItemsView(a.call.route, await catalog.query(ctx, a, req.query));
+      return serve(req, recordItemsView(a.call.route, await catalog.query(ctx, a, req.query)));
     });
     app.get('/entity', async (req: Req) => {
       const a = await admit(req);
@@ -51,11 +68,16 @@ export function consumerRoutes(ctx: ServerContext) {
     });
     app.get('/entity/:type', async (req: Req<'type'>) => {
       const a = await admit(req);
-      return recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query));
+      return serve(req, recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query)));
     });
     app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>) => {
       const a = await admit(req);
-      return recordDetailView(a.call.route, await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id)));
+      const detail = recordDetailView(
+        a.call.route,
+        await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id)),
+      );
+      served.set(req, 1);
+      return detail;
     });
     app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>, reply) => {
       const { type, id, tsid } = req.params;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
+import { auditRoutes } from './audit.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -16,5 +17,6 @@ export function coordinatorRoutes(ctx: ServerContext) {
     userRoutes(ctx, app);
     accessRoutes(ctx, app);
     searchRoutes(ctx, app);
+    auditRoutes(ctx, app);
   };
 }

@@ -1,5 +1,6 @@
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
+import { SqliteAudit } from './audit.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly accesses: SqliteAccesses;
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
+  readonly audit: SqliteAudit;
   private readonly readers: CatalogReaders | undefined;
   readonly #figures: SqliteFigures;
 
@@ -53,12 +55,14 @@ export class SqliteStore implements Store {
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
     const writes = db.memory ? localWrites(catalogWrites(db)) : new WriterThread(db.name, gate);
     this.meta = new SqliteMeta(db, gate);
-    this.users = new SqliteUsers(db, gate);
-    this.tokens = new SqliteTokens(db, gate);
-    this.entityTypes = new SqliteEntityTypes(db, gate, writes);
-    this.connectors = new SqliteConnectors(db, gate, writes);
-    this.policies = new SqlitePolicies(db, gate);
-    this.accesses = new SqliteAccesses(db, gate);
+    // coordinator changes append their audit entries in their own transactions (audit.ts)
+    this.audit = new SqliteAudit(db, gate);
+    this.users = new SqliteUsers(db, gate, this.audit);
+    this.tokens = new SqliteTokens(db, gate, this.audit);
+    this.entityTypes = new SqliteEntityTypes(db, gate, writes, this.audit);
+    this.connectors = new SqliteConnectors(db, gate, writes, this.audit);
+    this.policies = new SqlitePolicies(db, gate, this.audit);
+    this.accesses = new SqliteAccesses(db, gate, this.audit);
     this.records = new SqliteRecords(db, writes);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
