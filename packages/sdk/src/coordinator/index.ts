@@ -1,9 +1,11 @@
 import { type ClientInit, type HttpClient, toHttpClient } from '../client.js';
 import type { Announce } from '../protocol/types.js';
+import { AuditApi } from './audit.js';
 import { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 import { PoliciesApi, SearchApi } from './policies.js';
 import { AccessesApi, UsersApi } from './users.js';
 
+export { AuditApi, MAX_AUDIT_PAGE } from './audit.js';
 export type { Created } from './created.js';
 export { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 export { PoliciesApi, SearchApi } from './policies.js';
@@ -24,6 +26,8 @@ export class CoordinatorClient {
   readonly connectors: ConnectorsApi;
   readonly policies: PoliciesApi;
   readonly search: SearchApi;
+  /** The audit trail (bbk extension). */
+  readonly audit: AuditApi;
 
   constructor(init: ClientInit) {
     this.http = toHttpClient(init);
@@ -33,6 +37,7 @@ export class CoordinatorClient {
     this.connectors = new ConnectorsApi(this.http);
     this.policies = new PoliciesApi(this.http);
     this.search = new SearchApi(this.http);
+    this.audit = new AuditApi(this.http);
   }
 
   /**
