@@ -5,6 +5,7 @@
  */
 
 import { registerAccess } from './commands/access/register.js';
+import { registerAudit } from './commands/audit/register.js';
 import { registerCatalog } from './commands/catalog/register.js';
 import { registerCompletion } from './commands/completion/register.js';
 import { registerConnector } from './commands/connector/register.js';
@@ -73,7 +74,7 @@ export function buildProgram(state: RunState): Command {
         'bbk push countries.json --connector "$CID" --mode replace',
         `bbk catalog query '{"type":"country"}' --all --json`,
         'bbk entity get country --fields id,name,entity.capital -o yaml',
-      )}\nExit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited.\n`,
+      )}\nExit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited, 8 audit log broken.\n`,
     );
 
   registerStart(program, run);
@@ -88,6 +89,7 @@ export function buildProgram(state: RunState): Command {
   registerAccess(program, run);
   registerUsage(program, run);
   registerViolations(program, run);
+  registerAudit(program, run);
   registerPush(program, run);
   registerCatalog(program, run);
   registerTimeseries(program, run);

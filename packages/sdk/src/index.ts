@@ -29,10 +29,12 @@ export {
 export { ContributorClient } from './contributor.js';
 export {
   AccessesApi,
+  AuditApi,
   ConnectorsApi,
   CoordinatorClient,
   type Created,
   EntityTypesApi,
+  MAX_AUDIT_PAGE,
   PoliciesApi,
   SearchApi,
   UsersApi,

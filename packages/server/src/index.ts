@@ -12,12 +12,14 @@ import { coordinatorRoutes } from './http/coordinator/index.js';
 import { buildMetricsSurface } from './http/metrics-surface.js';
 import { Limits } from './limits/index.js';
 import { createLogSink, Metrics } from './observability/index.js';
+import { audit } from './services/audit.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import { SchemaCompiler } from './validation/schema-compiler.js';
 import { WebhookClient } from './webhooks/index.js';
 
 export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
 export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
+export { verifyAuditFile } from './storage/sqlite/audit.js';
 export type { Store } from './storage/store.js';
 
 /** A running bbk server. */
@@ -112,11 +114,13 @@ export async function startServer(
       close() {
         closing ??= (async () => {
           await Promise.allSettled(apps.map((a) => a.close()));
+          // the consumer activity of the minute in progress is written before the store closes
           await Promise.allSettled([
             ctx.limits.close(),
             ctx.activity.close(),
             ctx.webhooks.close(),
             ctx.schemas.close(),
+            audit.close(ctx),
           ]);
           await store.close();
           await logs?.close();

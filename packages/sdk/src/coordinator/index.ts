@@ -1,10 +1,12 @@
 import { type ClientInit, type HttpClient, toHttpClient } from '../client.js';
 import type { Announce } from '../protocol/types.js';
+import { AuditApi } from './audit.js';
 import { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 import { PoliciesApi, SearchApi } from './policies.js';
 import { AccessesApi, UsersApi } from './users.js';
 import { type ViolationFilter, ViolationsApi } from './violations.js';
 
+export { AuditApi, MAX_AUDIT_PAGE } from './audit.js';
 export type { Created } from './created.js';
 export { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 export { PoliciesApi, SearchApi } from './policies.js';
@@ -28,6 +30,8 @@ export class CoordinatorClient {
   readonly search: SearchApi;
   /** Violation flags (bbk extension). */
   readonly violations: ViolationsApi;
+  /** The audit trail (bbk extension). */
+  readonly audit: AuditApi;
 
   constructor(init: ClientInit) {
     this.http = toHttpClient(init);
@@ -38,6 +42,7 @@ export class CoordinatorClient {
     this.policies = new PoliciesApi(this.http);
     this.search = new SearchApi(this.http);
     this.violations = new ViolationsApi(this.http);
+    this.audit = new AuditApi(this.http);
   }
 
   /**

@@ -1,4 +1,5 @@
 export * from './activity.js';
+export * from './audit.js';
 export * from './errors.js';
 export * from './query.js';
 export * from './schemas.js';

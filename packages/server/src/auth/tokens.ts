@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AuditNote } from '../storage/audit-store.js';
 import type { Store } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
 
@@ -38,11 +39,17 @@ export function mintToken(kind: TokenKind): MintedToken {
 
 /**
  * Issues a token for an existing subject, revoking its previous one in the
- * same transaction (promote, reissue, bootstrap).
+ * same transaction (promote, reissue, bootstrap). `audit` is given the number
+ * of tokens revoked and its entries commit with the token.
  */
-export async function issueToken(store: Store, kind: TokenKind, subject: number): Promise<string> {
+export async function issueToken(
+  store: Store,
+  kind: TokenKind,
+  subject: number,
+  audit?: AuditNote<number>,
+): Promise<string> {
   const minted = mintToken(kind);
-  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject });
+  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject }, audit);
   return minted.token;
 }
 

@@ -1,7 +1,9 @@
+import type { Caller } from '../auth/caller.js';
 import { mintToken, randomToken, sha1Hex } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { ConnectorRow, ConnectorValues, EntityTypeRow } from '../storage/types.js';
+import { audit, auditState, change } from './audit.js';
 import { connectorBody, slugParam } from './bodies.js';
 import { mustGetEntityType } from './entity-types.js';
 
@@ -37,6 +39,7 @@ export const connectors = {
     eid: string,
     cid: string,
     body: unknown,
+    caller: Caller | null = null,
   ): Promise<{ id: string; token: string; webhook_secret: string }> {
     const input = connectorBody(body, slugParam(cid));
     const type = await mustGetEntityType(ctx, eid);
@@ -48,27 +51,65 @@ export const connectors = {
       cid,
       { ...input, contributionId: contributionId(ctx, eid, cid), webhookSecret },
       token,
+      (id) =>
+        id === undefined
+          ? undefined
+          : [
+              change(caller, 'connector.create', `connector:${cid}`, {
+                entity_type: type.slug,
+                after: auditState.connector(input),
+              }),
+              change(caller, 'token.issue', `connector:${cid}`, { kind: 'contributor' }),
+            ],
     );
     if (!row) throw new ApiError('CONFLICT');
     return { id: row.contributionId, token: token.token, webhook_secret: webhookSecret };
   },
 
-  async update(ctx: ServerContext, eid: string, cid: string, body: unknown): Promise<void> {
+  async update(
+    ctx: ServerContext,
+    eid: string,
+    cid: string,
+    body: unknown,
+    caller: Caller | null = null,
+  ): Promise<void> {
     const input = connectorBody(body);
     const type = await mustGetEntityType(ctx, eid);
     requireWebhook(type, input);
     const row = await ctx.store.connectors.get(type.id, cid);
     if (!row) throw new ApiError('NOT_FOUND');
-    await ctx.store.connectors.update(row.id, input);
+    await ctx.store.connectors.update(row.id, input, () =>
+      change(caller, 'connector.update', `connector:${row.slug}`, {
+        before: auditState.connector(row),
+        after: auditState.connector(input),
+      }),
+    );
   },
 
-  async delete(ctx: ServerContext, eid: string, cid: string): Promise<void> {
+  /** The cascade runs on the catalog writer: its entry is appended right after it commits. */
+  async delete(ctx: ServerContext, eid: string, cid: string, caller: Caller | null = null): Promise<void> {
     const row = await mustGet(ctx, eid, cid);
     await ctx.store.connectors.delete(row.id);
+    await audit.record(
+      ctx,
+      change(caller, 'connector.delete', `connector:${row.slug}`, {
+        entity_type: row.entityType,
+        before: { ...auditState.connector(row), live: row.isLive },
+      }),
+    );
   },
 
-  async setLive(ctx: ServerContext, eid: string, cid: string, live: boolean): Promise<void> {
+  async setLive(
+    ctx: ServerContext,
+    eid: string,
+    cid: string,
+    live: boolean,
+    caller: Caller | null = null,
+  ): Promise<void> {
     const row = await mustGet(ctx, eid, cid);
-    if (row.isLive !== live) await ctx.store.connectors.setLive(row.id, live);
+    if (row.isLive === live) return;
+    await ctx.store.connectors.setLive(row.id, live, () =>
+      change(caller, 'connector.live', `connector:${row.slug}`, { before: { live: row.isLive }, after: { live } }),
+    );
   },
 };

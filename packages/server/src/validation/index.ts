@@ -3,6 +3,8 @@
  * validation items, coordinator body normalisation, entity type schemas, JSON bodies, and
  * paging / timeseries / path parameters.
  */
+
+export { type AuditParams, validateAuditParams } from './audit-params.js';
 export {
   type Checked,
   checkConnectorBody,

@@ -15,15 +15,15 @@ export function accessRoutes(ctx: ServerContext, app: FastifyInstance): void {
     accessView(routeOf(ctx, req), await accesses.get(ctx, lc(req.params.uid), lc(req.params.pid))),
   );
   app.post('/user/:uid/access/:pid', async (req: P<'uid' | 'pid'>, reply) => {
-    const token = await accesses.create(ctx, lc(req.params.uid), lc(req.params.pid));
+    const token = await accesses.create(ctx, lc(req.params.uid), lc(req.params.pid), req.caller);
     reply.header('location', resourceUrl(req));
     return sendText(reply, 201, token);
   });
   app.put('/user/:uid/access/:pid', async (req: P<'uid' | 'pid'>, reply) =>
-    sendText(reply, 200, await accesses.reissue(ctx, lc(req.params.uid), lc(req.params.pid))),
+    sendText(reply, 200, await accesses.reissue(ctx, lc(req.params.uid), lc(req.params.pid), req.caller)),
   );
   app.delete('/user/:uid/access/:pid', async (req: P<'uid' | 'pid'>, reply) => {
-    await accesses.delete(ctx, lc(req.params.uid), lc(req.params.pid));
+    await accesses.delete(ctx, lc(req.params.uid), lc(req.params.pid), req.caller);
     return reply.code(204).send();
   });
 }

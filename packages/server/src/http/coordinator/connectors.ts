@@ -15,23 +15,23 @@ export function connectorRoutes(ctx: ServerContext, app: FastifyInstance): void 
     connectorView(routeOf(ctx, req), await connectors.get(ctx, lc(req.params.eid), lc(req.params.cid)), true),
   );
   app.post('/entity/:eid/connector/:cid', async (req: P<'eid' | 'cid'>, reply) => {
-    const created = await connectors.create(ctx, lc(req.params.eid), lc(req.params.cid), bodyOf(req));
+    const created = await connectors.create(ctx, lc(req.params.eid), lc(req.params.cid), bodyOf(req), req.caller);
     return reply.code(201).header('location', resourceUrl(req)).send(created);
   });
   app.put('/entity/:eid/connector/:cid', async (req: P<'eid' | 'cid'>, reply) => {
-    await connectors.update(ctx, lc(req.params.eid), lc(req.params.cid), bodyOf(req));
+    await connectors.update(ctx, lc(req.params.eid), lc(req.params.cid), bodyOf(req), req.caller);
     return reply.code(204).send();
   });
   app.delete('/entity/:eid/connector/:cid', async (req: P<'eid' | 'cid'>, reply) => {
-    await connectors.delete(ctx, lc(req.params.eid), lc(req.params.cid));
+    await connectors.delete(ctx, lc(req.params.eid), lc(req.params.cid), req.caller);
     return reply.code(204).send();
   });
   app.post('/entity/:eid/connector/:cid/live', async (req: P<'eid' | 'cid'>, reply) => {
-    await connectors.setLive(ctx, lc(req.params.eid), lc(req.params.cid), true);
+    await connectors.setLive(ctx, lc(req.params.eid), lc(req.params.cid), true, req.caller);
     return reply.code(204).send();
   });
   app.delete('/entity/:eid/connector/:cid/live', async (req: P<'eid' | 'cid'>, reply) => {
-    await connectors.setLive(ctx, lc(req.params.eid), lc(req.params.cid), false);
+    await connectors.setLive(ctx, lc(req.params.eid), lc(req.params.cid), false, req.caller);
     return reply.code(204).send();
   });
   // bbk extension (spec §9): webhook health figures of a connector, see docs/WEBHOOKS.md

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
 import { activityRoutes } from './activity.js';
+import { auditRoutes } from './audit.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -18,5 +19,6 @@ export function coordinatorRoutes(ctx: ServerContext) {
     accessRoutes(ctx, app);
     activityRoutes(ctx, app);
     searchRoutes(ctx, app);
+    auditRoutes(ctx, app);
   };
 }

@@ -17,15 +17,15 @@ export function policyRoutes(ctx: ServerContext, app: FastifyInstance): void {
     async (req: P<'pid'>) => (await policies.get(ctx, lc(req.params.pid))).policy.access_control,
   );
   app.post('/policy/:pid', async (req: P<'pid'>, reply) => {
-    await policies.create(ctx, lc(req.params.pid), bodyOf(req));
+    await policies.create(ctx, lc(req.params.pid), bodyOf(req), req.caller);
     return reply.code(201).header('location', resourceUrl(req)).send();
   });
   app.put('/policy/:pid', async (req: P<'pid'>, reply) => {
-    await policies.update(ctx, lc(req.params.pid), bodyOf(req));
+    await policies.update(ctx, lc(req.params.pid), bodyOf(req), req.caller);
     return reply.code(204).send();
   });
   app.delete('/policy/:pid', async (req: P<'pid'>, reply) => {
-    await policies.delete(ctx, lc(req.params.pid));
+    await policies.delete(ctx, lc(req.params.pid), req.caller);
     return reply.code(204).send();
   });
 }

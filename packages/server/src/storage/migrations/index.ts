@@ -263,4 +263,29 @@ CREATE TABLE access_guards (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'audit trail',
+    sql: `
+-- The append-only, hash-chained audit log (docs/AUDIT.md). seq is assigned by the appender
+-- (head + 1, inside the IMMEDIATE transaction that appends), since it is part of the hash.
+CREATE TABLE audit (
+  seq        INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,  -- ISO-8601 UTC with milliseconds
+  actor      TEXT NOT NULL,  -- coordinator:3, contributor:<connector slug>, consumer:<access id>, system
+  action     TEXT NOT NULL,  -- user.create, token.reissue, session.commit, consumer.activity…
+  target     TEXT NOT NULL,  -- user:3, policy:<slug>, connector:<slug>, access:<uid>/<policy>
+  detail     TEXT NOT NULL,  -- canonical JSON; never a token, token hash or webhook secret
+  prev_hash  TEXT NOT NULL,  -- hash of entry seq - 1; 64 zeros for the first
+  hash       TEXT NOT NULL   -- sha256 of the canonical JSON of the fields above
+);
+CREATE INDEX audit_actor ON audit(actor, seq);
+CREATE INDEX audit_target ON audit(target, seq);
+CREATE INDEX audit_action ON audit(action, seq);
+CREATE INDEX audit_at ON audit(at);
+-- bbk itself never changes or removes an entry; the hash chain catches whoever does
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
 import { SqliteActivity } from './activity.js';
+import { SqliteAudit } from './audit.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
   readonly activity: SqliteActivity;
+  readonly audit: SqliteAudit;
   private readonly readers: CatalogReaders | undefined;
   readonly #figures: SqliteFigures;
 
@@ -55,12 +57,14 @@ export class SqliteStore implements Store {
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
     const writes = db.memory ? localWrites(catalogWrites(db)) : new WriterThread(db.name, gate);
     this.meta = new SqliteMeta(db, gate);
-    this.users = new SqliteUsers(db, gate);
-    this.tokens = new SqliteTokens(db, gate);
-    this.entityTypes = new SqliteEntityTypes(db, gate, writes);
-    this.connectors = new SqliteConnectors(db, gate, writes);
-    this.policies = new SqlitePolicies(db, gate);
-    this.accesses = new SqliteAccesses(db, gate);
+    // coordinator changes append their audit entries in their own transactions (audit.ts)
+    this.audit = new SqliteAudit(db, gate);
+    this.users = new SqliteUsers(db, gate, this.audit);
+    this.tokens = new SqliteTokens(db, gate, this.audit);
+    this.entityTypes = new SqliteEntityTypes(db, gate, writes, this.audit);
+    this.connectors = new SqliteConnectors(db, gate, writes, this.audit);
+    this.policies = new SqlitePolicies(db, gate, this.audit);
+    this.accesses = new SqliteAccesses(db, gate, this.audit);
     this.records = new SqliteRecords(db, writes);
     this.activity = new SqliteActivity(db, gate);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which

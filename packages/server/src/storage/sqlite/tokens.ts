@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { TokenStore } from '../store.js';
 import type { TokenKind, TokenRow } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -17,6 +19,7 @@ export class SqliteTokens implements TokenStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       insert: db.prepare('INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, ?, ?, ?, ?)'),
@@ -30,11 +33,16 @@ export class SqliteTokens implements TokenStore {
     };
   }
 
-  async insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void> {
-    await this.gate.write(() => {
-      this.q.revoke.run(isoNow(), row.kind, row.subject);
+  async insert(
+    row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number },
+    audit?: AuditNote<number>,
+  ): Promise<void> {
+    const insert = () => {
+      const revoked = this.q.revoke.run(isoNow(), row.kind, row.subject).changes;
       this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow());
-    });
+      return revoked;
+    };
+    await this.gate.write(this.audit.with(insert, audit));
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
@@ -42,8 +50,8 @@ export class SqliteTokens implements TokenStore {
     return r && { keyId: r.key_id, kind: r.kind, hash: r.hash, subject: r.subject, revoked: r.revoked !== null };
   }
 
-  async revokeSubject(kind: TokenKind, subject: number): Promise<number> {
-    return this.gate.write(() => this.q.revoke.run(isoNow(), kind, subject).changes);
+  async revokeSubject(kind: TokenKind, subject: number, audit?: AuditNote<number>): Promise<number> {
+    return this.gate.write(this.audit.with(() => this.q.revoke.run(isoNow(), kind, subject).changes, audit));
   }
 
   async hasLive(kind: TokenKind, subject: number): Promise<boolean> {
