@@ -10,6 +10,8 @@ import type {
   PolicyValues,
   TokenKind,
   TokenRow,
+  TokenSummary,
+  TokenUse,
   UserRow,
   UserValues,
 } from './types.js';
@@ -29,6 +31,8 @@ export class StoreUnavailableError extends Error {
 export interface NewToken {
   keyId: string;
   hash: Buffer;
+  /** ISO-8601 UTC expiry; absent or `null`: never expires. */
+  expires?: string | null;
 }
 
 /**
@@ -114,8 +118,12 @@ export interface UserStore {
 
 export interface TokenStore {
   /** Stores a new token row, revoking the subject's previous live token of that kind in the same transaction. */
-  insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void>;
+  insert(row: NewToken & { kind: TokenKind; subject: number }): Promise<void>;
   get(keyId: string): Promise<TokenRow | undefined>;
+  /** Records when tokens were last accepted, in one transaction; a later time never goes back. */
+  recordUses(uses: readonly TokenUse[]): Promise<void>;
+  /** Expiry and last use of each subject's tokens of this kind; subjects without a token are absent. */
+  summaries(kind: TokenKind, subjects: readonly number[]): Promise<Map<number, TokenSummary>>;
   /** Revokes every live token of this kind and subject; returns how many. */
   revokeSubject(kind: TokenKind, subject: number): Promise<number>;
   hasLive(kind: TokenKind, subject: number): Promise<boolean>;

@@ -219,4 +219,15 @@ CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
 END;
 `,
   },
+  {
+    version: 4,
+    name: 'token lifetimes',
+    sql: `
+-- A token may carry an expiry (ISO-8601 UTC, NULL = never; an expired one answers 401), and
+-- remembers when it was last accepted (ISO-8601 UTC, NULL = never). last_used is written in
+-- batches from memory (auth/token-usage.ts), never once per request.
+ALTER TABLE tokens ADD COLUMN expires TEXT;
+ALTER TABLE tokens ADD COLUMN last_used TEXT;
+`,
+  },
 ];
