@@ -97,9 +97,14 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   }
 }
 
-/** Runs the backup API from a read-only connection; returns how many times the copy restarted. */
+/**
+ * Runs the backup API from a connection of its own, which only reads; returns how many times the copy restarted.
+ * It is opened read-write (never creating a file) only so that, when no server runs, closing it as the last
+ * connection folds the WAL back and removes `-wal`/`-shm`, as any SQLite client would: a read-only connection would leave
+ * them behind in the data directory.
+ */
 async function copy(source: string, temp: string, onProgress?: (p: BackupProgress) => void): Promise<number> {
-  const db = new Database(source, { readonly: true, fileMustExist: true });
+  const db = new Database(source, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 60000');
     let restarts = 0;
