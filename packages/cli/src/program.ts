@@ -6,6 +6,7 @@
 
 import { registerAccess } from './commands/access/register.js';
 import { registerAudit } from './commands/audit/register.js';
+import { registerBackup } from './commands/backup/register.js';
 import { registerCatalog } from './commands/catalog/register.js';
 import { registerCompletion } from './commands/completion/register.js';
 import { registerConnector } from './commands/connector/register.js';
@@ -79,6 +80,7 @@ export function buildProgram(state: RunState): Command {
 
   registerStart(program, run);
   registerToken(program, run);
+  registerBackup(program, run);
   registerStatus(program, run);
   registerLogin(program, run);
   registerProfile(program, run);

@@ -25,12 +25,14 @@ export async function bootstrapUser(store: Store, config: ServerConfig): Promise
       : { actor: 'system', action: 'user.create', target: `user:${id}`, detail: { after: input, bootstrap: true } },
   );
   if (id === undefined) return undefined;
-  return issueToken(store, 'coordinator', id, () => ({
-    actor: 'system',
-    action: 'token.issue',
-    target: `user:${id}`,
-    detail: { kind: 'coordinator', bootstrap: true },
-  }));
+  return issueToken(store, 'coordinator', id, {
+    audit: () => ({
+      actor: 'system',
+      action: 'token.issue',
+      target: `user:${id}`,
+      detail: { kind: 'coordinator', bootstrap: true },
+    }),
+  });
 }
 
 /**
@@ -44,11 +46,13 @@ export async function reissueBootstrapToken(store: Store): Promise<{ userId: num
   if (!user) throw new Error('no bootstrap user: user 1 was deleted and no other user is a coordinator');
   const userId = user.id;
   // `bbk token bootstrap`, run on the data directory itself: the actor is the system
-  const token = await issueToken(store, 'coordinator', userId, (revoked) => ({
-    actor: 'system',
-    action: revoked > 0 ? 'token.reissue' : 'token.issue',
-    target: `user:${userId}`,
-    detail: { kind: 'coordinator', bootstrap: true, rescinded: revoked },
-  }));
+  const token = await issueToken(store, 'coordinator', userId, {
+    audit: (revoked) => ({
+      actor: 'system',
+      action: revoked > 0 ? 'token.reissue' : 'token.issue',
+      target: `user:${userId}`,
+      detail: { kind: 'coordinator', bootstrap: true, rescinded: revoked },
+    }),
+  });
   return { userId, token };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ActivityMonitor } from './activity/index.js';
+import { TokenUsage } from './auth/token-usage.js';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
@@ -20,6 +21,14 @@ import { WebhookClient } from './webhooks/index.js';
 export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
 export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
 export { verifyAuditFile } from './storage/sqlite/audit.js';
+export {
+  BackupError,
+  type BackupErrorCode,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  backupDatabase,
+} from './storage/sqlite/backup.js';
 export type { Store } from './storage/store.js';
 
 /** A running bbk server. */
@@ -59,6 +68,7 @@ export async function startServer(
   const apps: FastifyInstance[] = [];
   const logs = createLogSink({ level: config.logLevel, file: config.logFile });
   const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });
+  const usage = new TokenUsage({ tokens: store.tokens, now: config.now });
   try {
     const secret = await ensureSecret(store);
     const bootstrapToken = await bootstrapUser(store, config);
@@ -66,7 +76,16 @@ export async function startServer(
       config,
       store,
       secret,
-      auth: { verify: (token) => verifyToken(store, token) },
+      auth: {
+        async verify(token, kind) {
+          const check = await verifyToken(store, token, config.now());
+          if (!check.ok) return check;
+          if (check.kind !== kind) return { ok: false, status: 401 };
+          usage.touch(check.keyId);
+          return check;
+        },
+        flushUses: () => usage.flush(),
+      },
       limits: new Limits({ usage: store.catalog, now: config.now }),
       webhooks: new WebhookClient({
         timeoutMs: config.webhookTimeoutMs,
@@ -121,6 +140,7 @@ export async function startServer(
             ctx.webhooks.close(),
             ctx.schemas.close(),
             audit.close(ctx),
+            usage.close(),
           ]);
           await store.close();
           await logs?.close();
@@ -130,6 +150,7 @@ export async function startServer(
     };
   } catch (err) {
     await Promise.allSettled(apps.map((a) => a.close()));
+    await usage.close();
     await store.close();
     await logs?.close();
     throw err;

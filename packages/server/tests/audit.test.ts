@@ -243,6 +243,23 @@ describe('consumer activity', () => {
 });
 
 describe('secrets', () => {
+  it('records a token lifetime and a contributor token reissue', async () => {
+    // last: it rotates the connector token the other tests use (on the server restarted above)
+    const coord = new CoordinatorClient({ baseUrl: env.server.urls.coordinator, token: env.server.adminToken });
+    try {
+      const { id } = await coord.users.create({ name: 'Erin', email: 'erin.lifetime@example.com', organization: 'Z' });
+      secrets.push(await coord.accesses.grant(id, 'open', { expires: '2099-01-01T00:00:00.000Z' }));
+      secrets.push(await coord.connectors.reissueToken('thing', 'acme', { expires: '2099-02-01T00:00:00.000Z' }));
+      const [grant] = await coord.audit.list({ target: `access:${id}/open`, action: 'token.issue' });
+      expect(grant!.detail).toMatchObject({ kind: 'consumer', expires: '2099-01-01T00:00:00.000Z' });
+      const rotated = (await coord.audit.list({ target: 'connector:acme', action: 'token.reissue' })).at(-1);
+      expect(rotated).toMatchObject({ actor: 'coordinator:1', target: 'connector:acme' });
+      expect(rotated!.detail).toMatchObject({ kind: 'contributor', rescinded: 1, expires: '2099-02-01T00:00:00.000Z' });
+    } finally {
+      await coord.close();
+    }
+  });
+
   it('never stores a token, a token hash, a key id or a webhook secret', async () => {
     const db = new Database(join(env.server.dataDir, 'bbk.sqlite'), { readonly: true });
     try {

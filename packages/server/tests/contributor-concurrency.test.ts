@@ -118,7 +118,7 @@ describe('concurrency', () => {
         config,
         store,
         secret: 'test-secret',
-        auth: { verify: async () => ({ ok: false, status: 401 }) },
+        auth: { verify: async () => ({ ok: false, status: 401 }), flushUses: async () => {} },
         limits: new Limits({ usage: store.catalog, now: config.now }),
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
         schemas: new SchemaCompiler(),

@@ -70,8 +70,19 @@ export interface EntityTypeDetail extends EntityTypeListItem {
 
 // ---- Coordinator: connectors (§2.5, §9) ----
 
+/**
+ * bbk extension on access items and connector views: the token's lifetime and use, as the coordinator sees them.
+ * Absent when the server is not bbk.
+ */
+export interface TokenFacts {
+  /** ISO-8601 time when the live token expires; `null`: it never expires (or none is live). */
+  expires?: string | null;
+  /** ISO-8601 time of the latest accepted call with any token of this access or connector; `null`: never. */
+  last_used?: string | null;
+}
+
 /** An item of `GET /entity/:eid/connector`. */
-export interface ConnectorListItem {
+export interface ConnectorListItem extends TokenFacts {
   id: string;
   url: string;
   name: string;
@@ -172,7 +183,7 @@ export interface PolicyDetail extends PolicyListItem {
 }
 
 /** An item of `GET /user/:uid/access` and `GET /user/:uid/access/:pid`. */
-export interface AccessItem {
+export interface AccessItem extends TokenFacts {
   id: string;
   url: string;
   policy: ResourceLink;
@@ -267,6 +278,20 @@ export interface ConnectorInput {
   description: string;
   webhook?: string | null;
   cache?: number;
+  /**
+   * bbk extension, create only (ignored by update): when the contributor token expires, as in
+   * {@link TokenLifetime}. Absent: never.
+   */
+  expires?: string | null;
+}
+
+/**
+ * Optional body of the calls that issue a token (bbk extension, see `tokenLifetimeSchema`).
+ * @example await coordinator.accesses.grant(2, 'over-a-billion', { expires: '90d' })
+ */
+export interface TokenLifetime {
+  /** A duration from now (`90d`, `12h`, `30m`, `45s`, `2w`) or a future ISO-8601 time; `null` or absent: never. */
+  expires?: string | null;
 }
 
 /** Body of `POST`/`PUT /policy/:pid`. */

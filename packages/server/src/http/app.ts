@@ -6,8 +6,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Caller } from '../auth/caller.js';
+import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
-import { ApiError, errorBody } from '../errors.js';
+import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
 import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
@@ -44,6 +45,12 @@ function corsHeaders(reply: FastifyReply): void {
   );
 }
 
+/** The error of a refused token: 403 revoked, 401 otherwise; an expired token is told so (docs/DECISIONS.md). */
+function refusal(check: Extract<TokenCheck, { ok: false }>): ApiError {
+  if (check.status === 403) return new ApiError('FORBIDDEN');
+  return check.reason === 'expired' ? ApiError.text('UNAUTHORIZED', TOKEN_EXPIRED) : new ApiError('UNAUTHORIZED');
+}
+
 /**
  * Answers the router's own errors (a path that cannot be percent-decoded): the token is checked
  * first, like on every route, so without one the answer is 401, not a hint about the path.
@@ -63,7 +70,7 @@ function routerError(
     },
     (authErr: unknown) => {
       const status = authErr instanceof ApiError ? authErr.status : 401;
-      reply.code(status).send(errorBody(status));
+      reply.code(status).send(errorBody(status, authErr instanceof ApiError ? (authErr.text ?? '') : ''));
     },
   );
 }
@@ -86,9 +93,8 @@ export function buildSurface(
   const authenticate = async (req: FastifyRequest): Promise<void> => {
     if (config.mode !== 'production' || req.method === 'OPTIONS' || isProbe(req)) return;
     const token = req.headers['x-bbk-auth-token'];
-    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined);
-    if (!check.ok) throw new ApiError(check.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    if (check.kind !== surface) throw new ApiError('UNAUTHORIZED');
+    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined, surface);
+    if (!check.ok) throw refusal(check);
     req.caller = { kind: check.kind, subject: check.subject };
   };
 

@@ -75,9 +75,9 @@ export const users = {
   async promote(ctx: ServerContext, uid: string, caller: Caller | null = null): Promise<string> {
     const user = await mustGet(ctx, parseUid(uid));
     if (user.coordinator) throw new ApiError('CONFLICT');
-    return issueToken(ctx.store, 'coordinator', user.id, () =>
-      change(caller, 'token.issue', `user:${user.id}`, { kind: 'coordinator' }),
-    );
+    return issueToken(ctx.store, 'coordinator', user.id, {
+      audit: () => change(caller, 'token.issue', `user:${user.id}`, { kind: 'coordinator' }),
+    });
   },
 
   async demote(ctx: ServerContext, uid: string, caller: Caller | null): Promise<void> {

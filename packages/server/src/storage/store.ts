@@ -12,6 +12,8 @@ import type {
   PolicyValues,
   TokenKind,
   TokenRow,
+  TokenSummary,
+  TokenUse,
   UserRow,
   UserValues,
 } from './types.js';
@@ -31,6 +33,8 @@ export class StoreUnavailableError extends Error {
 export interface NewToken {
   keyId: string;
   hash: Buffer;
+  /** ISO-8601 UTC expiry; absent or `null`: never expires. */
+  expires?: string | null;
 }
 
 /**
@@ -125,11 +129,12 @@ export interface TokenStore {
    * Stores a new token row, revoking the subject's previous live token of that kind in the same transaction.
    * `audit` is given the number of tokens revoked (0: a first issue, else a reissue).
    */
-  insert(
-    row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number },
-    audit?: AuditNote<number>,
-  ): Promise<void>;
+  insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void>;
   get(keyId: string): Promise<TokenRow | undefined>;
+  /** Records when tokens were last accepted, in one transaction; a later time never goes back. */
+  recordUses(uses: readonly TokenUse[]): Promise<void>;
+  /** Expiry and last use of each subject's tokens of this kind; subjects without a token are absent. */
+  summaries(kind: TokenKind, subjects: readonly number[]): Promise<Map<number, TokenSummary>>;
   /** Revokes every live token of this kind and subject; returns how many. */
   revokeSubject(kind: TokenKind, subject: number, audit?: AuditNote<number>): Promise<number>;
   hasLive(kind: TokenKind, subject: number): Promise<boolean>;

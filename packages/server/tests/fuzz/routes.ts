@@ -56,7 +56,11 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
       2,
       () => {
         const [e] = connectorPath(r, w, true);
-        return d('POST /entity/:eid/connector/:cid', `/entity/${e}/connector/${slug(r)}`, body(r, connectorSchema));
+        const b = body(r, connectorSchema) as Record<string, unknown>;
+        return d('POST /entity/:eid/connector/:cid', `/entity/${e}/connector/${slug(r)}`, {
+          ...b,
+          ...(lifetime(r) as object | undefined),
+        });
       },
     ],
     [
@@ -77,6 +81,15 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
       1,
       () =>
         d('DELETE /entity/:eid/connector/:cid/live', `/entity/${connectorPath(r, w, true).join('/connector/')}/live`),
+    ],
+    [
+      1,
+      () =>
+        d(
+          'PUT /entity/:eid/connector/:cid/token',
+          `/entity/${connectorPath(r, w, true).join('/connector/')}/token`,
+          lifetime(r),
+        ),
     ],
     [
       1,
@@ -105,8 +118,8 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [1, () => d('DELETE /user/:uid/coordinator', `/user/${uid(r, w, true)}/coordinator`)],
     [1, () => d('GET /user/:uid/access', `/user/${uid(r, w, false)}/access`)],
     [1, () => d('GET /user/:uid/access/:pid', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}`)],
-    [1, () => d('POST /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`)],
-    [1, () => d('PUT /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`)],
+    [1, () => d('POST /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`, lifetime(r))],
+    [1, () => d('PUT /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`, lifetime(r))],
     [1, () => d('DELETE /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, true)}`)],
     [
       1,
@@ -144,6 +157,13 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
       },
     ],
   ])();
+}
+
+/** The optional body of a call that issues a token (bbk token lifetimes): none, or a valid `expires`. */
+function lifetime(r: Rng): unknown {
+  if (r.chance(0.5)) return undefined;
+  const future = new Date(Date.now() + r.int(1, 10 ** 9) * 1000).toISOString();
+  return { expires: r.pick<string | null>(['90d', '1s', '12h', '2w', `${r.int(1, 10 ** 6)}m`, future, null]) };
 }
 
 /** An entity type body: valid, sometimes with an expensive schema. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { connectors } from '../../services/connectors.js';
-import { bodyOf } from '../app.js';
+import { bodyOf, sendText } from '../app.js';
 import { resourceUrl } from '../urls.js';
 import { lc, type P, routeOf } from './params.js';
 import { connectorView } from './views.js';
@@ -26,6 +26,14 @@ export function connectorRoutes(ctx: ServerContext, app: FastifyInstance): void 
     await connectors.delete(ctx, lc(req.params.eid), lc(req.params.cid), req.caller);
     return reply.code(204).send();
   });
+  // bbk extension: a new contributor token (the old one is revoked), optional body { "expires": … }
+  app.put('/entity/:eid/connector/:cid/token', async (req: P<'eid' | 'cid'>, reply) =>
+    sendText(
+      reply,
+      200,
+      await connectors.reissueToken(ctx, lc(req.params.eid), lc(req.params.cid), bodyOf(req), req.caller),
+    ),
+  );
   app.post('/entity/:eid/connector/:cid/live', async (req: P<'eid' | 'cid'>, reply) => {
     await connectors.setLive(ctx, lc(req.params.eid), lc(req.params.cid), true, req.caller);
     return reply.code(204).send();

@@ -288,4 +288,15 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `,
   },
+  {
+    version: 6,
+    name: 'token lifetimes',
+    sql: `
+-- A token may carry an expiry (ISO-8601 UTC, NULL = never; an expired one answers 401), and
+-- remembers when it was last accepted (ISO-8601 UTC, NULL = never). last_used is written in
+-- batches from memory (auth/token-usage.ts), never once per request.
+ALTER TABLE tokens ADD COLUMN expires TEXT;
+ALTER TABLE tokens ADD COLUMN last_used TEXT;
+`,
+  },
 ];

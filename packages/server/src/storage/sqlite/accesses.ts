@@ -35,7 +35,9 @@ export class SqliteAccesses implements AccessStore {
         'INSERT INTO accesses (user_id, policy_id, created) VALUES (?, ?, ?) ON CONFLICT (user_id, policy_id) DO NOTHING',
       ),
       delete: db.prepare('DELETE FROM accesses WHERE id = ?'),
-      token: db.prepare("INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, 'consumer', ?, ?, ?)"),
+      token: db.prepare(
+        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, 'consumer', ?, ?, ?, ?)",
+      ),
     };
   }
 
@@ -63,7 +65,7 @@ export class SqliteAccesses implements AccessStore {
       const info = this.q.insert.run(userId, policyId, isoNow());
       if (info.changes !== 1) return undefined;
       const accessId = Number(info.lastInsertRowid);
-      this.q.token.run(token.keyId, token.hash, accessId, isoNow());
+      this.q.token.run(token.keyId, token.hash, accessId, isoNow(), token.expires ?? null);
       return accessId;
     };
     const id = await this.gate.write(this.audit.with(insert, audit));

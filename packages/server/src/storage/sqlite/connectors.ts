@@ -66,7 +66,9 @@ export class SqliteConnectors implements ConnectorStore {
       ),
       update: db.prepare('UPDATE connectors SET name = ?, description = ?, webhook = ?, cache = ? WHERE id = ?'),
       live: db.prepare('UPDATE connectors SET is_live = ? WHERE id = ?'),
-      token: db.prepare("INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, 'contributor', ?, ?, ?)"),
+      token: db.prepare(
+        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, 'contributor', ?, ?, ?, ?)",
+      ),
       liveIds: db.prepare<[], { id: number }>('SELECT id FROM connectors WHERE is_live = 1 ORDER BY id'),
     };
   }
@@ -116,7 +118,7 @@ export class SqliteConnectors implements ConnectorStore {
       );
       if (info.changes !== 1) return undefined;
       const connectorId = Number(info.lastInsertRowid);
-      this.q.token.run(token.keyId, token.hash, connectorId, isoNow());
+      this.q.token.run(token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null);
       return connectorId;
     };
     const id = await this.gate.write(this.audit.with(insert, audit));
