@@ -2,7 +2,7 @@
 // sessions and consumer activity are recorded, filtered and paged, and the chain verifies.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type AuditEntry, BbkApiError, ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
+import { type AuditEntry, ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsumerEnv, consumerEnv, type TestConnector } from './consumer-setup.js';
