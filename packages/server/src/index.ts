@@ -4,11 +4,8 @@ import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
-import { buildSurface } from './http/app.js';
-import { consumerRoutes } from './http/consumer/index.js';
-import { contributorRoutes } from './http/contributor.js';
-import { coordinatorRoutes } from './http/coordinator/index.js';
 import { buildMetricsSurface } from './http/metrics-surface.js';
+import { buildSurfaces } from './http/surfaces.js';
 import { Limits } from './limits/index.js';
 import { createLogSink, Metrics } from './observability/index.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
@@ -74,9 +71,7 @@ export async function startServer(
       observers: { logger: logs?.logger, metrics },
     };
     await store.catalog.syncIndexes();
-    const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
-    const contributor = buildSurface('contributor', ctx, contributorRoutes(ctx));
-    const consumer = buildSurface('consumer', ctx, consumerRoutes(ctx));
+    const { coordinator, contributor, consumer } = buildSurfaces(ctx);
     apps.push(coordinator, contributor, consumer);
     await coordinator.listen({ host: config.host, port: config.coordinatorPort });
     await contributor.listen({ host: config.host, port: config.contributorPort });
