@@ -10,7 +10,11 @@
 import { LEGAL_TYPES } from './schemas.js';
 
 const str = { type: 'string' } as const;
-const url = { type: 'string', format: 'uri' } as const;
+/**
+ * An absolute URL built per request from `Host` and `x-forwarded-scheme`/`x-forwarded-proto` as sent
+ * (spec §1.2), so not checked as a URI: the server echoes whatever scheme a proxy claims.
+ */
+const url = { type: 'string', minLength: 1 } as const;
 const isoTime = { type: 'string', format: 'date-time' } as const;
 const anyObject = { type: 'object' } as const;
 const stringList = { type: 'array', items: str } as const;
@@ -297,7 +301,10 @@ export const entityDetailSchema = {
   additionalProperties: false,
 } as const;
 
-/** One point of a timeseries ({@link TimeseriesPoint}), as the connector's webhook sent it. */
+/**
+ * One point of a timeseries ({@link TimeseriesPoint}): what a connector's webhook should send. The
+ * Consumer API passes the webhook's array through unchanged, so its answers are not held to it.
+ */
 export const timeseriesPointSchema = {
   type: 'object',
   properties: { from: str, to: str, value: {} },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   type ApiSurface,
   buildOpenApiDocument,
+  errorBodySchema,
   type OpenApiDocument,
   openApiPath,
   type ResponseDoc,
@@ -83,7 +84,7 @@ export class OpenApiChecker {
         id,
         {
           description: '',
-          content: { 'application/json': { schema: { $ref: `#/components/schemas/Error${r.status}` } } },
+          content: { 'application/json': { schema: errorBodySchema(r.status) } },
         },
         r,
       );
@@ -144,7 +145,12 @@ export class OpenApiChecker {
 
   /** Checks one answer into a summary. */
   checkOne(r: RecordedResponse, summary: CheckSummary): void {
-    const why = this.check(r);
+    let why: ReturnType<OpenApiChecker['check']>;
+    try {
+      why = this.check(r);
+    } catch (err) {
+      why = `check failed: ${(err as Error).message}`;
+    }
     if (why === 'skip') {
       summary.skipped += 1;
       return;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenApiChecker } from './check.js';
 
-export default function setup(): (() => void) | undefined {
+export function setup(): (() => void) | undefined {
   const given = process.env.BBK_OPENAPI_RECORD;
   if (given === 'off') return undefined;
   const dir = given || mkdtempSync(join(tmpdir(), 'bbk-openapi-'));

@@ -57,7 +57,6 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   CatalogItem: responses.catalogItemSchema,
   ConsumerEntityType: responses.consumerEntityTypeSchema,
   EntityDetail: responses.entityDetailSchema,
-  TimeseriesPoint: responses.timeseriesPointSchema,
   Liveness: responses.livenessSchema,
   Readiness: responses.readinessSchema,
   OpenApiDocument: openApiDocumentSchema,

@@ -136,8 +136,11 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     parameters: [...timeseriesQuery, ...scopeHeaders],
     responses: {
       200: json(
-        'Points as the webhook sent them, newest first',
-        { type: 'array', items: ref('TimeseriesPoint') },
+        'The webhook’s array, passed through unchanged: expected points `{from, to?, value}`, newest first',
+        {
+          type: 'array',
+          items: { description: 'A point, as the webhook sent it (`TimeseriesPoint` is what a webhook should send)' },
+        },
         {
           'x-bbk-webhook': {
             description: '`ok`, `failed` (timeout, error, non-2xx or non-JSON reply) or `none` (no webhook)',

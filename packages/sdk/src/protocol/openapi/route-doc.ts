@@ -82,7 +82,7 @@ export const LOCATION = {
   location: {
     description: 'Absolute URL of the created resource',
     required: true,
-    schema: { type: 'string', format: 'uri' },
+    schema: { type: 'string', minLength: 1 },
   },
 } as const;
 
