@@ -90,7 +90,7 @@ code,pre{font:13px/1.4 ui-monospace,monospace}pre{background:#f4f6f8;padding:.6r
 table{border-collapse:collapse;width:100%;margin:.4rem 0}td,th{border:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}
 .op{border-top:1px solid #d8dee4;margin-top:1.5rem}.m{display:inline-block;min-width:4.2rem;color:#fff;border-radius:3px;padding:0 .4rem;text-align:center;font-size:13px}
 .get{background:#1f6feb}.post{background:#2da44e}.put{background:#bf8700}.delete{background:#cf222e}.public{font-size:12px;color:#57606a}
-nav ul{columns:2}summary{cursor:pointer}`;
+nav>ul{columns:2}nav li{break-inside:avoid}summary{cursor:pointer}`;
 
 /**
  * The OpenAPI document as one self-contained HTML page: operations grouped by tag, their parameters,
