@@ -35,13 +35,13 @@ function bodyText(payload: unknown): string | null {
 /**
  * When `BBK_OPENAPI_RECORD=<dir>` is set (the test suite sets it), appends every answer of the
  * surface to `<dir>/<pid>.jsonl`, one JSON line each, so the suite can check them all against the
- * OpenAPI documents afterwards (docs/API-REFERENCE.md). Unset, nothing is registered: no cost.
+ * OpenAPI documents afterwards (docs/API-REFERENCE.md). Unset or `off`, nothing is registered: no cost.
  * Registered last, so it sees the answer as sent (ETag and 304 included). Tokens are in bodies
  * the tests receive anyway; the files live in a temporary directory of the test run.
  */
 export function recordResponses(app: FastifyInstance, surface: TokenKind, basePath: string): void {
   const dir = process.env[RECORD_ENV];
-  if (!dir) return;
+  if (!dir || dir === 'off') return;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${process.pid}.jsonl`);
   app.addHook('onSend', async (req, reply, payload) => {
