@@ -7,7 +7,7 @@ import { COMMON_ROUTES } from './common.js';
 import { COMPONENT_SCHEMAS } from './components.js';
 import { CONSUMER_PATH_PARAMS, CONSUMER_ROUTES } from './consumer.js';
 import { CONTRIBUTOR_PATH_PARAMS, CONTRIBUTOR_ROUTES } from './contributor.js';
-import { COORDINATOR_PATH_PARAMS, COORDINATOR_ROUTES } from './coordinator.js';
+import { COORDINATOR_PATH_PARAMS, COORDINATOR_ROUTES } from './coordinator/index.js';
 import {
   type ApiSurface,
   error,

@@ -2,7 +2,7 @@ export { COMMON_ROUTES, OPENAPI_PATH, REFERENCE_PATH } from './common.js';
 export { COMPONENT_SCHEMAS } from './components.js';
 export { CONSUMER_ROUTES } from './consumer.js';
 export { CONTRIBUTOR_ROUTES } from './contributor.js';
-export { COORDINATOR_ROUTES } from './coordinator.js';
+export { COORDINATOR_ROUTES } from './coordinator/index.js';
 export {
   buildOpenApiDocument,
   type OpenApiDocument,
