@@ -24,6 +24,8 @@ export default defineConfig({
       'examples/*/tests/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
+    // records every server answer and checks it against the OpenAPI documents at the end
+    globalSetup: ['packages/server/tests/openapi/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

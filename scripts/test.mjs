@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds the workspace, type-checks the tests, runs every vitest test, and ends with the
 // totals alone on a line: "N passed, M failed" (what CI reads). Extra args go to vitest.
+// The end-of-run OpenAPI check (packages/server/tests/openapi/global-setup.ts: every answer the
+// servers gave during the run, validated against the OpenAPI documents) counts as one test.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,8 @@ if (!process.env.BBK_TEST_DATABASE_URL)
 
 const dir = mkdtempSync(join(tmpdir(), 'bbk-vitest-'));
 const out = join(dir, 'results.json');
+const openapiResult = join(dir, 'openapi.json');
+process.env.BBK_OPENAPI_RESULT = openapiResult;
 const res = run(process.execPath, [
   'node_modules/vitest/vitest.mjs',
   'run',
@@ -49,6 +53,13 @@ try {
     (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
 } catch {
   failed = Math.max(1, failed);
+}
+try {
+  const check = JSON.parse(readFileSync(openapiResult, 'utf8'));
+  if (check.failures.length === 0) passed += 1;
+  else failed += 1;
+} catch {
+  // BBK_OPENAPI_RECORD=off, or vitest stopped before its teardown (counted above)
 }
 rmSync(dir, { recursive: true, force: true });
 if ((await typechecked) !== 0) {

@@ -12,6 +12,7 @@ import { registerCompletion } from './commands/completion/register.js';
 import { registerConnector } from './commands/connector/register.js';
 import { registerEntity } from './commands/entity/register.js';
 import { registerLogin } from './commands/login/register.js';
+import { registerOpenApi } from './commands/openapi/register.js';
 import { registerPolicy } from './commands/policy/register.js';
 import { registerProfile } from './commands/profile/register.js';
 import { registerPush } from './commands/push/register.js';
@@ -95,6 +96,7 @@ export function buildProgram(state: RunState): Command {
   registerPush(program, run);
   registerCatalog(program, run);
   registerTimeseries(program, run);
+  registerOpenApi(program, run);
   optional(
     program,
     'demo',

@@ -15,7 +15,9 @@ import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
-import { isProbe, observeSurface } from './observe.js';
+import { isPublic, observeSurface } from './observe.js';
+import { recordResponses } from './openapi/record.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
@@ -91,7 +93,7 @@ export function buildSurface(
 
   /** Production mode: the caller's token must be live and of this surface's kind (spec §9). */
   const authenticate = async (req: FastifyRequest): Promise<void> => {
-    if (config.mode !== 'production' || req.method === 'OPTIONS' || isProbe(req)) return;
+    if (config.mode !== 'production' || req.method === 'OPTIONS' || isPublic(req)) return;
     const token = req.headers['x-bbk-auth-token'];
     const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined, surface);
     if (!check.ok) throw refusal(check);
@@ -119,6 +121,11 @@ export function buildSurface(
     frameworkErrors: (err, req, reply) => routerError(err, req, reply as unknown as FastifyReply, authenticate),
   });
   app.decorateRequest('caller', null);
+  const registered: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  ROUTES.set(app, registered);
   observeSurface(app, surface, ctx.observers);
   healthRoutes(app, ctx.store, config.basePath);
 
@@ -133,6 +140,7 @@ export function buildSurface(
   weakEtags(app);
   errorHandlers(app, config.mode);
   openCors(app);
+  recordResponses(app, surface, config.basePath);
 
   const prefix = config.basePath ? `/${config.basePath}` : '';
   app.register(
@@ -147,11 +155,28 @@ export function buildSurface(
         if (config.mode === 'production') throw new ApiError('NOT_FOUND');
         throw new Error('test error message - please ignore');
       });
+      openApiRoutes(api, surface, config.basePath);
       await routes(api);
     },
     { prefix },
   );
   return app;
+}
+
+/** A route as Fastify registered it: method and full URL pattern (`/v1/entity/:eid`). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, readonly RegisteredRoute[]>();
+
+/**
+ * Every route a surface registers (HEAD twins and the CORS preflight included), once it is ready;
+ * the OpenAPI coverage test compares them with the documents.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
 }
 
 /** Sends a bare token as `text/html` (spec §1.5). */
