@@ -13,6 +13,7 @@ export { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
 export { applyMasks, type FieldMask, parseFieldMask, removePath } from './masks.js';
 export { MAX_IN_LENGTH } from './parse.js';
 export { MAX_PATTERN_LENGTH } from './regex.js';
+export { requiredLiterals } from './regex-literals.js';
 export { renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
 export { registerSqliteFunctions } from './sqlite-functions.js';
 export {

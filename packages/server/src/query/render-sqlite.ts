@@ -1,6 +1,7 @@
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { jsonPathLiteral, sqlString } from './json-path.js';
+import { requiredLiterals } from './regex-literals.js';
 
 /** A WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -13,6 +14,13 @@ export interface SqliteRenderOptions {
   alias?: string;
   /** Name of the rtree spatial index table (default `record_geo`). */
   geoTable?: string;
+  /**
+   * FTS5 `trigram` tables over record columns, by the dotted path whose text they hold (e.g.
+   * `{ name: 'record_names' }`): a `$regex` on such a path first looks up the records containing the
+   * fragments every match must contain (`requiredLiterals`), then RE2 checks those. The table's rowid
+   * must be the record's `seq`, and its text the path's value for every record whose value is text.
+   */
+  textIndexes?: Readonly<Record<string, string>>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -35,7 +43,11 @@ function identifier(name: string): string {
  * // { sql: "(json_extract(r.doc, '$.name') = ? AND json_type(r.doc, '$.name') = 'text')", params: ['India'] }
  */
 export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFragment {
-  const renderer = new SqliteRenderer(identifier(options.alias ?? 'r'), identifier(options.geoTable ?? 'record_geo'));
+  const renderer = new SqliteRenderer(
+    identifier(options.alias ?? 'r'),
+    identifier(options.geoTable ?? 'record_geo'),
+    options.textIndexes ?? {},
+  );
   return { sql: renderer.node(ir), params: renderer.params };
 }
 
@@ -46,6 +58,7 @@ class SqliteRenderer {
   constructor(
     private readonly alias: string,
     private readonly geoTable: string,
+    private readonly textIndexes: Readonly<Record<string, string>>,
   ) {}
 
   node(n: Ir): string {
@@ -108,8 +121,10 @@ class SqliteRenderer {
         return `bbk_json_contains(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))})`;
       case 'jsonCompare':
         return `bbk_json_compare(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))}) ${OPERATOR[l.op]} 0`;
-      case 'regex':
-        return `(${this.type(l.field)}${typeList(['text'])} AND bbk_regexp(${this.p(l.pattern)}, ${this.p(l.caseInsensitive ? 'i' : '')}, ${this.extract(l.field)}))`;
+      case 'regex': {
+        const pre = this.trigrams(l.field, l.pattern);
+        return `(${pre}${this.type(l.field)}${typeList(['text'])} AND bbk_regexp(${this.p(l.pattern)}, ${this.p(l.caseInsensitive ? 'i' : '')}, ${this.extract(l.field)}))`;
+      }
       case 'geoNear': {
         // Parameters are numbered by position: render the prefilter first.
         const pre = l.prefilter === null ? null : this.rtree(l.field, l.prefilter);
@@ -177,6 +192,20 @@ class SqliteRenderer {
     if (types.includes('text') || types.includes('array') || types.includes('object'))
       terms.push(`${this.extract(f)} >= ''`);
     return terms;
+  }
+
+  /**
+   * `seq IN (records whose text holds every required fragment) AND `, or '' when the path has no
+   * trigram table or the pattern requires no fragment. FTS5 trigrams compare without case (Unicode
+   * folding, which covers RE2's: K/k/U+212A, S/s/U+017F), so the lookup never drops a match.
+   */
+  trigrams(f: FieldRef, pattern: string): string {
+    const table = Object.hasOwn(this.textIndexes, f.path.join('.')) ? this.textIndexes[f.path.join('.')] : undefined;
+    if (table === undefined || f.without.length > 0) return '';
+    const fragments = requiredLiterals(pattern);
+    if (fragments.length === 0) return '';
+    const match = fragments.map((x) => `"${x.replaceAll('"', '""')}"`).join(' AND ');
+    return `${this.alias}.seq IN (SELECT rowid FROM ${identifier(table)} WHERE ${identifier(table)} MATCH ${this.p(match)}) AND `;
   }
 
   rtree(f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]): string {

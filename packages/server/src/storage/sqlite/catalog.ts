@@ -7,6 +7,7 @@ import {
   registerSqliteFunctions,
   renderSqlite,
   type SqlFragment,
+  type SqliteRenderOptions,
 } from '../../query/index.js';
 import { Lru } from '../../query/lru.js';
 import {
@@ -46,6 +47,13 @@ function unusable(err: unknown): unknown {
     ? new UnusableQueryError((err as Error).message, { cause: err })
     : err;
 }
+
+/**
+ * How this store renders queries: a `$regex` on `name` is narrowed by the trigram index of record
+ * names (`record_names`, migration 4) before RE2 runs.
+ */
+export const RENDER_OPTIONS: SqliteRenderOptions = { textIndexes: { name: 'record_names' } };
+const render = (ir: Ir): SqlFragment => renderSqlite(ir, RENDER_OPTIONS);
 
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
@@ -117,7 +125,7 @@ export function syncRecordIndexes(db: Db): { created: string[]; dropped: string[
 export function listQuery(
   view: CatalogView,
   o: Page & { filter?: Ir; type?: string },
-  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
+  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : render(ir)),
 ): SqlFragment | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
   const where = [VISIBLE];
@@ -126,7 +134,7 @@ export function listQuery(
     where.push('r.type = ?');
     params.push(o.type);
   }
-  for (const f of [segment(view.segment), o.filter ? renderSqlite(o.filter) : undefined]) {
+  for (const f of [segment(view.segment), o.filter ? render(o.filter) : undefined]) {
     if (!f) continue;
     where.push(`(${f.sql})`);
     params.push(...f.params);
@@ -274,7 +282,7 @@ export class SqliteCatalog implements CatalogStore {
     if (isTrue(ir)) return undefined;
     let fragment = this.rendered.get(ir);
     if (!fragment) {
-      fragment = renderSqlite(ir);
+      fragment = render(ir);
       this.rendered.set(ir, fragment);
     }
     return fragment;
