@@ -23,6 +23,7 @@ import {
 } from '../catalog-store.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
+import { type ListShape, PageMarks } from './page-marks.js';
 import type { WriteGate } from './write-gate.js';
 
 /**
@@ -118,15 +119,17 @@ export function syncRecordIndexes(db: Db): { created: string[]; dropped: string[
   })();
 }
 
+const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
+
 /**
- * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
- * benchmark), or undefined when the segment or filter can match nothing.
+ * A catalog list without its page (columns, WHERE clause, parameters), or undefined when the
+ * segment or filter can match nothing.
  */
-export function listQuery(
+export function listShape(
   view: CatalogView,
-  o: Page & { filter?: Ir; type?: string },
+  o: { filter?: Ir; type?: string },
   segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : render(ir)),
-): SqlFragment | undefined {
+): ListShape | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
   const where = [VISIBLE];
   const params: unknown[] = [JSON.stringify(view.staged)];
@@ -139,9 +142,23 @@ export function listQuery(
     where.push(`(${f.sql})`);
     params.push(...f.params);
   }
+  return { columns: LIST_COLUMNS, where: where.join(' AND '), params };
+}
+
+/**
+ * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
+ * benchmark), or undefined when the segment or filter can match nothing.
+ */
+export function listQuery(
+  view: CatalogView,
+  o: Page & { filter?: Ir; type?: string },
+  segment?: (ir: Ir) => SqlFragment | undefined,
+): SqlFragment | undefined {
+  const shape = listShape(view, o, segment);
+  if (!shape) return undefined;
   return {
-    sql: `SELECT r.public_id AS publicId, r.type, r.name FROM records r WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ? OFFSET ?`,
-    params: [...params, o.limit, o.offset],
+    sql: `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`,
+    params: [...shape.params, o.limit, o.offset],
   };
 }
 
@@ -163,6 +180,7 @@ export class SqliteCatalog implements CatalogStore {
   private readonly statements = new Lru<string, Statement>(512);
   /** Rendered segments per IR object (compiled policies keep theirs for their lifetime). */
   private readonly rendered = new WeakMap<Ir, SqlFragment>();
+  readonly #marks: PageMarks | undefined;
   private readonly recordStatements = new WeakMap<
     Ir,
     Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
@@ -178,6 +196,7 @@ export class SqliteCatalog implements CatalogStore {
     private readonly readers?: CatalogReaders,
   ) {
     registerSqliteFunctions(db);
+    this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
       policyByAccess: db.prepare<[number], PolicyHead>(
@@ -200,9 +219,15 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
-    const q = listQuery(view, o, (ir) => this.#segment(ir));
-    if (!q) return [];
-    return this.#all<CatalogEntry>(q.sql, q.params);
+    const shape = listShape(view, o, (ir) => this.#segment(ir));
+    if (!shape) return [];
+    // a deep page starts from a remembered position instead of walking from the first row
+    const marked = await this.#marks?.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
+      throw unusable(err);
+    });
+    if (marked) return marked;
+    const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+    return this.#all<CatalogEntry>(sql, [...shape.params, o.limit, o.offset]);
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {
@@ -241,9 +266,12 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
-    await this.gate.write(() => {
-      for (const d of deltas) this.q.addUsage.run(d.key, d.window, d.delta);
-    });
+    await this.gate.write(
+      () => {
+        for (const d of deltas) this.q.addUsage.run(d.key, d.window, d.delta);
+      },
+      { catalog: false },
+    );
   }
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
