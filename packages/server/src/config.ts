@@ -35,6 +35,11 @@ export interface ServerOptions {
   metricsPort?: number;
   /** Bootstrap user details (spec §6.2). */
   bootstrap?: { name?: string; email?: string; organization?: string };
+  /**
+   * Indexes that build themselves on the paths consumers filter on (docs/OPERATIONS.md): at most `max`
+   * (default 8, 0 = off; `BBK_AUTO_INDEXES`), never on `forbid` paths (`BBK_AUTO_INDEX_FORBID`, comma-separated).
+   */
+  autoIndexes?: { max?: number; forbid?: readonly string[] };
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -54,6 +59,7 @@ export interface ServerConfig {
   logFile: string | undefined;
   metricsPort: number | undefined;
   bootstrap: { name: string; email: string; organization: string };
+  autoIndexes: { max: number; forbid: readonly string[] };
   now: () => number;
 }
 
@@ -67,6 +73,15 @@ function port(value: unknown, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   return n;
+}
+
+function autoIndexes(options: ServerOptions['autoIndexes'], env: NodeJS.ProcessEnv): ServerConfig['autoIndexes'] {
+  const max = options?.max ?? (env.BBK_AUTO_INDEXES ? Number(env.BBK_AUTO_INDEXES) : 8);
+  if (!Number.isInteger(max) || max < 0 || max > 64) {
+    throw new ConfigError(`automatic indexes must be an integer 0-64, got "${max}"`);
+  }
+  const forbid = options?.forbid ?? (env.BBK_AUTO_INDEX_FORBID ?? '').split(',').map((p) => p.trim());
+  return { max, forbid: forbid.filter((p) => p !== '') };
 }
 
 function optionalPort(value: unknown, name: string): number | undefined {
@@ -119,6 +134,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
       email: (options.bootstrap?.email ?? env.BBK_BOOTSTRAP_USER_EMAIL ?? 'noreply@bit-broker.io').toLowerCase(),
       organization: options.bootstrap?.organization ?? env.BBK_BOOTSTRAP_USER_ORG ?? 'BitBroker',
     },
+    autoIndexes: autoIndexes(options.autoIndexes, env),
     now: options.now ?? Date.now,
   };
 }

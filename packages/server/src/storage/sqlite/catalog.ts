@@ -21,6 +21,7 @@ import {
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
+import type { AutoIndexes } from './auto-indexes.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { type ListShape, PageMarks } from './page-marks.js';
@@ -189,11 +190,13 @@ export class SqliteCatalog implements CatalogStore {
   /**
    * @param readers when given, list queries (which may have to look at many records) run on
    * reader threads; the detail lookup, one indexed row, stays on this connection.
+   * @param autoIndexes when given, sees every list's filter and indexes the paths asked often.
    */
   constructor(
     readonly db: Db,
     private readonly gate: WriteGate,
     private readonly readers?: CatalogReaders,
+    private readonly autoIndexes?: AutoIndexes,
   ) {
     registerSqliteFunctions(db);
     this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
@@ -221,6 +224,7 @@ export class SqliteCatalog implements CatalogStore {
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
     const shape = listShape(view, o, (ir) => this.#segment(ir));
     if (!shape) return [];
+    this.autoIndexes?.observe(o.filter);
     // a deep page starts from a remembered position instead of walking from the first row
     const marked = await this.#marks?.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
       throw unusable(err);

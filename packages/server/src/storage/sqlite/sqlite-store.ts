@@ -3,6 +3,7 @@ import { SqliteAccesses } from './accesses.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
+import { type AutoIndexOptions, AutoIndexes } from './auto-indexes.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqliteFigures } from './figures.js';
@@ -33,6 +34,12 @@ class SqliteMeta implements MetaStore {
   }
 }
 
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Indexes that build themselves on the paths consumers filter on (auto-indexes.ts). */
+  autoIndexes?: AutoIndexOptions;
+}
+
 /** The SQLite implementation of `Store` (better-sqlite3, WAL, foreign keys on). */
 export class SqliteStore implements Store {
   readonly meta: SqliteMeta;
@@ -47,7 +54,12 @@ export class SqliteStore implements Store {
   private readonly readers: CatalogReaders | undefined;
   readonly #figures: SqliteFigures;
 
-  constructor(readonly db: Db) {
+  readonly autoIndexes: AutoIndexes;
+
+  constructor(
+    readonly db: Db,
+    options: SqliteStoreOptions = {},
+  ) {
     // every write of this process to the file takes its turn here (write-gate.ts)
     const gate = new WriteGate(db);
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
@@ -67,7 +79,12 @@ export class SqliteStore implements Store {
     // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
     if (!db.memory) db.pragma('busy_timeout = 50');
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
-    this.catalog = new SqliteCatalog(db, gate, this.readers);
+    this.autoIndexes = new AutoIndexes(
+      db,
+      { build: (path) => writes.buildIndex(path), drop: (path) => writes.dropIndex(path) },
+      options.autoIndexes,
+    );
+    this.catalog = new SqliteCatalog(db, gate, this.readers, this.autoIndexes);
     this.#figures = new SqliteFigures(db, this.readers);
   }
 
@@ -79,11 +96,12 @@ export class SqliteStore implements Store {
     return this.#figures.figures();
   }
 
-  static open(dataDir: string): SqliteStore {
-    return new SqliteStore(openDatabase(dataDir));
+  static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(openDatabase(dataDir), options);
   }
 
   async close(): Promise<void> {
+    await this.autoIndexes.settled();
     await this.readers?.close();
     await this.records.close();
     if (this.db.open) {

@@ -1,4 +1,5 @@
 import { type SessionMode, UnstorableRecordError } from '../../records-store.js';
+import { createAutoIndex, dropAutoIndex } from '../auto-indexes.js';
 import { syncRecordIndexes } from '../catalog.js';
 import { type Db, isoNow } from '../database.js';
 import type { RecordColumns } from './columns.js';
@@ -28,6 +29,10 @@ export interface CatalogWrites {
   deleteConnector(id: number): boolean;
   /** Deletes the entity type and everything of it; contributor tokens are revoked (triggers). */
   deleteEntityType(slug: string): boolean;
+  /** Builds the automatic expression index of a dotted path (auto-indexes.ts); false when it exists. */
+  buildIndex(path: string): boolean;
+  /** Drops the automatic index of a dotted path; false when there was none. */
+  dropIndex(path: string): boolean;
 }
 
 /** {@link CatalogWrites} as seen from another thread: each settles once its transaction committed. */
@@ -108,6 +113,8 @@ export function catalogWrites(db: Db): CatalogWrites {
       if (deleted) syncRecordIndexes(db);
       return deleted;
     }),
+    buildIndex: db.transaction((path: string) => createAutoIndex(db, path, isoNow())),
+    dropIndex: db.transaction((path: string) => dropAutoIndex(db, path)),
   };
 
   return {
@@ -118,6 +125,8 @@ export function catalogWrites(db: Db): CatalogWrites {
       tx.closeSession.immediate(connectorId, sessionId, type, commit),
     deleteConnector: (id) => tx.deleteConnector.immediate(id),
     deleteEntityType: (slug) => tx.deleteEntityType.immediate(slug),
+    buildIndex: (path) => tx.buildIndex.immediate(path),
+    dropIndex: (path) => tx.dropIndex.immediate(path),
   };
 }
 
@@ -130,5 +139,7 @@ export function localWrites(writes: CatalogWrites): AsyncCatalogWrites {
     closeSession: async (...a) => writes.closeSession(...a),
     deleteConnector: async (...a) => writes.deleteConnector(...a),
     deleteEntityType: async (...a) => writes.deleteEntityType(...a),
+    buildIndex: async (...a) => writes.buildIndex(...a),
+    dropIndex: async (...a) => writes.dropIndex(...a),
   };
 }
