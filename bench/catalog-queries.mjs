@@ -390,7 +390,7 @@ async function main() {
     const dir = baselineCheckout(values.baseline);
     builds.push({ label: `baseline ${values.baseline}`, root: dir, key: `base-${sha1(dir).slice(0, 8)}` });
   }
-  builds.push({ label: `this build (${head})`, root: rootDir, key: "this" });
+  builds.push({ label: `this build (${head})`, root: rootDir, key: 'this' });
   const options = {
     rounds: Number(values.rounds),
     perRound: Number(values['per-round']),

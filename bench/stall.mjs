@@ -121,7 +121,11 @@ async function main() {
     const side = await connector('side');
     const sid = await open(side, 'stream');
     await measure(`one ${(body.length / 1e6).toFixed(0)} MB upsert`, probeUrl, () =>
-      request(`${urls.contributor}/connector/${side.id}/session/${sid}/upsert`, { method: 'POST', headers: json, body }),
+      request(`${urls.contributor}/connector/${side.id}/session/${sid}/upsert`, {
+        method: 'POST',
+        headers: json,
+        body,
+      }),
     );
     const replace = await connector('replace');
     const rsid = await load(replace, 'replace', total);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
+import { catalogRoutes } from './catalog.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -16,5 +17,6 @@ export function coordinatorRoutes(ctx: ServerContext) {
     userRoutes(ctx, app);
     accessRoutes(ctx, app);
     searchRoutes(ctx, app);
+    catalogRoutes(ctx, app);
   };
 }

@@ -12,6 +12,7 @@ import {
 import { Lru } from '../../query/lru.js';
 import {
   type CatalogEntry,
+  type CatalogExplain,
   type CatalogRecord,
   type CatalogStore,
   type CatalogView,
@@ -24,6 +25,7 @@ import {
 import type { AutoIndexes } from './auto-indexes.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
+import { explainRun } from './explain.js';
 import { type ListShape, PageMarks } from './page-marks.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -232,6 +234,32 @@ export class SqliteCatalog implements CatalogStore {
     if (marked) return marked;
     const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
     return this.#all<CatalogEntry>(sql, [...shape.params, o.limit, o.offset]);
+  }
+
+  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+    const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
+      path: i.path,
+      name: i.name,
+      lastUsed: new Date(i.lastUsed).toISOString(),
+    }));
+    const shape = listShape(view, o, (ir) => this.#segment(ir));
+    if (!shape) {
+      const nothing = { examined: 0, returned: 0, ms: 0, startsAt: null };
+      return { sql: null, plan: [], indexes: [], ...nothing, automaticIndexes };
+    }
+    const startsAt = this.#marks?.peek(shape, o.offset) ?? null;
+    const from = startsAt ? ' AND r.seq >= ?' : '';
+    const tail = `${from} ORDER BY r.seq LIMIT ? OFFSET ?`;
+    const params = [...shape.params, ...(startsAt ? [startsAt.seq] : []), o.limit, startsAt ? startsAt.skip : o.offset];
+    const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where}${tail}`;
+    const counted = `SELECT ${shape.columns} FROM records r WHERE bbk_examined() AND ${shape.where}${tail}`;
+    try {
+      const run = this.readers ? await this.readers.explain(counted, params) : explainRun(this.db, counted, params);
+      const indexes = [...new Set(run.plan.flatMap((line) => /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1] ?? []))];
+      return { sql, ...run, indexes, startsAt, automaticIndexes };
+    } catch (err) {
+      throw unusable(err);
+    }
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {

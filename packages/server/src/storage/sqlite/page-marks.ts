@@ -50,6 +50,14 @@ export class PageMarks {
     return `${this.db.pragma('data_version', { simple: true }) as number}.${this.gate.catalogWrites}`;
   }
 
+  /** Where a page at `offset` would start now (the mark's `seq` and the rows skipped after it), if known. */
+  peek(list: ListShape, offset: number): { seq: number; skip: number } | undefined {
+    const j = Math.floor(offset / MARK_STEP);
+    const marks = this.#lists.get(`${list.where}\u0000${JSON.stringify(list.params)}`);
+    if (j === 0 || marks?.version !== this.version() || marks.seqs.length <= j) return undefined;
+    return { seq: marks.seqs[j]!, skip: offset - j * MARK_STEP };
+  }
+
   /**
    * The page at `offset` of the list ordered by `r.seq`, or undefined when it must be read the plain
    * way (shallow offset, or the catalog changed meanwhile).

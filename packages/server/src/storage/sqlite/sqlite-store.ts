@@ -1,9 +1,9 @@
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
+import { AutoIndexes, type AutoIndexOptions } from './auto-indexes.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
-import { type AutoIndexOptions, AutoIndexes } from './auto-indexes.js';
 import { type Db, openDatabase } from './database.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqliteFigures } from './figures.js';

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsumerEnv, consumerEnv } from './consumer-setup.js';
+import { call } from './harness.js';
+
+// Indexes that build themselves, deep pages from remembered positions, and the coordinator's
+// explain (docs/OPERATIONS.md, packages/server/src/query/README.md), through the real APIs.
+
+let env: ConsumerEnv;
+const N = 1200;
+const CONTINENTS = ['Europe', 'Asia', 'Africa'];
+
+beforeAll(async () => {
+  env = await consumerEnv({ autoIndexes: { max: 2, forbid: ['entity.secret'] } });
+  await env.entityType('country');
+  const c = await env.connector('country', 'gen');
+  await env.upsert(
+    c,
+    Array.from({ length: N }, (_, i) => ({
+      id: `C${i}`,
+      name: `Country ${i}`,
+      entity: { code: `K${i}`, continent: CONTINENTS[i % 3], population: i * 1000, secret: `S${i}`, area: i % 50 },
+    })),
+  );
+  await env.policy('all', { segment: { type: 'country' } });
+});
+afterAll(async () => {
+  await env.close();
+});
+
+interface Explained {
+  sql: string | null;
+  plan: string[];
+  indexes: string[];
+  rows_examined: number;
+  rows_returned: number;
+  starts_at: { seq: number; skip: number } | null;
+  automatic_indexes: Array<{ path: string; name: string; last_used: string }>;
+}
+
+const consumer = async (path: string) => {
+  const res = await call(`${env.base}${path}`, { headers: { 'x-bbk-audience': 'all' } });
+  expect(res.status).toBe(200);
+  return (res.json as Array<{ name: string }>).map((r) => r.name);
+};
+const catalog = (q: unknown, extra = '') => consumer(`/catalog?q=${encodeURIComponent(JSON.stringify(q))}${extra}`);
+const explain = async (params: string) => {
+  const res = await call(`${env.server.urls.coordinator}/catalog?explain=true&${params}`);
+  expect(res.status, res.text).toBe(200);
+  return res.json as Explained;
+};
+const q = (v: unknown) => `q=${encodeURIComponent(JSON.stringify(v))}`;
+
+/** Waits until the automatic indexes are `paths` (builds run in the background). */
+async function indexedPaths(until: (paths: string[]) => boolean): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    const paths = (await explain('type=country')).automatic_indexes.map((a) => a.path).sort();
+    if (until(paths) || i > 100) return paths;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('automatic indexes', () => {
+  it('appear after traffic on a path, and answers stay the same', async () => {
+    const equality = { 'entity.code': 'K77' };
+    const range = { 'entity.code': { $gte: 'K1000', $lt: 'K1005' } };
+    const before = [await catalog(equality), await catalog(range)];
+    expect(before[0]).toEqual(['Country 77']);
+    expect(before[1]).toEqual(['Country 1000', 'Country 1001', 'Country 1002', 'Country 1003', 'Country 1004']);
+    const scanned = await explain(q(equality));
+    expect(scanned.rows_examined).toBeGreaterThanOrEqual(N);
+    await catalog(equality); // the third query on entity.code
+    expect(await indexedPaths((p) => p.includes('entity.code'))).toEqual(['entity.code']);
+    expect([await catalog(equality), await catalog(range)]).toEqual(before);
+    const indexed = await explain(q(equality));
+    expect(indexed.indexes).toEqual([indexed.automatic_indexes[0]!.name]);
+    expect(indexed.rows_examined).toBe(1);
+    expect(indexed.rows_returned).toBe(1);
+  });
+
+  it('never on a forbidden path, and at most `max` of them', async () => {
+    for (let i = 0; i < 5; i++) await catalog({ 'entity.secret': `S${i}` });
+    for (let i = 0; i < 3; i++) await catalog({ 'entity.continent': 'Asia', 'entity.area': { $gt: 40 } });
+    for (let i = 0; i < 3; i++) await catalog({ 'entity.area': i });
+    const paths = await indexedPaths((p) => p.length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(paths).not.toContain('entity.secret');
+    expect(paths.length).toBe(2);
+    expect((await explain('type=country')).automatic_indexes.length).toBe(2);
+    // the answers are those of a plain scan
+    const asia = await catalog({ 'entity.continent': 'Asia', 'entity.area': { $gt: 40 } });
+    expect(asia).toEqual(
+      Array.from({ length: N }, (_, i) => i)
+        .filter((i) => i % 3 === 1 && i % 50 > 40)
+        .slice(0, 250)
+        .map((i) => `Country ${i}`),
+    );
+  });
+});
+
+describe('deep pages', () => {
+  it('start from a remembered position once one page was asked that deep, with the same rows', async () => {
+    const expected = (offset: number, limit: number) =>
+      Array.from({ length: Math.max(0, Math.min(limit, N - offset)) }, (_, i) => `Country ${offset + i}`);
+    expect(await consumer('/entity/country?offset=1150&limit=40')).toEqual(expected(1150, 40));
+    const deep = await explain('policy=all&type=country&offset=1100&limit=40');
+    expect(deep.starts_at?.skip).toBe(100);
+    expect(deep.rows_examined).toBe(140);
+    expect(await consumer('/entity/country?offset=1100&limit=40')).toEqual(expected(1100, 40));
+    expect(await consumer('/entity/country?offset=1190&limit=40')).toEqual(expected(1190, 40));
+    expect(await consumer('/entity/country?offset=1200')).toEqual([]);
+  });
+});
+
+describe('GET /catalog?explain=true (Coordinator API)', () => {
+  it('explains a policy’s list: its segment applies, the rows are not returned', async () => {
+    const e = await explain(`policy=all&${q({ name: { $regex: '^country 11\\d\\d$', $options: 'i' } })}`);
+    expect(e.sql).toContain('record_names MATCH');
+    expect(e.rows_returned).toBe(100);
+    expect(e.rows_examined).toBeLessThan(N); // the trigram index narrowed the regex
+    expect(e).not.toHaveProperty('rows');
+  });
+
+  it('answers in the standard error body', async () => {
+    const coordinator = env.server.urls.coordinator;
+    const bad = await call(`${coordinator}/catalog?explain=true&q=%7B`);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { code: 400 } });
+    expect((await call(`${coordinator}/catalog?q=%7B%7D`)).status).toBe(400);
+    expect((await call(`${coordinator}/catalog?explain=true&policy=nope&q=%7B%7D`)).status).toBe(404);
+  });
+
+  it('is not a consumer feature: the Consumer API answers the list itself', async () => {
+    const res = await call(`${env.base}/catalog?${q({ 'entity.code': 'K5' })}&explain=true`, {
+      headers: { 'x-bbk-audience': 'all' },
+    });
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.json)).toBe(true);
+    expect(res.text).not.toContain('plan');
+  });
+});
