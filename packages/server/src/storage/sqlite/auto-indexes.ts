@@ -51,9 +51,10 @@ export function createAutoIndex(db: Db, path: string, now: string): boolean {
   if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").get(name)) return false;
   db.exec(`CREATE INDEX ${name} ON records (${expression})`);
   db.prepare('INSERT OR REPLACE INTO auto_indexes (name, path, created) VALUES (?, ?, ?)').run(name, path, now);
-  // approximate statistics of every records index (a few hundred rows of each): with figures for
-  // some indexes only, the planner would trust its defaults for the others
-  db.pragma('analysis_limit = 400');
+  // statistics of every records index (rows per key): with figures for some indexes only, the
+  // planner would trust its defaults for the others; sampled figures (analysis_limit) mislead it
+  // on skewed paths (one continent for the first thousand records)
+  db.pragma('analysis_limit = 0');
   db.exec('ANALYZE records');
   return true;
 }

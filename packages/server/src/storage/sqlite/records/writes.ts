@@ -125,7 +125,12 @@ export function catalogWrites(db: Db): CatalogWrites {
       tx.closeSession.immediate(connectorId, sessionId, type, commit),
     deleteConnector: (id) => tx.deleteConnector.immediate(id),
     deleteEntityType: (slug) => tx.deleteEntityType.immediate(slug),
-    buildIndex: (path) => tx.buildIndex.immediate(path),
+    buildIndex: (path) => {
+      const built = tx.buildIndex.immediate(path);
+      // the build read the whole catalog through this connection's page cache: give it back
+      db.pragma('shrink_memory');
+      return built;
+    },
     dropIndex: (path) => tx.dropIndex.immediate(path),
   };
 }
