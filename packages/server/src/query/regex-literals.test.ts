@@ -31,12 +31,13 @@ describe('requiredLiterals', () => {
   });
 });
 
-/** An in-memory records table with the production trigram index of names (migration 4). */
+/** An in-memory records table with the production trigram index of names (storage/sqlite/auto-index-ddl.ts). */
 function namesDb(names: readonly string[]): Database.Database {
   const db = new Database(':memory:');
   registerSqliteFunctions(db);
   db.exec(`CREATE TABLE records (seq INTEGER PRIMARY KEY, name TEXT NOT NULL, doc BLOB NOT NULL);
-    CREATE VIRTUAL TABLE record_names USING fts5(name, content='records', content_rowid='seq', tokenize='trigram');
+    CREATE VIRTUAL TABLE record_names USING fts5(name, content='records', content_rowid='seq',
+      tokenize='trigram', detail='none', columnsize=0);
     CREATE TRIGGER records_names_insert AFTER INSERT ON records BEGIN
       INSERT INTO record_names (rowid, name) VALUES (NEW.seq, NEW.name);
     END;`);

@@ -223,26 +223,12 @@ END;
     version: 4,
     name: 'fast without tuning',
     sql: `
--- Trigram index of record names (FTS5, case-insensitive trigrams), kept by triggers: a regex on
--- name looks up the records holding the literal fragments every match must contain, then checks
--- only those with RE2 (query/README.md). External content: the names are stored once, in records.
-CREATE VIRTUAL TABLE record_names USING fts5(name, content='records', content_rowid='seq', tokenize='trigram');
-INSERT INTO record_names (record_names) VALUES ('rebuild');
-CREATE TRIGGER records_names_insert AFTER INSERT ON records BEGIN
-  INSERT INTO record_names (rowid, name) VALUES (NEW.seq, NEW.name);
-END;
-CREATE TRIGGER records_names_delete AFTER DELETE ON records BEGIN
-  INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.seq, OLD.name);
-END;
-CREATE TRIGGER records_names_update AFTER UPDATE OF name ON records WHEN OLD.name IS NOT NEW.name BEGIN
-  INSERT INTO record_names (record_names, rowid, name) VALUES ('delete', OLD.seq, OLD.name);
-  INSERT INTO record_names (rowid, name) VALUES (NEW.seq, NEW.name);
-END;
-
--- Expression indexes the server built itself on paths consumers filter on (storage/sqlite/auto-indexes.ts).
+-- Indexes the server built itself on what consumers ask (storage/sqlite/auto-indexes.ts): expression
+-- indexes on the paths they filter on, and the trigram index of record names when they regex on names.
 CREATE TABLE auto_indexes (
-  name    TEXT PRIMARY KEY,  -- records_a_<hash of the path>
+  name    TEXT PRIMARY KEY,  -- records_a_<hash of the path>, or record_names
   path    TEXT NOT NULL,     -- the dotted path
+  kind    TEXT NOT NULL CHECK (kind IN ('expression', 'trigram')),
   created TEXT NOT NULL
 );
 `,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileQuery, validateQuery } from '../../query/index.js';
-import { AutoIndexes, autoIndexFor, indexablePaths } from './auto-indexes.js';
+import { AutoIndexes, type AutoIndexJobs, autoIndexFor, indexablePaths } from './auto-indexes.js';
 import { type Db, openDatabase } from './database.js';
 import { catalogWrites, localWrites } from './records/index.js';
 
@@ -18,7 +18,10 @@ function setup(options: ConstructorParameters<typeof AutoIndexes>[2] = {}) {
   db = openDatabase(':memory:');
   const writes = localWrites(catalogWrites(db));
   const clock = { now: 1_000_000 };
-  const jobs = { build: (p: string) => writes.buildIndex(p), drop: (p: string) => writes.dropIndex(p) };
+  const jobs: AutoIndexJobs = {
+    build: (kind, path) => writes.buildIndex(kind, path),
+    drop: (kind, path) => writes.dropIndex(kind, path),
+  };
   const make = (o = options) => new AutoIndexes(db, jobs, { now: () => clock.now, ...o });
   return { auto: make(), make, clock };
 }
@@ -50,7 +53,12 @@ describe('indexablePaths', () => {
         $or: [{ 'entity.h': 'x' }, { 'entity.i': { $nin: [1] } }],
       }),
     );
-    expect([...paths].sort()).toEqual(['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e', 'entity.h']);
+    expect([...paths].sort()).toEqual(
+      ['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e', 'entity.h'].map((p) => `expression:${p}`),
+    );
+    expect([...indexablePaths(ir({ name: { $regex: '^abc' } }))]).toEqual(['trigram:name']);
+    expect([...indexablePaths(ir({ name: { $regex: '^a.c' } }))]).toEqual([]); // no fragment to look up
+    expect([...indexablePaths(ir({ 'entity.name': { $regex: 'abc' } }))]).toEqual([]);
     const masked = ir({ entity: { x: 1 } }, { masks: [{ type: 't', path: ['entity', 'x'] }] });
     expect([...indexablePaths(masked)]).toEqual([]);
   });
@@ -123,5 +131,33 @@ describe('AutoIndexes', () => {
     const off = make({ max: 0 });
     await ask(off, { 'entity.x': 1 }, 5);
     expect(onRecords()).toEqual([]);
+  });
+
+  it('builds the trigram index of names after regexes on name, keeps it with the records, and retires it', async () => {
+    const { auto, clock } = setup({ threshold: 2, retireAfterMs: 1000, graceMs: 0 });
+    db.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', 'now')").run();
+    db.prepare(
+      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
+       VALUES ('c', 1, 'cid', 'C', 'C', 's', 'now')`,
+    ).run();
+    const insert = db.prepare(
+      "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, '{}')",
+    );
+    insert.run('p1', 'v1', 'Norway 1');
+    const generation = auto.generation;
+    await ask(auto, { name: { $regex: '^norway' } }, 2);
+    expect(auto.textIndexes()).toEqual({ name: 'record_names' });
+    expect(auto.generation).toBeGreaterThan(generation);
+    insert.run('p2', 'v2', 'Norway 2');
+    db.prepare("UPDATE records SET name = 'Sweden 1' WHERE public_id = 'p1'").run();
+    const lookup = (m: string) =>
+      db.prepare('SELECT rowid FROM record_names WHERE record_names MATCH ? ORDER BY rowid').pluck().all(m);
+    expect(lookup('"nor" AND "way"')).toEqual([2]);
+    expect(lookup('"swe"')).toEqual([1]);
+    clock.now += 2000;
+    await ask(auto, { 'entity.x': 1 }); // the sweep
+    expect(auto.textIndexes()).toEqual({});
+    const left = db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'record%names%'").pluck().all();
+    expect(left).toEqual([]);
   });
 });

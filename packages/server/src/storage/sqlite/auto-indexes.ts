@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
-import { type Ir, jsonPathLiteral } from '../../query/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Ir, requiredLiterals } from '../../query/index.js';
+import { type AutoIndexKind, autoIndexName, NAME_TRIGRAMS } from './auto-index-ddl.js';
 import type { Db } from './database.js';
 
-/** Prefix of the expression indexes the server builds itself (declared ones are `records_x_`). */
-export const AUTO_INDEX_PREFIX = 'records_a_';
+export { AUTO_INDEX_PREFIX, autoIndexFor, createAutoIndex, dropAutoIndex } from './auto-index-ddl.js';
+
 /** How many distinct unindexed paths are counted at once (a bound on memory, not on indexes). */
 const TRACKED_PATHS = 1000;
+/** Text paths that can have a trigram index. */
+const TRIGRAM_PATHS = new Set(['name']);
 
 /** Options of {@link AutoIndexes} (`startServer({ autoIndexes })`, `BBK_AUTO_INDEXES`, `BBK_AUTO_INDEX_FORBID`). */
 export interface AutoIndexOptions {
@@ -17,56 +20,39 @@ export interface AutoIndexOptions {
   forbid?: readonly string[];
   /** An automatic index that no query has used for this long is dropped (default 7 days). */
   retireAfterMs?: number;
+  /**
+   * How long a retired trigram index is kept after queries stop using it, so that none already sent to a
+   * reader thread meets a dropped table (default 35 s: past the reader's time bound).
+   */
+  graceMs?: number;
   now?: () => number;
 }
 
 /** The catalog writes that build and drop them (on the catalog writer thread when there is one). */
 export interface AutoIndexJobs {
-  build(path: string): Promise<boolean>;
-  drop(path: string): Promise<boolean>;
+  build(kind: AutoIndexKind, path: string): Promise<boolean>;
+  drop(kind: AutoIndexKind, path: string): Promise<boolean>;
 }
 
 /** An automatic index as {@link AutoIndexes.list} shows it. */
 export interface AutoIndexInfo {
+  kind: AutoIndexKind;
   path: string;
   name: string;
   lastUsed: number;
 }
 
-/** Index name and expression of the automatic index of a dotted path (no empty segment). */
-export function autoIndexFor(path: string): { name: string; expression: string } {
-  const literal = jsonPathLiteral(path.split('.'));
-  const name = `${AUTO_INDEX_PREFIX}${createHash('sha1').update(literal).digest('hex').slice(0, 16)}`;
-  return { name, expression: `json_extract(doc, ${literal})` };
-}
+const keyOf = (kind: AutoIndexKind, path: string) => `${kind}:${path}`;
+const parseKey = (key: string) => {
+  const at = key.indexOf(':');
+  return { kind: key.slice(0, at) as AutoIndexKind, path: key.slice(at + 1) };
+};
 
 /**
- * Builds the automatic index of `path` with approximate statistics (so the planner can tell a
- * selective index from one that is not), and records it. Runs on the connection that writes the
- * catalog, inside its transaction. The name is a hex digest and the expression comes from
- * jsonPathLiteral: both safe to splice into DDL.
+ * What indexes could serve a filter, as `kind:path` keys: an expression index for the paths of equality,
+ * `$in`, ranges and null/boolean tests; the trigram index for a `$regex` on `name` whose pattern has a
+ * literal fragment. Never under a negation, never a masked rewrite (it reads through bbk_json_without).
  */
-export function createAutoIndex(db: Db, path: string, now: string): boolean {
-  const { name, expression } = autoIndexFor(path);
-  if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?").get(name)) return false;
-  db.exec(`CREATE INDEX ${name} ON records (${expression})`);
-  db.prepare('INSERT OR REPLACE INTO auto_indexes (name, path, created) VALUES (?, ?, ?)').run(name, path, now);
-  // statistics of every records index (rows per key): with figures for some indexes only, the
-  // planner would trust its defaults for the others; sampled figures (analysis_limit) mislead it
-  // on skewed paths (one continent for the first thousand records)
-  db.pragma('analysis_limit = 0');
-  db.exec('ANALYZE records');
-  return true;
-}
-
-/** Drops the automatic index of `path` and its record. */
-export function dropAutoIndex(db: Db, path: string): boolean {
-  const { name } = autoIndexFor(path);
-  db.exec(`DROP INDEX IF EXISTS ${name}`);
-  return db.prepare('DELETE FROM auto_indexes WHERE name = ?').run(name).changes === 1;
-}
-
-/** Dotted paths of the leaves an expression index can serve (equality, `$in`, ranges, null/boolean tests). */
 export function indexablePaths(ir: Ir, out = new Set<string>()): Set<string> {
   switch (ir.kind) {
     case 'and':
@@ -82,30 +68,43 @@ export function indexablePaths(ir: Ir, out = new Set<string>()): Set<string> {
     case 'inNumber':
     case 'jsonType':
     case 'nullish':
-      // a masked rewrite reads the document through bbk_json_without: no index serves it
-      if (ir.field.without.length === 0 && ir.field.path.every((s) => s !== '')) out.add(ir.field.path.join('.'));
+      if (ir.field.without.length === 0 && ir.field.path.every((s) => s !== '')) {
+        out.add(keyOf('expression', ir.field.path.join('.')));
+      }
       break;
+    case 'regex': {
+      const path = ir.field.path.join('.');
+      if (ir.field.without.length === 0 && TRIGRAM_PATHS.has(path) && requiredLiterals(ir.pattern).length > 0) {
+        out.add(keyOf('trigram', path));
+      }
+      break;
+    }
   }
   return out;
 }
 
 /**
- * Indexes that build themselves: counts the paths consumer queries filter on and, once a path
- * was asked `threshold` times, builds an expression index on it in the background (one at a
- * time, through `jobs`: on the catalog writer thread, so requests go on meanwhile). At most `max`
- * at a time; one no query used for `retireAfterMs` is dropped, as are those on forbidden paths and
- * those a declared index (entity type `indexes`, the coordinator's pin) makes redundant.
+ * Indexes that build themselves: counts what consumer queries filter on and, once a path was asked
+ * `threshold` times, builds an index for it in the background (one at a time, through `jobs`: on the
+ * catalog writer thread, so requests go on meanwhile): an expression index for equality, `$in` and
+ * ranges, the trigram index of names for regexes on `name`. At most `max` at a time; one no query used
+ * for `retireAfterMs` is dropped, as are those on forbidden paths and expression indexes that a declared
+ * one (entity type `indexes`, the coordinator's pin) makes redundant.
  */
 export class AutoIndexes {
+  /** `kind:path` → when a query last used it */
   readonly #indexed = new Map<string, number>();
   readonly #seen = new Map<string, number>();
   readonly #max: number;
   readonly #threshold: number;
   readonly #forbid: Set<string>;
   readonly #retireAfterMs: number;
+  readonly #graceMs: number;
   readonly #now: () => number;
   #job: Promise<void> | undefined;
+  readonly #closing = new AbortController();
   #lastSweep = Number.NEGATIVE_INFINITY;
+  #generation = 0;
 
   constructor(
     private readonly db: Db,
@@ -116,60 +115,84 @@ export class AutoIndexes {
     this.#threshold = Math.max(1, options.threshold ?? 3);
     this.#forbid = new Set(options.forbid ?? []);
     this.#retireAfterMs = options.retireAfterMs ?? 7 * 24 * 3600_000;
+    this.#graceMs = options.graceMs ?? 35_000;
     this.#now = options.now ?? Date.now;
     const now = this.#now();
-    for (const path of db.prepare<[], string>('SELECT path FROM auto_indexes ORDER BY created').pluck().all()) {
-      this.#indexed.set(path, now);
-    }
+    const rows = db
+      .prepare<[], { kind: AutoIndexKind; path: string }>('SELECT kind, path FROM auto_indexes ORDER BY created')
+      .all();
+    for (const r of rows) this.#indexed.set(keyOf(r.kind, r.path), now);
   }
 
-  /** Notes the paths a consumer query filters on; may start building or retiring an index. */
+  /**
+   * Trigram tables queries may use now, by the path whose text they hold (render-sqlite's `textIndexes`).
+   * Changes only with {@link generation}.
+   */
+  textIndexes(): Record<string, string> {
+    return this.#indexed.has(keyOf('trigram', 'name')) ? { name: NAME_TRIGRAMS } : {};
+  }
+
+  /** Grows whenever {@link textIndexes} changes, so that renderings of queries can be dropped. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Notes what a consumer query filters on; may start building or retiring an index. */
   observe(filter: Ir | undefined): void {
     const now = this.#now();
     if (now - this.#lastSweep >= Math.min(this.#retireAfterMs, 3600_000)) this.#sweep(now);
     if (!filter) return;
-    for (const path of indexablePaths(filter)) {
-      if (this.#indexed.has(path)) {
-        this.#indexed.set(path, now);
+    for (const key of indexablePaths(filter)) {
+      if (this.#indexed.has(key)) {
+        this.#indexed.set(key, now);
         continue;
       }
-      if (this.#max === 0 || this.#forbid.has(path)) continue;
-      if (this.#seen.size >= TRACKED_PATHS && !this.#seen.has(path)) this.#seen.clear();
-      const count = (this.#seen.get(path) ?? 0) + 1;
-      this.#seen.set(path, count);
-      if (count >= this.#threshold) this.#consider(path, now);
+      if (this.#max === 0 || this.#forbid.has(parseKey(key).path)) continue;
+      if (this.#seen.size >= TRACKED_PATHS && !this.#seen.has(key)) this.#seen.clear();
+      const count = (this.#seen.get(key) ?? 0) + 1;
+      this.#seen.set(key, count);
+      if (count >= this.#threshold) this.#consider(key, now);
     }
   }
 
   /** The automatic indexes now, most recently used first. */
   list(): AutoIndexInfo[] {
     return [...this.#indexed]
-      .map(([path, lastUsed]) => ({ path, name: autoIndexFor(path).name, lastUsed }))
+      .map(([key, lastUsed]) => {
+        const { kind, path } = parseKey(key);
+        return { kind, path, name: autoIndexName(kind, path), lastUsed };
+      })
       .sort((a, b) => b.lastUsed - a.lastUsed);
   }
 
-  /** Resolves once no build or drop is running (for tests and orderly shutdown). */
+  /** Resolves once no build or drop is running (for tests). */
   async settled(): Promise<void> {
     while (this.#job) await this.#job;
   }
 
+  /** Starts nothing more, cuts a grace period short (that drop waits for the next start), waits for the job. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.settled();
+  }
+
   #declared(): Set<string> {
-    const paths = new Set<string>();
+    const keys = new Set<string>();
     for (const text of this.db.prepare<[], string>('SELECT indexes FROM entity_types').pluck().all()) {
       try {
         const list: unknown = JSON.parse(text);
-        if (Array.isArray(list)) for (const p of list) if (typeof p === 'string') paths.add(p);
+        if (Array.isArray(list)) for (const p of list) if (typeof p === 'string') keys.add(keyOf('expression', p));
       } catch {
         // a malformed column declares nothing
       }
     }
-    return paths;
+    return keys;
   }
 
-  #consider(path: string, now: number): void {
+  #consider(key: string, now: number): void {
     if (this.#job) return;
-    this.#seen.delete(path);
-    if (this.#declared().has(path)) return;
+    this.#seen.delete(key);
+    if (this.#declared().has(key)) return;
     let victim: string | undefined;
     if (this.#indexed.size >= this.#max) {
       const [oldest, lastUsed] = [...this.#indexed].sort((a, b) => a[1] - b[1])[0]!;
@@ -177,9 +200,11 @@ export class AutoIndexes {
       victim = oldest;
     }
     this.#run(async () => {
-      if (victim !== undefined && (await this.jobs.drop(victim))) this.#indexed.delete(victim);
-      await this.jobs.build(path);
-      this.#indexed.set(path, this.#now());
+      if (victim !== undefined) await this.#drop(victim);
+      const { kind, path } = parseKey(key);
+      await this.jobs.build(kind, path);
+      this.#indexed.set(key, this.#now());
+      if (kind === 'trigram') this.#generation++;
     });
   }
 
@@ -189,20 +214,29 @@ export class AutoIndexes {
     this.#lastSweep = now;
     const declared = this.#declared();
     const byUse = [...this.#indexed].sort((a, b) => b[1] - a[1]);
-    const unwanted = ([path, lastUsed]: [string, number]) =>
-      this.#forbid.has(path) || declared.has(path) || now - lastUsed >= this.#retireAfterMs;
+    const unwanted = ([key, lastUsed]: [string, number]) =>
+      this.#forbid.has(parseKey(key).path) || declared.has(key) || now - lastUsed >= this.#retireAfterMs;
     const kept = byUse.filter((e) => !unwanted(e));
-    const victims = [...byUse.filter(unwanted), ...kept.slice(this.#max)].map(([path]) => path);
+    const victims = [...byUse.filter(unwanted), ...kept.slice(this.#max)].map(([key]) => key);
     if (victims.length === 0) return;
     this.#run(async () => {
-      for (const path of victims) {
-        await this.jobs.drop(path);
-        this.#indexed.delete(path);
-      }
+      for (const key of victims) await this.#drop(key);
     });
   }
 
+  /** Stops using an index, then drops it (a trigram table after a grace period: queries in flight may name it). */
+  async #drop(key: string): Promise<void> {
+    const { kind, path } = parseKey(key);
+    this.#indexed.delete(key);
+    if (kind === 'trigram') {
+      this.#generation++;
+      await sleep(this.#graceMs, undefined, { signal: this.#closing.signal });
+    }
+    await this.jobs.drop(kind, path);
+  }
+
   #run(job: () => Promise<void>): void {
+    if (this.#closing.signal.aborted) return;
     this.#job = job()
       .catch(() => {
         // the store is closing or the writer failed: the next queries will ask again

@@ -52,13 +52,6 @@ function unusable(err: unknown): unknown {
     : err;
 }
 
-/**
- * How this store renders queries: a `$regex` on `name` is narrowed by the trigram index of record
- * names (`record_names`, migration 4) before RE2 runs.
- */
-export const RENDER_OPTIONS: SqliteRenderOptions = { textIndexes: { name: 'record_names' } };
-const render = (ir: Ir): SqlFragment => renderSqlite(ir, RENDER_OPTIONS);
-
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
 
@@ -131,7 +124,8 @@ const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
 export function listShape(
   view: CatalogView,
   o: { filter?: Ir; type?: string },
-  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : render(ir)),
+  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
+  options: SqliteRenderOptions = {},
 ): ListShape | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
   const where = [VISIBLE];
@@ -140,7 +134,7 @@ export function listShape(
     where.push('r.type = ?');
     params.push(o.type);
   }
-  for (const f of [segment(view.segment), o.filter ? render(o.filter) : undefined]) {
+  for (const f of [segment(view.segment), o.filter ? renderSqlite(o.filter, options) : undefined]) {
     if (!f) continue;
     where.push(`(${f.sql})`);
     params.push(...f.params);
@@ -182,9 +176,12 @@ export class SqliteCatalog implements CatalogStore {
   /** Prepared statements by SQL text: the text varies with the query, not with its values. */
   private readonly statements = new Lru<string, Statement>(512);
   /** Rendered segments per IR object (compiled policies keep theirs for their lifetime). */
-  private readonly rendered = new WeakMap<Ir, SqlFragment>();
+  private rendered = new WeakMap<Ir, SqlFragment>();
+  /** How queries are rendered now (whether the trigram index of names exists), and its generation. */
+  #render: SqliteRenderOptions = {};
+  #renderGeneration = 0;
   readonly #marks: PageMarks | undefined;
-  private readonly recordStatements = new WeakMap<
+  private recordStatements = new WeakMap<
     Ir,
     Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
   >();
@@ -224,9 +221,10 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
-    const shape = listShape(view, o, (ir) => this.#segment(ir));
-    if (!shape) return [];
     this.autoIndexes?.observe(o.filter);
+    this.#syncRender();
+    const shape = this.#shape(view, o);
+    if (!shape) return [];
     // a deep page starts from a remembered position instead of walking from the first row
     const marked = await this.#marks?.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
       throw unusable(err);
@@ -242,7 +240,8 @@ export class SqliteCatalog implements CatalogStore {
       name: i.name,
       lastUsed: new Date(i.lastUsed).toISOString(),
     }));
-    const shape = listShape(view, o, (ir) => this.#segment(ir));
+    this.#syncRender();
+    const shape = this.#shape(view, o);
     if (!shape) {
       const nothing = { examined: 0, returned: 0, ms: 0, startsAt: null };
       return { sql: null, plan: [], indexes: [], ...nothing, automaticIndexes };
@@ -263,6 +262,7 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {
+    this.#syncRender();
     if (isFalse(view.segment)) return [];
     const where = ['r.type = e.slug', VISIBLE];
     const params: unknown[] = [JSON.stringify(view.staged)];
@@ -274,6 +274,7 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
+    this.#syncRender();
     if (isFalse(view.segment)) return undefined;
     const staged = view.staged.length > 0;
     const q = this.#recordStatement(view.segment, staged);
@@ -338,11 +339,26 @@ export class SqliteCatalog implements CatalogStore {
     return q;
   }
 
+  /** The list without its page, rendered as the indexes that exist now allow. */
+  #shape(view: CatalogView, o: { filter?: Ir; type?: string }): ListShape | undefined {
+    return listShape(view, o, (ir) => this.#segment(ir), this.#render);
+  }
+
+  /** Renders as the indexes that exist now allow: a trigram index that appeared or went drops the renderings. */
+  #syncRender(): void {
+    const generation = this.autoIndexes?.generation ?? 0;
+    if (generation === this.#renderGeneration) return;
+    this.#renderGeneration = generation;
+    this.#render = { textIndexes: this.autoIndexes?.textIndexes() ?? {} };
+    this.rendered = new WeakMap();
+    this.recordStatements = new WeakMap();
+  }
+
   #segment(ir: Ir): SqlFragment | undefined {
     if (isTrue(ir)) return undefined;
     let fragment = this.rendered.get(ir);
     if (!fragment) {
-      fragment = render(ir);
+      fragment = renderSqlite(ir, this.#render);
       this.rendered.set(ir, fragment);
     }
     return fragment;

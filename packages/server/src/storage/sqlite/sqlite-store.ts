@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
     this.autoIndexes = new AutoIndexes(
       db,
-      { build: (path) => writes.buildIndex(path), drop: (path) => writes.dropIndex(path) },
+      { build: (kind, path) => writes.buildIndex(kind, path), drop: (kind, path) => writes.dropIndex(kind, path) },
       options.autoIndexes,
     );
     this.catalog = new SqliteCatalog(db, gate, this.readers, this.autoIndexes);
@@ -101,7 +101,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.autoIndexes.settled();
+    await this.autoIndexes.close();
     await this.readers?.close();
     await this.records.close();
     if (this.db.open) {

@@ -1,5 +1,5 @@
 import { type SessionMode, UnstorableRecordError } from '../../records-store.js';
-import { createAutoIndex, dropAutoIndex } from '../auto-indexes.js';
+import { type AutoIndexKind, createAutoIndex, dropAutoIndex } from '../auto-index-ddl.js';
 import { syncRecordIndexes } from '../catalog.js';
 import { type Db, isoNow } from '../database.js';
 import type { RecordColumns } from './columns.js';
@@ -29,10 +29,10 @@ export interface CatalogWrites {
   deleteConnector(id: number): boolean;
   /** Deletes the entity type and everything of it; contributor tokens are revoked (triggers). */
   deleteEntityType(slug: string): boolean;
-  /** Builds the automatic expression index of a dotted path (auto-indexes.ts); false when it exists. */
-  buildIndex(path: string): boolean;
-  /** Drops the automatic index of a dotted path; false when there was none. */
-  dropIndex(path: string): boolean;
+  /** Builds an automatic index on a dotted path (auto-indexes.ts); false when it exists. */
+  buildIndex(kind: AutoIndexKind, path: string): boolean;
+  /** Drops an automatic index; false when there was none. */
+  dropIndex(kind: AutoIndexKind, path: string): boolean;
 }
 
 /** {@link CatalogWrites} as seen from another thread: each settles once its transaction committed. */
@@ -113,8 +113,8 @@ export function catalogWrites(db: Db): CatalogWrites {
       if (deleted) syncRecordIndexes(db);
       return deleted;
     }),
-    buildIndex: db.transaction((path: string) => createAutoIndex(db, path, isoNow())),
-    dropIndex: db.transaction((path: string) => dropAutoIndex(db, path)),
+    buildIndex: db.transaction((kind: AutoIndexKind, path: string) => createAutoIndex(db, kind, path, isoNow())),
+    dropIndex: db.transaction((kind: AutoIndexKind, path: string) => dropAutoIndex(db, kind, path)),
   };
 
   return {
@@ -125,13 +125,13 @@ export function catalogWrites(db: Db): CatalogWrites {
       tx.closeSession.immediate(connectorId, sessionId, type, commit),
     deleteConnector: (id) => tx.deleteConnector.immediate(id),
     deleteEntityType: (slug) => tx.deleteEntityType.immediate(slug),
-    buildIndex: (path) => {
-      const built = tx.buildIndex.immediate(path);
+    buildIndex: (kind, path) => {
+      const built = tx.buildIndex.immediate(kind, path);
       // the build read the whole catalog through this connection's page cache: give it back
       db.pragma('shrink_memory');
       return built;
     },
-    dropIndex: (path) => tx.dropIndex.immediate(path),
+    dropIndex: (kind, path) => tx.dropIndex.immediate(kind, path),
   };
 }
 
