@@ -3,7 +3,7 @@ import type { Db } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
 /** Rows between two remembered positions: a deep page walks at most this many rows past its mark. */
-export const MARK_STEP = 1000;
+export const MARK_STEP = 256;
 /** Lists (distinct WHERE clause and parameters) whose marks are remembered. */
 const REMEMBERED_LISTS = 64;
 const FIRST = Number.MIN_SAFE_INTEGER;

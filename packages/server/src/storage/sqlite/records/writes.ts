@@ -126,10 +126,16 @@ export function catalogWrites(db: Db): CatalogWrites {
     deleteConnector: (id) => tx.deleteConnector.immediate(id),
     deleteEntityType: (slug) => tx.deleteEntityType.immediate(slug),
     buildIndex: (kind, path) => {
-      const built = tx.buildIndex.immediate(kind, path);
-      // the build read the whole catalog through this connection's page cache: give it back
-      db.pragma('shrink_memory');
-      return built;
+      // a build reads the whole catalog once: a small page cache serves it as well, and leaves
+      // no cache full of pages that contributor writes will not need (memory that stays resident)
+      const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+      db.pragma('cache_size = -4096');
+      try {
+        return tx.buildIndex.immediate(kind, path);
+      } finally {
+        db.pragma('shrink_memory');
+        db.pragma(`cache_size = ${cacheSize}`);
+      }
     },
     dropIndex: (kind, path) => tx.dropIndex.immediate(kind, path),
   };
