@@ -95,6 +95,8 @@ export class AutoIndexes {
   /** `kind:path` → when a query last used it */
   readonly #indexed = new Map<string, number>();
   readonly #seen = new Map<string, number>();
+  /** Keys that reached the threshold while another build ran: considered when it ends. */
+  readonly #waiting = new Set<string>();
   readonly #max: number;
   readonly #threshold: number;
   readonly #forbid: Set<string>;
@@ -190,8 +192,12 @@ export class AutoIndexes {
   }
 
   #consider(key: string, now: number): void {
-    if (this.#job) return;
+    if (this.#job) {
+      if (this.#waiting.size < 64) this.#waiting.add(key);
+      return;
+    }
     this.#seen.delete(key);
+    this.#waiting.delete(key);
     if (this.#declared().has(key)) return;
     let victim: string | undefined;
     if (this.#indexed.size >= this.#max) {
@@ -243,6 +249,9 @@ export class AutoIndexes {
       })
       .finally(() => {
         this.#job = undefined;
+        const next = this.#waiting.values().next();
+        if (!next.done && !this.#indexed.has(next.value)) this.#consider(next.value, this.#now());
+        else if (!next.done) this.#waiting.delete(next.value);
       });
   }
 }
