@@ -82,8 +82,8 @@ export interface CatalogExplain {
   ms: number;
   /** A deep page that starts from a remembered position: that row's `seq`, and the rows skipped after it. */
   startsAt: { seq: number; skip: number } | null;
-  /** The indexes the catalog built itself, most recently used first. */
-  automaticIndexes: Array<{ path: string; name: string; lastUsed: string }>;
+  /** The indexes the catalog built itself (`expression` or `trigram`), most recently used first. */
+  automaticIndexes: Array<{ kind: string; path: string; name: string; lastUsed: string }>;
 }
 
 /**

@@ -13,7 +13,12 @@ function explainView(e: CatalogExplain) {
     rows_returned: e.returned,
     ms: Math.round(e.ms * 1000) / 1000,
     starts_at: e.startsAt,
-    automatic_indexes: e.automaticIndexes.map((i) => ({ path: i.path, name: i.name, last_used: i.lastUsed })),
+    automatic_indexes: e.automaticIndexes.map((i) => ({
+      kind: i.kind,
+      path: i.path,
+      name: i.name,
+      last_used: i.lastUsed,
+    })),
   };
 }
 

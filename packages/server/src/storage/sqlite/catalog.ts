@@ -25,17 +25,13 @@ import {
 import type { AutoIndexes } from './auto-indexes.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
-import { explainRun } from './explain.js';
-import { type ListShape, PageMarks } from './page-marks.js';
-import type { WriteGate } from './write-gate.js';
+import { explainList, explainRun } from './explain.js';
+import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-query.js';
+import { PageMarks } from './page-marks.js';
 
-/**
- * Live or staged-and-named connectors. The unary `+` keeps the planner from
- * driving the query through the records_connector index: lists must
- * follow `seq` or a selective expression index, never scan a whole connector.
- */
-const VISIBLE = `+r.connector_id IN (SELECT c.id FROM connectors c
-  WHERE c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))`;
+export { listQuery, listShape } from './list-query.js';
+
+import type { WriteGate } from './write-gate.js';
 
 /** Prefix of the expression indexes this store manages on `records`. */
 export const INDEX_PREFIX = 'records_x_';
@@ -51,9 +47,6 @@ function unusable(err: unknown): unknown {
     ? new UnusableQueryError((err as Error).message, { cause: err })
     : err;
 }
-
-const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
-const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
 
 /**
  * The index name and expression for a declared dotted path, or undefined when
@@ -113,50 +106,6 @@ export function syncRecordIndexes(db: Db): { created: string[]; dropped: string[
     }
     return { created, dropped };
   })();
-}
-
-const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
-
-/**
- * A catalog list without its page (columns, WHERE clause, parameters), or undefined when the
- * segment or filter can match nothing.
- */
-export function listShape(
-  view: CatalogView,
-  o: { filter?: Ir; type?: string },
-  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
-  options: SqliteRenderOptions = {},
-): ListShape | undefined {
-  if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
-  const where = [VISIBLE];
-  const params: unknown[] = [JSON.stringify(view.staged)];
-  if (o.type !== undefined) {
-    where.push('r.type = ?');
-    params.push(o.type);
-  }
-  for (const f of [segment(view.segment), o.filter ? renderSqlite(o.filter, options) : undefined]) {
-    if (!f) continue;
-    where.push(`(${f.sql})`);
-    params.push(...f.params);
-  }
-  return { columns: LIST_COLUMNS, where: where.join(' AND '), params };
-}
-
-/**
- * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
- * benchmark), or undefined when the segment or filter can match nothing.
- */
-export function listQuery(
-  view: CatalogView,
-  o: Page & { filter?: Ir; type?: string },
-  segment?: (ir: Ir) => SqlFragment | undefined,
-): SqlFragment | undefined {
-  const shape = listShape(view, o, segment);
-  if (!shape) return undefined;
-  return {
-    sql: `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`,
-    params: [...shape.params, o.limit, o.offset],
-  };
 }
 
 interface RecordRowSql {
@@ -236,26 +185,18 @@ export class SqliteCatalog implements CatalogStore {
 
   async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
     const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
+      kind: i.kind,
       path: i.path,
       name: i.name,
       lastUsed: new Date(i.lastUsed).toISOString(),
     }));
     this.#syncRender();
     const shape = this.#shape(view, o);
-    if (!shape) {
-      const nothing = { examined: 0, returned: 0, ms: 0, startsAt: null };
-      return { sql: null, plan: [], indexes: [], ...nothing, automaticIndexes };
-    }
-    const startsAt = this.#marks?.peek(shape, o.offset) ?? null;
-    const from = startsAt ? ' AND r.seq >= ?' : '';
-    const tail = `${from} ORDER BY r.seq LIMIT ? OFFSET ?`;
-    const params = [...shape.params, ...(startsAt ? [startsAt.seq] : []), o.limit, startsAt ? startsAt.skip : o.offset];
-    const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where}${tail}`;
-    const counted = `SELECT ${shape.columns} FROM records r WHERE bbk_examined() AND ${shape.where}${tail}`;
+    const startsAt = shape ? (this.#marks?.peek(shape, o.offset) ?? null) : null;
+    const run = (sql: string, params: unknown[]) =>
+      this.readers ? this.readers.explain(sql, params) : Promise.resolve(explainRun(this.db, sql, params));
     try {
-      const run = this.readers ? await this.readers.explain(counted, params) : explainRun(this.db, counted, params);
-      const indexes = [...new Set(run.plan.flatMap((line) => /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1] ?? []))];
-      return { sql, ...run, indexes, startsAt, automaticIndexes };
+      return { ...(await explainList(shape, o, startsAt, run)), automaticIndexes };
     } catch (err) {
       throw unusable(err);
     }

@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { CatalogExplain, Page } from '../catalog-store.js';
+import type { ListShape } from './list-query.js';
 
 /** What a list query did, as `explainRun` measured it. */
 export interface ExplainedRun {
@@ -42,4 +44,33 @@ export function explainRun(db: Database, sql: string, params: unknown[]): Explai
   const started = performance.now();
   const returned = db.prepare(sql).all(...params).length;
   return { plan, examined: counter.n, returned, ms: performance.now() - started };
+}
+
+/**
+ * How a list runs (`CatalogStore.explain`, without the automatic indexes): its SQL as the store runs it
+ * (from a remembered position when `startsAt` is given), then that SQL with the counting marker through
+ * `run` (a reader thread), and the indexes its plan names. A shape of undefined (nothing can match) runs nothing.
+ */
+export async function explainList(
+  shape: ListShape | undefined,
+  page: Page,
+  startsAt: { seq: number; skip: number } | null,
+  run: (sql: string, params: unknown[]) => Promise<ExplainedRun>,
+): Promise<Omit<CatalogExplain, 'automaticIndexes'>> {
+  if (!shape) return { sql: null, plan: [], indexes: [], examined: 0, returned: 0, ms: 0, startsAt: null };
+  const tail = `${startsAt ? ' AND r.seq >= ?' : ''} ORDER BY r.seq LIMIT ? OFFSET ?`;
+  const params = startsAt
+    ? [...shape.params, startsAt.seq, page.limit, startsAt.skip]
+    : [...shape.params, page.limit, page.offset];
+  const counted = await run(
+    `SELECT ${shape.columns} FROM records r WHERE bbk_examined() AND ${shape.where}${tail}`,
+    params,
+  );
+  const indexes = new Set(counted.plan.flatMap((line) => /USING (?:COVERING )?INDEX (\S+)/.exec(line)?.[1] ?? []));
+  return {
+    sql: `SELECT ${shape.columns} FROM records r WHERE ${shape.where}${tail}`,
+    ...counted,
+    indexes: [...indexes],
+    startsAt,
+  };
 }

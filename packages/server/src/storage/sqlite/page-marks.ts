@@ -1,5 +1,6 @@
 import { Lru } from '../../query/lru.js';
 import type { Db } from './database.js';
+import type { ListShape } from './list-query.js';
 import type { WriteGate } from './write-gate.js';
 
 /** Rows between two remembered positions: a deep page walks at most this many rows past its mark. */
@@ -7,13 +8,6 @@ export const MARK_STEP = 256;
 /** Lists (distinct WHERE clause and parameters) whose marks are remembered. */
 const REMEMBERED_LISTS = 64;
 const FIRST = Number.MIN_SAFE_INTEGER;
-
-/** A catalog list without its page: the WHERE clause over alias `r`, its parameters, and the selected columns. */
-export interface ListShape {
-  columns: string;
-  where: string;
-  params: unknown[];
-}
 
 /** Runs a SELECT (on a reader thread) and resolves to its rows. */
 export type RunQuery = <T>(sql: string, params: unknown[]) => Promise<T[]>;
