@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsumerEnv, consumerEnv } from './consumer-setup.js';
+import { type ConsumerEnv, consumerEnv, publicId, type TestConnector } from './consumer-setup.js';
 import { call } from './harness.js';
 
 // Indexes that build themselves, deep pages from remembered positions, and the coordinator's
 // explain (docs/OPERATIONS.md, packages/server/src/query/README.md), through the real APIs.
 
 let env: ConsumerEnv;
+let connector: TestConnector;
 const N = 1200;
 const CONTINENTS = ['Europe', 'Asia', 'Africa'];
 
@@ -13,6 +14,7 @@ beforeAll(async () => {
   env = await consumerEnv({ autoIndexes: { max: 4, forbid: ['entity.secret'] } });
   await env.entityType('country');
   const c = await env.connector('country', 'gen');
+  connector = c;
   await env.upsert(
     c,
     Array.from({ length: N }, (_, i) => ({
@@ -22,6 +24,7 @@ beforeAll(async () => {
     })),
   );
   await env.policy('all', { segment: { type: 'country' } });
+  await env.policy('elevens', { segment: { name: { $regex: '^country 11', $options: 'i' } } });
 });
 afterAll(async () => {
   await env.close();
@@ -89,6 +92,18 @@ describe('automatic indexes', () => {
     expect(e.rows_returned).toBe(100);
     expect(e.rows_examined).toBeLessThan(N); // the trigram index narrowed the regex
     expect(e).not.toHaveProperty('rows');
+    // a policy whose segment is a regex on name: lists use the lookup, details RE2 alone, same answers
+    const detail = async (i: number) =>
+      (
+        await call(`${env.base}/entity/country/${publicId(connector.cid, `C${i}`)}`, {
+          headers: { 'x-bbk-audience': 'elevens' },
+        })
+      ).status;
+    expect([await detail(1105), await detail(105)]).toEqual([200, 404]);
+    const listed = await call(`${env.base}/entity/country?limit=250`, { headers: { 'x-bbk-audience': 'elevens' } });
+    expect((listed.json as Array<{ name: string }>).map((r) => r.name)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `Country ${1100 + i}`),
+    );
   });
 
   it('never on a forbidden path, and at most `max` of them', async () => {

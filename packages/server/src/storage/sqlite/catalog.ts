@@ -130,7 +130,7 @@ export class SqliteCatalog implements CatalogStore {
   #render: SqliteRenderOptions = {};
   #renderGeneration = 0;
   readonly #marks: PageMarks | undefined;
-  private recordStatements = new WeakMap<
+  private readonly recordStatements = new WeakMap<
     Ir,
     Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
   >();
@@ -215,7 +215,6 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
-    this.#syncRender();
     if (isFalse(view.segment)) return undefined;
     const staged = view.staged.length > 0;
     const q = this.#recordStatement(view.segment, staged);
@@ -266,7 +265,8 @@ export class SqliteCatalog implements CatalogStore {
     const key = staged ? 'staged' : 'live';
     let q = pair[key];
     if (!q) {
-      const f = this.#segment(segment);
+      // rendered without trigram lookups: for one row, RE2 alone is cheaper than a lookup of every match
+      const f = isTrue(segment) ? undefined : renderSqlite(segment);
       const visible = staged
         ? '(c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))'
         : 'c.is_live = 1';
@@ -292,7 +292,6 @@ export class SqliteCatalog implements CatalogStore {
     this.#renderGeneration = generation;
     this.#render = { textIndexes: this.autoIndexes?.textIndexes() ?? {} };
     this.rendered = new WeakMap();
-    this.recordStatements = new WeakMap();
   }
 
   #segment(ir: Ir): SqlFragment | undefined {
