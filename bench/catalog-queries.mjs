@@ -4,13 +4,14 @@
 //
 //   pnpm build && node bench/catalog-queries.mjs [--sizes 100000] [--million] [--baseline <git ref | checkout dir>]
 //                                                 [--rounds 4] [--per-round 8] [--duration 5] [--connections 16]
-//                                                 [--settle 3] [--keep DIR] [--skip-detail]
+//                                                 [--settle 3] [--keep DIR] [--skip-detail] [--only TEXT]
 //
 // For each build (this checkout, and the baseline when given) it generates the catalog straight into SQLite
 // through THAT build's migrations (country-like records; the entity type declares no `indexes`), starts that
 // build's server on it, warms every query kind up, waits `--settle` seconds (background work such as automatic
 // indexes), then measures in rounds: each round runs every kind on each build in turn (the order alternates), so
-// both builds meet the same machine load. Then entity detail under `--connections` clients (autocannon, each
+// both builds meet the same machine load (`--only TEXT`: only the rows whose name contains TEXT). Then entity
+// detail under `--connections` clients (autocannon, each
 // build in turn) and each server's memory. A baseline given as a git ref is exported (`git archive`) to
 // /tmp/bbk-bench-baseline-<sha>, linked to this checkout's node_modules (same lockfile) and built once.
 // Not a test: it prints a table. Figures and reading: bench/README.md.
@@ -280,7 +281,7 @@ async function measure(n, builds, options) {
       const { child, urls } = await startServerChild(import.meta.url, dir, { dist });
       servers.push({ build: b, child, urls, startMs: performance.now() - started, times: new Map() });
     }
-    const list = kinds(base);
+    const list = kinds(base).filter(([name]) => !options.only || name.includes(options.only));
     let k = 0;
     // warm-up: every kind a few times on each build, then time for background work
     for (const s of servers)
@@ -379,6 +380,7 @@ async function main() {
       settle: { type: 'string', default: '3' },
       keep: { type: 'string' },
       'skip-detail': { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   if (!existsSync(join(rootDir, 'packages/server/dist/index.js'))) throw new Error('build first: pnpm build');
@@ -399,6 +401,7 @@ async function main() {
     settle: Number(values.settle),
     keep: values.keep,
     skipDetail: values['skip-detail'],
+    only: values.only,
   };
   console.log(
     `bbk catalog queries: node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}, entity type without declared indexes`,
