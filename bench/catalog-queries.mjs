@@ -11,8 +11,7 @@
 // build's server on it, warms every query kind up, waits `--settle` seconds (background work such as automatic
 // indexes), then measures in rounds: each round runs every kind on each build in turn (the order alternates), so
 // both builds meet the same machine load (`--only TEXT`: only the rows whose name contains TEXT). Then entity
-// detail under `--connections` clients (autocannon, each
-// build in turn) and each server's memory. A baseline given as a git ref is exported (`git archive`) to
+// detail under `--connections` clients (autocannon, each build in turn) and each server's memory. A baseline given as a git ref is exported (`git archive`) to
 // /tmp/bbk-bench-baseline-<sha>, linked to this checkout's node_modules (same lockfile) and built once.
 // Not a test: it prints a table. Figures and reading: bench/README.md.
 import { execFileSync } from 'node:child_process';
