@@ -44,6 +44,11 @@ export interface ServerOptions {
   detectors?: Partial<DetectorThresholds>;
   /** How often consumer usage and violation flags are written (ms). Default 2000; env `BBK_USAGE_FLUSH_MS`. */
   usageFlushMs?: number;
+  /**
+   * Indexes that build themselves on the paths consumers filter on (docs/OPERATIONS.md): at most `max`
+   * (default 8, 0 = off; `BBK_AUTO_INDEXES`), never on `forbid` paths (`BBK_AUTO_INDEX_FORBID`, comma-separated).
+   */
+  autoIndexes?: { max?: number; forbid?: readonly string[] };
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -65,6 +70,7 @@ export interface ServerConfig {
   bootstrap: { name: string; email: string; organization: string };
   detectors: DetectorThresholds;
   usageFlushMs: number;
+  autoIndexes: { max: number; forbid: readonly string[] };
   now: () => number;
 }
 
@@ -78,6 +84,15 @@ function port(value: unknown, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   return n;
+}
+
+function autoIndexes(options: ServerOptions['autoIndexes'], env: NodeJS.ProcessEnv): ServerConfig['autoIndexes'] {
+  const max = options?.max ?? (env.BBK_AUTO_INDEXES ? Number(env.BBK_AUTO_INDEXES) : 8);
+  if (!Number.isInteger(max) || max < 0 || max > 64) {
+    throw new ConfigError(`automatic indexes must be an integer 0-64, got "${max}"`);
+  }
+  const forbid = options?.forbid ?? (env.BBK_AUTO_INDEX_FORBID ?? '').split(',').map((p) => p.trim());
+  return { max, forbid: forbid.filter((p) => p !== '') };
 }
 
 function optionalPort(value: unknown, name: string): number | undefined {
@@ -159,6 +174,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     },
     detectors: detectors(options.detectors, env),
     usageFlushMs: flushMs(options.usageFlushMs ?? env.BBK_USAGE_FLUSH_MS),
+    autoIndexes: autoIndexes(options.autoIndexes, env),
     now: options.now ?? Date.now,
   };
 }

@@ -61,7 +61,7 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
   const config = resolveConfig(options, env);
-  const store = SqliteStore.open(config.dataDir);
+  const store = SqliteStore.open(config.dataDir, { autoIndexes: config.autoIndexes });
   const apps: FastifyInstance[] = [];
   const logs = createLogSink({ level: config.logLevel, file: config.logFile });
   const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });

@@ -14,6 +14,7 @@ export { applyMasks, type FieldMask, maskRelation, parseFieldMask, removePath } 
 export { MAX_IN_LENGTH } from './parse.js';
 export { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './postgres-functions.js';
 export { MAX_PATTERN_LENGTH } from './regex.js';
+export { requiredLiterals } from './regex-literals.js';
 export { type PostgresRenderOptions, renderPostgres } from './render-postgres.js';
 export { renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
 export { registerSqliteFunctions } from './sqlite-functions.js';

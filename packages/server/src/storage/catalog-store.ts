@@ -67,6 +67,25 @@ export interface CatalogRecord {
   connector: { id: number; webhook: string | null; cache: number; webhookSecret: string };
 }
 
+/** How the store runs a list (coordinator diagnostics: `GET /catalog?explain=true` on the Coordinator API). */
+export interface CatalogExplain {
+  /** The list's SQL as the store runs it (positional parameters), or null when nothing needs running. */
+  sql: string | null;
+  /** The engine's plan, outermost step first. */
+  plan: string[];
+  /** Indexes the plan uses. */
+  indexes: string[];
+  /** Rows the query looked at, and rows it returned (at most the page). */
+  examined: number;
+  returned: number;
+  /** Time of the query alone, ms. */
+  ms: number;
+  /** A deep page that starts from a remembered position: that row's `seq`, and the rows skipped after it. */
+  startsAt: { seq: number; skip: number } | null;
+  /** The indexes the catalog built itself (`expression` or `trigram`), most recently used first. */
+  automaticIndexes: Array<{ kind: string; path: string; name: string; lastUsed: string }>;
+}
+
 /**
  * Consumer side of the catalog: policy-scoped reads (spec §4) and the usage
  * counters of rate/quota. Every read takes a `CatalogView`, so none can skip
@@ -83,6 +102,8 @@ export interface CatalogStore extends UsageStore {
    * A `filter` of constant false returns `[]` without touching the table.
    */
   list(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]>;
+  /** How `list` runs these options: plan, indexes, rows looked at (runs the query once, returns no rows). */
+  explain(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain>;
   /** Entity types with at least one visible record, by slug. */
   entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]>;
   /** The visible record with this public id and type. */

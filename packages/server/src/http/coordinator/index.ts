@@ -3,6 +3,7 @@ import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
 import { activityRoutes } from './activity.js';
 import { auditRoutes } from './audit.js';
+import { catalogRoutes } from './catalog.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -20,5 +21,6 @@ export function coordinatorRoutes(ctx: ServerContext) {
     activityRoutes(ctx, app);
     searchRoutes(ctx, app);
     auditRoutes(ctx, app);
+    catalogRoutes(ctx, app);
   };
 }

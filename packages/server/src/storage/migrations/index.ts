@@ -299,4 +299,18 @@ ALTER TABLE tokens ADD COLUMN expires TEXT;
 ALTER TABLE tokens ADD COLUMN last_used TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'fast without tuning',
+    sql: `
+-- Indexes the server built itself on what consumers ask (storage/sqlite/auto-indexes.ts): expression
+-- indexes on the paths they filter on, and the trigram index of record names when they regex on names.
+CREATE TABLE auto_indexes (
+  name    TEXT PRIMARY KEY,  -- records_a_<hash of the path>, or record_names
+  path    TEXT NOT NULL,     -- the dotted path
+  kind    TEXT NOT NULL CHECK (kind IN ('expression', 'trigram')),
+  created TEXT NOT NULL
+);
+`,
+  },
 ];
