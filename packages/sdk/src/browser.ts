@@ -20,6 +20,8 @@ export {
   type ConsumerOptions,
   consumerHeaders,
   type PageOptions,
+  type TimeseriesPage,
+  type WebhookStatus,
   WebhookFailedError,
 } from './consumer.js';
 export { ContributorClient } from './contributor.js';

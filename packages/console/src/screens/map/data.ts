@@ -1,0 +1,48 @@
+import type { CatalogItem, ConsumerClient, Query } from '@bbk/sdk/browser';
+import { findGeometry, type Placed } from './geometry.js';
+
+/** At most this many records are placed on the map for one query. */
+export const MAX_ON_MAP = 2000;
+const PAGE = 250;
+const PARALLEL = 6;
+
+/** The records of a query, paged through the Consumer API (up to MAX_ON_MAP). */
+export async function queryAll(api: ConsumerClient, query: Record<string, unknown>): Promise<CatalogItem[]> {
+  const items: CatalogItem[] = [];
+  for (let offset = 0; offset < MAX_ON_MAP; offset += PAGE) {
+    const page = await api.catalog(query as Query, { limit: PAGE, offset });
+    items.push(...page);
+    if (page.length < PAGE) break;
+  }
+  return items;
+}
+
+/**
+ * Each record's geometry, read from its detail (as the policy shows it: a masked location is not placed).
+ * Details already read are kept in `cache`; `progress` reports as they arrive.
+ */
+export async function placeAll(
+  api: ConsumerClient,
+  items: CatalogItem[],
+  cache: Map<string, Placed | null>,
+  progress: (done: number) => void,
+): Promise<{ placed: Placed[]; path: string | null }> {
+  let next = 0;
+  let done = 0;
+  let path: string | null = null;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as CatalogItem;
+      if (!cache.has(item.id)) {
+        const detail = await api.entity(item.type, item.id);
+        const g = findGeometry(detail.entity);
+        cache.set(item.id, g ? { id: item.id, type: item.type, name: item.name, at: g.at } : null);
+        if (g) path ??= g.path;
+      }
+      progress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  const placed = items.map((i) => cache.get(i.id)).filter((p): p is Placed => Boolean(p));
+  return { placed, path };
+}
