@@ -6,6 +6,7 @@ import './styles.css';
 
 // Credentials in the URL fragment (from `bbk demo`) go to session storage first, and leave the address bar.
 takeFragmentCredentials();
+addEventListener('hashchange', takeFragmentCredentials);
 const root = document.getElementById('app') as HTMLElement;
 loadSite().then(
   (site) => render(<App site={site} />, root),

@@ -25,11 +25,12 @@ export async function placeAll(
   api: ConsumerClient,
   items: CatalogItem[],
   cache: Map<string, Placed | null>,
-  progress: (done: number) => void,
+  progress: (done: number, placed: () => Placed[]) => void,
 ): Promise<{ placed: Placed[]; path: string | null }> {
   let next = 0;
   let done = 0;
   let path: string | null = null;
+  const placed = () => items.map((i) => cache.get(i.id)).filter((p): p is Placed => Boolean(p));
   const worker = async () => {
     while (next < items.length) {
       const item = items[next++] as CatalogItem;
@@ -39,10 +40,25 @@ export async function placeAll(
         cache.set(item.id, g ? { id: item.id, type: item.type, name: item.name, at: g.at } : null);
         if (g) path ??= g.path;
       }
-      progress(++done);
+      progress(++done, placed);
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-  const placed = items.map((i) => cache.get(i.id)).filter((p): p is Placed => Boolean(p));
-  return { placed, path };
+  return { placed: placed(), path };
+}
+
+/**
+ * The entity types whose records have a location, and where (`entity.location`): judged from the first
+ * record of each visible type, so types without geometries cost no detail reads on the map.
+ */
+export async function geoTypes(api: ConsumerClient): Promise<{ types: string[]; path: string | null }> {
+  const visible = await api.entityTypes();
+  const found = await Promise.all(
+    visible.map(async (t) => {
+      const [first] = await api.entities(t.id, { limit: 1 });
+      return first ? findGeometry((await api.entity(t.id, first.id)).entity) : undefined;
+    }),
+  );
+  const types = visible.filter((_, i) => found[i]).map((t) => t.id);
+  return { types, path: found.find(Boolean)?.path ?? null };
 }

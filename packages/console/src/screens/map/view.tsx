@@ -5,7 +5,7 @@ import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { Field, FormProblems, parseJson } from '../../ui/form.js';
 import { type MapTools, mountMap } from './mount.js';
 import { type Placed, nearQuery, withinQuery } from './geometry.js';
-import { placeAll, queryAll } from './data.js';
+import { geoTypes, placeAll, queryAll } from './data.js';
 
 const Q = 'policy.data_segment.segment_query';
 type Mode = 'browse' | 'near' | 'within';
@@ -28,28 +28,41 @@ export function MapScreen(props: ScreenProps) {
   const [status, setStatus] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
 
+  // only the latest query may change the screen: an earlier one still placing its records is dropped
+  const generation = useRef(0);
   const run = async (queryText: string) => {
     const parsed = parseJson(queryText);
     if (!parsed.ok) return setErrors({ fields: { [Q]: [parsed.reason] }, message: null });
     setErrors(NO_ERRORS);
+    const mine = ++generation.current;
+    const current = () => mine === generation.current;
     try {
       setStatus('Querying…');
       const items = await queryAll(api, (parsed.value ?? {}) as Record<string, unknown>);
-      const out = await placeAll(api, items, cache.current, (n) => setStatus(`Placing ${n} of ${items.length}…`));
+      if (!current()) return;
+      const out = await placeAll(api, items, cache.current, (n, placed) => {
+        if (!current()) return;
+        setStatus(`Placing ${n} of ${items.length}…`);
+        if (n % 200 === 0) setRecords(placed()); // the map fills as the details arrive
+      });
+      if (!current()) return;
       if (out.path) setPath(out.path);
       setRecords(out.placed);
       setStatus(`${out.placed.length} of ${items.length} records have a location`);
     } catch (e) {
+      if (!current()) return;
       setStatus('');
       setErrors(formErrors(e));
     }
   };
 
-  // the first query: every visible record of the first entity type that has any
+  // the first query: every visible record of the entity types that have locations
   useEffect(() => {
-    api.entityTypes().then(
-      (types) => {
-        const q = JSON.stringify({ type: { $in: types.map((t) => t.id) } });
+    geoTypes(api).then(
+      (found) => {
+        if (found.path) setPath(found.path);
+        if (found.types.length === 0) return setStatus('No visible entity type has locations.');
+        const q = JSON.stringify({ type: { $in: found.types } });
         setText(q);
         run(q);
       },
