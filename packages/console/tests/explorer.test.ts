@@ -115,6 +115,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
     await expect.poll(() => page.getByTestId('map-status').textContent()).toMatch(/records have a location$/);
     const query = JSON.parse(await page.locator('textarea[name=query]').inputValue()) as Query;
     const api = await mapConsumer.catalog(query, { limit: 250 });
+    expect(api.length).toBeGreaterThan(0);
     expect(await page.getByTestId('map-list').locator('h2').textContent()).toBe(`${api.length} on the map`);
     await browser.shot(page, 'map-near');
   });
@@ -134,7 +135,11 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
     const query = JSON.parse(await page.locator('textarea[name=query]').inputValue()) as Query;
     expect(JSON.stringify(query)).not.toContain('$near');
     const api = await mapConsumer.catalog(query, { limit: 250 });
+    expect(api.length).toBeGreaterThan(0);
     expect(await page.getByTestId('map-list').locator('h2').textContent()).toBe(`${api.length} on the map`);
+    expect((await page.getByTestId('map-list').locator('li button').allTextContents()).sort()).toEqual(
+      api.map((r) => r.name).sort(),
+    );
     await browser.shot(page, 'map-within');
     expect(browser.errors).toEqual([]);
   });

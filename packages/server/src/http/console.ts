@@ -53,7 +53,6 @@ async function loadFiles(dir: string): Promise<Map<string, Buffer> | undefined> 
 /** The three base URLs as the browser reaches them: the coordinator's host name, each listener's port. */
 function siteConfig(req: FastifyRequest, site: ConsoleSite) {
   const coordinator = routeUrl(req, site.basePath);
-  const url = new URL(coordinator);
   const at = (port: number) => {
     const u = new URL(coordinator);
     u.port = String(port);
@@ -65,7 +64,6 @@ function siteConfig(req: FastifyRequest, site: ConsoleSite) {
     contributor: at(ports.contributor),
     consumer: at(ports.consumer),
     mode: site.mode,
-    host: url.host,
   };
 }
 

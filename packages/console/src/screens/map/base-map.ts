@@ -25,7 +25,8 @@ export function createBaseMap(el: HTMLElement): { map: L.Map; renderer: L.Canvas
   L.geoJSON(outline, {
     renderer,
     interactive: false,
-    style: { color: '#8aa1b1', weight: 0.8, fillColor: '#eef2ee', fillOpacity: 1 },
+    // fill only: outline strokes would draw the antimeridian cuts of Natural Earth's polygons as lines
+    style: { stroke: false, fillColor: '#f4f1e8', fillOpacity: 1 },
   } as L.GeoJSONOptions).addTo(map);
   map.setView([25, 10], 2);
   return { map, renderer };
