@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './app/app.js';
-import { loadSite } from './app/site.js';
 import { takeFragmentCredentials } from './app/session.js';
+import { loadSite } from './app/site.js';
 import './styles.css';
 
 // Credentials in the URL fragment (from `bbk demo`) go to session storage first, and leave the address bar.

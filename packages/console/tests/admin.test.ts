@@ -44,14 +44,18 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
     await form.locator('input[name=slug]').fill('city');
     await form.locator('input[name=name]').fill('Cities');
     await form.locator('input[name=description]').fill('Cities of the world');
-    await form.locator('textarea[name=schema]').fill('{ "type": "object", "properties": { "population": { "$ref": "#/definitions/missing" } } }');
+    await form
+      .locator('textarea[name=schema]')
+      .fill('{ "type": "object", "properties": { "population": { "$ref": "#/definitions/missing" } } }');
     await form.getByRole('button', { name: 'Create' }).click();
     const reason = form.locator('[data-field=schema]');
     await expect.poll(() => reason.textContent()).toContain('is not valid JSON schema');
     await browser.shot(page, 'entity-type-error');
     // nothing typed is lost on an error
     expect(await form.locator('input[name=description]').inputValue()).toBe('Cities of the world');
-    await form.locator('textarea[name=schema]').fill('{ "type": "object", "properties": { "population": { "type": "integer" } } }');
+    await form
+      .locator('textarea[name=schema]')
+      .fill('{ "type": "object", "properties": { "population": { "type": "integer" } } }');
     await form.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Cities', exact: true }).waitFor();
     expect((await coordinator.entityTypes.get('city')).schema).toMatchObject({ type: 'object' });
@@ -117,11 +121,16 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
     await browser.shot(page, 'policy-preview');
     await form.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'Big cities', exact: true }).waitFor();
-    expect((await coordinator.policies.get('big-cities')).policy.data_segment.field_masks).toEqual(['city.entity.mayor']);
+    expect((await coordinator.policies.get('big-cities')).policy.data_segment.field_masks).toEqual([
+      'city.entity.mayor',
+    ]);
   });
 
   it('shows which records an edit adds and removes', async () => {
-    await page.getByRole('row', { name: /big-cities/ }).getByRole('button', { name: 'Edit' }).click();
+    await page
+      .getByRole('row', { name: /big-cities/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
     const form = page.getByTestId('policy-form');
     await form.locator('textarea[name=segment]').fill('{ "type": "city", "entity.population": { "$lt": 1000000 } }');
     const preview = page.getByTestId('preview');

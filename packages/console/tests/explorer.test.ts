@@ -33,7 +33,11 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
         legal_context: [],
       },
     });
-    const { id } = await coordinator.users.create({ name: 'Mapper', email: 'mapper@example.org', organization: 'Maps' });
+    const { id } = await coordinator.users.create({
+      name: 'Mapper',
+      email: 'mapper@example.org',
+      organization: 'Maps',
+    });
     mapToken = await coordinator.accesses.grant(id, 'recent-sites');
     await coordinator.close();
     mapConsumer = new ConsumerClient({ baseUrl: server.urls.consumer, token: mapToken });
@@ -89,7 +93,9 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
     await browser.shot(page, 'record-detail');
   });
 
-  it('draws the records on the map, and the list follows a click on a point or a name', { timeout: 60_000 }, async () => {
+  it('draws the records on the map, and the list follows a click on a point or a name', {
+    timeout: 60_000,
+  }, async () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Map' }).waitFor();
     // another consumer's link: the session changes to it
     await page.goto(`${server.urls.console}#/map?token=${encodeURIComponent(mapToken)}`);

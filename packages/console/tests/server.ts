@@ -7,7 +7,15 @@ import { type RunningServer, type ServerOptions, startServer } from '@bbk/server
 export async function testServer(options: ServerOptions = {}): Promise<RunningServer & { destroy(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bbk-console-test-'));
   const server = await startServer(
-    { mode: 'production', dataDir, host: '127.0.0.1', coordinatorPort: 0, contributorPort: 0, consumerPort: 0, ...options },
+    {
+      mode: 'production',
+      dataDir,
+      host: '127.0.0.1',
+      coordinatorPort: 0,
+      contributorPort: 0,
+      consumerPort: 0,
+      ...options,
+    },
     {},
   );
   return {

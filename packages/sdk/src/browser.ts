@@ -21,8 +21,8 @@ export {
   consumerHeaders,
   type PageOptions,
   type TimeseriesPage,
-  type WebhookStatus,
   WebhookFailedError,
+  type WebhookStatus,
 } from './consumer.js';
 export { ContributorClient } from './contributor.js';
 export { CoordinatorClient, type Created } from './coordinator/index.js';

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { consoleDist } from '@bbk/console';
 import type { FastifyInstance } from 'fastify';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
-import { consoleDist } from '@bbk/console';
 import { buildSurface } from './http/app.js';
 import { CONSOLE_PATH, consoleRoutes } from './http/console.js';
 import { consumerRoutes } from './http/consumer/index.js';

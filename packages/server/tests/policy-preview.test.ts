@@ -123,7 +123,10 @@ describe('POST /policy/:pid/preview (bbk extension)', () => {
       reason: 'Query contains unrecognised operations',
     });
     // a new slug is validated like a create path
-    const res = await call(`${env.server.urls.coordinator}/policy/bad!slug/preview`, { method: 'POST', body: policy({}) });
+    const res = await call(`${env.server.urls.coordinator}/policy/bad!slug/preview`, {
+      method: 'POST',
+      body: policy({}),
+    });
     expect(res.status).toBe(400);
     expect(res.json).toEqual({
       error: {

@@ -17,7 +17,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded
     loading: true,
   });
   const [tick, setTick] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
+  // the caller names what the load depends on (deps)
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));

@@ -3,9 +3,16 @@ import { useState } from 'preact/hooks';
 import { type FormErrors, reasonsFor, unclaimed } from '../app/errors.js';
 
 /** A labelled form field with the server's reasons for it underneath. */
-export function Field(props: { label: string; name: string; errors: FormErrors; hint?: string; children: ComponentChildren }) {
+export function Field(props: {
+  label: string;
+  name: string;
+  errors: FormErrors;
+  hint?: string;
+  children: ComponentChildren;
+}) {
   const reasons = reasonsFor(props.errors, props.name);
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the field's child
     <label class={`field${reasons.length ? ' invalid' : ''}`}>
       <span class="label">{props.label}</span>
       {props.children}

@@ -221,7 +221,11 @@ export function demoText(ready: DemoReady): string {
   ];
   if (ready.explorer) {
     const who = ready.consumers.find((c) => ready.explorer?.includes(encodeURIComponent(c.token)));
-    lines.push('', `Open the data explorer${who ? ` as ${who.user.name} (policy "${who.policy.id}")` : ''}:`, `  ${ready.explorer}`);
+    lines.push(
+      '',
+      `Open the data explorer${who ? ` as ${who.user.name} (policy "${who.policy.id}")` : ''}:`,
+      `  ${ready.explorer}`,
+    );
   }
   if (ready.profiles.length) {
     lines.push(

@@ -57,7 +57,8 @@ export function ConnectorsScreen(props: ScreenProps) {
           current={editing === 'new' ? null : editing}
           onDone={(made) => {
             setEditing(null);
-            if (made) setCreated({ token: made.token, ...(made.webhook_secret ? { secret: made.webhook_secret } : {}) });
+            if (made)
+              setCreated({ token: made.token, ...(made.webhook_secret ? { secret: made.webhook_secret } : {}) });
             rows.reload();
           }}
         />
@@ -104,7 +105,9 @@ export function ConnectorsScreen(props: ScreenProps) {
                 <button
                   type="button"
                   class="danger"
-                  onClick={() => confirm(`Delete ${c.id} and its records?`) && act(() => api.connectors.delete(eid, c.id))}
+                  onClick={() =>
+                    confirm(`Delete ${c.id} and its records?`) && act(() => api.connectors.delete(eid, c.id))
+                  }
                 >
                   Delete
                 </button>

@@ -63,11 +63,10 @@ function Legal(props: { legal: EntityDetail['legal'] }) {
 
 function Series(props: { api: ConsumerClient; detail: EntityDetail; tsid: string }) {
   const { api, detail, tsid } = props;
-  const page = useLoad<TimeseriesPage>(() => api.timeseriesPage(detail.type, detail.id, tsid, { limit: 100 }), [
-    api,
-    detail.id,
-    tsid,
-  ]);
+  const page = useLoad<TimeseriesPage>(
+    () => api.timeseriesPage(detail.type, detail.id, tsid, { limit: 100 }),
+    [api, detail.id, tsid],
+  );
   const decl = detail.timeseries[tsid];
   return (
     <div class="series-box" data-testid={`timeseries-${tsid}`}>

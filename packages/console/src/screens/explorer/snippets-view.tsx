@@ -4,7 +4,12 @@ import type { Site } from '../../app/site.js';
 import { snippets } from './snippets.js';
 
 /** The query as curl, bbk and SDK code, each with a copy button. */
-export function Snippets(props: { query: string; page: { limit: number; offset: number }; site: Site; session: Session }) {
+export function Snippets(props: {
+  query: string;
+  page: { limit: number; offset: number };
+  site: Site;
+  session: Session;
+}) {
   const [tab, setTab] = useState<'curl' | 'bbk' | 'sdk'>('curl');
   const [copied, setCopied] = useState(false);
   let all: ReturnType<typeof snippets>;
@@ -25,7 +30,12 @@ export function Snippets(props: { query: string; page: { limit: number; offset: 
         <button
           type="button"
           class="quiet"
-          onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false))}
+          onClick={() =>
+            navigator.clipboard.writeText(text).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
         >
           {copied ? 'Copied' : 'Copy'}
         </button>

@@ -13,7 +13,12 @@ const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
  * The snippets of a catalog query. The token is never written out: the commands read `$BBK_TOKEN`.
  * @example snippets('{"type":"country"}', { limit: 20, offset: 0 }, consumerUrl, session).curl
  */
-export function snippets(query: string, page: { limit: number; offset: number }, consumerUrl: string, s: Session): Snippets {
+export function snippets(
+  query: string,
+  page: { limit: number; offset: number },
+  consumerUrl: string,
+  s: Session,
+): Snippets {
   const compact = JSON.stringify(JSON.parse(query));
   const paging = `limit=${page.limit}&offset=${page.offset}`;
   const header = s.policy ? `-H ${quote(`x-bbk-audience: ${s.policy}`)}` : `-H "x-bbk-auth-token: $BBK_TOKEN"`;

@@ -7,8 +7,8 @@ import { go, route } from '../../app/router.js';
 import { useLoad } from '../../ui/async.js';
 import { Field, FormProblems, parseJson } from '../../ui/form.js';
 import { RecordDetail } from './detail.js';
-import { Snippets } from './snippets-view.js';
 import { exampleQueries } from './snippets.js';
+import { Snippets } from './snippets-view.js';
 
 /** The catalog query's error name (the original's, kept by the spec). */
 const Q = 'policy.data_segment.segment_query';
@@ -72,7 +72,12 @@ export function ExplorerScreen(props: ScreenProps) {
             run(text, 0);
           }}
         >
-          <Field label="Catalog query" name={Q} errors={errors} hint="JSON, e.g. {&quot;type&quot;: &quot;country&quot;}">
+          <Field
+            label="Catalog query"
+            name={Q}
+            errors={errors}
+            hint="JSON, e.g. {&quot;type&quot;: &quot;country&quot;}"
+          >
             <textarea name="query" rows={4} class="code" value={text} onInput={(e) => setText(e.currentTarget.value)} />
           </Field>
           <div class="row">
@@ -87,15 +92,11 @@ export function ExplorerScreen(props: ScreenProps) {
           <FormProblems errors={errors} fields={[Q]} />
         </form>
         {ran ? (
-          <Results
-            items={ran.items}
-            offset={offset}
-            onPage={(at) => run(ran.query, at)}
-            onOpen={setOpen}
-            open={open}
-          />
+          <Results items={ran.items} offset={offset} onPage={(at) => run(ran.query, at)} onOpen={setOpen} open={open} />
         ) : null}
-        {ran ? <Snippets query={ran.query} page={{ limit: PAGE, offset }} site={props.site} session={props.session} /> : null}
+        {ran ? (
+          <Snippets query={ran.query} page={{ limit: PAGE, offset }} site={props.site} session={props.session} />
+        ) : null}
       </div>
       {open ? <RecordDetail api={api} type={open.type} id={open.id} onClose={() => setOpen(null)} /> : null}
     </section>
@@ -113,14 +114,22 @@ function Results(props: {
   return (
     <div class="card" data-testid="results">
       <div class="title-row">
-        <h2>
-          Results {items.length ? `${offset + 1}–${offset + items.length}` : '(none)'}
-        </h2>
+        <h2>Results {items.length ? `${offset + 1}–${offset + items.length}` : '(none)'}</h2>
         <div class="row">
-          <button type="button" class="quiet" disabled={offset === 0} onClick={() => props.onPage(Math.max(0, offset - PAGE))}>
+          <button
+            type="button"
+            class="quiet"
+            disabled={offset === 0}
+            onClick={() => props.onPage(Math.max(0, offset - PAGE))}
+          >
             Previous
           </button>
-          <button type="button" class="quiet" disabled={items.length < PAGE} onClick={() => props.onPage(offset + PAGE)}>
+          <button
+            type="button"
+            class="quiet"
+            disabled={items.length < PAGE}
+            onClick={() => props.onPage(offset + PAGE)}
+          >
             Next
           </button>
         </div>

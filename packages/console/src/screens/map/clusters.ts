@@ -61,7 +61,9 @@ export class ClusterLayer {
           fillColor: '#3b82f6',
           fillOpacity: 0.55,
         }).bindTooltip(`${n} records`);
-        marker.on('click', () => this.map.setView([lat, lng], this.#index.getClusterExpansionZoom(props.cluster_id ?? 0)));
+        marker.on('click', () =>
+          this.map.setView([lat, lng], this.#index.getClusterExpansionZoom(props.cluster_id ?? 0)),
+        );
         marker.addTo(this.#layer);
       } else {
         const r = this.#records[props.i ?? 0] as Placed;
@@ -81,8 +83,8 @@ export class ClusterLayer {
   }
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function popupHtml(r: Placed): string {
-  return `<strong>${escape(r.name)}</strong><br><span>${escape(r.type)}</span><br><code>${r.id.slice(0, 12)}…</code>`;
+  return `<strong>${escapeHtml(r.name)}</strong><br><span>${escapeHtml(r.type)}</span><br><code>${r.id.slice(0, 12)}…</code>`;
 }

@@ -52,13 +52,19 @@ export function mountMap(el: HTMLElement, options: { onPick: (r: Placed) => void
           drawing.clearLayers();
           const at: [number, number] = [e.latlng.lng, e.latlng.lat];
           const metres = on.onNear(at);
-          L.circle(e.latlng, { radius: metres, renderer, color: '#b45309', weight: 1.5, fillOpacity: 0.08 }).addTo(drawing);
+          L.circle(e.latlng, { radius: metres, renderer, color: '#b45309', weight: 1.5, fillOpacity: 0.08 }).addTo(
+            drawing,
+          );
         };
       } else if (mode === 'within') {
         map.doubleClickZoom.disable();
         handler = (e) => {
           const first = ring[0];
-          if (first && ring.length >= 3 && map.latLngToContainerPoint([first[1], first[0]]).distanceTo(e.containerPoint) < 12) {
+          if (
+            first &&
+            ring.length >= 3 &&
+            map.latLngToContainerPoint([first[1], first[0]]).distanceTo(e.containerPoint) < 12
+          ) {
             const done = ring;
             ring = [];
             drawing.clearLayers();

@@ -3,9 +3,9 @@ import type { ScreenProps } from '../../app/app.js';
 import { consumerClient } from '../../app/clients.js';
 import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { Field, FormProblems, parseJson } from '../../ui/form.js';
-import { type MapTools, mountMap } from './mount.js';
-import { type Placed, nearQuery, withinQuery } from './geometry.js';
 import { geoTypes, placeAll, queryAll } from './data.js';
+import { nearQuery, type Placed, withinQuery } from './geometry.js';
+import { type MapTools, mountMap } from './mount.js';
 
 const Q = 'policy.data_segment.segment_query';
 type Mode = 'browse' | 'near' | 'within';
@@ -151,7 +151,12 @@ function ModeButtons(props: { mode: Mode; setMode: (m: Mode) => void }) {
   return (
     <span class="row">
       {modes.map(([m, label]) => (
-        <button key={m} type="button" class={props.mode === m ? 'chip active' : 'chip'} onClick={() => props.setMode(m)}>
+        <button
+          key={m}
+          type="button"
+          class={props.mode === m ? 'chip active' : 'chip'}
+          onClick={() => props.setMode(m)}
+        >
           {label}
         </button>
       ))}
@@ -176,7 +181,9 @@ function ResultList(props: { records: Placed[]; selected: string | null; onSelec
             <span class="muted">{r.type}</span>
           </li>
         ))}
-        {props.records.length > shown.length ? <li class="muted">… {props.records.length - shown.length} more</li> : null}
+        {props.records.length > shown.length ? (
+          <li class="muted">… {props.records.length - shown.length} more</li>
+        ) : null}
       </ul>
     </aside>
   );

@@ -83,7 +83,12 @@ export function PolicyEditor(props: { api: CoordinatorClient; current: PolicyDet
         >
           <textarea name="masks" rows={3} class="code" value={d.masks} onInput={set('masks')} />
         </Field>
-        <Field label="Legal context" name="policy.legal_context" errors={errors} hint='[{ "type": "license", "text": "…", "link": null }]'>
+        <Field
+          label="Legal context"
+          name="policy.legal_context"
+          errors={errors}
+          hint='[{ "type": "license", "text": "…", "link": null }]'
+        >
           <textarea name="legal" rows={4} class="code" value={d.legal} onInput={set('legal')} />
         </Field>
         <AccessControlFields d={d} setD={setD} errors={errors} />

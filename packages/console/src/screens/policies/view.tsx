@@ -59,7 +59,11 @@ export function PoliciesScreen(props: ScreenProps) {
               <td>{p.description}</td>
               <td>{p.tags.join(', ')}</td>
               <td class="actions">
-                <button type="button" class="quiet" onClick={() => act(async () => setEditing(await api.policies.get(p.id)))}>
+                <button
+                  type="button"
+                  class="quiet"
+                  onClick={() => act(async () => setEditing(await api.policies.get(p.id)))}
+                >
                   Edit
                 </button>
                 <button

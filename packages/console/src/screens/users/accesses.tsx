@@ -14,7 +14,7 @@ export function AccessesPanel(props: { api: CoordinatorClient; uid: number; onCh
   const [pid, setPid] = useState('');
   const [shown, setShown] = useState<string | null>(null);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const act = async (work: () => Promise<string | undefined | void>) => {
+  const act = async (work: () => Promise<unknown>) => {
     setErrors(NO_ERRORS);
     try {
       const token = await work();

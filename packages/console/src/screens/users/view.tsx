@@ -102,11 +102,7 @@ export function UsersScreen(props: ScreenProps) {
   );
 }
 
-function UserForm(props: {
-  api: ReturnType<typeof coordinatorClient>;
-  user: UserListItem | null;
-  onDone: () => void;
-}) {
+function UserForm(props: { api: ReturnType<typeof coordinatorClient>; user: UserListItem | null; onDone: () => void }) {
   const { user } = props;
   const [values, setValues] = useState({
     name: user?.name ?? '',
