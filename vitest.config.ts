@@ -8,6 +8,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@bbk\/sdk\/browser$/, replacement: src('./packages/sdk/src/browser.ts') },
       { find: /^@bbk\/sdk\/protocol$/, replacement: src('./packages/sdk/src/protocol/index.ts') },
       { find: /^@bbk\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
       { find: /^@bbk\/server$/, replacement: src('./packages/server/src/index.ts') },
