@@ -25,6 +25,8 @@ export default defineConfig({
       'examples/*/tests/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
+    // builds the web console when its files are missing or stale (browser and static-serving tests load them)
+    globalSetup: ['scripts/vitest-global-setup.mjs'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

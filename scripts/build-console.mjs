@@ -33,7 +33,9 @@ const inputs = Math.max(
 );
 if (process.argv.includes('--force') || built === 0 || inputs > built) {
   const vite = join(pkg, 'node_modules', 'vite', 'bin', 'vite.js');
-  const res = spawnSync(process.execPath, [vite, 'build'], { cwd: pkg, stdio: 'inherit' });
+  // a production build even when called from a test run (vitest sets NODE_ENV=test)
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const res = spawnSync(process.execPath, [vite, 'build'], { cwd: pkg, stdio: 'inherit', env });
   if (res.status !== 0) {
     console.error('console build failed (packages/console: vite build)');
     process.exit(res.status ?? 1);
