@@ -32,8 +32,8 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
     await page.locator('input[name=token]').fill(server.bootstrapToken ?? '');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
     await browser.shot(page, 'users');
   });
 
@@ -165,7 +165,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
   it('signs out and forgets the token', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     expect(browser.errors).toEqual([]);
   });
 });

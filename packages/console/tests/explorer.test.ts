@@ -57,7 +57,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
     await page.getByTestId('entity-types').getByRole('button').first().waitFor();
     expect(page.url()).not.toContain(token);
     expect(page.url()).toContain('#/explore');
-    expect(await page.evaluate(() => sessionStorage.getItem('bbk-console-session'))).toContain(token);
+    expect(await page.evaluate("sessionStorage.getItem('bbk-console-session')")).toContain(token);
     const types = await page.getByTestId('entity-types').getByRole('button').allTextContents();
     expect(types.length).toBe((await consumer.entityTypes()).length);
   });

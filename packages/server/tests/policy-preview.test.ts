@@ -1,4 +1,4 @@
-import { BbkApiError, type PolicyInput, type RecordInput } from '@bbk/sdk';
+import { BbkApiError, type PolicyInput, type Query, type RecordInput } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsumerEnv,
@@ -30,7 +30,7 @@ const policy = (segment: Record<string, unknown>, masks: string[] = []): PolicyI
   description: 'a policy under edit',
   policy: {
     access_control: { enabled: false },
-    data_segment: { segment_query: segment, field_masks: masks },
+    data_segment: { segment_query: segment as Query, field_masks: masks },
     legal_context: LEGAL,
   },
 });
