@@ -49,7 +49,7 @@ function Legal(props: { legal: EntityDetail['legal'] }) {
         {props.legal.map((l) => (
           <li key={`${l.type}:${l.text}`}>
             <strong>{l.type}</strong>: {l.text}{' '}
-            {l.link ? (
+            {l.link && /^https?:\/\//i.test(l.link) ? (
               <a href={l.link} target="_blank" rel="noreferrer noopener">
                 {l.link}
               </a>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { consumerClient, coordinatorClient } from '../../app/clients.js';
 import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { go } from '../../app/router.js';
@@ -17,6 +17,14 @@ export function SignInScreen(props: { site: Site }) {
   const [policy, setPolicy] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
+  const [policies, setPolicies] = useState<{ id: string; name: string }[]>([]);
+  // development mode: the Coordinator API is open, so the policies can be offered by name
+  useEffect(() => {
+    if (!dev) return;
+    coordinatorClient(props.site, { role: 'coordinator' })
+      .policies.list()
+      .then(setPolicies, () => setPolicies([]));
+  }, [dev, props.site]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -59,7 +67,18 @@ export function SignInScreen(props: { site: Site }) {
         </fieldset>
         {dev && role === 'consumer' ? (
           <Field label="Policy (slug)" name="policy" errors={errors} hint="development mode: the policy to read under">
-            <input name="policy" value={policy} onInput={(e) => setPolicy(e.currentTarget.value)} required />
+            {policies.length ? (
+              <select name="policy" value={policy} onChange={(e) => setPolicy(e.currentTarget.value)} required>
+                <option value="">Choose a policy…</option>
+                {policies.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({p.id})
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input name="policy" value={policy} onInput={(e) => setPolicy(e.currentTarget.value)} required />
+            )}
           </Field>
         ) : null}
         {!dev ? (
