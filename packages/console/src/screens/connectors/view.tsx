@@ -28,6 +28,9 @@ export function ConnectorsScreen(props: ScreenProps) {
       setProblem(formErrors(e));
     }
   };
+  const live = (c: Row) =>
+    act(() => (c.is_live ? api.connectors.demote(eid, c.id) : api.connectors.promote(eid, c.id)));
+  const remove = (c: Row) => confirm(`Delete ${c.id} and its records?`) && act(() => api.connectors.delete(eid, c.id));
   return (
     <section>
       <div class="title-row">
@@ -63,60 +66,58 @@ export function ConnectorsScreen(props: ScreenProps) {
           }}
         />
       ) : null}
-      <table>
-        <thead>
-          <tr>
-            <th>Slug</th>
-            <th>Name</th>
-            <th>Contribution id</th>
-            <th>Webhook</th>
-            <th>Health</th>
-            <th>Live</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(rows.data ?? []).map((c) => (
-            <tr key={c.id}>
-              <td>{c.id}</td>
-              <td>{c.name}</td>
-              <td>
-                <code>{c.contribution_id}</code>
-              </td>
-              <td>{c.webhook ?? <span class="muted">none</span>}</td>
-              <td>{c.health ? healthText(c.health) : <span class="muted">–</span>}</td>
-              <td>
-                <label class="switch">
-                  <input
-                    type="checkbox"
-                    name={`live-${c.id}`}
-                    checked={c.is_live}
-                    onChange={() =>
-                      act(() => (c.is_live ? api.connectors.demote(eid, c.id) : api.connectors.promote(eid, c.id)))
-                    }
-                  />{' '}
-                  {c.is_live ? 'live' : 'staged'}
-                </label>
-              </td>
-              <td class="actions">
-                <button type="button" class="quiet" onClick={() => setEditing(c)}>
-                  Edit
-                </button>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() =>
-                    confirm(`Delete ${c.id} and its records?`) && act(() => api.connectors.delete(eid, c.id))
-                  }
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ConnectorTable rows={rows.data ?? []} onEdit={setEditing} onLive={live} onDelete={remove} />
     </section>
+  );
+}
+
+function ConnectorTable(props: {
+  rows: Row[];
+  onEdit: (c: Row) => void;
+  onLive: (c: Row) => void;
+  onDelete: (c: Row) => void;
+}) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Slug</th>
+          <th>Name</th>
+          <th>Contribution id</th>
+          <th>Webhook</th>
+          <th>Health</th>
+          <th>Live</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((c) => (
+          <tr key={c.id}>
+            <td>{c.id}</td>
+            <td>{c.name}</td>
+            <td>
+              <code>{c.contribution_id}</code>
+            </td>
+            <td>{c.webhook ?? <span class="muted">none</span>}</td>
+            <td>{c.health ? healthText(c.health) : <span class="muted">–</span>}</td>
+            <td>
+              <label class="switch">
+                <input type="checkbox" name={`live-${c.id}`} checked={c.is_live} onChange={() => props.onLive(c)} />{' '}
+                {c.is_live ? 'live' : 'staged'}
+              </label>
+            </td>
+            <td class="actions">
+              <button type="button" class="quiet" onClick={() => props.onEdit(c)}>
+                Edit
+              </button>
+              <button type="button" class="danger" onClick={() => props.onDelete(c)}>
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

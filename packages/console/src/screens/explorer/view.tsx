@@ -1,10 +1,10 @@
-import type { CatalogItem, Query } from '@bbk/sdk/browser';
+import type { CatalogItem, ConsumerEntityType, Query } from '@bbk/sdk/browser';
 import { useMemo, useState } from 'preact/hooks';
 import type { ScreenProps } from '../../app/app.js';
 import { consumerClient } from '../../app/clients.js';
 import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { go, route } from '../../app/router.js';
-import { useLoad } from '../../ui/async.js';
+import { type Loaded, useLoad } from '../../ui/async.js';
 import { Field, FormProblems, parseJson } from '../../ui/form.js';
 import { RecordDetail } from './detail.js';
 import { exampleQueries } from './snippets.js';
@@ -41,28 +41,13 @@ export function ExplorerScreen(props: ScreenProps) {
 
   return (
     <section class="explorer">
-      <div class="side">
-        <h2>Entity types</h2>
-        <FormProblems errors={types.error ?? NO_ERRORS} fields={[]} />
-        <ul class="types" data-testid="entity-types">
-          {(types.data ?? []).map((t) => (
-            <li key={t.id}>
-              <button
-                type="button"
-                class="link"
-                onClick={() => {
-                  const q = JSON.stringify({ type: t.id });
-                  setText(q);
-                  run(q, 0);
-                }}
-              >
-                {t.name}
-              </button>
-              <span class="muted"> {t.description}</span>
-            </li>
-          ))}
-        </ul>
-      </div>
+      <TypesPanel
+        types={types}
+        onPick={(q) => {
+          setText(q);
+          run(q, 0);
+        }}
+      />
       <div class="main">
         <form
           class="card"
@@ -100,6 +85,25 @@ export function ExplorerScreen(props: ScreenProps) {
       </div>
       {open ? <RecordDetail api={api} type={open.type} id={open.id} onClose={() => setOpen(null)} /> : null}
     </section>
+  );
+}
+
+function TypesPanel(props: { types: Loaded<ConsumerEntityType[]>; onPick: (query: string) => void }) {
+  return (
+    <div class="side">
+      <h2>Entity types</h2>
+      <FormProblems errors={props.types.error ?? NO_ERRORS} fields={[]} />
+      <ul class="types" data-testid="entity-types">
+        {(props.types.data ?? []).map((t) => (
+          <li key={t.id}>
+            <button type="button" class="link" onClick={() => props.onPick(JSON.stringify({ type: t.id }))}>
+              {t.name}
+            </button>
+            <span class="muted"> {t.description}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

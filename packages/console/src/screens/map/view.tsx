@@ -1,13 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ScreenProps } from '../../app/app.js';
 import { consumerClient } from '../../app/clients.js';
-import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { Field, FormProblems, parseJson } from '../../ui/form.js';
-import { geoTypes, placeAll, queryAll } from './data.js';
 import { nearQuery, type Placed, withinQuery } from './geometry.js';
 import { type MapTools, mountMap } from './mount.js';
+import { Q, useMapQuery } from './use-map-query.js';
 
-const Q = 'policy.data_segment.segment_query';
 type Mode = 'browse' | 'near' | 'within';
 
 /**
@@ -16,92 +14,21 @@ type Mode = 'browse' | 'near' | 'within';
  */
 export function MapScreen(props: ScreenProps) {
   const api = useMemo(() => consumerClient(props.site, props.session), [props.site, props.session]);
+  const q = useMapQuery(api);
   const el = useRef<HTMLDivElement>(null);
   const tools = useRef<MapTools | null>(null);
-  const cache = useRef(new Map<string, Placed | null>());
-  const [text, setText] = useState('');
-  const [records, setRecords] = useState<Placed[]>([]);
-  const [path, setPath] = useState('entity.location');
   const [mode, setMode] = useState<Mode>('browse');
   const [radius, setRadius] = useState('500');
   const [selected, setSelected] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-
-  // only the latest query may change the screen: an earlier one still placing its records is dropped
-  const generation = useRef(0);
-  const run = async (queryText: string) => {
-    const parsed = parseJson(queryText);
-    if (!parsed.ok) return setErrors({ fields: { [Q]: [parsed.reason] }, message: null });
-    setErrors(NO_ERRORS);
-    const mine = ++generation.current;
-    const current = () => mine === generation.current;
-    try {
-      setStatus('Querying…');
-      const items = await queryAll(api, (parsed.value ?? {}) as Record<string, unknown>);
-      if (!current()) return;
-      const out = await placeAll(api, items, cache.current, (n, placed) => {
-        if (!current()) return;
-        setStatus(`Placing ${n} of ${items.length}…`);
-        if (n % 200 === 0) setRecords(placed()); // the map fills as the details arrive
-      });
-      if (!current()) return;
-      if (out.path) setPath(out.path);
-      setRecords(out.placed);
-      setStatus(`${out.placed.length} of ${items.length} records have a location`);
-    } catch (e) {
-      if (!current()) return;
-      setStatus('');
-      setErrors(formErrors(e));
-    }
-  };
-
-  // the first query: every visible record of the entity types that have locations
-  useEffect(() => {
-    geoTypes(api).then(
-      (found) => {
-        if (found.path) setPath(found.path);
-        if (found.types.length === 0) return setStatus('No visible entity type has locations.');
-        const q = JSON.stringify({ type: { $in: found.types } });
-        setText(q);
-        run(q);
-      },
-      (e: unknown) => setErrors(formErrors(e)),
-    );
-  }, [api]);
 
   useEffect(() => {
     if (!el.current) return undefined;
     tools.current = mountMap(el.current, { onPick: (r) => setSelected(r.id) });
     return () => tools.current?.destroy();
   }, []);
-  useEffect(() => tools.current?.show(records), [records]);
+  useEffect(() => tools.current?.show(q.records), [q.records]);
   useEffect(() => tools.current?.select(selected), [selected]);
-  // the tools read the latest query, field and radius when they fire; they are set again only when the mode changes
-  const latest = useRef({ text, path, radius });
-  latest.current = { text, path, radius };
-  const runRef = useRef(run);
-  runRef.current = run;
-  useEffect(() => {
-    const base = () => {
-      const p = parseJson(latest.current.text);
-      return p.ok && p.value && typeof p.value === 'object' ? (p.value as Record<string, unknown>) : {};
-    };
-    const km = () => Number(latest.current.radius) || 1;
-    tools.current?.setMode(mode, {
-      onNear: (at) => {
-        const q = JSON.stringify(nearQuery(withoutGeo(base(), latest.current.path), latest.current.path, at, km()));
-        setText(q);
-        runRef.current(q);
-        return km() * 1000;
-      },
-      onWithin: (ring) => {
-        const q = JSON.stringify(withinQuery(withoutGeo(base(), latest.current.path), latest.current.path, ring));
-        setText(q);
-        runRef.current(q);
-      },
-    });
-  }, [mode]);
+  useTools(tools, mode, { ...q, radius });
 
   return (
     <section class="map-screen">
@@ -110,11 +37,17 @@ export function MapScreen(props: ScreenProps) {
           class="card"
           onSubmit={(e) => {
             e.preventDefault();
-            run(text);
+            q.run(q.text);
           }}
         >
-          <Field label="Catalog query" name={Q} errors={errors}>
-            <textarea name="query" rows={2} class="code" value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          <Field label="Catalog query" name={Q} errors={q.errors}>
+            <textarea
+              name="query"
+              rows={2}
+              class="code"
+              value={q.text}
+              onInput={(e) => q.setText(e.currentTarget.value)}
+            />
           </Field>
           <div class="row">
             <button type="submit">Run</button>
@@ -124,16 +57,49 @@ export function MapScreen(props: ScreenProps) {
               <input name="radius" class="short" value={radius} onInput={(e) => setRadius(e.currentTarget.value)} />
             </label>
             <span class="muted" data-testid="map-status">
-              {status}
+              {q.status}
             </span>
           </div>
-          <FormProblems errors={errors} fields={[Q]} />
+          <FormProblems errors={q.errors} fields={[Q]} />
         </form>
         <div ref={el} class="map" data-testid="map" />
       </div>
-      <ResultList records={records} selected={selected} onSelect={setSelected} />
+      <ResultList records={q.records} selected={selected} onSelect={setSelected} />
     </section>
   );
+}
+
+/**
+ * Sets the map's tools for the mode. They read the latest query, field and radius when they fire, and are
+ * set again only when the mode changes (a polygon being drawn survives typing).
+ */
+function useTools(
+  tools: { current: MapTools | null },
+  mode: Mode,
+  now: { text: string; path: string; radius: string; setText: (t: string) => void; run: (t: string) => void },
+): void {
+  const latest = useRef(now);
+  latest.current = now;
+  useEffect(() => {
+    const base = () => {
+      const p = parseJson(latest.current.text);
+      const value = p.ok && p.value && typeof p.value === 'object' ? (p.value as Record<string, unknown>) : {};
+      return withoutGeo(value, latest.current.path);
+    };
+    const km = () => Number(latest.current.radius) || 1;
+    const send = (query: unknown) => {
+      const text = JSON.stringify(query);
+      latest.current.setText(text);
+      latest.current.run(text);
+    };
+    tools.current?.setMode(mode, {
+      onNear: (at) => {
+        send(nearQuery(base(), latest.current.path, at, km()));
+        return km() * 1000;
+      },
+      onWithin: (ring) => send(withinQuery(base(), latest.current.path, ring)),
+    });
+  }, [mode]);
 }
 
 /** The query without a previous `$near`/`$within` on the geometry field (a new click replaces it). */

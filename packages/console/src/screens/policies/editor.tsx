@@ -15,31 +15,10 @@ export function PolicyEditor(props: { api: CoordinatorClient; current: PolicyDet
   const c = props.current;
   const [d, setD] = useState<Draft>(() => draftOf(c));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [preview, setPreview] = useState<PolicyPreview | null>(null);
   const set = (k: keyof Draft) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement }) =>
     setD({ ...d, [k]: e.currentTarget.value });
 
-  // the preview follows the draft, a moment after typing stops; the last answer wins
-  useEffect(() => {
-    let live = true;
-    const timer = setTimeout(async () => {
-      const built = inputOf(d);
-      if (!built.ok) return setErrors({ fields: built.fields, message: null });
-      try {
-        const p = await props.api.policies.preview(d.slug.trim() || 'new-policy', built.input);
-        if (live) {
-          setPreview(p);
-          setErrors(NO_ERRORS);
-        }
-      } catch (e) {
-        if (live) setErrors(formErrors(e));
-      }
-    }, 350);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [d, props.api]);
+  const preview = usePreview(props.api, d, setErrors);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -103,6 +82,32 @@ export function PolicyEditor(props: { api: CoordinatorClient; current: PolicyDet
       <PreviewPanel preview={preview} editing={c !== null} />
     </div>
   );
+}
+
+/** The server's preview of the draft, a moment after typing stops; the last answer wins. */
+function usePreview(api: CoordinatorClient, d: Draft, setErrors: (e: FormErrors) => void): PolicyPreview | null {
+  const [preview, setPreview] = useState<PolicyPreview | null>(null);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(async () => {
+      const built = inputOf(d);
+      if (!built.ok) return setErrors({ fields: built.fields, message: null });
+      try {
+        const p = await api.policies.preview(d.slug.trim() || 'new-policy', built.input);
+        if (live) {
+          setPreview(p);
+          setErrors(NO_ERRORS);
+        }
+      } catch (e) {
+        if (live) setErrors(formErrors(e));
+      }
+    }, 350);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [d, api]);
+  return preview;
 }
 
 function AccessControlFields(props: { d: Draft; setD: (d: Draft) => void; errors: FormErrors }) {

@@ -17,15 +17,7 @@ export function SignInScreen(props: { site: Site }) {
   const [policy, setPolicy] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const [policies, setPolicies] = useState<{ id: string; name: string }[]>([]);
-  // development mode: the Coordinator API is open, so the policies can be offered by name
-  useEffect(() => {
-    if (!dev) return;
-    coordinatorClient(props.site, { role: 'coordinator' })
-      .policies.list()
-      .then(setPolicies, () => setPolicies([]));
-  }, [dev, props.site]);
-
+  const policies = useDevPolicies(props.site);
   const submit = async (e: Event) => {
     e.preventDefault();
     const s: Session = {
@@ -55,16 +47,7 @@ export function SignInScreen(props: { site: Site }) {
         {dev ? ' This server is in development mode: no token is needed.' : ''}
       </p>
       <form onSubmit={submit}>
-        <fieldset class="row">
-          <label>
-            <input type="radio" name="role" checked={role === 'coordinator'} onChange={() => setRole('coordinator')} />{' '}
-            Coordinator
-          </label>
-          <label>
-            <input type="radio" name="role" checked={role === 'consumer'} onChange={() => setRole('consumer')} />{' '}
-            Consumer
-          </label>
-        </fieldset>
+        <RoleChoice role={role} setRole={setRole} />
         {dev && role === 'consumer' ? (
           <Field label="Policy (slug)" name="policy" errors={errors} hint="development mode: the policy to read under">
             {policies.length ? (
@@ -99,5 +82,30 @@ export function SignInScreen(props: { site: Site }) {
         </button>
       </form>
     </div>
+  );
+}
+
+/** Development mode: the Coordinator API is open, so the policies can be offered by name. */
+function useDevPolicies(site: Site): { id: string; name: string }[] {
+  const [policies, setPolicies] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    if (site.mode !== 'development') return;
+    coordinatorClient(site, { role: 'coordinator' })
+      .policies.list()
+      .then(setPolicies, () => setPolicies([]));
+  }, [site]);
+  return policies;
+}
+
+function RoleChoice(props: { role: Session['role']; setRole: (r: Session['role']) => void }) {
+  return (
+    <fieldset class="row">
+      {(['coordinator', 'consumer'] as const).map((r) => (
+        <label key={r}>
+          <input type="radio" name="role" checked={props.role === r} onChange={() => props.setRole(r)} />{' '}
+          {r === 'coordinator' ? 'Coordinator' : 'Consumer'}
+        </label>
+      ))}
+    </fieldset>
   );
 }

@@ -50,55 +50,73 @@ export function UsersScreen(props: ScreenProps) {
           }}
         />
       ) : null}
-      <table>
-        <thead>
-          <tr>
-            <th>Id</th>
-            <th>Name</th>
-            <th>Email</th>
-            <th>Organization</th>
-            <th>Role</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data ?? []).map((u) => (
-            <tr key={u.id} class={selected === u.id ? 'selected' : ''}>
-              <td>{u.id}</td>
-              <td>{u.name}</td>
-              <td>{u.email}</td>
-              <td>{u.organization}</td>
-              <td>{u.coordinator ? 'coordinator' : `${u.accesses.length} access(es)`}</td>
-              <td class="actions">
-                <button type="button" class="quiet" onClick={() => setEditing(u)}>
-                  Edit
-                </button>
-                <button type="button" class="quiet" onClick={() => setSelected(selected === u.id ? null : u.id)}>
-                  Accesses
-                </button>
-                {u.coordinator ? (
-                  <button type="button" class="quiet" onClick={() => act(() => api.users.demote(u.id))}>
-                    Demote
-                  </button>
-                ) : (
-                  <button type="button" class="quiet" onClick={() => promote(u)}>
-                    Promote
-                  </button>
-                )}
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() => confirm(`Delete ${u.name}?`) && act(() => api.users.delete(u.id))}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <UsersTable
+        users={users.data ?? []}
+        selected={selected}
+        onEdit={setEditing}
+        onSelect={(id) => setSelected(selected === id ? null : id)}
+        onPromote={promote}
+        onDemote={(u) => act(() => api.users.demote(u.id))}
+        onDelete={(u) => confirm(`Delete ${u.name}?`) && act(() => api.users.delete(u.id))}
+      />
       {selected !== null ? <AccessesPanel api={api} uid={selected} onChange={users.reload} /> : null}
     </section>
+  );
+}
+
+function UsersTable(props: {
+  users: UserListItem[];
+  selected: number | null;
+  onEdit: (u: UserListItem) => void;
+  onSelect: (id: number) => void;
+  onPromote: (u: UserListItem) => void;
+  onDemote: (u: UserListItem) => void;
+  onDelete: (u: UserListItem) => void;
+}) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th>Id</th>
+          <th>Name</th>
+          <th>Email</th>
+          <th>Organization</th>
+          <th>Role</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {props.users.map((u) => (
+          <tr key={u.id} class={props.selected === u.id ? 'selected' : ''}>
+            <td>{u.id}</td>
+            <td>{u.name}</td>
+            <td>{u.email}</td>
+            <td>{u.organization}</td>
+            <td>{u.coordinator ? 'coordinator' : `${u.accesses.length} access(es)`}</td>
+            <td class="actions">
+              <button type="button" class="quiet" onClick={() => props.onEdit(u)}>
+                Edit
+              </button>
+              <button type="button" class="quiet" onClick={() => props.onSelect(u.id)}>
+                Accesses
+              </button>
+              {u.coordinator ? (
+                <button type="button" class="quiet" onClick={() => props.onDemote(u)}>
+                  Demote
+                </button>
+              ) : (
+                <button type="button" class="quiet" onClick={() => props.onPromote(u)}>
+                  Promote
+                </button>
+              )}
+              <button type="button" class="danger" onClick={() => props.onDelete(u)}>
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
