@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { consoleDist } from '@bbk/console';
 import type { FastifyInstance } from 'fastify';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { buildSurface } from './http/app.js';
-import { CONSOLE_PATH, consoleRoutes } from './http/console.js';
+import { CONSOLE_PATH, consoleRoutes, findConsole } from './http/console.js';
 import { consumerRoutes } from './http/consumer/index.js';
 import { contributorRoutes } from './http/contributor.js';
 import { coordinatorRoutes } from './http/coordinator/index.js';
@@ -83,7 +82,7 @@ export async function startServer(
     apps.push(coordinator, contributor, consumer);
     const ports = { contributor: 0, consumer: 0 };
     if (config.console) {
-      const site = { dir: config.consoleDir ?? consoleDist, basePath: config.basePath, mode: config.mode };
+      const site = { dir: config.consoleDir ?? (await findConsole()), basePath: config.basePath, mode: config.mode };
       await consoleRoutes(coordinator, { ...site, ports: () => ports });
     }
     await coordinator.listen({ host: config.host, port: config.coordinatorPort });

@@ -11,8 +11,8 @@ export const CONSOLE_PATH = '/console';
 
 /** What the console needs to find the three APIs: their ports, known once they listen. */
 export interface ConsoleSite {
-  /** Directory of the built console (`@bbk/console`'s `dist/`). */
-  dir: string;
+  /** Directory of the built console (`@bbk/console`'s `dist/`); undefined when that package is not installed. */
+  dir: string | undefined;
   basePath: string;
   mode: 'production' | 'development';
   /** Ports of the contributor and consumer listeners (the browser reaches them on the coordinator's host). */
@@ -32,11 +32,25 @@ const TYPES: Record<string, string> = {
 
 const MISSING = `<!doctype html><meta charset="utf-8"><title>bbk console not built</title>
 <h1>The bbk console is not built</h1>
-<p>Its files were not found. Build the workspace (<code>pnpm build</code>), or only the console
-(<code>pnpm --filter @bbk/console build</code>), then reload this page. The APIs work without it.</p>`;
+<p>Its files were not found. In the bbk workspace, build it (<code>pnpm build</code>, or only the console:
+<code>pnpm --filter @bbk/console build</code>), then reload this page. A server installed without the optional
+<code>@bbk/console</code> package has no console. The APIs work without it.</p>`;
+
+/**
+ * The built console's directory from the optional `@bbk/console` package, or undefined when it is not installed
+ * (a server vendored into a connector project, for one).
+ */
+export async function findConsole(): Promise<string | undefined> {
+  try {
+    return (await import('@bbk/console')).consoleDist;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Every file under `dir` (relative paths with `/`), read once: the console is small and never changes at run time. */
-async function loadFiles(dir: string): Promise<Map<string, Buffer> | undefined> {
+async function loadFiles(dir: string | undefined): Promise<Map<string, Buffer> | undefined> {
+  if (dir === undefined) return undefined;
   let entries: string[];
   try {
     entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
