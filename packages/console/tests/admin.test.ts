@@ -50,7 +50,17 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
     await form.getByRole('button', { name: 'Create' }).click();
     const reason = form.locator('[data-field=schema]');
     await expect.poll(() => reason.textContent()).toContain('is not valid JSON schema');
+    // a timeseries declaration's reason shows under the timeseries field, with the path below it
+    await form
+      .locator('textarea[name=timeseries]')
+      .fill('{ "population": { "period": "1Y", "value": "people", "unit": "x1" } }');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect
+      .poll(() => form.locator('[data-field=timeseries]').textContent())
+      .toMatch(/^population\.period: does not match pattern/);
     await browser.shot(page, 'entity-type-error');
+    // (no timeseries after all: the connector below goes without a webhook)
+    await form.locator('textarea[name=timeseries]').fill('{}');
     // nothing typed is lost on an error
     expect(await form.locator('input[name=description]').inputValue()).toBe('Cities of the world');
     await form
@@ -160,6 +170,21 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
     await browser.shot(page, 'access-granted');
     const alice = await coordinator.users.getByEmail('alice@example.org');
     expect(alice.accesses.map((a) => a.id)).toEqual(['big-cities']);
+  });
+
+  it('promotes a user (the coordinator token shown once), demotes and deletes them', async () => {
+    const row = page.getByRole('row', { name: /alice@example\.org/ });
+    await row.getByRole('button', { name: 'Promote' }).click();
+    const shown = page.getByTestId('shown-once').first();
+    expect(await shown.locator('code').textContent()).toMatch(/^coordinator\./);
+    await expect.poll(async () => (await coordinator.users.getByEmail('alice@example.org')).coordinator).toBe(true);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await row.getByRole('button', { name: 'Demote' }).click();
+    await expect.poll(async () => (await coordinator.users.getByEmail('alice@example.org')).coordinator).toBe(false);
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /alice@example\.org/ }).count()).toBe(0);
+    expect((await coordinator.users.list()).map((u) => u.email)).not.toContain('alice@example.org');
   });
 
   it('signs out and forgets the token', async () => {
