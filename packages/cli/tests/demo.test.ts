@@ -74,7 +74,7 @@ function inside([x, y]: [number, number], ring: [number, number][]): boolean {
 }
 
 describe('bbk demo (a real process)', () => {
-  it('serves the web console and links its explorer as the open policy\'s consumer', async () => {
+  it("serves the web console and links its explorer as the open policy's consumer", async () => {
     const everything = consumerOf('everything');
     expect(ready.urls.console).toBe(ready.urls.coordinator.replace(/\/v1$/, '/console/'));
     expect(ready.explorer).toBe(`${ready.urls.console}#/explore?token=${encodeURIComponent(everything.token)}`);
