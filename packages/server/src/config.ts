@@ -34,6 +34,10 @@ export interface ServerOptions {
   logger?: boolean;
   /** Port of the Prometheus `/metrics` listener on `host`; `0` picks a free port. Default: no metrics. */
   metricsPort?: number;
+  /** Serve the web console at `/console/` on the coordinator listener (docs/CONSOLE.md). Default `true`; env `BBK_CONSOLE=0` turns it off. */
+  console?: boolean;
+  /** Directory of the built console. Default: the `@bbk/console` package's `dist/`. */
+  consoleDir?: string;
   /** Bootstrap user details (spec §6.2). */
   bootstrap?: { name?: string; email?: string; organization?: string };
   /**
@@ -67,6 +71,9 @@ export interface ServerConfig {
   logLevel: LogLevel;
   logFile: string | undefined;
   metricsPort: number | undefined;
+  /** Whether `/console/` is served. */
+  console: boolean;
+  consoleDir: string | undefined;
   bootstrap: { name: string; email: string; organization: string };
   detectors: DetectorThresholds;
   usageFlushMs: number;
@@ -105,6 +112,15 @@ function logLevel(value: unknown, legacy: boolean): LogLevel {
   const v = String(value).toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
   throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+}
+
+function flag(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true or false), got "${value}"`);
 }
 
 function mode(value: unknown): ServerMode {
@@ -167,6 +183,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     logLevel: logLevel(options.logLevel ?? env.BBK_LOG_LEVEL, options.logger ?? env.BBK_LOG === '1'),
     logFile: options.logFile || env.BBK_LOG_FILE || undefined,
     metricsPort: optionalPort(options.metricsPort ?? env.BBK_METRICS_PORT, 'metrics port'),
+    console: flag(options.console ?? env.BBK_CONSOLE, 'BBK_CONSOLE', true),
+    consoleDir: options.consoleDir || undefined,
     bootstrap: {
       name: options.bootstrap?.name ?? env.BBK_BOOTSTRAP_USER_NAME ?? 'Admin',
       email: (options.bootstrap?.email ?? env.BBK_BOOTSTRAP_USER_EMAIL ?? 'noreply@bit-broker.io').toLowerCase(),

@@ -6,6 +6,7 @@ import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
+import { CONSOLE_PATH, consoleRoutes, findConsole } from './http/console.js';
 import { buildMetricsSurface } from './http/metrics-surface.js';
 import { buildSurfaces } from './http/surfaces.js';
 import { Limits } from './limits/index.js';
@@ -32,9 +33,10 @@ export type { Store } from './storage/store.js';
 export interface RunningServer {
   /**
    * Base URLs of the three APIs, e.g. `http://127.0.0.1:8001/v1`, and, when `metricsPort` is set,
-   * the Prometheus endpoint, e.g. `http://127.0.0.1:9464/metrics`.
+   * the Prometheus endpoint, e.g. `http://127.0.0.1:9464/metrics`; unless turned off, the web console,
+   * e.g. `http://127.0.0.1:8001/console/`.
    */
-  urls: { coordinator: string; contributor: string; consumer: string; metrics?: string };
+  urls: { coordinator: string; contributor: string; consumer: string; metrics?: string; console?: string };
   mode: ServerConfig['mode'];
   dataDir: string;
   /** The bootstrap coordinator token, only on the very first start of a data directory. */
@@ -102,9 +104,16 @@ export async function startServer(
     await ctx.activity.start();
     const { coordinator, contributor, consumer } = buildSurfaces(ctx);
     apps.push(coordinator, contributor, consumer);
+    const ports = { contributor: 0, consumer: 0 };
+    if (config.console) {
+      const site = { dir: config.consoleDir ?? (await findConsole()), basePath: config.basePath, mode: config.mode };
+      await consoleRoutes(coordinator, { ...site, ports: () => ports });
+    }
     await coordinator.listen({ host: config.host, port: config.coordinatorPort });
     await contributor.listen({ host: config.host, port: config.contributorPort });
     await consumer.listen({ host: config.host, port: config.consumerPort });
+    ports.contributor = (contributor.server.address() as AddressInfo).port;
+    ports.consumer = (consumer.server.address() as AddressInfo).port;
     let metricsUrl: string | undefined;
     if (metrics) {
       const surface = buildMetricsSurface(metrics, store);
@@ -121,6 +130,7 @@ export async function startServer(
         contributor: urlOf(contributor, base),
         consumer: urlOf(consumer, base),
         ...(metricsUrl ? { metrics: metricsUrl } : {}),
+        ...(config.console ? { console: urlOf(coordinator, `${CONSOLE_PATH}/`) } : {}),
       },
       mode: config.mode,
       dataDir: config.dataDir,

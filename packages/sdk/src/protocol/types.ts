@@ -191,6 +191,49 @@ export interface AccessItem extends TokenFacts {
   created: string;
 }
 
+/** bbk extension: a record named by a policy preview (`added`, `removed`). */
+export interface PreviewRecordRef {
+  /** Public id (SHA-1 hex). */
+  id: string;
+  type: string;
+  name: string;
+}
+
+/** bbk extension: a record of a policy preview's sample, as a consumer of the policy would see it (masks applied). */
+export interface PreviewRecord extends PreviewRecordRef {
+  entity: JsonObject;
+  instance: JsonObject;
+  /** The timeseries declarations the masks leave. */
+  timeseries: Record<string, TimeseriesDeclaration>;
+  legal: LegalItem[];
+}
+
+/** bbk extension: the records a policy change lets in (`added`) or shuts out (`removed`). */
+export interface PreviewChange {
+  /** How many records in all. */
+  records: number;
+  /** The first of them (at most 100), in catalog order. */
+  items: PreviewRecordRef[];
+  /** More records than `items` holds. */
+  truncated: boolean;
+}
+
+/**
+ * bbk extension: `POST /policy/:pid/preview`, what a consumer of the posted policy would see
+ * (live connectors only); nothing is stored. `added` and `removed` compare it with the stored
+ * policy `:pid`, and are `null` when there is none.
+ */
+export interface PolicyPreview {
+  /** Visible records in all. */
+  records: number;
+  /** Visible records per entity type, by type; types without any are left out. */
+  types: { type: string; records: number }[];
+  /** The first visible records (at most 10), in catalog order, masks applied. */
+  sample: PreviewRecord[];
+  added: PreviewChange | null;
+  removed: PreviewChange | null;
+}
+
 // ---- Contributor (§3) ----
 
 /** Session modes (§3.5). */

@@ -59,6 +59,28 @@ function webhookOf(record: CatalogRecord): WebhookTarget | undefined {
 }
 
 /**
+ * A record as the scope's policy lets a consumer see it: the webhook's `extras` (when given)
+ * merged into entity and instance, then the policy's masks applied. The one place masks meet a
+ * record's detail: the consumer detail and the policy preview's sample both come from here.
+ */
+export function detailOf(
+  s: Scope,
+  record: CatalogRecord,
+  extras?: { entity?: Record<string, unknown>; instance?: Record<string, unknown> },
+): RecordDetail {
+  const { doc } = record;
+  let entity = isObject(doc.entity) ? doc.entity : {};
+  let instance = isObject(doc.instance) ? doc.instance : {};
+  if (extras?.entity) entity = { ...entity, ...extras.entity };
+  if (extras?.instance) instance = { ...instance, ...extras.instance };
+  const declared = isObject(doc.timeseries) ? doc.timeseries : {};
+  const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
+  const timeseries: Record<string, Record<string, unknown>> = {};
+  for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
+  return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+}
+
+/**
  * The Consumer API's reads (spec §4, §5, §9), each on an admitted call (consumer-scope.ts):
  * parameters are validated first (400), then the policy scope applies (403 without a policy,
  * 404 outside it); every read goes through the store with the scope's view.
@@ -102,20 +124,9 @@ export const catalog = {
   async entity(ctx: ServerContext, a: Admitted, type: string, id: string): Promise<RecordDetail> {
     const s = consumerScope.of(a);
     const record = await mustGetRecord(ctx, s, type, id);
-    const { doc } = record;
-    let entity = isObject(doc.entity) ? doc.entity : {};
-    let instance = isObject(doc.instance) ? doc.instance : {};
     const hook = webhookOf(record);
-    if (hook) {
-      const extras = await ctx.webhooks.entity(hook, record.type, record.vendorId);
-      if (extras?.entity) entity = { ...entity, ...extras.entity };
-      if (extras?.instance) instance = { ...instance, ...extras.instance };
-    }
-    const declared = isObject(doc.timeseries) ? doc.timeseries : {};
-    const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
-    const timeseries: Record<string, Record<string, unknown>> = {};
-    for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
-    return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+    const extras = hook ? await ctx.webhooks.entity(hook, record.type, record.vendorId) : undefined;
+    return detailOf(s, record, extras ?? undefined);
   },
 
   /**

@@ -130,10 +130,14 @@ export const consumerScope = {
   /** The scope an admitted call reads in; 403 without a policy (checked after parameter validation). */
   of(a: Admitted): Scope {
     if (!a.policy) throw new ApiError('FORBIDDEN');
-    return {
-      policy: a.policy,
-      view: { segment: a.policy.segment, staged: stagedConnectors(a.call.connectors) },
-      legal: a.policy.legal,
-    };
+    return consumerScope.forPolicy(a.policy, stagedConnectors(a.call.connectors));
+  },
+
+  /**
+   * The scope a consumer of `policy` reads in, naming `staged` connectors (none: live ones only).
+   * The policy preview builds its scopes here too, so it sees exactly what a consumer would.
+   */
+  forPolicy(policy: CompiledPolicy, staged: readonly string[] = []): Scope {
+    return { policy, view: { segment: policy.segment, staged }, legal: policy.legal };
   },
 };

@@ -47,6 +47,12 @@ export interface VisibleEntityType {
   description: string;
 }
 
+/** The number of visible records of one entity type. */
+export interface TypeCount {
+  type: string;
+  records: number;
+}
+
 /** The stored record's document (spec §3.4). */
 export interface RecordDocument {
   id: string;
@@ -106,6 +112,11 @@ export interface CatalogStore extends UsageStore {
   explain(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain>;
   /** Entity types with at least one visible record, by slug. */
   entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]>;
+  /**
+   * How many visible records (matching `filter` when given) each entity type has, by type;
+   * types without any are left out (the policy preview, docs/CONSOLE.md).
+   */
+  countByType(view: CatalogView, options?: { filter?: Ir }): Promise<TypeCount[]>;
   /** The visible record with this public id and type. */
   record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined>;
   /**

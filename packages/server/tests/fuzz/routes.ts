@@ -102,6 +102,15 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [3, () => d('POST /policy/:pid', `/policy/${r.chance(0.7) ? slug(r) : pid(r, w, true)}`, policyBody(r, w))],
     [3, () => d('PUT /policy/:pid', `/policy/${pid(r, w, true)}`, policyBody(r, w))],
     [1, () => d('DELETE /policy/:pid', `/policy/${pid(r, w, true)}`)],
+    [
+      2,
+      () =>
+        d(
+          'POST /policy/:pid/preview',
+          `/policy/${r.chance(0.5) ? slug(r) : pid(r, w, false)}/preview`,
+          policyBody(r, w),
+        ),
+    ],
     [1, () => d('GET /user', '/user')],
     [1, () => d('GET /user/:uid', `/user/${uid(r, w, false)}`)],
     [

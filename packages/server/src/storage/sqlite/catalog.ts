@@ -19,6 +19,7 @@ import {
   type Page,
   type PolicyHead,
   type RecordDocument,
+  type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
@@ -212,6 +213,16 @@ export class SqliteCatalog implements CatalogStore {
       WHERE EXISTS (SELECT 1 FROM records r WHERE ${where.join(' AND ')})
       ORDER BY e.slug LIMIT ? OFFSET ?`;
     return this.#all<VisibleEntityType>(sql, [...params, page.limit, page.offset]);
+  }
+
+  async countByType(view: CatalogView, options: { filter?: Ir } = {}): Promise<TypeCount[]> {
+    if (isFalse(view.segment) || (options.filter && isFalse(options.filter))) return [];
+    const where = [VISIBLE];
+    const params: unknown[] = [JSON.stringify(view.staged)];
+    this.#and(where, params, this.#segment(view.segment));
+    if (options.filter) this.#and(where, params, renderSqlite(options.filter));
+    const sql = `SELECT r.type, count(*) AS records FROM records r WHERE ${where.join(' AND ')} GROUP BY r.type ORDER BY r.type`;
+    return this.#all<TypeCount>(sql, params);
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
