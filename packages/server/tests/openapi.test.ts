@@ -16,6 +16,7 @@ import { startWebhook, type TestWebhook } from './consumer-setup.js';
 import { call, startTestServer, type TestServer } from './harness.js';
 import { type CheckSummary, OpenApiChecker } from './openapi/check.js';
 import { journey } from './openapi/journey.js';
+import { journeyClock, PRODUCTION_OPTIONS, productionJourney } from './openapi/journey-production.js';
 
 const SURFACES: ApiSurface[] = ['coordinator', 'contributor', 'consumer'];
 
@@ -93,6 +94,8 @@ describe('served documents', () => {
 
 describe('a journey through every route', () => {
   let server: TestServer;
+  let production: TestServer;
+  const clock = journeyClock();
   let hook: TestWebhook;
   let dir: string;
   let summary: CheckSummary;
@@ -109,21 +112,24 @@ describe('a journey through every route', () => {
           }
         : { body: { entity: { from_webhook: true } } },
     );
-    // this server records into the journey's own directory (read when its surfaces are built)
+    // these servers record into the journey's own directory (read when their surfaces are built)
     const outer = process.env[RECORD_ENV];
     process.env[RECORD_ENV] = dir;
     try {
       server = await startTestServer({ mode: 'development' });
+      production = await startTestServer({ ...PRODUCTION_OPTIONS, now: clock.now });
     } finally {
       if (outer === undefined) delete process.env[RECORD_ENV];
       else process.env[RECORD_ENV] = outer;
     }
     await journey(server, hook.url);
+    await productionJourney(production, clock);
     summary = new OpenApiChecker().checkDirectory(dir);
   }, 120_000);
 
   afterAll(async () => {
     await server?.destroy();
+    await production?.destroy();
     await hook?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -7,6 +7,7 @@
  * addenda, stored JSON Schemas, extra policy properties) stays open.
  * @example import { userDetailSchema } from '@bbk/sdk/protocol';
  */
+import { DETECTORS } from './activity.js';
 import { LEGAL_TYPES } from './schemas.js';
 
 const str = { type: 'string' } as const;
@@ -17,6 +18,8 @@ const str = { type: 'string' } as const;
 const url = { type: 'string', minLength: 1 } as const;
 const isoTime = { type: 'string', format: 'date-time' } as const;
 const anyObject = { type: 'object' } as const;
+const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const count = { type: 'integer', minimum: 0 } as const;
 const stringList = { type: 'array', items: str } as const;
 /** Lower-case hex SHA-1: contribution ids and public record ids. */
 const sha1 = { type: 'string', pattern: '^[0-9a-f]{40}$' } as const;
@@ -110,8 +113,15 @@ export const entityTypeDetailSchema = {
   additionalProperties: false,
 } as const;
 
-const connectorItemProperties = { id: str, url, name: str, description: str } as const;
-const connectorItemRequired = ['id', 'url', 'name', 'description'] as const;
+/**
+ * The token facts of access and connector views ({@link TokenFacts}, bbk extension): when the live token expires
+ * and when any token of the access or connector was last accepted; `null`: never.
+ */
+const tokenFactProperties = { expires: nullableTime, last_used: nullableTime } as const;
+const tokenFactRequired = ['expires', 'last_used'] as const;
+
+const connectorItemProperties = { id: str, url, name: str, description: str, ...tokenFactProperties } as const;
+const connectorItemRequired = ['id', 'url', 'name', 'description', ...tokenFactRequired] as const;
 
 /** An item of `GET /entity/:eid/connector` ({@link ConnectorListItem}). */
 export const connectorListItemSchema = {
@@ -144,8 +154,6 @@ export const connectorCreatedSchema = {
   required: ['id', 'token'],
   additionalProperties: false,
 } as const;
-
-const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 
 /** `GET /entity/:eid/connector/:cid/health` ({@link ConnectorHealth}, bbk extension). */
 export const connectorHealthSchema = {
@@ -240,13 +248,118 @@ export const policyDetailSchema = {
 /** An item of `GET /user/:uid/access`, and `GET /user/:uid/access/:pid` ({@link AccessItem}). */
 export const accessItemSchema = {
   type: 'object',
-  properties: { id: str, url, policy: resourceLinkSchema, created: isoTime },
-  required: ['id', 'url', 'policy', 'created'],
+  properties: { id: str, url, policy: resourceLinkSchema, created: isoTime, ...tokenFactProperties },
+  required: ['id', 'url', 'policy', 'created', ...tokenFactRequired],
   additionalProperties: false,
 } as const;
 
 /** `GET /search/*`: distinct stored strings starting with `q`. */
 export const searchResultSchema = stringList;
+
+// ---- Coordinator: audit trail (bbk extension, docs/AUDIT.md); entries: `auditEntrySchema` (audit.ts) ----
+
+const sha256 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+
+/** `GET /audit/verify`, 200 either way ({@link AuditVerdict}): intact up to `head`, or where it broke. */
+export const auditVerdictSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: { intact: { const: true }, entries: count, head: sha256 },
+      required: ['intact', 'entries', 'head'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        intact: { const: false },
+        entries: count,
+        broken: {
+          type: 'object',
+          properties: {
+            seq: count,
+            reason: { enum: ['hash mismatch', 'prev link broken', 'gap in seq', 'head mismatch'] },
+          },
+          required: ['seq', 'reason'],
+          additionalProperties: false,
+        },
+      },
+      required: ['intact', 'entries', 'broken'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+// ---- Coordinator: usage, violations, guards (bbk extension, docs/USAGE.md) ----
+
+/** `{ id, url }` of a user ({@link UserLink}). */
+const userLinkSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 }, url },
+  required: ['id', 'url'],
+  additionalProperties: false,
+} as const;
+
+const usageTotalsProperties = { calls: count, records: count, rate_limited: count, quota_limited: count } as const;
+const usageTotalsRequired = ['calls', 'records', 'rate_limited', 'quota_limited'] as const;
+
+/** `GET /user/:uid/access/:pid/usage` ({@link AccessUsage}): UTC days newest first, their totals. */
+export const accessUsageSchema = {
+  type: 'object',
+  properties: {
+    user: userLinkSchema,
+    access: resourceLinkSchema,
+    totals: {
+      type: 'object',
+      properties: usageTotalsProperties,
+      required: usageTotalsRequired,
+      additionalProperties: false,
+    },
+    last_used: nullableTime,
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { day: { type: 'string', format: 'date' }, ...usageTotalsProperties },
+        required: ['day', ...usageTotalsRequired],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['user', 'access', 'totals', 'last_used', 'days'],
+  additionalProperties: false,
+} as const;
+
+/** An open flag of `GET /violations` ({@link Violation}); `evidence` depends on the detector. */
+export const violationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    url,
+    user: userLinkSchema,
+    access: resourceLinkSchema,
+    detector: { enum: DETECTORS },
+    severity: { enum: ['low', 'medium', 'high'] },
+    evidence: anyObject,
+    first_seen: isoTime,
+    last_seen: isoTime,
+    count: { type: 'integer', minimum: 1 },
+  },
+  required: ['id', 'url', 'user', 'access', 'detector', 'severity', 'evidence', 'first_seen', 'last_seen', 'count'],
+  additionalProperties: false,
+} as const;
+
+/** `GET /user/:uid/access/:pid/guard` ({@link AccessGuard}). */
+export const accessGuardSchema = {
+  type: 'object',
+  properties: {
+    auto_suspend: { type: 'boolean' },
+    suspended: nullableTime,
+    reason: { type: ['string', 'null'] },
+  },
+  required: ['auto_suspend', 'suspended', 'reason'],
+  additionalProperties: false,
+} as const;
 
 // ---- Contributor (§3) ----
 

@@ -176,6 +176,19 @@ export const tokenLifetimeSchema = {
   properties: { expires: tokenExpiresSchema },
 } as const;
 
+/**
+ * Body of `PUT /user/:uid/access/:pid/guard` (`AccessGuardInput`, bbk extension, docs/USAGE.md): either field
+ * may be left out; anything else, or a non-boolean, is 400.
+ */
+export const accessGuardInputSchema = {
+  type: 'object',
+  properties: {
+    auto_suspend: { type: 'boolean', description: 'Suspend the access automatically when a detector flags it' },
+    suspended: { type: 'boolean', description: '`false` lifts a suspension; `true` suspends the access now' },
+  },
+  additionalProperties: false,
+} as const;
+
 /** Legal context entry kinds (§2.6). */
 export const LEGAL_TYPES = ['attribution', 'contact', 'license', 'note', 'source', 'terms'] as const;
 

@@ -1,22 +1,40 @@
 // A walk through every route of the three APIs, with successes and errors, for the OpenAPI test
-// (tests/openapi.test.ts). A route added to the documents needs a step here.
+// (tests/openapi.test.ts). A route added to the documents needs a step here; what only production
+// mode answers (tokens, usage, violations, suspensions) is in journey-production.ts.
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { call, type TestServer } from '../harness.js';
 
-type Step = [method: string, path: string, status: number, init?: { body?: unknown; headers?: Record<string, string> }];
+/** One call and the status it must answer. */
+export type Step = [
+  method: string,
+  path: string,
+  status: number,
+  init?: { body?: unknown; headers?: Record<string, string>; token?: string },
+];
 
-async function walk(base: string, steps: Step[]): Promise<void> {
+/** Makes the calls in order; each must answer its status. */
+export async function walk(base: string, steps: Step[]): Promise<void> {
   for (const [method, path, status, init] of steps) {
     const res = await call(`${base}${path}`, { method, ...init });
     expect(`${method} ${path} → ${res.status}`, res.text.slice(0, 300)).toBe(`${method} ${path} → ${status}`);
   }
 }
 
-const entityType = { name: 'Countries', description: 'All countries', schema: { type: 'object' }, tags: ['geo'] };
+export const entityType = {
+  name: 'Countries',
+  description: 'All countries',
+  schema: { type: 'object' },
+  tags: ['geo'],
+};
 const timeseries = { population: { period: 'P1Y', value: 'people', unit: 'x1000' } };
-const connector = (webhook: string | null) => ({ name: 'Wiki', description: 'From the wiki', webhook, cache: 0 });
-const policy = (accessControl: unknown) => ({
+export const connector = (webhook: string | null) => ({
+  name: 'Wiki',
+  description: 'From the wiki',
+  webhook,
+  cache: 0,
+});
+export const policy = (accessControl: unknown) => ({
   name: 'Everything',
   description: 'All records',
   tags: ['open'],
@@ -60,7 +78,8 @@ async function coordinator(base: string, webhook: string): Promise<string> {
     ['POST', '/entity/country/connector/wiki', 409, { body: connector(webhook) }],
     ['POST', '/entity/country/connector/nohook', 400, { body: connector(null) }],
     ['POST', '/entity/nothing/connector/wiki2', 404, { body: connector(null) }],
-    ['POST', '/entity/doomed/connector/spare', 201, { body: connector(null) }],
+    ['POST', '/entity/doomed/connector/spare', 201, { body: { ...connector(null), expires: '90d' } }],
+    ['POST', '/entity/doomed/connector/late', 400, { body: { ...connector(null), expires: 'soon' } }],
     ['GET', '/entity/country/connector', 200],
     ['GET', '/entity/nothing/connector', 404],
     ['GET', '/entity/country/connector/wiki', 200],
@@ -72,6 +91,9 @@ async function coordinator(base: string, webhook: string): Promise<string> {
     ['POST', '/entity/country/connector/nothing/live', 404],
     ['DELETE', '/entity/doomed/connector/spare/live', 204],
     ['DELETE', '/entity/doomed/connector/nothing/live', 404],
+    ['PUT', '/entity/country/connector/wiki/token', 200, { body: { expires: '30d' } }],
+    ['PUT', '/entity/country/connector/wiki/token', 400, { body: { expires: '2000-01-01T00:00:00Z' } }],
+    ['PUT', '/entity/country/connector/nothing/token', 404],
     ['GET', '/entity/country/connector/wiki/health', 200],
     ['GET', '/entity/country/connector/nothing/health', 404],
     ['DELETE', '/entity/doomed/connector/spare', 204],
@@ -116,7 +138,8 @@ async function coordinator(base: string, webhook: string): Promise<string> {
     ['DELETE', '/user/2/coordinator', 409],
     ['DELETE', '/user/3', 204],
     ['DELETE', '/user/3', 404],
-    ['POST', '/user/2/access/everything', 201],
+    ['POST', '/user/2/access/everything', 400, { body: { expires: 'tomorrow' } }],
+    ['POST', '/user/2/access/everything', 201, { body: { expires: '90d' } }],
     ['POST', '/user/2/access/everything', 409],
     ['POST', '/user/2/access/nothing', 404],
     ['POST', '/user/2/access/limited', 201],
@@ -124,16 +147,33 @@ async function coordinator(base: string, webhook: string): Promise<string> {
     ['GET', '/user/99/access', 404],
     ['GET', '/user/2/access/everything', 200],
     ['GET', '/user/2/access/nothing', 404],
-    ['PUT', '/user/2/access/everything', 200],
+    ['PUT', '/user/2/access/everything', 200, { body: { expires: null } }],
+    ['PUT', '/user/2/access/everything', 400, { body: { expires: 5 } }],
     ['PUT', '/user/2/access/nothing', 404],
     ['DELETE', '/user/2/access/limited', 204],
     ['DELETE', '/user/2/access/limited', 404],
+    // usage, guards and violations (docs/USAGE.md): nothing is counted in development mode
+    ['GET', '/user/2/access/everything/usage?since=2024-01-01', 200],
+    ['GET', '/user/2/access/everything/usage?until=2024-02-30', 400],
+    ['GET', '/user/2/access/nothing/usage', 404],
+    ['GET', '/user/2/access/everything/guard', 200],
+    ['GET', '/user/99/access/everything/guard', 404],
+    ['PUT', '/user/2/access/everything/guard', 204, { body: { auto_suspend: true, suspended: false } }],
+    ['PUT', '/user/2/access/everything/guard', 400, { body: { auto_suspend: 'yes', other: 1 } }],
+    ['PUT', '/user/2/access/nothing/guard', 404, { body: {} }],
+    ['GET', '/violations?detector=enumeration', 200],
+    ['GET', '/violations?user=x', 400],
+    ['DELETE', '/violations/1', 404],
     ['GET', '/search/user/organization?q=ac', 200],
     ['GET', '/search/user/organization', 400],
     ['GET', '/search/entity/tags?q=g', 200],
     ['GET', '/search/entity/tags?q=12345678901234567', 400],
     ['GET', '/search/policy/tags?q=o', 200],
     ['GET', '/search/policy/tags?q=', 400],
+    // the audit trail (docs/AUDIT.md)
+    ['GET', '/audit?target=policy&order=desc&limit=5', 200],
+    ['GET', '/audit?limit=0&order=up', 400],
+    ['GET', '/audit/verify', 200],
   ]);
   // a conditional GET answers 304
   const entity = await call(`${base}/entity`);

@@ -1,6 +1,17 @@
 /** The Consumer API's routes (spec §4, bbk extensions §9), as the OpenAPI document describes them. */
+import { DETECTORS } from '../activity.js';
 import { pagingParamSchemas, timeseriesParamSchemas } from '../schemas.js';
-import { error, invalid, json, jsonList, type ParameterDoc, type PathParams, type RouteDoc, ref } from './route-doc.js';
+import {
+  error,
+  invalid,
+  json,
+  jsonList,
+  type ParameterDoc,
+  type PathParams,
+  type ResponseDoc,
+  type RouteDoc,
+  ref,
+} from './route-doc.js';
 
 /** Path parameters of the Consumer API: lower-cased, not validated (unknown → `[]` or 404). */
 export const CONSUMER_PATH_PARAMS: PathParams = {
@@ -75,11 +86,51 @@ const query: ParameterDoc = {
   schema: { type: 'string' },
 };
 
-/** What every consumer call may answer besides its own result (spec §4.1, §4.7). */
-const scope = {
-  403: error(403, 'No policy in force (missing or unknown audience), or a rescinded token'),
-  429: error(429, 'Over the rate or quota of the access (or the policy, in development mode)'),
+const rateLimitItem = (a: string, b: string) => `"(rate|quota)";${a}=[0-9]+;${b}=[0-9]+`;
+const rateLimitList = (a: string, b: string) => `^${rateLimitItem(a, b)}(, ${rateLimitItem(a, b)})*$`;
+
+/**
+ * `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers, bbk extension, docs/USAGE.md): on every
+ * answer after admission, 429s included, when the policy sets a rate or a quota; never on 401/403.
+ */
+const RATE_LIMIT: NonNullable<ResponseDoc['headers']> = {
+  'ratelimit-policy': {
+    description:
+      'The limits of the policy: `"rate";q=<calls>;w=1` (per second), `"quota";q=<calls>;w=<seconds of the UTC day or month>`',
+    schema: { type: 'string', pattern: rateLimitList('q', 'w') },
+  },
+  ratelimit: {
+    description: 'What is left: `"rate";r=<calls left>;t=<seconds to reset>`, the same for `"quota"`',
+    schema: { type: 'string', pattern: rateLimitList('r', 't') },
+  },
 };
+
+/** An answer that may carry the RateLimit fields. */
+const limited = (response: ResponseDoc): ResponseDoc => ({
+  ...response,
+  headers: { ...response.headers, ...RATE_LIMIT },
+});
+
+/** What every consumer call may answer besides its own result (spec §4.1, §4.7; docs/USAGE.md). */
+const scope = {
+  403: {
+    ...error(403, 'No policy in force (missing or unknown audience), a rescinded token, or a suspended access'),
+    headers: {
+      'x-bbk-suspended': {
+        description:
+          'Only when the access is suspended (bbk extension): the detector that suspended it, or `coordinator`',
+        schema: { enum: [...DETECTORS, 'coordinator'] },
+      },
+    },
+  },
+  429: limited(error(429, 'Over the rate or quota of the access (or the policy, in development mode)')),
+};
+
+/** The responses of a consumer route: the RateLimit fields on its own answers, then the scope's. */
+const answers = (own: Record<string, ResponseDoc>): Record<string, ResponseDoc> => ({
+  ...Object.fromEntries(Object.entries(own).map(([status, r]) => [status, limited(r)])),
+  ...scope,
+});
 
 /** Every route of the Consumer API beyond those all three APIs share (`common.ts`). */
 export const CONSUMER_ROUTES: readonly RouteDoc[] = [
@@ -89,11 +140,10 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     tag: 'Catalog',
     summary: 'Query the records the policy lets you see',
     parameters: [query, ...paging, ...scopeHeaders],
-    responses: {
+    responses: answers({
       200: jsonList('Matching records, in catalog order', 'CatalogItem'),
       400: invalid('`q`, `limit` or `offset`'),
-      ...scope,
-    },
+    }),
   },
   {
     method: 'GET',
@@ -101,7 +151,7 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     tag: 'Catalog',
     summary: 'List the entity types with at least one visible record (by slug)',
     parameters: [...paging, ...scopeHeaders],
-    responses: { 200: jsonList('Entity types', 'ConsumerEntityType'), 400: invalid('`limit` or `offset`'), ...scope },
+    responses: answers({ 200: jsonList('Entity types', 'ConsumerEntityType'), 400: invalid('`limit` or `offset`') }),
   },
   {
     method: 'GET',
@@ -109,11 +159,10 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     tag: 'Catalog',
     summary: 'List the visible records of an entity type (unknown type: `[]`)',
     parameters: [...paging, ...scopeHeaders],
-    responses: {
+    responses: answers({
       200: jsonList('Records, in catalog order', 'CatalogItem'),
       400: invalid('`limit` or `offset`'),
-      ...scope,
-    },
+    }),
   },
   {
     method: 'GET',
@@ -121,11 +170,10 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     tag: 'Records',
     summary: 'Read a record, merged with its webhook’s data and masked by the policy',
     parameters: scopeHeaders,
-    responses: {
+    responses: answers({
       200: json('The record', ref('EntityDetail')),
       404: error(404, 'No visible record has this type and id'),
-      ...scope,
-    },
+    }),
   },
   {
     method: 'GET',
@@ -134,7 +182,7 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     summary: 'Read a timeseries of a record from its connector’s webhook',
     description: 'No webhook or a failed call gives `[]`; the `x-bbk-webhook` header tells which (bbk extension).',
     parameters: [...timeseriesQuery, ...scopeHeaders],
-    responses: {
+    responses: answers({
       200: json(
         'The webhook’s array, passed through unchanged: expected points `{from, to?, value}`, newest first',
         {
@@ -151,7 +199,6 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
       ),
       400: invalid('`start`, `end`, `duration`, `limit` or their combination (`paging`)'),
       404: error(404, 'No visible record has this type and id, or it declares no such timeseries'),
-      ...scope,
-    },
+    }),
   },
 ];

@@ -11,11 +11,14 @@ import { COORDINATOR_PATH_PARAMS, COORDINATOR_ROUTES } from './coordinator/index
 import {
   type ApiSurface,
   error,
+  errorSchemaName,
   type JsonSchema,
+  json,
   type ParameterDoc,
   type PathParams,
   type ResponseDoc,
   type RouteDoc,
+  ref,
 } from './route-doc.js';
 
 /** Options of {@link buildOpenApiDocument}. */
@@ -92,7 +95,10 @@ const DESCRIPTION = `Wire contract: BitBroker v1 (docs/ in the bbk repository; s
 - HEAD is answered on every GET route, without a body.`;
 
 const TOKEN_ERRORS = {
-  401: error(401, 'Production mode: the token is missing, malformed, unknown or of another API'),
+  401: json(
+    'Production mode: the token is missing, malformed, unknown or of another API (`message: ""`), or past its `expires` (`message: "token expired"`, bbk extension)',
+    { oneOf: [ref(errorSchemaName(401)), ref('TokenExpired')] },
+  ),
   403: error(403, 'Production mode: the token was rescinded'),
 };
 

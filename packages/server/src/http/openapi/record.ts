@@ -10,7 +10,15 @@ export const RECORD_ENV = 'BBK_OPENAPI_RECORD';
 const MAX_RECORDED_BODY = 1024 * 1024;
 
 /** Response headers the OpenAPI documents declare, kept with each recorded answer. */
-const RECORDED_HEADERS = ['location', 'retry-after', 'etag', 'x-bbk-webhook'] as const;
+const RECORDED_HEADERS = [
+  'location',
+  'retry-after',
+  'etag',
+  'x-bbk-webhook',
+  'ratelimit-policy',
+  'ratelimit',
+  'x-bbk-suspended',
+] as const;
 
 /** One recorded answer: a line of `<dir>/<pid>.jsonl`. */
 export interface RecordedResponse {

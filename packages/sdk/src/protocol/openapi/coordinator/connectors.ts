@@ -1,6 +1,6 @@
 /** The Coordinator API: connectors (spec §2.5) and their webhook health (bbk extension). */
 
-import { error, invalid, json, jsonList, LOCATION, type RouteDoc, ref } from '../route-doc.js';
+import { error, invalid, json, jsonList, LOCATION, type RouteDoc, ref, tokenText } from '../route-doc.js';
 import { done, noConnector, noEntityType } from './params.js';
 
 /** Connectors (spec §2.5) and their webhook health (bbk extension). */
@@ -27,8 +27,9 @@ export const CONNECTOR_ROUTES: readonly RouteDoc[] = [
     description:
       'A webhook is required when the entity type declares a timeseries. The token and webhook secret are shown once.',
     body: {
-      schema: ref('ConnectorInput'),
-      description: 'Unknown top-level properties are dropped, defaults filled in (spec §1.10)',
+      schema: ref('ConnectorCreate'),
+      description:
+        'Unknown top-level properties are dropped, defaults filled in (spec §1.10); `expires`: the contributor token’s lifetime (bbk extension)',
     },
     responses: {
       201: json(
@@ -36,7 +37,7 @@ export const CONNECTOR_ROUTES: readonly RouteDoc[] = [
         ref('ConnectorCreated'),
         LOCATION,
       ),
-      400: invalid('slug, body, or `webhook` required'),
+      400: invalid('slug, body, `expires`, or `webhook` required'),
       404: noEntityType,
       409: error(409, 'The connector slug is taken (anywhere in the instance)'),
     },
@@ -46,7 +47,10 @@ export const CONNECTOR_ROUTES: readonly RouteDoc[] = [
     path: '/entity/:eid/connector/:cid',
     tag: 'Connectors',
     summary: 'Replace a connector (keeps `is_live` and any open session)',
-    body: { schema: ref('ConnectorInput'), description: 'Replaces name, description, webhook and cache' },
+    body: {
+      schema: ref('ConnectorInput'),
+      description: 'Replaces name, description, webhook and cache (`expires` is ignored: see the token route)',
+    },
     responses: { 204: done('Connector updated'), 400: invalid('body, or `webhook` required'), 404: noConnector },
   },
   {
@@ -55,6 +59,22 @@ export const CONNECTOR_ROUTES: readonly RouteDoc[] = [
     tag: 'Connectors',
     summary: 'Delete a connector and its records',
     responses: { 204: done('Connector deleted'), 404: noConnector },
+  },
+  {
+    method: 'PUT',
+    path: '/entity/:eid/connector/:cid/token',
+    tag: 'Connectors',
+    summary: 'Reissue the contributor token of a connector (revokes the old one; bbk extension)',
+    body: {
+      schema: ref('TokenLifetime'),
+      description:
+        'Optional: `expires`, a duration from now (`90d`, `12h`) or a future ISO-8601 time; absent or `null`: never',
+    },
+    responses: {
+      200: tokenText('The new contributor token, shown once'),
+      400: invalid('`expires` (checked first)'),
+      404: noConnector,
+    },
   },
   {
     method: 'POST',

@@ -4,6 +4,8 @@
  */
 import type { RouteDoc } from '../route-doc.js';
 import { ACCESS_ROUTES } from './accesses.js';
+import { ACTIVITY_ROUTES } from './activity.js';
+import { AUDIT_ROUTES } from './audit.js';
 import { CONNECTOR_ROUTES } from './connectors.js';
 import { ENTITY_TYPE_ROUTES } from './entity-types.js';
 import { POLICY_ROUTES } from './policies.js';
@@ -19,5 +21,7 @@ export const COORDINATOR_ROUTES: readonly RouteDoc[] = [
   ...POLICY_ROUTES,
   ...USER_ROUTES,
   ...ACCESS_ROUTES,
+  ...ACTIVITY_ROUTES,
   ...SEARCH_ROUTES,
+  ...AUDIT_ROUTES,
 ];

@@ -12,6 +12,7 @@ export const COORDINATOR_PATH_PARAMS: PathParams = {
   pid: { description: 'Policy slug (validated as `slug` on create)', schema: valueRules.slug },
   uid: { description: 'User id: 1–8 decimal digits, anything else is 404', schema: valueRules.uid },
   email: { description: 'User email, matched case-insensitively', schema: { type: 'string' } },
+  id: { description: 'Violation flag id: 1–15 decimal digits, anything else is 404', schema: { type: 'string' } },
 };
 
 /** Answers shared by the areas of the Coordinator API. */
