@@ -382,6 +382,97 @@ export const catalogItemSchema = {
   additionalProperties: false,
 } as const;
 
+/** A record reference of a policy preview ({@link PreviewRecordRef}). */
+const previewRecordRefProperties = { id: sha1, type: str, name: str } as const;
+
+/** What a policy change lets in or shuts out ({@link PreviewChange}). */
+const previewChangeSchema = {
+  type: ['object', 'null'],
+  properties: {
+    records: count,
+    items: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        properties: previewRecordRefProperties,
+        required: ['id', 'type', 'name'],
+        additionalProperties: false,
+      },
+    },
+    truncated: { type: 'boolean' },
+  },
+  required: ['records', 'items', 'truncated'],
+  additionalProperties: false,
+} as const;
+
+/** `POST /policy/:pid/preview` (bbk extension, {@link PolicyPreview}): what a consumer of the posted policy would see. */
+export const policyPreviewSchema = {
+  type: 'object',
+  properties: {
+    records: count,
+    types: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { type: str, records: count },
+        required: ['type', 'records'],
+        additionalProperties: false,
+      },
+    },
+    sample: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        properties: {
+          ...previewRecordRefProperties,
+          entity: anyObject,
+          instance: anyObject,
+          timeseries: { type: 'object', additionalProperties: anyObject },
+          legal: { type: 'array', items: legalItemSchema },
+        },
+        required: ['id', 'type', 'name', 'entity', 'instance', 'timeseries', 'legal'],
+        additionalProperties: false,
+      },
+    },
+    added: previewChangeSchema,
+    removed: previewChangeSchema,
+  },
+  required: ['records', 'types', 'sample', 'added', 'removed'],
+  additionalProperties: false,
+} as const;
+
+/** Coordinator `GET /catalog?explain=true` (bbk extension, docs/OPERATIONS.md): how a consumer list runs. */
+export const catalogExplainSchema = {
+  type: 'object',
+  properties: {
+    sql: { type: ['string', 'null'] },
+    plan: stringList,
+    indexes: stringList,
+    rows_examined: count,
+    rows_returned: count,
+    ms: { type: 'number', minimum: 0 },
+    starts_at: {
+      type: ['object', 'null'],
+      properties: { seq: { type: 'integer' }, skip: count },
+      required: ['seq', 'skip'],
+      additionalProperties: false,
+    },
+    automatic_indexes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { kind: str, path: str, name: str, last_used: str },
+        required: ['kind', 'path', 'name', 'last_used'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['sql', 'plan', 'indexes', 'rows_examined', 'rows_returned', 'ms', 'starts_at', 'automatic_indexes'],
+  additionalProperties: false,
+} as const;
+
 /** An item of the consumer's `GET /entity` ({@link ConsumerEntityType}): no `legal`. */
 export const consumerEntityTypeSchema = {
   type: 'object',

@@ -117,6 +117,11 @@ async function coordinator(base: string, webhook: string): Promise<string> {
     ['PUT', '/policy/everything', 204, { body: policy({ enabled: false }) }],
     ['PUT', '/policy/everything', 400, { body: {} }],
     ['PUT', '/policy/nothing', 404, { body: policy({ enabled: false }) }],
+    ['POST', '/policy/everything/preview', 200, { body: policy({ enabled: false }) }],
+    ['POST', '/policy/everything/preview', 400, { body: {} }],
+    ['GET', '/catalog?explain=true&policy=everything&q=%7B%22name%22%3A%22x%22%7D', 200],
+    ['GET', '/catalog?explain=false', 400],
+    ['GET', '/catalog?explain=true&policy=nothing', 404],
     ['POST', '/policy/doomed', 201, { body: policy({ enabled: false }) }],
     ['DELETE', '/policy/doomed', 204],
     ['DELETE', '/policy/doomed', 404],
@@ -231,7 +236,8 @@ async function consumer(base: string, gb: string): Promise<void> {
 
 /** Walks every route of the three APIs of a development-mode server, whose connector webhook is `webhook`. */
 export async function journey(server: TestServer, webhook: string): Promise<void> {
-  for (const base of Object.values(server.urls)) await common(base, new URL(base).origin);
+  const { coordinator: c, contributor: k, consumer: u } = server.urls; // not the console's or the metrics' URL
+  for (const base of [c, k, u]) await common(base, new URL(base).origin);
   const cid = await coordinator(server.urls.coordinator, webhook);
   await contributor(server.urls.contributor, cid);
   await consumer(server.urls.consumer, createHash('sha1').update(`${cid}:GB`).digest('hex'));

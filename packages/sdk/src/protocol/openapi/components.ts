@@ -82,6 +82,8 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   AccessUsage: responses.accessUsageSchema,
   Violation: responses.violationSchema,
   AccessGuard: responses.accessGuardSchema,
+  PolicyPreview: responses.policyPreviewSchema,
+  CatalogExplain: responses.catalogExplainSchema,
   SessionId: responses.sessionIdSchema,
   SessionReport: responses.sessionReportSchema,
   CatalogItem: responses.catalogItemSchema,

@@ -6,6 +6,7 @@ import type { RouteDoc } from '../route-doc.js';
 import { ACCESS_ROUTES } from './accesses.js';
 import { ACTIVITY_ROUTES } from './activity.js';
 import { AUDIT_ROUTES } from './audit.js';
+import { CATALOG_ROUTES } from './catalog.js';
 import { CONNECTOR_ROUTES } from './connectors.js';
 import { ENTITY_TYPE_ROUTES } from './entity-types.js';
 import { POLICY_ROUTES } from './policies.js';
@@ -24,4 +25,5 @@ export const COORDINATOR_ROUTES: readonly RouteDoc[] = [
   ...ACTIVITY_ROUTES,
   ...SEARCH_ROUTES,
   ...AUDIT_ROUTES,
+  ...CATALOG_ROUTES,
 ];

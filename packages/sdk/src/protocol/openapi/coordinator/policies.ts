@@ -52,4 +52,14 @@ export const POLICY_ROUTES: readonly RouteDoc[] = [
     summary: 'Delete a policy, its accesses and their tokens',
     responses: { 204: done('Policy deleted'), 404: noPolicy },
   },
+  {
+    method: 'POST',
+    path: '/policy/:pid/preview',
+    tag: 'Policies',
+    summary: 'Preview what a consumer of a policy would see (bbk extension); changes nothing',
+    description:
+      'Validated as a create (new `pid`) or an update (existing `pid`). Counts per entity type, a sample of up to 10 records with the masks applied, and, against the stored policy `pid`, the records the change would add or remove (up to 100 each; `null` when there is no stored policy). Live connectors only; webhooks are not called.',
+    body: { schema: ref('PolicyInput'), description: 'A policy body, as for create or update' },
+    responses: { 200: json('The preview', ref('PolicyPreview')), 400: invalid('body') },
+  },
 ];
