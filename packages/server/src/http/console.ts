@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from '../errors.js';
-import { PROBE_ROUTE } from './observe.js';
+import { STATIC_ROUTE } from './observe.js';
 import { routeUrl } from './urls.js';
 
 /** Where the console is mounted on the coordinator listener. */
@@ -103,9 +103,9 @@ export async function consoleRoutes(app: FastifyInstance, site: ConsoleSite): Pr
       .header('x-content-type-options', 'nosniff')
       .send(body);
   };
-  app.get(`${CONSOLE_PATH}/config.json`, { config: PROBE_ROUTE }, async (req, reply) =>
+  app.get(`${CONSOLE_PATH}/config.json`, { config: STATIC_ROUTE }, async (req, reply) =>
     reply.header('cache-control', 'no-store').send(siteConfig(req, site)),
   );
-  app.get(CONSOLE_PATH, { config: PROBE_ROUTE }, page);
-  app.get(`${CONSOLE_PATH}/*`, { config: PROBE_ROUTE }, page);
+  app.get(CONSOLE_PATH, { config: STATIC_ROUTE }, page);
+  app.get(`${CONSOLE_PATH}/*`, { config: STATIC_ROUTE }, page);
 }

@@ -18,6 +18,17 @@ export const PUBLIC_ROUTE = { bbkPublic: true } as const;
 /** Route config of the health probes: no token needed, logged at `debug` only. */
 export const PROBE_ROUTE = { bbkProbe: true, bbkPublic: true } as const;
 
+/**
+ * Route config of the web console's files (`http/console.ts`): no token, logged at `debug`, and not part of
+ * any API, so outside the OpenAPI documents and their checks (docs/API-REFERENCE.md).
+ */
+export const STATIC_ROUTE = { bbkProbe: true, bbkPublic: true, bbkStatic: true } as const;
+
+/** Whether the request is for a static file route (the console), which no API document describes. */
+export function isStatic(req: FastifyRequest): boolean {
+  return (req.routeOptions?.config as { bbkStatic?: boolean } | undefined)?.bbkStatic === true;
+}
+
 /** Whether the request is for a route that needs no token. */
 export function isPublic(req: FastifyRequest): boolean {
   return (req.routeOptions?.config as { bbkPublic?: boolean } | undefined)?.bbkPublic === true;

@@ -158,6 +158,20 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     ],
     [1, () => d('DELETE /violations/:id', `/violations/${r.pick(['1', '0', 'x', '99999999999999999999'])}`)],
     [
+      1,
+      () =>
+        d('GET /audit', '/audit', undefined, {
+          ...(r.chance(0.4) ? { actor: r.pick(['coordinator', 'coordinator:1', 'system', 'x'.repeat(300), '']) } : {}),
+          ...(r.chance(0.3) ? { target: r.pick(['policy', 'policy:fz-open', 'user:2', '%']) } : {}),
+          ...(r.chance(0.3) ? { action: r.pick(['token.issue', 'user.create', 'bogus']) } : {}),
+          ...(r.chance(0.3) ? { since: r.pick(['2020-01-01', 'yesterday', '2030-01-01T00:00:00Z']) } : {}),
+          ...(r.chance(0.3) ? { after: r.pick(['0', '5', '-1', 'x', '99999999999999999999']) } : {}),
+          ...(r.chance(0.3) ? { limit: r.pick(['1', '1000', '1001', '0', 'ten']) } : {}),
+          ...(r.chance(0.2) ? { order: r.pick(['asc', 'desc', 'sideways']) } : {}),
+        }),
+    ],
+    [1, () => d('GET /audit/verify', '/audit/verify')],
+    [
       2,
       () => {
         const which = r.pick(['user/organization', 'entity/tags', 'policy/tags']);

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { TokenKind } from '../../storage/types.js';
+import { isStatic } from '../observe.js';
 
 /** Test instrumentation: the directory named by this variable receives every answer of the process. */
 export const RECORD_ENV = 'BBK_OPENAPI_RECORD';
@@ -53,6 +54,7 @@ export function recordResponses(app: FastifyInstance, surface: TokenKind, basePa
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${process.pid}.jsonl`);
   app.addHook('onSend', async (req, reply, payload) => {
+    if (isStatic(req)) return payload; // the console's files: no API document describes them
     const headers: Record<string, string> = {};
     for (const name of RECORDED_HEADERS) {
       const value = reply.getHeader(name);
