@@ -7,6 +7,7 @@ import { integer } from '../../lib/read-input.js';
 export interface StartOptions {
   dev?: boolean;
   dataDir?: string;
+  database?: string;
   host?: string;
   coordinatorPort?: string;
   contributorPort?: string;
@@ -18,7 +19,7 @@ export interface StartOptions {
 
 /**
  * `bbk start`: runs the embedded server until SIGINT or SIGTERM, then closes the listeners and the database.
- * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_HOST`, `BBK_*_PORT`, `BBK_LOG_LEVEL`, `BBK_LOG_FILE`,
+ * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_DATABASE_URL`, `BBK_HOST`, `BBK_*_PORT`, `BBK_LOG_LEVEL`, `BBK_LOG_FILE`,
  * `BBK_METRICS_PORT`, which win over the defaults. Unlike the embedded server (silent), `bbk start` logs
  * requests at `info` by default.
  */
@@ -27,6 +28,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   const serverOptions: ServerOptions = {};
   if (options.dev) serverOptions.mode = 'development';
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
+  if (options.database !== undefined) serverOptions.database = options.database;
   if (options.host !== undefined) serverOptions.host = options.host;
   const ports = {
     coordinatorPort: integer(options.coordinatorPort, '--coordinator-port', 0, 65535),
