@@ -1,5 +1,6 @@
 // The store contract, part 2: contributor sessions, pending operations and the order of the catalog.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SECTION_DEPTH, UnstorableRecordError } from '../records-store.js';
 import type { Store } from '../store.js';
 import { connectorWith, record, type StoreFactory, vendorIds } from './fixtures.js';
 
@@ -90,6 +91,30 @@ export function recordsContract(open: StoreFactory): void {
       await store.records.upsert(c.id, 's', 'country', [rec('g', { where: 'nowhere' })]);
       expect(await store.records.geometryCount(stored.seq)).toBe(0);
       expect((await store.records.get(c.id, 'g'))!.seq).toBe(stored.seq);
+    });
+  });
+
+  describe('limits', () => {
+    const nested = (levels: number): Record<string, unknown> => {
+      let v: Record<string, unknown> = {};
+      for (let i = 1; i < levels; i++) v = { v };
+      return v;
+    };
+
+    it(`takes sections nested ${MAX_SECTION_DEPTH} levels deep; refuses deeper ones, storing nothing of the call`, async () => {
+      for (const mode of ['stream', 'accrue'] as const) {
+        await store.records.openSession(c.id, `s-${mode}`, mode);
+        const refused = store.records.upsert(c.id, `s-${mode}`, 'country', [
+          rec('ok'),
+          rec('deep', nested(MAX_SECTION_DEPTH + 1)),
+        ]);
+        await expect(refused).rejects.toEqual(new UnstorableRecordError(1));
+        expect(await store.records.count(c.id)).toBe(0);
+        expect(await store.records.pendingCount(c.id)).toBe(0);
+      }
+      await store.records.openSession(c.id, 's', 'stream');
+      expect(await store.records.upsert(c.id, 's', 'country', [rec('deep', nested(MAX_SECTION_DEPTH))])).toBe(true);
+      expect(await store.records.count(c.id)).toBe(1);
     });
   });
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { UnstorableValueError } from '../store.js';
 
 /** What runs SQL: the pool (one statement, any connection) or a client inside a transaction. */
 export interface Queryable {
@@ -67,7 +68,7 @@ export class PgDb implements Queryable {
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      throw err;
+      throw storeError(err);
     } finally {
       client.release();
     }
@@ -81,6 +82,15 @@ export class PgDb implements Queryable {
 /** Current UTC time as ISO-8601 with milliseconds (the SQLite engine's `created` format). */
 export function isoNow(): string {
   return new Date().toISOString();
+}
+
+/** SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in `jsonb` (22P05) or `text` (22021). */
+const NUL_STATES = new Set(['22P05', '22021']);
+
+/** The engine-neutral error for what the database refused because of the caller's value, or `err` itself. */
+function storeError(err: unknown): unknown {
+  const state = sqlState(err);
+  return state !== undefined && NUL_STATES.has(state) ? new UnstorableValueError({ cause: err }) : err;
 }
 
 /** The SQLSTATE of a database error, if it is one. */

@@ -1,5 +1,6 @@
 import {
   type ContributionTarget,
+  MAX_SECTION_DEPTH,
   type PreparedRecord,
   type RecordStore,
   type SessionMode,
@@ -42,8 +43,8 @@ const PEND_UPSERT = `INSERT INTO session_ops (connector_id, op, vendor_id, publi
   SELECT $1, 'upsert', n.vendor_id, n.public_id, n.doc, n.geo FROM (
     SELECT t.public_id, t.vendor_id, t.doc::jsonb AS doc, t.geo::jsonb AS geo, $2::text AS type FROM ${BATCH} ORDER BY t.ord) AS n`;
 
-/** SQLSTATEs of a document PostgreSQL cannot hold: `\u0000` in a string, nesting past the stack. */
-const UNSTORABLE = new Set(['22P05', '22021', '54001']);
+/** SQLSTATE of a document nested past PostgreSQL's stack (U+0000 is `UnstorableValueError`, see pg-database.ts). */
+const TOO_DEEP = '54001';
 
 /**
  * The records of one call with each key once, in order of first appearance, carrying the
@@ -72,12 +73,28 @@ function batch(records: readonly PreparedRecord[]): unknown[] {
   ];
 }
 
-/** The index of the first record PostgreSQL cannot store, for `UnstorableRecordError`. */
+/** The first record nested too deeply for PostgreSQL, for `UnstorableRecordError`. */
 function unstorable(err: unknown, records: readonly PreparedRecord[]): unknown {
-  const state = sqlState(err);
-  if (state === undefined || !UNSTORABLE.has(state)) return err;
-  const nul = records.findIndex((r) => r.doc.includes('\\u0000') || r.name.includes('\0'));
-  return new UnstorableRecordError(Math.max(nul, 0));
+  if (sqlState(err) !== TOO_DEEP) return err;
+  const deepest = records.map((r) => depthOf(r.doc));
+  return new UnstorableRecordError(deepest.indexOf(Math.max(...deepest)));
+}
+
+/** Deepest bracket nesting of a JSON text (brackets inside strings are skipped). */
+function depthOf(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return max;
 }
 
 /**
@@ -112,6 +129,9 @@ export class PgRecords implements RecordStore {
   }
 
   upsert(connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]): Promise<boolean> {
+    // the SQLite engine's limit (the record's own object + MAX_SECTION_DEPTH), so both engines store the same records
+    const deep = records.findIndex((r) => depthOf(r.doc) > MAX_SECTION_DEPTH + 1);
+    if (deep >= 0) return Promise.reject(new UnstorableRecordError(deep));
     return this.#inOrder(connectorId, async (c) => {
       const mode = await lockSession(c, connectorId, sessionId);
       if (mode === undefined) return false;
