@@ -24,7 +24,7 @@ export interface StartOptions {
  * requests at `info` by default.
  */
 export async function start(options: StartOptions, ctx: CommandContext): Promise<Output | undefined> {
-  const { startServer, ConfigError } = await import('@bbk/server');
+  const { startServer, ConfigError, PostgisMissingError } = await import('@bbk/server');
   const serverOptions: ServerOptions = {};
   if (options.dev) serverOptions.mode = 'development';
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
@@ -44,7 +44,15 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
     server = await startServer(serverOptions, ctx.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (error instanceof PostgisMissingError) throw new CliError(error.message, EXIT.FAILURE);
     const code = (error as NodeJS.ErrnoException).code;
+    // PostgreSQL unreachable, login refused (28xxx) or no such database (3D000); the message never holds the URL
+    if (
+      (serverOptions.database || ctx.env.BBK_DATABASE_URL) &&
+      (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /^(28|3D)/.test(code ?? ''))
+    ) {
+      throw new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.FAILURE);
+    }
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
       throw new CliError(
