@@ -26,6 +26,8 @@ export interface TestServer extends RunningServer {
   adminToken: string;
   /** The engine under test. */
   engine: 'sqlite' | 'postgres';
+  /** Where the PostgreSQL store lives (`issueBootstrapToken(dataDir, location)`); empty on SQLite. */
+  location: { database?: string; databaseSchema?: string };
   /** A second store on the server's database (its own connections): sees what any reader would. */
   openReader(): Promise<Store>;
   /** Restarts on the same data directory. */
@@ -58,6 +60,7 @@ export async function startTestServer(
     ...server,
     adminToken: server.bootstrapToken ?? 'abc123',
     engine: pg ? 'postgres' : 'sqlite',
+    location: pg ? { database: TEST_DATABASE_URL!, databaseSchema: pg.schema } : {},
     async openReader() {
       return pg ? PostgresStore.open({ url: TEST_DATABASE_URL!, schema: pg.schema, max: 2 }) : SqliteStore.open(dir);
     },

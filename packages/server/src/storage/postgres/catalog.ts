@@ -10,6 +10,7 @@ import {
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
+import { inStoredOrder } from './documents.js';
 import { syncRecordIndexes } from './indexes.js';
 import { type PgDb, sqlState } from './pg-database.js';
 
@@ -127,7 +128,7 @@ export class PgCatalog implements CatalogStore {
     const row = rows[0];
     if (!row) return undefined;
     const { cid, webhook, cache, secret, ...record } = row;
-    return { ...record, connector: { id: cid, webhook, cache, webhookSecret: secret } };
+    return { ...record, doc: inStoredOrder(record.doc), connector: { id: cid, webhook, cache, webhookSecret: secret } };
   }
 
   async usage(key: string, window: string): Promise<number> {

@@ -8,6 +8,7 @@ import {
   UnstorableRecordError,
 } from '../records-store.js';
 import { applyPending } from './commit.js';
+import { inStoredOrder } from './documents.js';
 import { indexedGeometries, reindexGeometries } from './geometries.js';
 import { isoNow, type PgDb, type Queryable, sqlState } from './pg-database.js';
 
@@ -189,11 +190,13 @@ export class PgRecords implements RecordStore {
       connectorId,
       vendorId,
     ]);
-    return r.rows[0];
+    const row = r.rows[0];
+    return row && { ...row, doc: inStoredOrder(row.doc) };
   }
 
   async list(connectorId: number): Promise<StoredRecord[]> {
-    return (await this.db.query<StoredRecord>(`${RECORD} WHERE connector_id = $1 ORDER BY seq`, [connectorId])).rows;
+    const r = await this.db.query<StoredRecord>(`${RECORD} WHERE connector_id = $1 ORDER BY seq`, [connectorId]);
+    return r.rows.map((row) => ({ ...row, doc: inStoredOrder(row.doc) }));
   }
 
   async count(connectorId?: number): Promise<number> {
