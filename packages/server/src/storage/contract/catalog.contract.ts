@@ -100,6 +100,17 @@ export function catalogContract(open: StoreFactory): void {
       expect(await store.catalog.record(view(NOTHING), 'country', `${live.cid}:fr`)).toBeUndefined();
     });
 
+    it('a public id, type or staged id holding U+0000 matches nothing', async () => {
+      expect(await store.catalog.record(view(), 'country', `${live.cid}:fr\0`)).toBeUndefined();
+      expect(await store.catalog.list(view(), { ...page, type: 'country\0' })).toEqual([]);
+      expect(names(await store.catalog.list(view(EVERYTHING, [`${staged.cid}\0`]), page))).toEqual([
+        'gb',
+        'fr',
+        'ad',
+        'paris',
+      ]);
+    });
+
     it('a demoted connector’s records disappear on the next read', async () => {
       await store.connectors.setLive(live.id, false);
       expect(names(await store.catalog.list(view(), page))).toEqual(['paris']);

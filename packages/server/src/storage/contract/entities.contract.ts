@@ -1,12 +1,12 @@
 // The store contract, part 1: meta, users, tokens, entity types, connectors, policies, accesses.
 // Engine-neutral: run by storage/sqlite/contract.test.ts and storage/postgres/contract.test.ts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../store.js';
-import { connectorWith, newToken, policyValues, type StoreFactory, TYPE } from './fixtures.js';
+import { type Store, UnstorableValueError } from '../store.js';
+import { connectorWith, type EngineLimits, newToken, policyValues, type StoreFactory, TYPE } from './fixtures.js';
 
 const USER = { name: 'Ann', email: 'Ann@Example.com', organization: 'Acme', addendum: { a: 1 } };
 
-export function entitiesContract(open: StoreFactory): void {
+export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}): void {
   let store: Store;
   beforeEach(async () => {
     store = await open();
@@ -236,6 +236,28 @@ export function entitiesContract(open: StoreFactory): void {
       expect(await store.accesses.list(user)).toEqual([]);
       expect(await store.tokens.hasLive('consumer', ap.id)).toBe(false);
     });
+  });
+
+  describe('U+0000', () => {
+    it('a lookup by a key holding it finds nothing', async () => {
+      await store.users.create(USER);
+      expect(await store.users.getByEmail('ann@example.com\0')).toBeUndefined();
+      expect(await store.entityTypes.get('a\0')).toBeUndefined();
+      expect(await store.policies.tagsStartingWith('\0')).toEqual([]);
+      expect(await store.tokens.get('k\0')).toBeUndefined();
+      expect(await store.connectors.getByContributionId('c\0')).toBeUndefined();
+    });
+
+    it(
+      limits.nulInText ? `is refused in stored text (${limits.nulInText})` : 'is stored in text like any character',
+      async () => {
+        const write = store.users.create({ ...USER, name: 'A\0B' });
+        if (limits.nulInText) {
+          await expect(write).rejects.toBeInstanceOf(UnstorableValueError);
+          expect(await store.users.list()).toEqual([]);
+        } else expect((await store.users.get((await write)!))!.name).toBe('A\0B');
+      },
+    );
   });
 
   describe('health and figures', () => {

@@ -7,6 +7,12 @@ import type { EntityTypeValues, PolicyValues } from '../types.js';
 /** Opens a fresh, empty store of the engine under test. */
 export type StoreFactory = () => Promise<Store>;
 
+/** What an engine cannot do, each with the reason; the suite expects the documented refusal instead. */
+export interface EngineLimits {
+  /** U+0000 inside a stored string. */
+  nulInText?: string;
+}
+
 export const TYPE: EntityTypeValues = {
   name: 'Country',
   description: 'countries',

@@ -12,7 +12,7 @@ import {
 } from '../catalog-store.js';
 import { inStoredOrder } from './documents.js';
 import { syncRecordIndexes } from './indexes.js';
-import { type PgDb, sqlState } from './pg-database.js';
+import { hasNul, type PgDb, sqlState } from './pg-database.js';
 
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
 const VISIBLE =
@@ -39,7 +39,8 @@ class Where {
 
   constructor(first: string, staged: readonly string[]) {
     this.terms = [first];
-    this.params = [staged];
+    // a contribution id with U+0000 names no connector (PostgreSQL text cannot hold it)
+    this.params = [staged.filter((id) => !hasNul(id))];
   }
 
   add(sql: (n: number) => string, value: unknown): this {
@@ -51,6 +52,9 @@ class Where {
   fragment(ir: Ir | undefined): this {
     if (!ir || isTrue(ir)) return this;
     const f: SqlFragment = renderPostgres(ir, { firstParam: this.params.length + 1 });
+    // `$ne`, `$nin`, `$not` of such a value would match everything: refuse rather than answer wrongly
+    if (f.params.some(hasNul))
+      throw new UnusableQueryError('a query value holds U+0000, which PostgreSQL cannot compare');
     this.terms.push(`(${f.sql})`);
     this.params.push(...f.params);
     return this;

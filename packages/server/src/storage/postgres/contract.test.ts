@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!TEST_DATABASE_URL)('store contract on PostgreSQL', () => {
-  entitiesContract(open);
+  entitiesContract(open, { nulInText: 'PostgreSQL text and jsonb cannot hold U+0000' });
   recordsContract(open);
   catalogContract(open);
 });

@@ -51,11 +51,24 @@ export class PgDb implements Queryable {
     this.pool.on('error', () => {});
   }
 
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  /**
+   * One statement on any pooled connection. PostgreSQL cannot hold U+0000 in text: a read
+   * (`SELECT`) whose parameters contain it cannot match anything stored and answers no rows; any
+   * other statement throws `UnstorableValueError` (a 400), as the database would refuse it.
+   */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     sql: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(sql, params);
+    if (params.some(hasNul)) {
+      if (/^\s*SELECT\b/i.test(sql)) return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+      throw new UnstorableValueError();
+    }
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw storeError(err);
+    }
   }
 
   /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
@@ -82,6 +95,12 @@ export class PgDb implements Queryable {
 /** Current UTC time as ISO-8601 with milliseconds (the SQLite engine's `created` format). */
 export function isoNow(): string {
   return new Date().toISOString();
+}
+
+/** Whether a parameter holds U+0000 (in a string, or a string of an array). */
+export function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  return Array.isArray(value) && value.some(hasNul);
 }
 
 /** SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in `jsonb` (22P05) or `text` (22021). */
