@@ -19,7 +19,8 @@ async function open(): Promise<Store> {
 }
 
 afterAll(async () => {
-  await Promise.all(drops.map((d) => d()));
+  // one at a time: concurrent DROP SCHEMA … CASCADE can deadlock on shared catalog rows
+  for (const d of drops) await d();
 });
 
 describe.skipIf(!TEST_DATABASE_URL)('store contract on PostgreSQL', () => {
