@@ -112,6 +112,20 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
       expect((await store.entityTypes.tagsStartingWith('GEO')).sort()).toEqual(['Geology', 'geo']);
     });
 
+    it('keeps schemas and policies exactly as written, key order included (it orders validation errors)', async () => {
+      const schema = {
+        type: 'object',
+        properties: { code: { type: 'string' } },
+        required: ['code'],
+        additionalProperties: false,
+      };
+      await store.entityTypes.create('ordered', { ...TYPE, schema });
+      expect(JSON.stringify((await store.entityTypes.get('ordered'))!.schema)).toBe(JSON.stringify(schema));
+      const policy = policyValues({ 'entity.zz': 1, type: 'ordered' });
+      await store.policies.create('ordered', policy);
+      expect(JSON.stringify((await store.policies.get('ordered'))!.policy)).toBe(JSON.stringify(policy.policy));
+    });
+
     it('declared indexes are kept in step with the types (create, update, delete)', async () => {
       await store.entityTypes.create('a', { ...TYPE, indexes: ['entity.iso', 'entity.x'] });
       await store.entityTypes.create('b', { ...TYPE, indexes: ['entity.iso'] });

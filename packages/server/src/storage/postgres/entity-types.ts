@@ -66,7 +66,7 @@ export class PgEntityTypes implements EntityTypeStore {
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
     const r = await this.db.query<{ tag: string }>(
-      `SELECT DISTINCT j.tag FROM entity_types, jsonb_array_elements_text(entity_types.tags) AS j(tag)
+      `SELECT DISTINCT j.tag FROM entity_types, json_array_elements_text(entity_types.tags) AS j(tag)
        WHERE lower(substr(j.tag, 1, length($1))) = $1`,
       [prefix.toLowerCase()],
     );

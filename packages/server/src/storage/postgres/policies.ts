@@ -44,7 +44,7 @@ export class PgPolicies implements PolicyStore {
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
     const r = await this.db.query<{ tag: string }>(
-      `SELECT DISTINCT j.tag FROM policies, jsonb_array_elements_text(policies.tags) AS j(tag)
+      `SELECT DISTINCT j.tag FROM policies, json_array_elements_text(policies.tags) AS j(tag)
        WHERE lower(substr(j.tag, 1, length($1))) = $1`,
       [prefix.toLowerCase()],
     );

@@ -1,9 +1,10 @@
 /**
  * The first PostgreSQL migration: the SQLite schema of migrations 1-3 (`../migrations/index.ts`)
- * with PostgreSQL types: documents as `jsonb`, geometries in PostGIS behind a GiST index, token
- * revocation by triggers. (The SQL functions the query renderer calls are code, not schema:
- * `migrate` refreshes them on every start.) Table and column
- * names are the SQLite engine's.
+ * with PostgreSQL types: catalog documents as `jsonb` (queried), configuration documents (schemas,
+ * policies, tags, addenda) as `json`, which keeps them exactly as written (key order included:
+ * it orders validation errors and the coordinator's answers), geometries in PostGIS behind a GiST
+ * index, token revocation by triggers. (The SQL functions the query renderer calls are code, not
+ * schema: `migrate` refreshes them on every start.) Table and column names are the SQLite engine's.
  */
 export const INITIAL_SCHEMA = `
 CREATE TABLE meta (
@@ -17,7 +18,7 @@ CREATE TABLE users (
   name         text NOT NULL,
   email        text NOT NULL UNIQUE,
   organization text NOT NULL,
-  addendum     jsonb NOT NULL DEFAULT '{}',
+  addendum     json NOT NULL DEFAULT '{}',
   created      text NOT NULL
 );
 
@@ -26,11 +27,11 @@ CREATE TABLE entity_types (
   slug        text NOT NULL UNIQUE,
   name        text NOT NULL,
   description text NOT NULL,
-  schema      jsonb NOT NULL DEFAULT '{}',
-  timeseries  jsonb NOT NULL DEFAULT '{}',
-  tags        jsonb NOT NULL DEFAULT '[]',
+  schema      json NOT NULL DEFAULT '{}',
+  timeseries  json NOT NULL DEFAULT '{}',
+  tags        json NOT NULL DEFAULT '[]',
   icon        text NOT NULL DEFAULT '',
-  indexes     jsonb NOT NULL DEFAULT '[]',
+  indexes     json NOT NULL DEFAULT '[]',
   version     integer NOT NULL DEFAULT 1,
   created     text NOT NULL
 );
@@ -55,8 +56,8 @@ CREATE TABLE policies (
   slug        text NOT NULL UNIQUE,
   name        text NOT NULL,
   description text NOT NULL,
-  tags        jsonb NOT NULL DEFAULT '[]',
-  policy      jsonb NOT NULL,
+  tags        json NOT NULL DEFAULT '[]',
+  policy      json NOT NULL,
   version     integer NOT NULL DEFAULT 1,
   created     text NOT NULL
 );
