@@ -8,6 +8,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@bbk\/sdk\/browser$/, replacement: src('./packages/sdk/src/browser.ts') },
       { find: /^@bbk\/sdk\/protocol$/, replacement: src('./packages/sdk/src/protocol/index.ts') },
       { find: /^@bbk\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
       { find: /^@bbk\/server$/, replacement: src('./packages/server/src/index.ts') },
@@ -24,6 +25,9 @@ export default defineConfig({
       'examples/*/tests/**/*.test.ts',
       'tests/**/*.test.ts',
     ],
+    // builds the web console when its files are missing or stale (browser and static-serving tests load them);
+    // records every server answer and checks it against the OpenAPI documents at the end
+    globalSetup: ['scripts/vitest-global-setup.mjs', 'packages/server/tests/openapi/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

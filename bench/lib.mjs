@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The example countries without their connector-private `_` keys, or undefined when the
@@ -20,13 +21,20 @@ export function exampleCountries() {
 export const serverDist = new URL('../packages/server/dist/', import.meta.url);
 
 /**
+ * The built server a server child runs: `BBK_BENCH_SERVER_DIST` (a `packages/server/dist/` directory of
+ * another checkout, set by `startServerChild`'s `dist` option) or this checkout's.
+ */
+const childDist = () =>
+  process.env.BBK_BENCH_SERVER_DIST ? pathToFileURL(`${process.env.BBK_BENCH_SERVER_DIST}/`) : serverDist;
+
+/**
  * A benchmark script's entry. Run as `script --server <dir>` (by `startServerChild`), it is the
  * server under test: the built server on that data directory, printing its URLs on one line and
  * stopping when stdin ends. Otherwise it runs the benchmark, `main`.
  */
 export async function benchEntry(main) {
   if (process.argv[2] !== '--server') return main();
-  const { startServer } = await import(new URL('index.js', serverDist).href);
+  const { startServer } = await import(new URL('index.js', childDist()).href);
   // only the observability settings pass through, to measure their cost (bench/README.md)
   const env = Object.fromEntries(
     ['BBK_LOG_LEVEL', 'BBK_LOG_FILE', 'BBK_METRICS_PORT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
@@ -44,12 +52,14 @@ export async function benchEntry(main) {
  * Runs `script --server <dir>` in a child process and resolves with the URLs it prints on its
  * first line. Node options for the child: `BBK_BENCH_NODE_ARGS` (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), or `BBK_BENCH_PROFILE=<dir>` as a shortcut for a CPU profile.
+ * `options.dist`: the `packages/server/dist/` directory to run (default: this checkout's build).
  */
-export async function startServerChild(script, dir) {
+export async function startServerChild(script, dir, options = {}) {
   const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (process.env.BBK_BENCH_PROFILE) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`);
   const child = spawn(process.execPath, [...nodeArgs, new URL(script).pathname, '--server', dir], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: options.dist ? { ...process.env, BBK_BENCH_SERVER_DIST: options.dist } : process.env,
   });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);

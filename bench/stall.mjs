@@ -107,6 +107,32 @@ async function main() {
     await measure(`page at offset ${total - 250}`, probeUrl, () =>
       request(`${urls.consumer}/entity/country?offset=${total - 250}`, { headers: consumer }),
     );
+    // indexes that build themselves: three queries on a path, then the build on the writer thread
+    const built = async (path) => {
+      for (;;) {
+        const e = await request(`${urls.coordinator}/catalog?explain=true&type=country`);
+        if (e.automatic_indexes.some((a) => a.path === path)) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await measure('automatic index (3 queries, then the build)', probeUrl, async () => {
+      for (let i = 0; i < 3; i++) await request(q({ 'entity.capital': `x${i}` }), { headers: consumer });
+      await built('entity.capital');
+    });
+    await measure('trigram index of names (3 regexes, the build)', probeUrl, async () => {
+      for (let i = 0; i < 3; i++)
+        await request(q({ name: { $regex: `zzq${i}$`, $options: 'i' } }), { headers: consumer });
+      await built('name');
+    });
+    const streaming = await open(main, 'stream');
+    await measure('upsert of 250 while an index builds', probeUrl, async () => {
+      for (let i = 0; i < 3; i++) await request(q({ 'entity.currency.code': `x${i}` }), { headers: consumer });
+      await request(`${urls.contributor}/connector/${main.id}/session/${streaming}/upsert`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(batch(0)),
+      });
+    });
     const wide = {};
     for (let i = 0; i < 250; i++) wide[`p${i}`] = { type: 'string', minLength: 1, maxLength: 64 };
     await measure('entity type with a 250-property schema', probeUrl, () =>
@@ -121,7 +147,11 @@ async function main() {
     const side = await connector('side');
     const sid = await open(side, 'stream');
     await measure(`one ${(body.length / 1e6).toFixed(0)} MB upsert`, probeUrl, () =>
-      request(`${urls.contributor}/connector/${side.id}/session/${sid}/upsert`, { method: 'POST', headers: json, body }),
+      request(`${urls.contributor}/connector/${side.id}/session/${sid}/upsert`, {
+        method: 'POST',
+        headers: json,
+        body,
+      }),
     );
     const replace = await connector('replace');
     const rsid = await load(replace, 'replace', total);

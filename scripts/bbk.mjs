@@ -75,6 +75,14 @@ if (pkgs.some(stale)) {
   }
 }
 
+// The web console's files, when missing or older than their sources (quick to check, a few seconds to build).
+// The APIs run without them, so a failed console build only warns.
+const consoleBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build-console.mjs')], {
+  cwd: root,
+  stdio: ['ignore', 2, 2], // nothing on standard output, which `--json` commands keep for their answer
+});
+if (consoleBuild.status !== 0) process.stderr.write('bbk: the console build failed; the APIs run without it.\n');
+
 const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'dist', 'cli.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

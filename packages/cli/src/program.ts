@@ -5,11 +5,14 @@
  */
 
 import { registerAccess } from './commands/access/register.js';
+import { registerAudit } from './commands/audit/register.js';
+import { registerBackup } from './commands/backup/register.js';
 import { registerCatalog } from './commands/catalog/register.js';
 import { registerCompletion } from './commands/completion/register.js';
 import { registerConnector } from './commands/connector/register.js';
 import { registerEntity } from './commands/entity/register.js';
 import { registerLogin } from './commands/login/register.js';
+import { registerOpenApi } from './commands/openapi/register.js';
 import { registerPolicy } from './commands/policy/register.js';
 import { registerProfile } from './commands/profile/register.js';
 import { registerPush } from './commands/push/register.js';
@@ -17,7 +20,9 @@ import { registerStart } from './commands/start/register.js';
 import { registerStatus } from './commands/status/register.js';
 import { registerTimeseries } from './commands/timeseries/register.js';
 import { registerToken } from './commands/token/register.js';
+import { registerUsage } from './commands/usage/register.js';
 import { registerUser } from './commands/user/register.js';
+import { registerViolations } from './commands/violations/register.js';
 import { Command, Option } from './lib/commander.js';
 import { examples, optional, type Run } from './lib/commands.js';
 import { OUTPUT_STYLES } from './lib/output.js';
@@ -71,11 +76,12 @@ export function buildProgram(state: RunState): Command {
         'bbk push countries.json --connector "$CID" --mode replace',
         `bbk catalog query '{"type":"country"}' --all --json`,
         'bbk entity get country --fields id,name,entity.capital -o yaml',
-      )}\nExit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited.\n`,
+      )}\nExit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited, 8 audit log broken.\n`,
     );
 
   registerStart(program, run);
   registerToken(program, run);
+  registerBackup(program, run);
   registerStatus(program, run);
   registerLogin(program, run);
   registerProfile(program, run);
@@ -84,9 +90,13 @@ export function buildProgram(state: RunState): Command {
   registerConnector(program, run);
   registerPolicy(program, run);
   registerAccess(program, run);
+  registerUsage(program, run);
+  registerViolations(program, run);
+  registerAudit(program, run);
   registerPush(program, run);
   registerCatalog(program, run);
   registerTimeseries(program, run);
+  registerOpenApi(program, run);
   optional(
     program,
     'demo',

@@ -37,10 +37,11 @@ describe('bbk completion', () => {
       'bash',
       `source ${scripts.bash}
 t() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _bbk_complete; echo "\${COMPREPLY[*]}"; }
-t bbk us; t bbk user a; t bbk push x --mode ''; t bbk user add --na; t bbk login c; t bbk --json connector l; t bbk push --connector ''`,
+t bbk use; t bbk us; t bbk user a; t bbk push x --mode ''; t bbk user add --na; t bbk login c; t bbk --json connector l; t bbk push --connector ''`,
     );
     expect(lines).toEqual([
       'user',
+      'user usage',
       'add',
       'accrue stream replace',
       '--name',

@@ -74,6 +74,15 @@ function inside([x, y]: [number, number], ring: [number, number][]): boolean {
 }
 
 describe('bbk demo (a real process)', () => {
+  it("serves the web console and links its explorer as the open policy's consumer", async () => {
+    const everything = consumerOf('everything');
+    expect(ready.urls.console).toBe(ready.urls.coordinator.replace(/\/v1$/, '/console/'));
+    expect(ready.explorer).toBe(`${ready.urls.console}#/explore?token=${encodeURIComponent(everything.token)}`);
+    const config = await fetch(new URL('config.json', ready.urls.console));
+    expect(await config.json()).toMatchObject({ consumer: ready.urls.consumer, mode: 'production' });
+    await everything.client.close();
+  });
+
   it('reports a production server, three live connectors and a token per access', () => {
     expect(ready.mode).toBe('production');
     expect(ready.temporary).toBe(true);

@@ -44,7 +44,13 @@ describe('bbk login --server', () => {
     const server = `http://127.0.0.1:${portOf(dev.urls.coordinator)}`;
     const login = await bbk(['login', '--server', server, '--audience', 'open', '--profile', 'dev', '--json'], { env });
     expect(login.code, login.stderr).toBe(0);
-    expect(login.json()).toMatchObject({ profile: 'dev', urls: dev.urls, mode: 'development', token_saved_for: [] });
+    const { coordinator, contributor, consumer } = dev.urls; // the three APIs (the server also lists its console)
+    expect(login.json()).toMatchObject({
+      profile: 'dev',
+      urls: { coordinator, contributor, consumer },
+      mode: 'development',
+      token_saved_for: [],
+    });
     expect(readProfiles().dev).toEqual({
       coordinator: { url: dev.urls.coordinator },
       contributor: { url: dev.urls.contributor },

@@ -13,7 +13,7 @@ describe('bbk help and usage errors', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain(
-      'Exit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited.',
+      'Exit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited, 8 audit log broken.',
     );
     for (const command of [
       'start',

@@ -154,3 +154,26 @@ describe('createHttpClient', () => {
     await http.close();
   });
 });
+
+describe('createHttpClient with a fetch transport (browsers)', () => {
+  it('sends through the given fetch, with the same answers and errors as undici', async () => {
+    const calls: string[] = [];
+    const send: typeof fetch = (input, init) => {
+      calls.push(`${init?.method} ${String(input)}`);
+      return fetch(input, init);
+    };
+    const http = createHttpClient({ baseUrl, token: 'tok.en.x', fetch: send });
+    reply(201, undefined, '', { location: 'http://h/v1/user/7' });
+    const res = await http.request({ method: 'POST', path: '/user', body: { name: 'A' } });
+    expect(calls).toEqual([`POST ${baseUrl}user`]);
+    expect(seen?.headers['x-bbk-auth-token']).toBe('tok.en.x');
+    expect(JSON.parse(seen?.body ?? '')).toEqual({ name: 'A' });
+    expect(res.location).toBe('http://h/v1/user/7');
+    reply(400, 'application/json', JSON.stringify({ error: { code: 400, status: 'Bad Request', message: [] } }));
+    const err = await http.request({ method: 'GET', path: '/user' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BbkApiError);
+    expect((err as BbkApiError).status).toBe(400);
+    const down = createHttpClient({ baseUrl: 'http://127.0.0.1:1/v1', fetch: send });
+    await expect(down.request({ method: 'GET', path: '' })).rejects.toBeInstanceOf(BbkNetworkError);
+  });
+});

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import { BbkApiError, BbkNetworkError } from './errors.js';
 import { buildUrl, type QueryParams } from './url.js';
@@ -13,6 +12,12 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** undici dispatcher (e.g. a MockAgent or a shared Agent). Default: a keep-alive Agent owned by this client. */
   dispatcher?: Dispatcher;
+  /**
+   * Sends through this `fetch` instead of undici: the browser transport (the web console). The SDK then
+   * never loads undici, so a browser bundle of `@bbk/sdk/browser` holds none of it.
+   * @example createHttpClient({ baseUrl, token, fetch: globalThis.fetch.bind(globalThis) })
+   */
+  fetch?: typeof globalThis.fetch;
   /** Whole-request timeout in milliseconds. Default 30 000; 0 disables it. */
   timeoutMs?: number;
 }
@@ -76,7 +81,8 @@ let parts: UndiciParts | undefined;
  */
 export function undici(): UndiciParts {
   if (parts) return parts;
-  const require = createRequire(import.meta.url);
+  // no static `node:module` import: the browser build of the SDK (fetch transport) shares this file
+  const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
   type ApiRequest = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
   let Agent: UndiciParts['Agent'];
   let apiRequest: ApiRequest;
@@ -141,17 +147,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let resHeaders: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const res = await undici().request(dispatcher(), {
-        url: new URL(url),
-        method: req.method,
-        headers,
-        body: payload,
-        signal,
-      });
-      status = res.statusCode;
-      resHeaders = res.headers;
-      // Always drain the body so the keep-alive socket is released.
-      text = await res.body.text();
+      const exchange = options.fetch ? fetchExchange(options.fetch) : undiciExchange(dispatcher());
+      ({ status, headers: resHeaders, text } = await exchange({ url, method: req.method, headers, payload, signal }));
     } catch (cause) {
       const kind = timeout?.aborted ? 'timeout' : req.signal?.aborted ? 'aborted' : 'network';
       throw new BbkNetworkError(kind, { ...where, cause });
@@ -178,6 +175,41 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ownAgent = undefined;
       await agent?.close();
     },
+  };
+}
+
+/** One request on the wire and its whole answer: what the undici and fetch transports share. */
+type Exchange = (r: {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  signal: AbortSignal | undefined;
+}) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>;
+
+function undiciExchange(dispatcher: Dispatcher): Exchange {
+  return async ({ url, method, headers, payload, signal }) => {
+    const res = await undici().request(dispatcher, {
+      url: new URL(url),
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: payload,
+      signal,
+    });
+    // Always drain the body so the keep-alive socket is released.
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, text };
+  };
+}
+
+function fetchExchange(send: typeof globalThis.fetch): Exchange {
+  return async ({ url, method, headers, payload, signal }) => {
+    const res = await send(url, { method, headers, body: payload ?? null, ...(signal ? { signal } : {}) });
+    const out: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    return { status: res.status, headers: out, text: await res.text() };
   };
 }
 

@@ -1,4 +1,5 @@
 import { type ClientInit, type HttpClient, toHttpClient } from './client.js';
+import { BbkApiError } from './errors.js';
 import {
   offsetPageList,
   offsetPages,
@@ -18,6 +19,7 @@ import type {
   JsonObject,
   TimeseriesPoint,
 } from './protocol/types.js';
+import { parseRateLimit, type RateLimitInfo } from './rate-limit.js';
 import { path } from './url.js';
 
 /** Consumer options on top of the transport options. */
@@ -67,10 +69,23 @@ export interface TimeseriesPage<V = unknown> {
 export class ConsumerClient {
   readonly http: HttpClient;
   readonly #headers: Record<string, string>;
+  #rateLimit: RateLimitInfo | undefined;
 
   constructor(init: ClientInit & ConsumerOptions) {
     this.http = toHttpClient(init);
     this.#headers = consumerHeaders(init);
+  }
+
+  /**
+   * What the policy's limits leave, as of the last answer (its `RateLimit-Policy` and `RateLimit` headers,
+   * 429s included); undefined before any answer, or when the last one stated no limits.
+   * @example
+   * await consumer.entityTypes();
+   * const left = consumer.rateLimit?.quota?.remaining; // calls left today (or this month)
+   * if (consumer.rateLimit?.rate?.remaining === 0) await sleep(consumer.rateLimit.rate.reset * 1000);
+   */
+  get rateLimit(): RateLimitInfo | undefined {
+    return this.#rateLimit;
   }
 
   /**
@@ -162,16 +177,11 @@ export class ConsumerClient {
     params: TimeseriesOptions = {},
   ): Promise<TimeseriesPage<V>> {
     const { start, end, duration, limit } = params;
-    const res = await this.http.request<TimeseriesPoint<V>[]>({
-      method: 'GET',
-      path: path`/entity/${type}/${id}/timeseries/${tsid}`,
-      query: {
-        start: start === undefined ? undefined : toIso(start),
-        end: end === undefined ? undefined : toIso(end),
-        duration,
-        limit,
-      },
-      headers: this.#headers,
+    const res = await this.#send<TimeseriesPoint<V>[]>(path`/entity/${type}/${id}/timeseries/${tsid}`, {
+      start: start === undefined ? undefined : toIso(start),
+      end: end === undefined ? undefined : toIso(end),
+      duration,
+      limit,
     });
     const raw = res.headers['x-bbk-webhook'];
     const status = Array.isArray(raw) ? raw[0] : raw;
@@ -222,7 +232,19 @@ export class ConsumerClient {
   }
 
   async #get<T>(apiPath: string, query?: Record<string, string | number | undefined>): Promise<T> {
-    return (await this.http.request<T>({ method: 'GET', path: apiPath, query, headers: this.#headers })).body;
+    return (await this.#send<T>(apiPath, query)).body;
+  }
+
+  /** One GET; notes the limits the answer states, a refusal's too. */
+  async #send<T>(apiPath: string, query?: Record<string, string | number | undefined>) {
+    try {
+      const res = await this.http.request<T>({ method: 'GET', path: apiPath, query, headers: this.#headers });
+      this.#rateLimit = parseRateLimit(res.headers);
+      return res;
+    } catch (err) {
+      if (err instanceof BbkApiError) this.#rateLimit = parseRateLimit(err.headers);
+      throw err;
+    }
   }
 }
 

@@ -29,13 +29,17 @@ export {
 export { ContributorClient } from './contributor.js';
 export {
   AccessesApi,
+  AuditApi,
   ConnectorsApi,
   CoordinatorClient,
   type Created,
   EntityTypesApi,
+  MAX_AUDIT_PAGE,
   PoliciesApi,
   SearchApi,
   UsersApi,
+  type ViolationFilter,
+  ViolationsApi,
 } from './coordinator/index.js';
 export {
   type ApiErrorCode,
@@ -61,6 +65,7 @@ export {
   toIso,
 } from './paging.js';
 export * from './protocol/index.js';
+export { parseRateLimit, type RateLimitInfo, type RateLimitState } from './rate-limit.js';
 export {
   type AnyIterable,
   type ContributeResult,

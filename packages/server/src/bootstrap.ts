@@ -18,9 +18,21 @@ export async function ensureSecret(store: Store): Promise<string> {
  */
 export async function bootstrapUser(store: Store, config: ServerConfig): Promise<string | undefined> {
   if (await store.users.sequenceUsed()) return undefined;
-  const id = await store.users.create({ ...config.bootstrap, addendum: {} });
+  const input = { ...config.bootstrap, addendum: {} };
+  const id = await store.users.create(input, (id) =>
+    id === undefined
+      ? undefined
+      : { actor: 'system', action: 'user.create', target: `user:${id}`, detail: { after: input, bootstrap: true } },
+  );
   if (id === undefined) return undefined;
-  return issueToken(store, 'coordinator', id);
+  return issueToken(store, 'coordinator', id, {
+    audit: () => ({
+      actor: 'system',
+      action: 'token.issue',
+      target: `user:${id}`,
+      detail: { kind: 'coordinator', bootstrap: true },
+    }),
+  });
 }
 
 /**
@@ -32,5 +44,15 @@ export async function reissueBootstrapToken(store: Store): Promise<{ userId: num
   let user = await store.users.get(1);
   if (!user) user = (await store.users.list()).find((u) => u.coordinator);
   if (!user) throw new Error('no bootstrap user: user 1 was deleted and no other user is a coordinator');
-  return { userId: user.id, token: await issueToken(store, 'coordinator', user.id) };
+  const userId = user.id;
+  // `bbk token bootstrap`, run on the data directory itself: the actor is the system
+  const token = await issueToken(store, 'coordinator', userId, {
+    audit: (revoked) => ({
+      actor: 'system',
+      action: revoked > 0 ? 'token.reissue' : 'token.issue',
+      target: `user:${userId}`,
+      detail: { kind: 'coordinator', bootstrap: true, rescinded: revoked },
+    }),
+  });
+  return { userId, token };
 }

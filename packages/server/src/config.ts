@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_THRESHOLDS, DETECTOR_NAMES, type DetectorThresholds, type Threshold } from './activity/index.js';
 
 /** How the server authenticates callers (spec §6, §9). */
 export type ServerMode = 'production' | 'development';
@@ -40,8 +41,25 @@ export interface ServerOptions {
   logger?: boolean;
   /** Port of the Prometheus `/metrics` listener on `host`; `0` picks a free port. Default: no metrics. */
   metricsPort?: number;
+  /** Serve the web console at `/console/` on the coordinator listener (docs/CONSOLE.md). Default `true`; env `BBK_CONSOLE=0` turns it off. */
+  console?: boolean;
+  /** Directory of the built console. Default: the `@bbk/console` package's `dist/`. */
+  consoleDir?: string;
   /** Bootstrap user details (spec §6.2). */
   bootstrap?: { name?: string; email?: string; organization?: string };
+  /**
+   * Violation detector thresholds (docs/USAGE.md): `{ count, windowSeconds }` per detector, `null`
+   * turns one off. Env `BBK_DETECT_RATE_LIMIT`, `BBK_DETECT_ENUMERATION`, `BBK_DETECT_MASKED_PATHS`,
+   * `BBK_DETECT_GEO_TILING` as `count/seconds` (e.g. `20/60`) or `off`.
+   */
+  detectors?: Partial<DetectorThresholds>;
+  /** How often consumer usage and violation flags are written (ms). Default 2000; env `BBK_USAGE_FLUSH_MS`. */
+  usageFlushMs?: number;
+  /**
+   * Indexes that build themselves on the paths consumers filter on (docs/OPERATIONS.md): at most `max`
+   * (default 8, 0 = off; `BBK_AUTO_INDEXES`), never on `forbid` paths (`BBK_AUTO_INDEX_FORBID`, comma-separated).
+   */
+  autoIndexes?: { max?: number; forbid?: readonly string[] };
   /** Clock, injectable for tests. */
   now?: () => number;
 }
@@ -63,7 +81,13 @@ export interface ServerConfig {
   logLevel: LogLevel;
   logFile: string | undefined;
   metricsPort: number | undefined;
+  /** Whether `/console/` is served. */
+  console: boolean;
+  consoleDir: string | undefined;
   bootstrap: { name: string; email: string; organization: string };
+  detectors: DetectorThresholds;
+  usageFlushMs: number;
+  autoIndexes: { max: number; forbid: readonly string[] };
   now: () => number;
 }
 
@@ -77,6 +101,15 @@ function port(value: unknown, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   return n;
+}
+
+function autoIndexes(options: ServerOptions['autoIndexes'], env: NodeJS.ProcessEnv): ServerConfig['autoIndexes'] {
+  const max = options?.max ?? (env.BBK_AUTO_INDEXES ? Number(env.BBK_AUTO_INDEXES) : 8);
+  if (!Number.isInteger(max) || max < 0 || max > 64) {
+    throw new ConfigError(`automatic indexes must be an integer 0-64, got "${max}"`);
+  }
+  const forbid = options?.forbid ?? (env.BBK_AUTO_INDEX_FORBID ?? '').split(',').map((p) => p.trim());
+  return { max, forbid: forbid.filter((p) => p !== '') };
 }
 
 function optionalPort(value: unknown, name: string): number | undefined {
@@ -99,12 +132,48 @@ function database(value: unknown): string | undefined {
   return url;
 }
 
+function flag(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true or false), got "${value}"`);
+}
+
 function mode(value: unknown): ServerMode {
   if (value === undefined || value === null || value === '') return 'production';
   const v = String(value).toLowerCase();
   if (v === 'production' || v === 'prod') return 'production';
   if (v === 'development' || v === 'dev') return 'development';
   throw new ConfigError(`mode must be "production" or "development", got "${value}"`);
+}
+
+function threshold(value: string, name: string): Threshold | null {
+  if (value.trim().toLowerCase() === 'off') return null;
+  const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new ConfigError(`${name} must be "count/seconds" (e.g. 20/60) or "off", got "${value}"`);
+  return { count: Number(m[1]), windowSeconds: Number(m[2]) };
+}
+
+/** Detector thresholds: options, then `BBK_DETECT_<NAME>` (`count/seconds` or `off`), then the defaults. */
+function detectors(options: Partial<DetectorThresholds> | undefined, env: NodeJS.ProcessEnv): DetectorThresholds {
+  const out = { ...DEFAULT_THRESHOLDS };
+  for (const name of DETECTOR_NAMES) {
+    const variable = `BBK_DETECT_${name.toUpperCase().replace(/-/g, '_')}`;
+    if (options && name in options) out[name] = options[name] ?? null;
+    else if (env[variable]) out[name] = threshold(env[variable], variable);
+  }
+  return out;
+}
+
+function flushMs(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 2000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 10 || n > 600_000)
+    throw new ConfigError(`usage flush interval must be an integer 10-600000 ms, got "${value}"`);
+  return n;
 }
 
 /**
@@ -134,11 +203,16 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     logLevel: logLevel(options.logLevel ?? env.BBK_LOG_LEVEL, options.logger ?? env.BBK_LOG === '1'),
     logFile: options.logFile || env.BBK_LOG_FILE || undefined,
     metricsPort: optionalPort(options.metricsPort ?? env.BBK_METRICS_PORT, 'metrics port'),
+    console: flag(options.console ?? env.BBK_CONSOLE, 'BBK_CONSOLE', true),
+    consoleDir: options.consoleDir || undefined,
     bootstrap: {
       name: options.bootstrap?.name ?? env.BBK_BOOTSTRAP_USER_NAME ?? 'Admin',
       email: (options.bootstrap?.email ?? env.BBK_BOOTSTRAP_USER_EMAIL ?? 'noreply@bit-broker.io').toLowerCase(),
       organization: options.bootstrap?.organization ?? env.BBK_BOOTSTRAP_USER_ORG ?? 'BitBroker',
     },
+    detectors: detectors(options.detectors, env),
+    usageFlushMs: flushMs(options.usageFlushMs ?? env.BBK_USAGE_FLUSH_MS),
+    autoIndexes: autoIndexes(options.autoIndexes, env),
     now: options.now ?? Date.now,
   };
 }

@@ -10,13 +10,24 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly items: ValidationItem[] | undefined;
+  /** The body's `message` for a non-400 error that explains itself (e.g. an expired token); else `""`. */
+  readonly text: string | undefined;
 
-  constructor(code: ErrorCode, message = '', items?: ValidationItem[]) {
+  constructor(code: ErrorCode, message = '', items?: ValidationItem[], text?: string) {
     super(message || code);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.items = items;
+    this.text = text;
+  }
+
+  /**
+   * An error whose standard body carries `text` as its `message` (bbk extension, docs/DECISIONS.md).
+   * @example throw ApiError.text('UNAUTHORIZED', TOKEN_EXPIRED)
+   */
+  static text(code: ErrorCode, text: string): ApiError {
+    return new ApiError(code, text, undefined, text);
   }
 
   static validation(items: ValidationItem[]): ApiError {
@@ -27,6 +38,9 @@ export class ApiError extends Error {
     return ApiError.validation([{ name, index, reason }]);
   }
 }
+
+/** The `message` of the 401 answering an expired token; the only 401 that says why. */
+export const TOKEN_EXPIRED = 'token expired';
 
 /** Builds every error body the server sends (spec §1.7). */
 export function errorBody(status: number, message: string | ValidationItem[] = ''): ErrorBody {

@@ -1,16 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { ActivityMonitor } from './activity/index.js';
+import { TokenUsage } from './auth/token-usage.js';
 import { verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
-import { buildSurface } from './http/app.js';
-import { consumerRoutes } from './http/consumer/index.js';
-import { contributorRoutes } from './http/contributor.js';
-import { coordinatorRoutes } from './http/coordinator/index.js';
+import { CONSOLE_PATH, consoleRoutes, findConsole } from './http/console.js';
 import { buildMetricsSurface } from './http/metrics-surface.js';
+import { buildSurfaces } from './http/surfaces.js';
 import { Limits } from './limits/index.js';
 import { createLogSink, Metrics } from './observability/index.js';
+import { audit } from './services/audit.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
@@ -20,11 +21,22 @@ import { WebhookClient } from './webhooks/index.js';
 export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
 export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
 export { PostgisMissingError } from './storage/postgres/migrations.js';
+export { verifyAuditFile } from './storage/sqlite/audit.js';
+export {
+  BackupError,
+  type BackupErrorCode,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  backupDatabase,
+} from './storage/sqlite/backup.js';
 export type { Store } from './storage/store.js';
 
 /** Where the catalog lives: a PostgreSQL database when `database` is set, else SQLite in `dataDir`. */
 export interface StoreLocation {
   dataDir: string;
+  /** SQLite only: the automatic indexes (`startServer({ autoIndexes })`); PostgreSQL has none. */
+  autoIndexes?: ServerConfig['autoIndexes'] | undefined;
   database?: string | undefined;
   databaseSchema?: string | undefined;
 }
@@ -32,16 +44,17 @@ export interface StoreLocation {
 /** Opens (creating and migrating) the store the configuration names. */
 async function openStore(where: StoreLocation): Promise<Store> {
   if (where.database) return PostgresStore.open({ url: where.database, schema: where.databaseSchema });
-  return SqliteStore.open(where.dataDir);
+  return SqliteStore.open(where.dataDir, where.autoIndexes ? { autoIndexes: where.autoIndexes } : {});
 }
 
 /** A running bbk server. */
 export interface RunningServer {
   /**
    * Base URLs of the three APIs, e.g. `http://127.0.0.1:8001/v1`, and, when `metricsPort` is set,
-   * the Prometheus endpoint, e.g. `http://127.0.0.1:9464/metrics`.
+   * the Prometheus endpoint, e.g. `http://127.0.0.1:9464/metrics`; unless turned off, the web console,
+   * e.g. `http://127.0.0.1:8001/console/`.
    */
-  urls: { coordinator: string; contributor: string; consumer: string; metrics?: string };
+  urls: { coordinator: string; contributor: string; consumer: string; metrics?: string; console?: string };
   mode: ServerConfig['mode'];
   dataDir: string;
   /** The bootstrap coordinator token, only on the very first start of a data directory. */
@@ -72,6 +85,7 @@ export async function startServer(
   const apps: FastifyInstance[] = [];
   const logs = createLogSink({ level: config.logLevel, file: config.logFile });
   const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });
+  const usage = new TokenUsage({ tokens: store.tokens, now: config.now });
   try {
     const secret = await ensureSecret(store);
     const bootstrapToken = await bootstrapUser(store, config);
@@ -79,7 +93,16 @@ export async function startServer(
       config,
       store,
       secret,
-      auth: { verify: (token) => verifyToken(store, token) },
+      auth: {
+        async verify(token, kind) {
+          const check = await verifyToken(store, token, config.now());
+          if (!check.ok) return check;
+          if (check.kind !== kind) return { ok: false, status: 401 };
+          usage.touch(check.keyId);
+          return check;
+        },
+        flushUses: () => usage.flush(),
+      },
       limits: new Limits({ usage: store.catalog, now: config.now }),
       webhooks: new WebhookClient({
         timeoutMs: config.webhookTimeoutMs,
@@ -87,16 +110,28 @@ export async function startServer(
         ...(metrics ? { onCall: (id, outcome) => metrics.webhookCall(id, outcome) } : {}),
       }),
       schemas: new SchemaCompiler(),
+      activity: new ActivityMonitor({
+        store: store.activity,
+        now: config.now,
+        thresholds: config.detectors,
+        flushIntervalMs: config.usageFlushMs,
+      }),
       observers: { logger: logs?.logger, metrics },
     };
     await store.catalog.syncIndexes();
-    const coordinator = buildSurface('coordinator', ctx, coordinatorRoutes(ctx));
-    const contributor = buildSurface('contributor', ctx, contributorRoutes(ctx));
-    const consumer = buildSurface('consumer', ctx, consumerRoutes(ctx));
+    await ctx.activity.start();
+    const { coordinator, contributor, consumer } = buildSurfaces(ctx);
     apps.push(coordinator, contributor, consumer);
+    const ports = { contributor: 0, consumer: 0 };
+    if (config.console) {
+      const site = { dir: config.consoleDir ?? (await findConsole()), basePath: config.basePath, mode: config.mode };
+      await consoleRoutes(coordinator, { ...site, ports: () => ports });
+    }
     await coordinator.listen({ host: config.host, port: config.coordinatorPort });
     await contributor.listen({ host: config.host, port: config.contributorPort });
     await consumer.listen({ host: config.host, port: config.consumerPort });
+    ports.contributor = (contributor.server.address() as AddressInfo).port;
+    ports.consumer = (consumer.server.address() as AddressInfo).port;
     let metricsUrl: string | undefined;
     if (metrics) {
       const surface = buildMetricsSurface(metrics, store);
@@ -113,6 +148,7 @@ export async function startServer(
         contributor: urlOf(contributor, base),
         consumer: urlOf(consumer, base),
         ...(metricsUrl ? { metrics: metricsUrl } : {}),
+        ...(config.console ? { console: urlOf(coordinator, `${CONSOLE_PATH}/`) } : {}),
       },
       mode: config.mode,
       dataDir: config.dataDir,
@@ -120,7 +156,15 @@ export async function startServer(
       close() {
         closing ??= (async () => {
           await Promise.allSettled(apps.map((a) => a.close()));
-          await Promise.allSettled([ctx.limits.close(), ctx.webhooks.close(), ctx.schemas.close()]);
+          // the consumer activity of the minute in progress is written before the store closes
+          await Promise.allSettled([
+            ctx.limits.close(),
+            ctx.activity.close(),
+            ctx.webhooks.close(),
+            ctx.schemas.close(),
+            audit.close(ctx),
+            usage.close(),
+          ]);
           await store.close();
           await logs?.close();
         })();
@@ -129,6 +173,7 @@ export async function startServer(
     };
   } catch (err) {
     await Promise.allSettled(apps.map((a) => a.close()));
+    await usage.close();
     await store.close();
     await logs?.close();
     throw err;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActivityMonitor } from '../src/activity/index.js';
 import { resolveConfig } from '../src/config.js';
 import type { ServerContext } from '../src/context.js';
 import { Limits } from '../src/limits/index.js';
@@ -146,10 +147,11 @@ describe('concurrency', () => {
         config,
         store,
         secret: 'test-secret',
-        auth: { verify: async () => ({ ok: false, status: 401 }) },
+        auth: { verify: async () => ({ ok: false, status: 401 }), flushUses: async () => {} },
         limits: new Limits({ usage: store.catalog, now: config.now }),
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
         schemas: new SchemaCompiler(),
+        activity: new ActivityMonitor({ store: store.activity, now: config.now, thresholds: config.detectors }),
         observers: { logger: undefined, metrics: undefined },
       };
       closers.push(

@@ -145,7 +145,15 @@ describe('connectors', () => {
       in_session: false,
     });
     expect(await coord.connectors.list('country')).toEqual([
-      { id: 'wiki', url: `${base}/entity/country/connector/wiki`, name: 'Wiki', description: 'From wikipedia' },
+      {
+        id: 'wiki',
+        url: `${base}/entity/country/connector/wiki`,
+        name: 'Wiki',
+        description: 'From wikipedia',
+        // bbk extension (docs/DECISIONS.md, token lifetimes): no expiry given, never used
+        expires: null,
+        last_used: null,
+      },
     ]);
   });
 

@@ -256,7 +256,7 @@ describe('development mode: bad values are 400s, never 500s', () => {
     // and a browser may read the request id, the webhook outcome and a 429's wait
     const get = await call(`${env.base}/`, { headers: { origin: 'http://example.com' } });
     expect(get.headers.get('access-control-expose-headers')).toBe(
-      'x-request-id, x-bbk-webhook, retry-after, etag, location',
+      'x-request-id, x-bbk-webhook, retry-after, etag, location, ratelimit, ratelimit-policy, x-bbk-suspended',
     );
   });
 });

@@ -20,6 +20,8 @@ export const EXIT = {
   INVALID: 6,
   /** 429: rate or quota exceeded; retry later (`Retry-After` is printed when sent). */
   RATE_LIMITED: 7,
+  /** A check failed: `bbk audit verify` found the audit log's hash chain broken (the first broken entry is named). */
+  TAMPERED: 8,
   /** Interrupted by SIGINT. */
   INTERRUPTED: 130,
 } as const;

@@ -1,5 +1,6 @@
 import type { HttpResponse } from '../client.js';
 import { BbkNetworkError } from '../errors.js';
+import type { TokenLifetime } from '../protocol/types.js';
 
 /** Result of a create (201): the new resource's id and its absolute `Location`. */
 export interface Created<Id extends string | number = string> {
@@ -25,4 +26,12 @@ export function tokenText(res: HttpResponse): string {
   if (!token)
     throw new BbkNetworkError('invalid-response', { method: res.method, url: res.url, detail: 'no token in body' });
   return token;
+}
+
+/**
+ * The request body of a call that issues a token: none unless an expiry is given, so that a call
+ * without one is the original's exact request.
+ */
+export function lifetimeBody(options: TokenLifetime): { body?: TokenLifetime } {
+  return options.expires === undefined ? {} : { body: { expires: options.expires } };
 }

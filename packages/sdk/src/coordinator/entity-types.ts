@@ -8,9 +8,10 @@ import type {
   EntityTypeDetail,
   EntityTypeInput,
   EntityTypeListItem,
+  TokenLifetime,
 } from '../protocol/types.js';
 import { path } from '../url.js';
-import type { Created } from './created.js';
+import { type Created, lifetimeBody, tokenText } from './created.js';
 
 /**
  * Entity types (spec §2.4). Ids are slugs (`^[a-z][a-z0-9-]+$`, 3–32).
@@ -66,7 +67,8 @@ export class ConnectorsApi {
 
   /**
    * `POST /entity/:eid/connector/:cid` → 201 `{ id, token, webhook_secret? }`.
-   * `id` is the contribution id; the token and secret are shown only once.
+   * `id` is the contribution id; the token and secret are shown only once. `input.expires` (bbk): when the
+   * contributor token expires, a duration such as `90d` or a future ISO-8601 time; absent: never.
    */
   async create(eid: string, cid: string, input: ConnectorInput): Promise<ConnectorCreated> {
     return (
@@ -86,6 +88,21 @@ export class ConnectorsApi {
   /** `DELETE /entity/:eid/connector/:cid`: also deletes its records. */
   async delete(eid: string, cid: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: path`/entity/${eid}/connector/${cid}` });
+  }
+
+  /**
+   * `PUT /entity/:eid/connector/:cid/token` → 200 (bbk extension): revokes the contributor token and resolves to a
+   * new one (shown once). `options.expires`: a duration such as `90d` or a future ISO-8601 time; without it, never.
+   * @example const token = await coordinator.connectors.reissueToken('country', 'wikipedia', { expires: '30d' });
+   */
+  async reissueToken(eid: string, cid: string, options: TokenLifetime = {}): Promise<string> {
+    return tokenText(
+      await this.http.request({
+        method: 'PUT',
+        path: path`/entity/${eid}/connector/${cid}/token`,
+        ...lifetimeBody(options),
+      }),
+    );
   }
 
   /**

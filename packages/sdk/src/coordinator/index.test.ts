@@ -152,3 +152,27 @@ describe('CoordinatorClient results', () => {
     expect(await client.connectors.create('country', 'wiki', { name: 'n', description: 'd' })).toEqual(created);
   });
 });
+
+describe('CoordinatorClient audit', () => {
+  const entry = (seq: number) => ({ seq });
+
+  it('sends the filters as query text and pages forward by seq until a short page', async () => {
+    const { client, requests } = recorder([
+      { body: [entry(1), entry(2)] },
+      { body: [entry(3), entry(4)] },
+      { body: [entry(5)] },
+      { body: { intact: true, entries: 5, head: 'h' } },
+    ]);
+    const seen: number[] = [];
+    for await (const page of client.audit.pages({ actor: 'coordinator', since: '2025-01-01', limit: 2 }))
+      seen.push(...page.map((e) => e.seq));
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(requests.map((r) => [r.path, r.query])).toEqual([
+      ['/audit', { actor: 'coordinator', since: '2025-01-01', limit: '2', order: 'asc' }],
+      ['/audit', { actor: 'coordinator', since: '2025-01-01', limit: '2', after: '2', order: 'asc' }],
+      ['/audit', { actor: 'coordinator', since: '2025-01-01', limit: '2', after: '4', order: 'asc' }],
+    ]);
+    expect(await client.audit.verify()).toEqual({ intact: true, entries: 5, head: 'h' });
+    expect(sent(requests).at(-1)).toBe('GET /audit/verify');
+  });
+});

@@ -1,13 +1,17 @@
 import { type ClientInit, type HttpClient, toHttpClient } from '../client.js';
 import type { Announce } from '../protocol/types.js';
+import { AuditApi } from './audit.js';
 import { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 import { PoliciesApi, SearchApi } from './policies.js';
 import { AccessesApi, UsersApi } from './users.js';
+import { type ViolationFilter, ViolationsApi } from './violations.js';
 
+export { AuditApi, MAX_AUDIT_PAGE } from './audit.js';
 export type { Created } from './created.js';
 export { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 export { PoliciesApi, SearchApi } from './policies.js';
 export { AccessesApi, UsersApi } from './users.js';
+export { type ViolationFilter, ViolationsApi };
 
 /**
  * Typed client of the Coordinator API (spec §2, default port 8001), grouped by resource.
@@ -24,6 +28,10 @@ export class CoordinatorClient {
   readonly connectors: ConnectorsApi;
   readonly policies: PoliciesApi;
   readonly search: SearchApi;
+  /** Violation flags (bbk extension). */
+  readonly violations: ViolationsApi;
+  /** The audit trail (bbk extension). */
+  readonly audit: AuditApi;
 
   constructor(init: ClientInit) {
     this.http = toHttpClient(init);
@@ -33,6 +41,8 @@ export class CoordinatorClient {
     this.connectors = new ConnectorsApi(this.http);
     this.policies = new PoliciesApi(this.http);
     this.search = new SearchApi(this.http);
+    this.violations = new ViolationsApi(this.http);
+    this.audit = new AuditApi(this.http);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { HttpClient } from '../client.js';
-import type { AccessControl, PolicyDetail, PolicyInput, PolicyListItem } from '../protocol/types.js';
+import type { AccessControl, PolicyDetail, PolicyInput, PolicyListItem, PolicyPreview } from '../protocol/types.js';
 import { path } from '../url.js';
 import type { Created } from './created.js';
 
@@ -34,6 +34,16 @@ export class PoliciesApi {
   /** `DELETE /policy/:pid`: removes its accesses (bbk also revokes their tokens). */
   async delete(pid: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: path`/policy/${pid}` });
+  }
+
+  /**
+   * `POST /policy/:pid/preview` (bbk extension): what a consumer of `input` would see, and, when the
+   * policy `pid` exists, which records the change would add or remove. Stores nothing.
+   * @example const { types, sample, added } = await coordinator.policies.preview('big', input);
+   */
+  async preview(pid: string, input: PolicyInput): Promise<PolicyPreview> {
+    return (await this.http.request<PolicyPreview>({ method: 'POST', path: path`/policy/${pid}/preview`, body: input }))
+      .body;
   }
 
   /** `GET /policy/:pid/access-control`: the stored `access_control`, exactly as submitted. */

@@ -1,8 +1,16 @@
 import type { HttpClient } from '../client.js';
 import { BbkNetworkError } from '../errors.js';
-import type { AccessItem, UserDetail, UserInput, UserListItem, UserUpdateInput } from '../protocol/types.js';
+import type { AccessGuard, AccessGuardInput, AccessUsage } from '../protocol/activity.js';
+import type {
+  AccessItem,
+  TokenLifetime,
+  UserDetail,
+  UserInput,
+  UserListItem,
+  UserUpdateInput,
+} from '../protocol/types.js';
 import { path } from '../url.js';
-import { type Created, lastSegment, tokenText } from './created.js';
+import { type Created, lastSegment, lifetimeBody, tokenText } from './created.js';
 
 /**
  * Users and their coordinator role (spec §2.3). Ids are integers, never reused.
@@ -92,14 +100,50 @@ export class AccessesApi {
     return (await this.http.request<AccessItem>({ method: 'GET', path: path`/user/${uid}/access/${pid}` })).body;
   }
 
-  /** `POST /user/:uid/access/:pid` → 201; resolves to the consumer token (shown once). */
-  async grant(uid: number, pid: string): Promise<string> {
-    return tokenText(await this.http.request({ method: 'POST', path: path`/user/${uid}/access/${pid}` }));
+  /**
+   * `POST /user/:uid/access/:pid` → 201; resolves to the consumer token (shown once).
+   * `options.expires` (bbk): a duration such as `90d` or a future ISO-8601 time; without it the token never expires.
+   * @example const token = await coordinator.accesses.grant(2, 'over-a-billion', { expires: '90d' });
+   */
+  async grant(uid: number, pid: string, options: TokenLifetime = {}): Promise<string> {
+    return tokenText(
+      await this.http.request({ method: 'POST', path: path`/user/${uid}/access/${pid}`, ...lifetimeBody(options) }),
+    );
   }
 
-  /** `PUT /user/:uid/access/:pid` → 200: revokes the old token, resolves to the new one. */
-  async reissue(uid: number, pid: string): Promise<string> {
-    return tokenText(await this.http.request({ method: 'PUT', path: path`/user/${uid}/access/${pid}` }));
+  /** `PUT /user/:uid/access/:pid` → 200: revokes the old token, resolves to the new one (`options` as for `grant`). */
+  async reissue(uid: number, pid: string, options: TokenLifetime = {}): Promise<string> {
+    return tokenText(
+      await this.http.request({ method: 'PUT', path: path`/user/${uid}/access/${pid}`, ...lifetimeBody(options) }),
+    );
+  }
+
+  /**
+   * `GET /user/:uid/access/:pid/usage` (bbk extension): calls, records served and 429s per UTC day, newest first,
+   * optionally from `since` to `until` (`YYYY-MM-DD`, inclusive); exact, including calls not yet written.
+   * @example const { totals, last_used } = await coordinator.accesses.usage(2, 'over-a-billion');
+   */
+  async usage(uid: number, pid: string, range: { since?: string; until?: string } = {}): Promise<AccessUsage> {
+    const res = await this.http.request<AccessUsage>({
+      method: 'GET',
+      path: path`/user/${uid}/access/${pid}/usage`,
+      query: { since: range.since, until: range.until },
+    });
+    return res.body;
+  }
+
+  /** `GET /user/:uid/access/:pid/guard` (bbk extension): auto-suspend setting and suspension. */
+  async guard(uid: number, pid: string): Promise<AccessGuard> {
+    return (await this.http.request<AccessGuard>({ method: 'GET', path: path`/user/${uid}/access/${pid}/guard` })).body;
+  }
+
+  /**
+   * `PUT /user/:uid/access/:pid/guard` (bbk extension): turns auto-suspend on or off, lifts (`suspended: false`)
+   * or imposes (`true`) a suspension.
+   * @example await coordinator.accesses.setGuard(2, 'over-a-billion', { auto_suspend: true });
+   */
+  async setGuard(uid: number, pid: string, input: AccessGuardInput): Promise<void> {
+    await this.http.request({ method: 'PUT', path: path`/user/${uid}/access/${pid}/guard`, body: input });
   }
 
   /** `DELETE /user/:uid/access/:pid`: removes the access and revokes its token. */

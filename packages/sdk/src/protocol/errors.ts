@@ -51,3 +51,54 @@ export interface ErrorBody {
     message: string | ValidationItem[];
   };
 }
+
+/** One item of a 400 answer ({@link ValidationItem}, spec §1.8). */
+export const validationItemSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    index: { type: ['integer', 'null'], minimum: 0 },
+    reason: { type: 'string' },
+  },
+  required: ['name', 'index', 'reason'],
+  additionalProperties: false,
+} as const;
+
+/** Statuses whose standard body always has an empty `message` (spec §1.7). */
+const EMPTY_MESSAGE = new Set([401, 403, 404, 405, 408, 409, 413, 414, 429, 431]);
+
+/**
+ * JSON Schema (2020-12) of the standard error body ({@link ErrorBody}, spec §1.7): with a status, the
+ * body of that status (its `code`, its reason phrase, and the `message` it carries: validation items
+ * for 400, `""` for 401/403/404/409/429 and the like, text for 500/503); without, any error body.
+ * @example errorBodySchema(404) // { error: { code: 404, status: 'Not Found', message: '' } }
+ */
+export function errorBodySchema(status?: number) {
+  const items = { type: 'array', minItems: 1, items: validationItemSchema } as const;
+  const message =
+    status === undefined
+      ? { oneOf: [{ type: 'string' }, items] }
+      : status === 400
+        ? items
+        : EMPTY_MESSAGE.has(status)
+          ? { const: '' }
+          : { type: 'string' };
+  const phrase = status === undefined ? undefined : REASON_PHRASES[status];
+  return {
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: status === undefined ? { type: 'integer', minimum: 400, maximum: 599 } : { const: status },
+          status: phrase === undefined ? { type: 'string' } : { const: phrase },
+          message,
+        },
+        required: ['code', 'status', 'message'],
+        additionalProperties: false,
+      },
+    },
+    required: ['error'],
+    additionalProperties: false,
+  } as const;
+}

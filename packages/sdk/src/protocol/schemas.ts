@@ -147,6 +147,48 @@ export const connectorSchema = {
   required: ['name', 'description'],
 } as const;
 
+// ---- Token lifetimes (bbk extension, docs/DECISIONS.md) ----
+
+/** A token lifetime as a duration: a whole number of seconds, minutes, hours, days or weeks (`90d`, `12h`, `2w`). */
+export const TOKEN_DURATION_PATTERN = '^[0-9]{1,9}[smhdw]$';
+
+/**
+ * `expires`: when a token issued by this call stops working; a duration ({@link TOKEN_DURATION_PATTERN}) from now,
+ * or an ISO-8601 time (§1.9 iso-date; give `Z` or an offset, a zone-less time is the server's local time) in the
+ * future. `null` or absent: the token never expires. The server also checks the time is real and ahead.
+ */
+export const tokenExpiresSchema = {
+  type: ['string', 'null'],
+  maxLength: 64,
+  anyOf: [
+    { title: 'duration', pattern: TOKEN_DURATION_PATTERN },
+    { title: 'ISO-8601 time', pattern: valueRules.isoDate.pattern },
+  ],
+} as const;
+
+/**
+ * Optional body of the calls that issue a consumer or contributor token: access create and reissue
+ * (`POST`/`PUT /user/:uid/access/:pid`) and connector token reissue (`PUT /entity/:eid/connector/:cid/token`);
+ * connector create takes `expires` beside the connector fields. Other properties are ignored.
+ */
+export const tokenLifetimeSchema = {
+  type: 'object',
+  properties: { expires: tokenExpiresSchema },
+} as const;
+
+/**
+ * Body of `PUT /user/:uid/access/:pid/guard` (`AccessGuardInput`, bbk extension, docs/USAGE.md): either field
+ * may be left out; anything else, or a non-boolean, is 400.
+ */
+export const accessGuardInputSchema = {
+  type: 'object',
+  properties: {
+    auto_suspend: { type: 'boolean', description: 'Suspend the access automatically when a detector flags it' },
+    suspended: { type: 'boolean', description: '`false` lifts a suspension; `true` suspends the access now' },
+  },
+  additionalProperties: false,
+} as const;
+
 /** Legal context entry kinds (§2.6). */
 export const LEGAL_TYPES = ['attribution', 'contact', 'license', 'note', 'source', 'terms'] as const;
 

@@ -70,8 +70,19 @@ export interface EntityTypeDetail extends EntityTypeListItem {
 
 // ---- Coordinator: connectors (§2.5, §9) ----
 
+/**
+ * bbk extension on access items and connector views: the token's lifetime and use, as the coordinator sees them.
+ * Absent when the server is not bbk.
+ */
+export interface TokenFacts {
+  /** ISO-8601 time when the live token expires; `null`: it never expires (or none is live). */
+  expires?: string | null;
+  /** ISO-8601 time of the latest accepted call with any token of this access or connector; `null`: never. */
+  last_used?: string | null;
+}
+
 /** An item of `GET /entity/:eid/connector`. */
-export interface ConnectorListItem {
+export interface ConnectorListItem extends TokenFacts {
   id: string;
   url: string;
   name: string;
@@ -172,12 +183,55 @@ export interface PolicyDetail extends PolicyListItem {
 }
 
 /** An item of `GET /user/:uid/access` and `GET /user/:uid/access/:pid`. */
-export interface AccessItem {
+export interface AccessItem extends TokenFacts {
   id: string;
   url: string;
   policy: ResourceLink;
   /** ISO-8601 creation time. */
   created: string;
+}
+
+/** bbk extension: a record named by a policy preview (`added`, `removed`). */
+export interface PreviewRecordRef {
+  /** Public id (SHA-1 hex). */
+  id: string;
+  type: string;
+  name: string;
+}
+
+/** bbk extension: a record of a policy preview's sample, as a consumer of the policy would see it (masks applied). */
+export interface PreviewRecord extends PreviewRecordRef {
+  entity: JsonObject;
+  instance: JsonObject;
+  /** The timeseries declarations the masks leave. */
+  timeseries: Record<string, TimeseriesDeclaration>;
+  legal: LegalItem[];
+}
+
+/** bbk extension: the records a policy change lets in (`added`) or shuts out (`removed`). */
+export interface PreviewChange {
+  /** How many records in all. */
+  records: number;
+  /** The first of them (at most 100), in catalog order. */
+  items: PreviewRecordRef[];
+  /** More records than `items` holds. */
+  truncated: boolean;
+}
+
+/**
+ * bbk extension: `POST /policy/:pid/preview`, what a consumer of the posted policy would see
+ * (live connectors only); nothing is stored. `added` and `removed` compare it with the stored
+ * policy `:pid`, and are `null` when there is none.
+ */
+export interface PolicyPreview {
+  /** Visible records in all. */
+  records: number;
+  /** Visible records per entity type, by type; types without any are left out. */
+  types: { type: string; records: number }[];
+  /** The first visible records (at most 10), in catalog order, masks applied. */
+  sample: PreviewRecord[];
+  added: PreviewChange | null;
+  removed: PreviewChange | null;
 }
 
 // ---- Contributor (§3) ----
@@ -267,6 +321,20 @@ export interface ConnectorInput {
   description: string;
   webhook?: string | null;
   cache?: number;
+  /**
+   * bbk extension, create only (ignored by update): when the contributor token expires, as in
+   * {@link TokenLifetime}. Absent: never.
+   */
+  expires?: string | null;
+}
+
+/**
+ * Optional body of the calls that issue a token (bbk extension, see `tokenLifetimeSchema`).
+ * @example await coordinator.accesses.grant(2, 'over-a-billion', { expires: '90d' })
+ */
+export interface TokenLifetime {
+  /** A duration from now (`90d`, `12h`, `30m`, `45s`, `2w`) or a future ISO-8601 time; `null` or absent: never. */
+  expires?: string | null;
 }
 
 /** Body of `POST`/`PUT /policy/:pid`. */

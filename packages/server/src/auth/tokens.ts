@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AuditNote } from '../storage/audit-store.js';
 import type { Store } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
 
@@ -36,27 +37,47 @@ export function mintToken(kind: TokenKind): MintedToken {
   return { token: `${kind}.${keyId}.${secret}`, keyId, kind, hash: hashSecret(secret) };
 }
 
+/** Options of {@link issueToken}. */
+export interface IssueOptions {
+  /** ISO-8601 UTC expiry; absent or `null`: the token never expires. */
+  expires?: string | null;
+  /** Given the number of tokens revoked; its entries commit with the token. */
+  audit?: AuditNote<number>;
+}
+
 /**
  * Issues a token for an existing subject, revoking its previous one in the
- * same transaction (promote, reissue, bootstrap).
+ * same transaction (promote, reissue, bootstrap). `audit` is given the number
+ * of tokens revoked and its entries commit with the token.
+ * @example await issueToken(store, 'consumer', access.id, { expires: '2030-01-01T00:00:00.000Z' })
  */
-export async function issueToken(store: Store, kind: TokenKind, subject: number): Promise<string> {
+export async function issueToken(
+  store: Store,
+  kind: TokenKind,
+  subject: number,
+  { expires = null, audit }: IssueOptions = {},
+): Promise<string> {
   const minted = mintToken(kind);
-  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject });
+  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject, expires }, audit);
   return minted.token;
 }
 
+/**
+ * The outcome of a token check. A refusal may say why (`expired`), so that the 401 can tell the
+ * caller; other refusals say nothing that could help guess a token.
+ */
 export type TokenCheck =
   | { ok: true; kind: TokenKind; subject: number; keyId: string }
-  | { ok: false; status: 401 | 403 };
+  | { ok: false; status: 401 | 403; reason?: 'expired' };
 
 const SHAPE = /^([a-z]+)\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{20,128})$/;
 
 /**
  * Checks a presented token: unknown, malformed or wrong secret → 401;
- * a revoked one → 403 (spec §6.1). The secret is compared in constant time.
+ * a revoked one → 403 (spec §6.1); one past its expiry at `now` (ms) → 401, reason `expired`.
+ * The secret is compared in constant time.
  */
-export async function verifyToken(store: Store, token: string | undefined): Promise<TokenCheck> {
+export async function verifyToken(store: Store, token: string | undefined, now: number): Promise<TokenCheck> {
   if (!token) return { ok: false, status: 401 };
   const m = SHAPE.exec(token);
   if (!m) return { ok: false, status: 401 };
@@ -69,6 +90,7 @@ export async function verifyToken(store: Store, token: string | undefined): Prom
   const match = timingSafeEqual(presented, expected) && row !== undefined && row.kind === kind;
   if (!match || !row) return { ok: false, status: 401 };
   if (row.revoked) return { ok: false, status: 403 };
+  if (row.expires !== null && !(Date.parse(row.expires) > now)) return { ok: false, status: 401, reason: 'expired' };
   return { ok: true, kind: row.kind, subject: row.subject, keyId };
 }
 

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BBox, EARTH_RADIUS_M, expandBBox, geometryDistance, haversine, type Position } from './index.js';
+import {
+  type BBox,
+  EARTH_RADIUS_M,
+  expandBBox,
+  type Geometry,
+  geometryDistance,
+  haversine,
+  type Position,
+} from './index.js';
 
 const RAD = Math.PI / 180;
 
@@ -82,6 +90,39 @@ describe('geometryDistance', () => {
       -1,
     );
     expect(geometryDistance(line, polygon)).toBe(0);
+  });
+});
+
+describe('geometryDistance with repeated positions', () => {
+  it('a zero-length segment is a point, not a line through its longitude', () => {
+    const far = haversine([10, 0], [10, 45]);
+    const point: Geometry = { type: 'Point', coordinates: [10, 0] };
+    for (const coordinates of [
+      [
+        [10, 45],
+        [10, 45],
+      ],
+      [
+        [10, 45],
+        [10, 45],
+        [12, 46],
+      ],
+    ] as Position[][]) {
+      expect(geometryDistance({ type: 'LineString', coordinates }, point)).toBeCloseTo(far, 3);
+      expect(geometryDistance({ type: 'MultiLineString', coordinates: [coordinates] }, point)).toBeCloseTo(far, 3);
+    }
+    expect(
+      geometryDistance(
+        {
+          type: 'LineString',
+          coordinates: [
+            [10, 0],
+            [10, 0],
+          ],
+        },
+        point,
+      ),
+    ).toBe(0);
   });
 });
 

@@ -77,13 +77,54 @@ export function geometryDistance(a: Geometry, b: Geometry): number {
     for (const p of vertices(a)) for (const q of vertices(b)) best = Math.min(best, haversine(p, q));
     return best;
   }
-  if (booleanIntersects(a as never, b as never)) return 0;
+  if (intersects(a, b)) return 0;
   const segsA = segments(a);
   const segsB = segments(b);
   let best = Number.POSITIVE_INFINITY;
   for (const p of vertices(a)) best = Math.min(best, distanceTo(p, b, segsB));
   for (const p of vertices(b)) best = Math.min(best, distanceTo(p, a, segsA));
   return best;
+}
+
+type Part = { type: 'Point'; coordinates: Position } | { type: 'LineString' | 'Polygon'; coordinates: unknown };
+
+const samePosition = (p: Position, q: Position) => p[0] === q[0] && p[1] === q[1];
+const withoutRepeats = (line: Position[]) => line.filter((p, i) => i === 0 || !samePosition(p, line[i - 1]!));
+
+/**
+ * The single parts of a geometry, with repeated consecutive positions dropped and a line that
+ * collapses to one position read as that point. Turf takes a zero-length segment for a vertical
+ * line through its longitude, so `[[10, 45], [10, 45]]` would meet every point at longitude 10.
+ */
+function parts(g: Geometry): Part[] {
+  const line = (coordinates: Position[]): Part => {
+    const kept = withoutRepeats(coordinates);
+    return kept.length === 1 ? { type: 'Point', coordinates: kept[0]! } : { type: 'LineString', coordinates: kept };
+  };
+  const polygon = (rings: Position[][]): Part => {
+    const kept = rings.map(withoutRepeats);
+    return { type: 'Polygon', coordinates: kept.every((r) => r.length >= 4) ? kept : rings };
+  };
+  switch (g.type) {
+    case 'Point':
+      return [g];
+    case 'MultiPoint':
+      return g.coordinates.map((coordinates) => ({ type: 'Point', coordinates }));
+    case 'LineString':
+      return [line(g.coordinates)];
+    case 'MultiLineString':
+      return g.coordinates.map(line);
+    case 'Polygon':
+      return [polygon(g.coordinates)];
+    case 'MultiPolygon':
+      return g.coordinates.map(polygon);
+  }
+}
+
+/** Whether two geometries share a point (planar, boundaries included), part by part. */
+function intersects(a: Geometry, b: Geometry): boolean {
+  const pb = parts(b);
+  return parts(a).some((x) => pb.some((y) => booleanIntersects(x as never, y as never)));
 }
 
 /**

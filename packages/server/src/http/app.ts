@@ -6,15 +6,18 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Caller } from '../auth/caller.js';
+import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
-import { ApiError, errorBody } from '../errors.js';
+import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
 import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
-import { isProbe, observeSurface } from './observe.js';
+import { isPublic, observeSurface } from './observe.js';
+import { recordResponses } from './openapi/record.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
@@ -33,11 +36,21 @@ declare module 'fastify' {
 
 /**
  * Open CORS on every answer (spec §1.1), and the response headers a browser client may read
- * besides the simple ones: request id, webhook outcome, 429 wait, ETag, Location.
+ * besides the simple ones: request id, webhook outcome, 429 wait, ETag, Location, the RateLimit
+ * fields and why an access is suspended.
  */
 function corsHeaders(reply: FastifyReply): void {
   reply.header('access-control-allow-origin', '*');
-  reply.header('access-control-expose-headers', 'x-request-id, x-bbk-webhook, retry-after, etag, location');
+  reply.header(
+    'access-control-expose-headers',
+    'x-request-id, x-bbk-webhook, retry-after, etag, location, ratelimit, ratelimit-policy, x-bbk-suspended',
+  );
+}
+
+/** The error of a refused token: 403 revoked, 401 otherwise; an expired token is told so (docs/DECISIONS.md). */
+function refusal(check: Extract<TokenCheck, { ok: false }>): ApiError {
+  if (check.status === 403) return new ApiError('FORBIDDEN');
+  return check.reason === 'expired' ? ApiError.text('UNAUTHORIZED', TOKEN_EXPIRED) : new ApiError('UNAUTHORIZED');
 }
 
 /**
@@ -59,7 +72,7 @@ function routerError(
     },
     (authErr: unknown) => {
       const status = authErr instanceof ApiError ? authErr.status : 401;
-      reply.code(status).send(errorBody(status));
+      reply.code(status).send(errorBody(status, authErr instanceof ApiError ? (authErr.text ?? '') : ''));
     },
   );
 }
@@ -80,11 +93,10 @@ export function buildSurface(
 
   /** Production mode: the caller's token must be live and of this surface's kind (spec §9). */
   const authenticate = async (req: FastifyRequest): Promise<void> => {
-    if (config.mode !== 'production' || req.method === 'OPTIONS' || isProbe(req)) return;
+    if (config.mode !== 'production' || req.method === 'OPTIONS' || isPublic(req)) return;
     const token = req.headers['x-bbk-auth-token'];
-    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined);
-    if (!check.ok) throw new ApiError(check.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    if (check.kind !== surface) throw new ApiError('UNAUTHORIZED');
+    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined, surface);
+    if (!check.ok) throw refusal(check);
     req.caller = { kind: check.kind, subject: check.subject };
   };
 
@@ -109,6 +121,11 @@ export function buildSurface(
     frameworkErrors: (err, req, reply) => routerError(err, req, reply as unknown as FastifyReply, authenticate),
   });
   app.decorateRequest('caller', null);
+  const registered: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  ROUTES.set(app, registered);
   observeSurface(app, surface, ctx.observers);
   healthRoutes(app, ctx.store, config.basePath);
 
@@ -123,6 +140,7 @@ export function buildSurface(
   weakEtags(app);
   errorHandlers(app, config.mode);
   openCors(app);
+  recordResponses(app, surface, config.basePath);
 
   const prefix = config.basePath ? `/${config.basePath}` : '';
   app.register(
@@ -137,11 +155,28 @@ export function buildSurface(
         if (config.mode === 'production') throw new ApiError('NOT_FOUND');
         throw new Error('test error message - please ignore');
       });
+      openApiRoutes(api, surface, config.basePath);
       await routes(api);
     },
     { prefix },
   );
   return app;
+}
+
+/** A route as Fastify registered it: method and full URL pattern (`/v1/entity/:eid`). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, readonly RegisteredRoute[]>();
+
+/**
+ * Every route a surface registers (HEAD twins and the CORS preflight included), once it is ready;
+ * the OpenAPI coverage test compares them with the documents.
+ */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTES.get(app) ?? [];
 }
 
 /** Sends a bare token as `text/html` (spec §1.5). */

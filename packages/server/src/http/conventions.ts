@@ -57,7 +57,7 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
     const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
     if (err instanceof ApiError) {
       if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
-      return reply.code(err.status).send(errorBody(err.status, err.items ?? ''));
+      return reply.code(err.status).send(errorBody(err.status, err.items ?? err.text ?? ''));
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody(413));
     if ((err.statusCode ?? 500) < 500) {

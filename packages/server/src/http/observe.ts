@@ -12,8 +12,16 @@ declare module 'fastify' {
   }
 }
 
+/** Route config of the routes that need no token, even in production mode (probes, the API reference). */
+export const PUBLIC_ROUTE = { bbkPublic: true } as const;
+
 /** Route config of the health probes: no token needed, logged at `debug` only. */
-export const PROBE_ROUTE = { bbkProbe: true } as const;
+export const PROBE_ROUTE = { bbkProbe: true, bbkPublic: true } as const;
+
+/** Whether the request is for a route that needs no token. */
+export function isPublic(req: FastifyRequest): boolean {
+  return (req.routeOptions?.config as { bbkPublic?: boolean } | undefined)?.bbkPublic === true;
+}
 
 /** Whether the request is for a health probe route. */
 export function isProbe(req: FastifyRequest): boolean {

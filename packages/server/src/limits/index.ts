@@ -1,4 +1,11 @@
-export { type AccessControl, type Admission, Limits, type LimitsOptions } from './limits.js';
+export {
+  type AccessControl,
+  type Admission,
+  type LimitState,
+  type LimitStatus,
+  Limits,
+  type LimitsOptions,
+} from './limits.js';
 export {
   type QuotaCount,
   QuotaCounter,

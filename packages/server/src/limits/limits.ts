@@ -11,6 +11,22 @@ export interface AccessControl {
 /** The verdict on one call: admitted, or refused until `retryAfter` seconds have passed. */
 export type Admission = { ok: true } | { ok: false; retryAfter: number; limit: 'rate' | 'quota' };
 
+/** One limit as the `RateLimit` headers state it: its size, what is left, seconds until it resets. */
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window rolls over (at least 1). */
+  reset: number;
+  /** Length of the window in seconds (1 for the rate; the current day or month for the quota). */
+  window: number;
+}
+
+/** What is left of a key's limits; a limit the policy does not set is absent. */
+export interface LimitStatus {
+  rate?: LimitState;
+  quota?: LimitState;
+}
+
 export interface LimitsOptions {
   usage: UsageStore;
   /** Clock in ms (injected; tests move it). */
@@ -75,6 +91,36 @@ export class Limits {
     }
     if (rate !== undefined) this.#rate.count(key, now);
     return ADMITTED;
+  }
+
+  /**
+   * What is left of the key's limits now, without counting anything (the `RateLimit` headers);
+   * null when the policy sets none.
+   */
+  async status(key: string, ac: AccessControl): Promise<LimitStatus | null> {
+    if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return null;
+    const now = this.#now();
+    const out: LimitStatus = {};
+    if (ac.rate !== undefined) {
+      const remaining = Math.max(0, ac.rate - this.#rate.used(key, now));
+      out.rate = { limit: ac.rate, remaining, reset: 1, window: 1 };
+    }
+    if (ac.quota) {
+      const { interval_type: interval, max_number: max } = ac.quota;
+      const counter = await this.#quota.counter(key, quotaWindow(interval, now), now);
+      const end = windowEnd(interval, now);
+      const start =
+        interval === 'day'
+          ? end - 86_400_000
+          : Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+      out.quota = {
+        limit: max,
+        remaining: Math.max(0, max - counter.count),
+        reset: Math.max(1, Math.ceil((end - now) / 1000)),
+        window: Math.round((end - start) / 1000),
+      };
+    }
+    return out;
   }
 
   /** Writes pending quota counts now (serialised with the background flush). */

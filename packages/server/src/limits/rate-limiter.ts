@@ -17,6 +17,12 @@ export class RateLimiter {
     return (w && w.second === second ? w.count : 0) < rate;
   }
 
+  /** Calls counted for `key` in the current second. */
+  used(key: string, nowMs: number): number {
+    const w = this.#windows.get(key);
+    return w && w.second === Math.floor(nowMs / 1000) ? w.count : 0;
+  }
+
   /** Counts one call for `key` in the current second. */
   count(key: string, nowMs: number): void {
     const second = Math.floor(nowMs / 1000);

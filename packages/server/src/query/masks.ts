@@ -79,7 +79,7 @@ export function removePath(value: unknown, path: readonly string[]): unknown {
  * `under` — the path is the masked attribute or inside it; `above` — the path contains
  * the masked attribute; `apart` — neither.
  */
-function relation(path: readonly string[], mask: readonly string[]): 'under' | 'above' | 'apart' {
+export function maskRelation(path: readonly string[], mask: readonly string[]): 'under' | 'above' | 'apart' {
   let i = 0;
   let j = 0;
   for (;;) {
@@ -124,10 +124,10 @@ export function applyMasks(ir: Ir, masks: readonly FieldMask[]): Ir {
 function maskLeaf(leaf: IrLeaf, masks: readonly FieldMask[]): Ir {
   const path = leaf.field.path;
   const hidden = new Set<string>();
-  for (const m of masks) if (relation(path, m.path) === 'under') hidden.add(m.type);
+  for (const m of masks) if (maskRelation(path, m.path) === 'under') hidden.add(m.type);
   const below = new Map<string, (readonly string[])[]>();
   for (const m of masks) {
-    if (hidden.has(m.type) || relation(path, m.path) !== 'above') continue;
+    if (hidden.has(m.type) || maskRelation(path, m.path) !== 'above') continue;
     below.set(m.type, [...(below.get(m.type) ?? []), m.path]);
   }
   if (hidden.size === 0 && below.size === 0) return leaf;

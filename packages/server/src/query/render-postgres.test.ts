@@ -83,4 +83,27 @@ describe('renderPostgres: exact SQL', () => {
     });
     expect(sql({})).toEqual({ sql: 'FALSE', params: [] }); // as compiled: the empty query
   });
+
+  it('$near and $within read record_geo: the GiST box first, then the exact test', () => {
+    const near = sql({
+      'entity.location': { $near: { $geometry: { type: 'Point', coordinates: [1, 2] }, $max: 1000 } },
+    });
+    expect(near.sql).toBe(
+      'r.seq IN (SELECT g.record_seq FROM record_geo g WHERE g.path = $5 AND g.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)' +
+        ' AND bbk_geo_near(g.geom, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326), $7::float8, $8::float8))',
+    );
+    expect(near.params.slice(4)).toEqual(['entity.location', '{"type":"Point","coordinates":[1,2]}', null, 1000]);
+    const ring = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ];
+    expect(sql({ 'entity.location': { $within: { $geometry: { type: 'Polygon', coordinates: [ring] } } } })).toEqual({
+      sql:
+        'r.seq IN (SELECT g.record_seq FROM record_geo g WHERE g.path = $5 AND g.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)' +
+        ' AND bbk_geo_within(g.geom, ST_SetSRID(ST_GeomFromGeoJSON($6), 4326)))',
+      params: [0, 0, 1, 1, 'entity.location', JSON.stringify({ type: 'Polygon', coordinates: [ring] })],
+    });
+  });
 });

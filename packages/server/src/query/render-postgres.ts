@@ -1,3 +1,4 @@
+import type { Geometry } from '../geo/index.js';
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { INDEX_SEGMENT, sqlString } from './json-path.js';
@@ -40,8 +41,9 @@ function pathLiteral(segments: readonly string[]): string {
  * `type text`): values always travel as `$n` parameters, JSON paths as literals. The semantics are
  * those of `renderSqlite` (spec §4.3): a leaf on a missing field is false, numeric path segments
  * index arrays only, strings compare by code point. Needs the functions of `POSTGRES_FUNCTIONS`.
- * `$regex` uses PostgreSQL's own `~` / `~*` (the spec's ARE syntax); `$near` / `$within` belong
- * to the engine's spatial tables and are not rendered here yet.
+ * `$regex` uses PostgreSQL's own `~` / `~*` (the spec's ARE syntax); `$near` / `$within` read the
+ * engine's `record_geo` table (PostGIS `geometry(Geometry, 4326)`, GiST-indexed; needs
+ * `POSTGRES_GEO_FUNCTIONS` too).
  * @example renderPostgres(compileQuery({ name: 'India' }))
  * // { sql: "((r.doc #>> ARRAY['name']::text[]) = $1 AND jsonb_typeof((r.doc #> ARRAY['name']::text[])) = 'string')", params: ['India'] }
  */
@@ -110,8 +112,14 @@ class PostgresRenderer {
       case 'regex':
         return `(${this.type(l.field)} = 'string' AND ${this.text(l.field)} ${l.caseInsensitive ? '~*' : '~'} ${this.p(l.pattern)})`;
       case 'geoNear':
+        return this.spatial(
+          l.field,
+          l.prefilter,
+          (geom) =>
+            `bbk_geo_near(${geom}, ${this.geometry(l.geometry)}, ${this.p(l.min)}::float8, ${this.p(l.max)}::float8)`,
+        );
       case 'geoWithin':
-        throw new Error(`renderPostgres: ${l.kind} is rendered by the PostgreSQL engine's spatial tables`);
+        return this.spatial(l.field, l.prefilter, (geom) => `bbk_geo_within(${geom}, ${this.geometry(l.geometry)})`);
     }
   }
 
@@ -124,6 +132,27 @@ class PostgresRenderer {
     if (bools.length === 2) terms.push(`${this.type(f)} = 'boolean'`);
     else if (bools.length === 1) terms.push(`${this.value(f)} = '${bools[0]}'::jsonb`);
     return terms.length === 1 ? (terms[0] as string) : `(${terms.join(' OR ')})`;
+  }
+
+  /**
+   * A geo leaf reads the record's indexed geometry at the field's path (`record_geo`, one row per
+   * geometry `extractGeometries` finds), prefiltered by the GiST index on its box. A mask below the
+   * field leaves the geometry usable only when it removed nothing from it.
+   */
+  spatial(f: FieldRef, box: readonly number[] | null, exact: (geom: string) => string): string {
+    const envelope =
+      box === null
+        ? ''
+        : ` AND g.geom && ST_MakeEnvelope(${this.p(box[0])}, ${this.p(box[1])}, ${this.p(box[2])}, ${this.p(box[3])}, 4326)`;
+    const path = this.p(f.path.join('.'));
+    const found = `${this.alias}.seq IN (SELECT g.record_seq FROM record_geo g WHERE g.path = ${path}${envelope} AND ${exact('g.geom')})`;
+    if (f.without.length === 0) return found;
+    const intact = `${this.value(f)} = ${this.value({ path: f.path, without: [] })}`;
+    return `(${intact} AND ${found})`;
+  }
+
+  geometry(g: Geometry): string {
+    return `ST_SetSRID(ST_GeomFromGeoJSON(${this.p(JSON.stringify(g))}), 4326)`;
   }
 
   p(value: unknown): string {

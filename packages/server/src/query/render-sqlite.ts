@@ -1,6 +1,7 @@
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { jsonPathLiteral, sqlString } from './json-path.js';
+import { requiredLiterals } from './regex-literals.js';
 
 /** A WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -13,6 +14,14 @@ export interface SqliteRenderOptions {
   alias?: string;
   /** Name of the rtree spatial index table (default `record_geo`). */
   geoTable?: string;
+  /**
+   * FTS5 `trigram` tables over record columns, by the dotted path whose text they hold (e.g.
+   * `{ name: 'record_names' }`): a `$regex` on such a path first looks up the records holding every
+   * trigram of the fragments every match must contain (`requiredLiterals`), then RE2 checks those. The
+   * table's rowid must be the record's `seq`, and its text the path's value for every record whose value
+   * is text.
+   */
+  textIndexes?: Readonly<Record<string, string>>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -27,6 +36,23 @@ function identifier(name: string): string {
   return name;
 }
 
+/** Most trigrams one lookup ANDs (evenly spread over the fragments' trigrams): more narrow little. */
+const MAX_TRIGRAMS = 12;
+
+/**
+ * The distinct trigrams of the fragments (compared without ASCII case), at most MAX_TRIGRAMS: a table
+ * without positions (FTS5 `detail=none`) is asked for the rows holding each, ANDed.
+ */
+function trigramsOf(fragments: readonly string[]): string[] {
+  const grams = new Map<string, string>();
+  for (const f of fragments) {
+    for (let i = 0; i + 3 <= f.length; i++) grams.set(f.slice(i, i + 3).toLowerCase(), f.slice(i, i + 3));
+  }
+  const all = [...grams.values()];
+  if (all.length <= MAX_TRIGRAMS) return all;
+  return Array.from({ length: MAX_TRIGRAMS }, (_, i) => all[Math.floor((i * all.length) / MAX_TRIGRAMS)]!);
+}
+
 /**
  * Renders the IR as a SQLite boolean expression over the records table alias:
  * values always travel as `?` parameters; JSON paths are literals so expression
@@ -35,7 +61,11 @@ function identifier(name: string): string {
  * // { sql: "(json_extract(r.doc, '$.name') = ? AND json_type(r.doc, '$.name') = 'text')", params: ['India'] }
  */
 export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFragment {
-  const renderer = new SqliteRenderer(identifier(options.alias ?? 'r'), identifier(options.geoTable ?? 'record_geo'));
+  const renderer = new SqliteRenderer(
+    identifier(options.alias ?? 'r'),
+    identifier(options.geoTable ?? 'record_geo'),
+    options.textIndexes ?? {},
+  );
   return { sql: renderer.node(ir), params: renderer.params };
 }
 
@@ -46,6 +76,7 @@ class SqliteRenderer {
   constructor(
     private readonly alias: string,
     private readonly geoTable: string,
+    private readonly textIndexes: Readonly<Record<string, string>>,
   ) {}
 
   node(n: Ir): string {
@@ -108,8 +139,10 @@ class SqliteRenderer {
         return `bbk_json_contains(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))})`;
       case 'jsonCompare':
         return `bbk_json_compare(${this.json(l.field)}, ${this.p(JSON.stringify(l.value))}) ${OPERATOR[l.op]} 0`;
-      case 'regex':
-        return `(${this.type(l.field)}${typeList(['text'])} AND bbk_regexp(${this.p(l.pattern)}, ${this.p(l.caseInsensitive ? 'i' : '')}, ${this.extract(l.field)}))`;
+      case 'regex': {
+        const pre = this.trigrams(l.field, l.pattern);
+        return `(${pre}${this.type(l.field)}${typeList(['text'])} AND bbk_regexp(${this.p(l.pattern)}, ${this.p(l.caseInsensitive ? 'i' : '')}, ${this.extract(l.field)}))`;
+      }
       case 'geoNear': {
         // Parameters are numbered by position: render the prefilter first.
         const pre = l.prefilter === null ? null : this.rtree(l.field, l.prefilter);
@@ -177,6 +210,20 @@ class SqliteRenderer {
     if (types.includes('text') || types.includes('array') || types.includes('object'))
       terms.push(`${this.extract(f)} >= ''`);
     return terms;
+  }
+
+  /**
+   * `seq IN (records whose text holds every required fragment) AND `, or '' when the path has no
+   * trigram table or the pattern requires no fragment. FTS5 trigrams compare without case (Unicode
+   * folding, which covers RE2's: K/k/U+212A, S/s/U+017F), so the lookup never drops a match.
+   */
+  trigrams(f: FieldRef, pattern: string): string {
+    const table = Object.hasOwn(this.textIndexes, f.path.join('.')) ? this.textIndexes[f.path.join('.')] : undefined;
+    if (table === undefined || f.without.length > 0) return '';
+    const grams = trigramsOf(requiredLiterals(pattern));
+    if (grams.length === 0) return '';
+    const match = grams.map((x) => `"${x.replaceAll('"', '""')}"`).join(' AND ');
+    return `${this.alias}.seq IN (SELECT rowid FROM ${identifier(table)} WHERE ${identifier(table)} MATCH ${this.p(match)}) AND `;
   }
 
   rtree(f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]): string {

@@ -68,9 +68,14 @@ export async function entityTypeBody(
   return { ...(checked.value as Omit<EntityTypeValues, 'indexes'>), indexes: indexes.value };
 }
 
-export function connectorBody(body: unknown, pathItems: ValidationItem[] = []): ConnectorValues {
+/** `trailing`: items of extension fields (create's `expires`), reported after the body's. */
+export function connectorBody(
+  body: unknown,
+  pathItems: ValidationItem[] = [],
+  trailing: ValidationItem[] = [],
+): ConnectorValues {
   const checked = checkConnectorBody(body);
-  fail([...pathItems, ...checked.items]);
+  fail([...pathItems, ...checked.items, ...trailing]);
   return checked.value as ConnectorValues;
 }
 

@@ -1,3 +1,4 @@
+import { type QueryFeatures, queryFeatures } from '../activity/index.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type LegalNotice, maskRecord, seriesMasked } from '../policy/index.js';
@@ -10,7 +11,7 @@ import {
 } from '../storage/catalog-store.js';
 import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
 import type { WebhookTarget } from '../webhooks/index.js';
-import { type Admitted, consumerScope, type Scope } from './consumer-scope.js';
+import { type Admitted, accessOf, consumerScope, type Scope } from './consumer-scope.js';
 
 /** The error name of a bad `q` (spec §1.8: the original's name, kept). */
 export const QUERY_ERROR_NAME = 'policy.data_segment.segment_query';
@@ -23,6 +24,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export interface RecordPage {
   rows: CatalogEntry[];
   legal: LegalNotice[];
+  /** `/catalog` of an access: the masked paths and geographic windows of its query (activity detectors). */
+  features?: QueryFeatures;
 }
 
 /** A record's detail as the policy lets the consumer see it (before its wire view, http/consumer/views.ts). */
@@ -56,6 +59,28 @@ function webhookOf(record: CatalogRecord): WebhookTarget | undefined {
 }
 
 /**
+ * A record as the scope's policy lets a consumer see it: the webhook's `extras` (when given)
+ * merged into entity and instance, then the policy's masks applied. The one place masks meet a
+ * record's detail: the consumer detail and the policy preview's sample both come from here.
+ */
+export function detailOf(
+  s: Scope,
+  record: CatalogRecord,
+  extras?: { entity?: Record<string, unknown>; instance?: Record<string, unknown> },
+): RecordDetail {
+  const { doc } = record;
+  let entity = isObject(doc.entity) ? doc.entity : {};
+  let instance = isObject(doc.instance) ? doc.instance : {};
+  if (extras?.entity) entity = { ...entity, ...extras.entity };
+  if (extras?.instance) instance = { ...instance, ...extras.instance };
+  const declared = isObject(doc.timeseries) ? doc.timeseries : {};
+  const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
+  const timeseries: Record<string, Record<string, unknown>> = {};
+  for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
+  return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+}
+
+/**
  * The Consumer API's reads (spec §4, §5, §9), each on an admitted call (consumer-scope.ts):
  * parameters are validated first (400), then the policy scope applies (403 without a policy,
  * 404 outside it); every read goes through the store with the scope's view.
@@ -68,9 +93,11 @@ export const catalog = {
     validation([...paging.items, ...(v.ok ? [] : [{ name: QUERY_ERROR_NAME, index: null, reason: v.reason }])]);
     const s = consumerScope.of(a);
     if (!v.ok || v.query.root === null) return { rows: [], legal: s.legal };
+    const features = accessOf(ctx, a.call) === undefined ? undefined : queryFeatures(v.query, s.policy.masks);
     const filter = compileQuery(v.query, { masks: s.policy.masks });
     try {
-      return { rows: await ctx.store.catalog.list(s.view, { filter, ...paging.value }), legal: s.legal };
+      const rows = await ctx.store.catalog.list(s.view, { filter, ...paging.value });
+      return { rows, legal: s.legal, ...(features ? { features } : {}) };
     } catch (err) {
       // a hostile-but-valid query the database cannot run: unusable → 400, not 500
       if (err instanceof UnusableQueryError) throw ApiError.one(QUERY_ERROR_NAME, QUERY_REASONS.unparseable);
@@ -97,20 +124,9 @@ export const catalog = {
   async entity(ctx: ServerContext, a: Admitted, type: string, id: string): Promise<RecordDetail> {
     const s = consumerScope.of(a);
     const record = await mustGetRecord(ctx, s, type, id);
-    const { doc } = record;
-    let entity = isObject(doc.entity) ? doc.entity : {};
-    let instance = isObject(doc.instance) ? doc.instance : {};
     const hook = webhookOf(record);
-    if (hook) {
-      const extras = await ctx.webhooks.entity(hook, record.type, record.vendorId);
-      if (extras?.entity) entity = { ...entity, ...extras.entity };
-      if (extras?.instance) instance = { ...instance, ...extras.instance };
-    }
-    const declared = isObject(doc.timeseries) ? doc.timeseries : {};
-    const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
-    const timeseries: Record<string, Record<string, unknown>> = {};
-    for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
-    return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+    const extras = hook ? await ctx.webhooks.entity(hook, record.type, record.vendorId) : undefined;
+    return detailOf(s, record, extras ?? undefined);
   },
 
   /**

@@ -1,5 +1,6 @@
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import type { LimitStatus } from '../limits/index.js';
 import { type CompiledPolicy, compilePolicy, type LegalNotice } from '../policy/index.js';
 import type { CatalogView } from '../storage/catalog-store.js';
 
@@ -19,6 +20,8 @@ export interface ConsumerCall {
 export interface Admitted {
   call: ConsumerCall;
   policy: CompiledPolicy | undefined;
+  /** What is left of the policy's limits after this call (`RateLimit` headers); null when it sets none. */
+  limits: LimitStatus | null;
 }
 
 /** 429 with the seconds until the window that refused the call rolls over, the limit that refused it and the policy. */
@@ -27,9 +30,22 @@ export class RateLimited extends ApiError {
     readonly retryAfter: number,
     readonly limit: 'rate' | 'quota' = 'rate',
     readonly policy = '',
+    readonly limits: LimitStatus | null = null,
   ) {
     super('TOO_MANY_REQUESTS');
   }
+}
+
+/** 403 for an access a coordinator (or a detector, with auto-suspend on) suspended; `reason` names which. */
+export class Suspended extends ApiError {
+  constructor(readonly reason: string) {
+    super('FORBIDDEN');
+  }
+}
+
+/** The access a production consumer call is made with (its token's subject), else undefined. */
+export function accessOf(ctx: ServerContext, call: ConsumerCall): number | undefined {
+  return ctx.config.mode === 'production' && call.caller?.kind === 'consumer' ? call.caller.subject : undefined;
 }
 
 /**
@@ -97,22 +113,31 @@ export const consumerScope = {
    * original's gateway); throws RateLimited (429).
    */
   async admit(ctx: ServerContext, call: ConsumerCall): Promise<Admitted> {
+    const accessId = accessOf(ctx, call);
+    const suspended = accessId === undefined ? null : ctx.activity.suspension(accessId);
+    if (suspended) throw new Suspended(suspended);
     const policy = await policyOf(ctx, call);
+    let limits: LimitStatus | null = null;
     if (policy) {
       const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;
       const verdict = await ctx.limits.admit(key, policy.accessControl);
-      if (!verdict.ok) throw new RateLimited(verdict.retryAfter, verdict.limit, policy.slug);
+      limits = await ctx.limits.status(key, policy.accessControl);
+      if (!verdict.ok) throw new RateLimited(verdict.retryAfter, verdict.limit, policy.slug, limits);
     }
-    return { call, policy };
+    return { call, policy, limits };
   },
 
   /** The scope an admitted call reads in; 403 without a policy (checked after parameter validation). */
   of(a: Admitted): Scope {
     if (!a.policy) throw new ApiError('FORBIDDEN');
-    return {
-      policy: a.policy,
-      view: { segment: a.policy.segment, staged: stagedConnectors(a.call.connectors) },
-      legal: a.policy.legal,
-    };
+    return consumerScope.forPolicy(a.policy, stagedConnectors(a.call.connectors));
+  },
+
+  /**
+   * The scope a consumer of `policy` reads in, naming `staged` connectors (none: live ones only).
+   * The policy preview builds its scopes here too, so it sees exactly what a consumer would.
+   */
+  forPolicy(policy: CompiledPolicy, staged: readonly string[] = []): Scope {
+    return { policy, view: { segment: policy.segment, staged }, legal: policy.legal };
   },
 };

@@ -16,6 +16,7 @@ import {
   validateSessionParams,
   validateUpsertBody,
 } from '../validation/index.js';
+import { sessionAudit } from './session-audit.js';
 
 /** A record body after the §3.2 rules passed. */
 interface RecordBody {
@@ -211,6 +212,7 @@ export const sessions = {
       const target = await find(ctx, caller, cid);
       const sid = randomUUID();
       await ctx.store.records.openSession(target.connectorId, sid, value.mode!);
+      await sessionAudit.opened(ctx, target, sid, value.mode!);
       return sid;
     });
   },
@@ -243,14 +245,16 @@ export const sessions = {
         const write = ctx.store.records.upsert(target.connectorId, sid, target.entityType, prepared).catch((err) => {
           throw err instanceof UnstorableRecordError ? tooDeep(records[err.index]!, err.index) : err;
         });
-        return { write, posted: prepared as Iterable<{ vendorId: string; publicId: string }> };
+        return { write, posted: prepared as Iterable<{ vendorId: string; publicId: string }>, target, action };
       }
       const keys = (body as string[]).map((id) => ({ vendorId: id, publicId: publicId(target.contributionId, id) }));
-      return { write: ctx.store.records.delete(target.connectorId, sid, keys), posted: keys };
+      return { write: ctx.store.records.delete(target.connectorId, sid, keys), posted: keys, target, action };
     });
-    return queued.then(async ({ write, posted }) => {
+    return queued.then(async ({ write, posted, target, action }) => {
       // the store re-checks the session inside the write's transaction: a stale id is 401 there too
       if (!(await write)) throw new ApiError('UNAUTHORIZED');
+      const count = (body as unknown[]).length;
+      sessionAudit.posted(ctx, target.connectorId, sid, action === 'upsert' ? 'upserts' : 'deletes', count);
       return report(posted);
     });
   },
@@ -270,6 +274,7 @@ export const sessions = {
       requireOpen(target, sid);
       const closed = await ctx.store.records.closeSession(target.connectorId, sid, target.entityType, value.commit!);
       if (!closed) throw new ApiError('UNAUTHORIZED');
+      await sessionAudit.closed(ctx, target, sid, value.commit!);
     });
   },
 };

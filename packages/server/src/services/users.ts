@@ -3,6 +3,7 @@ import { issueToken } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { UserRow } from '../storage/types.js';
+import { auditState, change } from './audit.js';
 import { userBody } from './bodies.js';
 
 const UID = /^\d{1,8}$/;
@@ -37,36 +38,54 @@ export const users = {
     return user;
   },
 
-  async create(ctx: ServerContext, body: unknown): Promise<number> {
+  async create(ctx: ServerContext, body: unknown, caller: Caller | null = null): Promise<number> {
     const input = userBody(body, 'create');
-    const id = await ctx.store.users.create(input);
+    const id = await ctx.store.users.create(input, (id) =>
+      id === undefined ? undefined : change(caller, 'user.create', `user:${id}`, { after: auditState.user(input) }),
+    );
     if (id === undefined) throw new ApiError('CONFLICT');
     return id;
   },
 
-  async update(ctx: ServerContext, uid: string, body: unknown): Promise<void> {
+  async update(ctx: ServerContext, uid: string, body: unknown, caller: Caller | null = null): Promise<void> {
     const id = parseUid(uid);
     const { name, organization, addendum } = userBody(body, 'update');
-    if (!(await ctx.store.users.update(id, { name, organization, addendum }))) throw new ApiError('NOT_FOUND');
+    const before = await ctx.store.users.get(id);
+    const after = { name, organization, addendum };
+    const updated = await ctx.store.users.update(id, after, (done) =>
+      done && before
+        ? change(caller, 'user.update', `user:${id}`, {
+            before: auditState.user(before),
+            after: auditState.user(after),
+          })
+        : undefined,
+    );
+    if (!updated) throw new ApiError('NOT_FOUND');
   },
 
   async delete(ctx: ServerContext, uid: string, caller: Caller | null): Promise<void> {
     const id = parseUid(uid);
-    await mustGet(ctx, id);
+    const before = await mustGet(ctx, id);
     refuseSelf(ctx, caller, id);
-    await ctx.store.users.delete(id);
+    await ctx.store.users.delete(id, (done) =>
+      done ? change(caller, 'user.delete', `user:${id}`, { before: auditState.user(before) }) : undefined,
+    );
   },
 
-  async promote(ctx: ServerContext, uid: string): Promise<string> {
+  async promote(ctx: ServerContext, uid: string, caller: Caller | null = null): Promise<string> {
     const user = await mustGet(ctx, parseUid(uid));
     if (user.coordinator) throw new ApiError('CONFLICT');
-    return issueToken(ctx.store, 'coordinator', user.id);
+    return issueToken(ctx.store, 'coordinator', user.id, {
+      audit: () => change(caller, 'token.issue', `user:${user.id}`, { kind: 'coordinator' }),
+    });
   },
 
   async demote(ctx: ServerContext, uid: string, caller: Caller | null): Promise<void> {
     const user = await mustGet(ctx, parseUid(uid));
     if (!user.coordinator) throw new ApiError('CONFLICT');
     refuseSelf(ctx, caller, user.id);
-    await ctx.store.tokens.revokeSubject('coordinator', user.id);
+    await ctx.store.tokens.revokeSubject('coordinator', user.id, (revoked) =>
+      change(caller, 'token.rescind', `user:${user.id}`, { kind: 'coordinator', tokens: revoked }),
+    );
   },
 };

@@ -47,6 +47,12 @@ export interface VisibleEntityType {
   description: string;
 }
 
+/** The number of visible records of one entity type. */
+export interface TypeCount {
+  type: string;
+  records: number;
+}
+
 /** The stored record's document (spec §3.4). */
 export interface RecordDocument {
   id: string;
@@ -67,6 +73,25 @@ export interface CatalogRecord {
   connector: { id: number; webhook: string | null; cache: number; webhookSecret: string };
 }
 
+/** How the store runs a list (coordinator diagnostics: `GET /catalog?explain=true` on the Coordinator API). */
+export interface CatalogExplain {
+  /** The list's SQL as the store runs it (positional parameters), or null when nothing needs running. */
+  sql: string | null;
+  /** The engine's plan, outermost step first. */
+  plan: string[];
+  /** Indexes the plan uses. */
+  indexes: string[];
+  /** Rows the query looked at, and rows it returned (at most the page). */
+  examined: number;
+  returned: number;
+  /** Time of the query alone, ms. */
+  ms: number;
+  /** A deep page that starts from a remembered position: that row's `seq`, and the rows skipped after it. */
+  startsAt: { seq: number; skip: number } | null;
+  /** The indexes the catalog built itself (`expression` or `trigram`), most recently used first. */
+  automaticIndexes: Array<{ kind: string; path: string; name: string; lastUsed: string }>;
+}
+
 /**
  * Consumer side of the catalog: policy-scoped reads (spec §4) and the usage
  * counters of rate/quota. Every read takes a `CatalogView`, so none can skip
@@ -83,8 +108,15 @@ export interface CatalogStore extends UsageStore {
    * A `filter` of constant false returns `[]` without touching the table.
    */
   list(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]>;
+  /** How `list` runs these options: plan, indexes, rows looked at (runs the query once, returns no rows). */
+  explain(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain>;
   /** Entity types with at least one visible record, by slug. */
   entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]>;
+  /**
+   * How many visible records (matching `filter` when given) each entity type has, by type;
+   * types without any are left out (the policy preview, docs/CONSOLE.md).
+   */
+  countByType(view: CatalogView, options?: { filter?: Ir }): Promise<TypeCount[]>;
   /** The visible record with this public id and type. */
   record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined>;
   /**

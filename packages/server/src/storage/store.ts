@@ -1,3 +1,5 @@
+import type { ActivityStore } from './activity-store.js';
+import type { AuditNote, AuditStore } from './audit-store.js';
 import type { CatalogStore } from './catalog-store.js';
 import type { RecordStore } from './records-store.js';
 import type {
@@ -10,6 +12,8 @@ import type {
   PolicyValues,
   TokenKind,
   TokenRow,
+  TokenSummary,
+  TokenUse,
   UserRow,
   UserValues,
 } from './types.js';
@@ -41,12 +45,16 @@ export class UnstorableValueError extends Error {
 export interface NewToken {
   keyId: string;
   hash: Buffer;
+  /** ISO-8601 UTC expiry; absent or `null`: never expires. */
+  expires?: string | null;
 }
 
 /**
  * The async storage interface. Every method is one unit of work: a method that
  * writes several rows does so in one transaction. The SQLite implementation
  * lives in `sqlite/`; a PostgreSQL one can be added without touching services.
+ * A write method's optional `audit` note is appended to the audit log in the same
+ * transaction as the change it records (see `AuditNote`).
  */
 export interface Store {
   readonly meta: MetaStore;
@@ -60,6 +68,10 @@ export interface Store {
   readonly records: RecordStore;
   /** Policy-scoped reads and usage counters (Consumer API). */
   readonly catalog: CatalogStore;
+  /** Per-access usage, violation flags and guards (docs/USAGE.md). */
+  readonly activity: ActivityStore;
+  /** The hash-chained audit log (docs/AUDIT.md). */
+  readonly audit: AuditStore;
   /** Whether the database answers and its schema is current (`/readyz`). Never throws. */
   health(): Promise<StoreHealth>;
   /** Operational figures computed on call (`/metrics`): catalog size, open sessions, database size. */
@@ -114,22 +126,29 @@ export interface UserStore {
   get(id: number): Promise<UserRow | undefined>;
   getByEmail(email: string): Promise<UserRow | undefined>;
   /** Inserts; returns the new id, or `undefined` when the email is taken. */
-  create(input: UserValues): Promise<number | undefined>;
+  create(input: UserValues, audit?: AuditNote<number | undefined>): Promise<number | undefined>;
   /** Replaces name, organization, addendum. Returns false when missing. */
-  update(id: number, input: Omit<UserValues, 'email'>): Promise<boolean>;
+  update(id: number, input: Omit<UserValues, 'email'>, audit?: AuditNote<boolean>): Promise<boolean>;
   /** Deletes the user and its accesses; every token of the user is revoked. */
-  delete(id: number): Promise<boolean>;
+  delete(id: number, audit?: AuditNote<boolean>): Promise<boolean>;
   /** Whether the user sequence was ever used (bootstrap happens once). */
   sequenceUsed(): Promise<boolean>;
   organizationsStartingWith(prefix: string): Promise<string[]>;
 }
 
 export interface TokenStore {
-  /** Stores a new token row, revoking the subject's previous live token of that kind in the same transaction. */
-  insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void>;
+  /**
+   * Stores a new token row, revoking the subject's previous live token of that kind in the same transaction.
+   * `audit` is given the number of tokens revoked (0: a first issue, else a reissue).
+   */
+  insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void>;
   get(keyId: string): Promise<TokenRow | undefined>;
+  /** Records when tokens were last accepted, in one transaction; a later time never goes back. */
+  recordUses(uses: readonly TokenUse[]): Promise<void>;
+  /** Expiry and last use of each subject's tokens of this kind; subjects without a token are absent. */
+  summaries(kind: TokenKind, subjects: readonly number[]): Promise<Map<number, TokenSummary>>;
   /** Revokes every live token of this kind and subject; returns how many. */
-  revokeSubject(kind: TokenKind, subject: number): Promise<number>;
+  revokeSubject(kind: TokenKind, subject: number, audit?: AuditNote<number>): Promise<number>;
   hasLive(kind: TokenKind, subject: number): Promise<boolean>;
 }
 
@@ -137,8 +156,8 @@ export interface EntityTypeStore {
   list(): Promise<EntityTypeRow[]>;
   get(slug: string): Promise<EntityTypeRow | undefined>;
   /** Returns false when the slug exists. */
-  create(slug: string, input: EntityTypeValues): Promise<boolean>;
-  update(slug: string, input: EntityTypeValues): Promise<boolean>;
+  create(slug: string, input: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean>;
+  update(slug: string, input: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean>;
   /** Cascades to connectors, sessions and catalog records; their tokens are revoked. */
   delete(slug: string): Promise<boolean>;
   tagsStartingWith(prefix: string): Promise<string[]>;
@@ -156,9 +175,11 @@ export interface ConnectorStore {
     slug: string,
     input: ConnectorValues & { contributionId: string; webhookSecret: string },
     token: NewToken,
+    /** given the new connector's id, undefined when the slug was taken */
+    audit?: AuditNote<number | undefined>,
   ): Promise<ConnectorRow | undefined>;
-  update(id: number, input: ConnectorValues): Promise<void>;
-  setLive(id: number, live: boolean): Promise<void>;
+  update(id: number, input: ConnectorValues, audit?: AuditNote<unknown>): Promise<void>;
+  setLive(id: number, live: boolean, audit?: AuditNote<unknown>): Promise<void>;
   /** Cascades to its session and catalog records; its token is revoked. */
   delete(id: number): Promise<void>;
   /** Ids of live connectors (cached by callers; changes bump `liveVersion`). */
@@ -169,10 +190,10 @@ export interface PolicyStore {
   list(): Promise<PolicyRow[]>;
   get(slug: string): Promise<PolicyRow | undefined>;
   getById(id: number): Promise<PolicyRow | undefined>;
-  create(slug: string, input: PolicyValues): Promise<boolean>;
-  update(slug: string, input: PolicyValues): Promise<boolean>;
+  create(slug: string, input: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean>;
+  update(slug: string, input: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean>;
   /** Removes its accesses; their consumer tokens are revoked. */
-  delete(slug: string): Promise<boolean>;
+  delete(slug: string, audit?: AuditNote<boolean>): Promise<boolean>;
   tagsStartingWith(prefix: string): Promise<string[]>;
 }
 
@@ -181,7 +202,13 @@ export interface AccessStore {
   get(userId: number, policySlug: string): Promise<AccessRow | undefined>;
   getById(id: number): Promise<AccessRow | undefined>;
   /** Creates the access and stores its token in one transaction; undefined when it exists. */
-  create(userId: number, policyId: number, token: NewToken): Promise<AccessRow | undefined>;
+  /** `audit` is given the new access's id, undefined when it existed. */
+  create(
+    userId: number,
+    policyId: number,
+    token: NewToken,
+    audit?: AuditNote<number | undefined>,
+  ): Promise<AccessRow | undefined>;
   /** Deletes the access; its token is revoked. */
-  delete(id: number): Promise<void>;
+  delete(id: number, audit?: AuditNote<unknown>): Promise<void>;
 }

@@ -120,4 +120,21 @@ export interface TokenRow {
   hash: Buffer;
   subject: number;
   revoked: boolean;
+  /** ISO-8601 UTC time after which the token is refused (401), or `null`: it never expires. */
+  expires: string | null;
+}
+
+/** What a coordinator sees of a subject's tokens (access and connector views). */
+export interface TokenSummary {
+  /** Expiry of the subject's live token; `null` when it has none, or no live token. */
+  expires: string | null;
+  /** Most recent acceptance of any token of the subject (ISO-8601 UTC); `null` when never used. */
+  lastUsed: string | null;
+}
+
+/** One token's most recent acceptance, as remembered in memory until written. */
+export interface TokenUse {
+  keyId: string;
+  /** ISO-8601 UTC */
+  at: string;
 }

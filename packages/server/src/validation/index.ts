@@ -3,6 +3,8 @@
  * validation items, coordinator body normalisation, entity type schemas, JSON bodies, and
  * paging / timeseries / path parameters.
  */
+
+export { type AuditParams, validateAuditParams } from './audit-params.js';
 export {
   type Checked,
   checkConnectorBody,
@@ -15,6 +17,7 @@ export {
 } from './bodies.js';
 export { createValidator, type Validate, type ValidatorOptions } from './create-validator.js';
 export type { RecordEntityValidator } from './entity-schema.js';
+export { type CheckedExpires, checkExpires } from './expires.js';
 export { EMAIL_FORMAT, isIsoDate, parseIsoDate, URI_FORMAT } from './formats.js';
 export { type JsonBodyResult, MAX_BODY_DEPTH, parseJsonBody } from './json-body.js';
 export {

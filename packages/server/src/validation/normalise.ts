@@ -54,8 +54,8 @@ export function normaliseEntityType(body: unknown): NormalisedEntityType {
   };
 }
 
-/** A normalised connector body: every property present. */
-export type NormalisedConnector = Required<ConnectorInput>;
+/** A normalised connector body: every property present (`expires`, create only, is read apart: validation/expires.ts). */
+export type NormalisedConnector = Required<Omit<ConnectorInput, 'expires'>>;
 
 /**
  * `POST`/`PUT /entity/:eid/connector/:cid`: falsy `name`, `description` → `""`, `webhook` → `null`,

@@ -56,7 +56,11 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
       2,
       () => {
         const [e] = connectorPath(r, w, true);
-        return d('POST /entity/:eid/connector/:cid', `/entity/${e}/connector/${slug(r)}`, body(r, connectorSchema));
+        const b = body(r, connectorSchema) as Record<string, unknown>;
+        return d('POST /entity/:eid/connector/:cid', `/entity/${e}/connector/${slug(r)}`, {
+          ...b,
+          ...(lifetime(r) as object | undefined),
+        });
       },
     ],
     [
@@ -81,6 +85,15 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [
       1,
       () =>
+        d(
+          'PUT /entity/:eid/connector/:cid/token',
+          `/entity/${connectorPath(r, w, true).join('/connector/')}/token`,
+          lifetime(r),
+        ),
+    ],
+    [
+      1,
+      () =>
         d('GET /entity/:eid/connector/:cid/health', `/entity/${connectorPath(r, w, false).join('/connector/')}/health`),
     ],
     [1, () => d('GET /policy', '/policy')],
@@ -89,6 +102,15 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [3, () => d('POST /policy/:pid', `/policy/${r.chance(0.7) ? slug(r) : pid(r, w, true)}`, policyBody(r, w))],
     [3, () => d('PUT /policy/:pid', `/policy/${pid(r, w, true)}`, policyBody(r, w))],
     [1, () => d('DELETE /policy/:pid', `/policy/${pid(r, w, true)}`)],
+    [
+      2,
+      () =>
+        d(
+          'POST /policy/:pid/preview',
+          `/policy/${r.chance(0.5) ? slug(r) : pid(r, w, false)}/preview`,
+          policyBody(r, w),
+        ),
+    ],
     [1, () => d('GET /user', '/user')],
     [1, () => d('GET /user/:uid', `/user/${uid(r, w, false)}`)],
     [
@@ -105,9 +127,36 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
     [1, () => d('DELETE /user/:uid/coordinator', `/user/${uid(r, w, true)}/coordinator`)],
     [1, () => d('GET /user/:uid/access', `/user/${uid(r, w, false)}/access`)],
     [1, () => d('GET /user/:uid/access/:pid', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}`)],
-    [1, () => d('POST /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`)],
-    [1, () => d('PUT /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`)],
+    [1, () => d('POST /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`, lifetime(r))],
+    [1, () => d('PUT /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}`, lifetime(r))],
     [1, () => d('DELETE /user/:uid/access/:pid', `/user/${uid(r, w, true)}/access/${pid(r, w, true)}`)],
+    [
+      1,
+      () =>
+        d('GET /user/:uid/access/:pid/usage', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}/usage`, undefined, {
+          ...(r.chance(0.5) ? { since: r.pick(['2024-01-01', '2024-02-30', 'x', '']) } : {}),
+          ...(r.chance(0.5) ? { until: r.pick(['2030-12-31', '99999-01-01', '\u0000']) } : {}),
+        }),
+    ],
+    [1, () => d('GET /user/:uid/access/:pid/guard', `/user/${uid(r, w, false)}/access/${pid(r, w, false)}/guard`)],
+    [
+      1,
+      () =>
+        d('PUT /user/:uid/access/:pid/guard', `/user/${uid(r, w, true)}/access/${pid(r, w, false)}/guard`, {
+          ...(r.chance(0.7) ? { auto_suspend: r.chance(0.5) } : {}),
+          ...(r.chance(0.5) ? { suspended: r.chance(0.8) ? false : r.pick([true, 'no', 1]) } : {}),
+        }),
+    ],
+    [
+      1,
+      () =>
+        d('GET /violations', '/violations', undefined, {
+          ...(r.chance(0.5) ? { user: r.pick(['2', 'x', '123456789']) } : {}),
+          ...(r.chance(0.3) ? { policy: r.pick(['fz-open', 'nope']) } : {}),
+          ...(r.chance(0.3) ? { detector: r.pick(['enumeration', 'geo-tiling', 'bogus']) } : {}),
+        }),
+    ],
+    [1, () => d('DELETE /violations/:id', `/violations/${r.pick(['1', '0', 'x', '99999999999999999999'])}`)],
     [
       2,
       () => {
@@ -117,6 +166,13 @@ function coordinator(r: Rng, w: World, skip: ReadonlySet<string>): Draft {
       },
     ],
   ])();
+}
+
+/** The optional body of a call that issues a token (bbk token lifetimes): none, or a valid `expires`. */
+function lifetime(r: Rng): unknown {
+  if (r.chance(0.5)) return undefined;
+  const future = new Date(Date.now() + r.int(1, 10 ** 9) * 1000).toISOString();
+  return { expires: r.pick<string | null>(['90d', '1s', '12h', '2w', `${r.int(1, 10 ** 6)}m`, future, null]) };
 }
 
 /** An entity type body: valid, sometimes with an expensive schema. */

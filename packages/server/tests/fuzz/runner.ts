@@ -132,7 +132,7 @@ function signature(v: Violation, c: FuzzCase, res: RawResponse | undefined): str
 }
 
 const ISSUING =
-  /^(POST \/entity\/:eid\/connector\/:cid|POST \/user\/:uid\/access\/:pid|PUT \/user\/:uid\/access\/:pid|POST \/user\/:uid\/coordinator)$/;
+  /^(POST \/entity\/:eid\/connector\/:cid|PUT \/entity\/:eid\/connector\/:cid\/token|POST \/user\/:uid\/access\/:pid|PUT \/user\/:uid\/access\/:pid|POST \/user\/:uid\/coordinator)$/;
 
 /** Secrets a response issues (new tokens, a webhook secret), not already known. */
 function issuedBy(w: World, c: FuzzCase, res: RawResponse): string[] {

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../lib/context.js';
 import { done } from '../../lib/done.js';
 import { userId } from '../../lib/ids.js';
+import { lifetime, until } from '../../lib/lifetime.js';
 import { lazy, type Output } from '../../lib/output.js';
 
 const views = () => import('./views.js');
@@ -8,6 +9,11 @@ const views = () => import('./views.js');
 interface Ids {
   uid: string;
   pid: string;
+}
+
+interface IssueOptions extends Ids {
+  /** `--expires`: a duration such as `90d` or an ISO-8601 time, checked by the server. */
+  expires?: string;
 }
 
 /** `bbk access list <uid>`: the policies a user holds a consumer token for. */
@@ -20,16 +26,22 @@ export async function accessList(options: { uid: string }, ctx: CommandContext):
   };
 }
 
-/** `bbk access grant <uid> <pid>`: prints the new consumer token once. */
-export async function accessGrant(options: Ids, ctx: CommandContext): Promise<Output> {
-  const token = await ctx.coordinator().accesses.grant(userId(options.uid), options.pid);
-  return issued(token, `User ${options.uid} can now read through policy ${options.pid.toLowerCase()}.`);
+/** `bbk access grant <uid> <pid> [--expires WHEN]`: prints the new consumer token once. */
+export async function accessGrant(options: IssueOptions, ctx: CommandContext): Promise<Output> {
+  const token = await ctx.coordinator().accesses.grant(userId(options.uid), options.pid, lifetime(options));
+  return issued(
+    token,
+    `User ${options.uid} can now read through policy ${options.pid.toLowerCase()}${until(options)}.`,
+  );
 }
 
-/** `bbk access reissue <uid> <pid>`: revokes the old consumer token and prints the new one once. */
-export async function accessReissue(options: Ids, ctx: CommandContext): Promise<Output> {
-  const token = await ctx.coordinator().accesses.reissue(userId(options.uid), options.pid);
-  return issued(token, `The previous token of user ${options.uid} for ${options.pid.toLowerCase()} is revoked.`);
+/** `bbk access reissue <uid> <pid> [--expires WHEN]`: revokes the old consumer token and prints the new one once. */
+export async function accessReissue(options: IssueOptions, ctx: CommandContext): Promise<Output> {
+  const token = await ctx.coordinator().accesses.reissue(userId(options.uid), options.pid, lifetime(options));
+  return issued(
+    token,
+    `The previous token of user ${options.uid} for ${options.pid.toLowerCase()} is revoked${until(options)}.`,
+  );
 }
 
 /** `bbk access revoke <uid> <pid>`: removes the access and revokes its token. */

@@ -81,11 +81,13 @@ async function pack(
       const deps = published[section] as Record<string, string> | undefined;
       if (!deps) continue;
       published[section] = Object.fromEntries(
-        Object.entries(deps).map(([dep, range]) => {
-          if (!range.startsWith('workspace:')) return [dep, range];
+        Object.entries(deps).flatMap(([dep, range]) => {
+          if (!range.startsWith('workspace:')) return [[dep, range]];
           const version = versions.get(dep);
+          // an optional workspace package that is not vendored (the server's web console) is left out
+          if (!version && section === 'optionalDependencies') return [];
           if (!version) throw new CliError(`${manifest.name} depends on ${dep} (${range}), which is not vendored`);
-          return [dep, version];
+          return [[dep, version]];
         }),
       );
     }

@@ -2,6 +2,7 @@ import type { ConnectorDetail, ConnectorInput } from '@bbk/sdk';
 import type { CommandContext } from '../../lib/context.js';
 import { done } from '../../lib/done.js';
 import { UsageError } from '../../lib/exit-codes.js';
+import { lifetime, until } from '../../lib/lifetime.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { need } from '../../lib/prompt.js';
 import { integer } from '../../lib/read-input.js';
@@ -20,6 +21,8 @@ export interface ConnectorFields extends Ids {
   /** A URL, or false for `--no-webhook`. */
   webhook?: string | false;
   cache?: string;
+  /** `--expires` (add only): when the contributor token stops working. */
+  expires?: string;
 }
 
 /** `bbk connector list [eid]`: the connectors of one entity type, or of all. */
@@ -39,7 +42,7 @@ export async function connectorList(options: { eid?: string }, ctx: CommandConte
   };
 }
 
-/** `bbk connector add <eid> <cid> --name --description [--webhook] [--cache]`: prints id and token once. */
+/** `bbk connector add <eid> <cid> --name --description [--webhook] [--cache] [--expires]`: prints id and token once. */
 export async function connectorAdd(options: ConnectorFields, ctx: CommandContext): Promise<Output> {
   const input: ConnectorInput = {
     name: await need(options.name, { flag: '--name', label: 'connector name' }, ctx),
@@ -48,6 +51,7 @@ export async function connectorAdd(options: ConnectorFields, ctx: CommandContext
   if (typeof options.webhook === 'string') input.webhook = options.webhook;
   const cache = integer(options.cache, '--cache', 0);
   if (cache !== undefined) input.cache = cache;
+  if (options.expires !== undefined) input.expires = options.expires;
   const created = await ctx.coordinator().connectors.create(options.eid, options.cid, input);
   const [eid, cid] = [options.eid.toLowerCase(), options.cid.toLowerCase()];
   return {
@@ -70,6 +74,18 @@ export async function connectorHealth(options: Ids, ctx: CommandContext): Promis
     data: health,
     ids: [health.id],
     view: lazy(views, (v) => <v.HealthView health={health} width={ctx.columns} />),
+  };
+}
+
+/** `bbk connector reissue <eid> <cid> [--expires WHEN]`: revokes the contributor token and prints the new one once. */
+export async function connectorReissue(options: Ids & { expires?: string }, ctx: CommandContext): Promise<Output> {
+  const token = await ctx.coordinator().connectors.reissueToken(options.eid, options.cid, lifetime(options));
+  const [eid, cid] = [options.eid.toLowerCase(), options.cid.toLowerCase()];
+  const message = `The previous contributor token of ${eid}/${cid} is revoked${until(options)}.`;
+  return {
+    data: { id: cid, token },
+    ids: [token],
+    view: lazy(views, (v) => <v.TokenReissuedView message={message} token={token} />),
   };
 }
 

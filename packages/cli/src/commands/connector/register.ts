@@ -26,9 +26,16 @@ export function registerConnector(program: Command, run: Run): void {
     .option('--description <text>', 'description (1-2048 characters)')
     .option('--webhook <url>', 'http(s) URL the server calls for extra entity data and timeseries')
     .option('--cache <seconds>', 'how long webhook answers are cached (0-31536000, default 0)')
+    .option(
+      '--expires <when>',
+      'when the contributor token stops working: a duration (90d, 12h, 30m, 2w) or an ISO-8601 time; default never',
+    )
     .addHelpText(
       'after',
-      examples('bbk connector add country wikipedia --name Wikipedia --description "Country facts" --json'),
+      examples(
+        'bbk connector add country wikipedia --name Wikipedia --description "Country facts" --json',
+        'bbk connector add country wikipedia --name Wikipedia --description "Country facts" --expires 90d',
+      ),
     )
     .action(run('coordinator', async () => (await connectors()).connectorAdd));
   connector
@@ -39,6 +46,15 @@ export function registerConnector(program: Command, run: Run): void {
     .command('health <eid> <cid>')
     .description('webhook health: calls, failures, timeouts, latency (since the server started)')
     .action(run('coordinator', async () => (await connectors()).connectorHealth));
+  connector
+    .command('reissue <eid> <cid>')
+    .description('replace the contributor token; the old one stops working. Prints the new token once')
+    .option(
+      '--expires <when>',
+      'when the contributor token stops working: a duration (90d, 12h, 30m, 2w) or an ISO-8601 time; default never',
+    )
+    .addHelpText('after', examples('bbk connector reissue country wikipedia --expires 30d --json'))
+    .action(run('coordinator', async () => (await connectors()).connectorReissue));
   connector
     .command('update <eid> <cid>')
     .description('change a connector; fields not given keep their values')

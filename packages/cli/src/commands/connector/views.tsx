@@ -1,6 +1,6 @@
 import type { ConnectorCreated, ConnectorDetail, ConnectorHealth } from '@bbk/sdk';
 import { Detail } from '../../ui/detail.js';
-import { Secret, Stack } from '../../ui/notice.js';
+import { Notice, Secret, Stack } from '../../ui/notice.js';
 import { Table } from '../../ui/table.js';
 
 /** A connector list row: the list items plus their entity type (for lists across types). */
@@ -9,16 +9,32 @@ export interface ConnectorRow {
   id: string;
   name: string;
   description: string;
+  expires?: string | null;
+  last_used?: string | null;
 }
 
-/** Connectors as a table. */
+/** Connectors as a table, with their token's expiry and last use (empty when never). */
 export function ConnectorTable({ connectors, width }: { connectors: readonly ConnectorRow[]; width: number }) {
   return (
     <Table
       width={width}
       empty="No connectors."
-      columns={[{ header: 'ENTITY', keep: true }, { header: 'ID' }, { header: 'NAME' }, { header: 'DESCRIPTION' }]}
-      rows={connectors.map((c) => [c.entity, c.id, c.name, c.description.replace(/\s+/g, ' ')])}
+      columns={[
+        { header: 'ENTITY', keep: true },
+        { header: 'ID' },
+        { header: 'NAME' },
+        { header: 'EXPIRES' },
+        { header: 'LAST USED' },
+        { header: 'DESCRIPTION' },
+      ]}
+      rows={connectors.map((c) => [
+        c.entity,
+        c.id,
+        c.name,
+        c.expires ?? '',
+        c.last_used ?? '',
+        c.description.replace(/\s+/g, ' '),
+      ])}
     />
   );
 }
@@ -37,6 +53,8 @@ export function ConnectorView({ connector, width }: { connector: ConnectorDetail
         { label: 'In session', value: connector.in_session ? 'yes' : 'no' },
         { label: 'Webhook', value: connector.webhook ?? '' },
         { label: 'Cache', value: connector.cache ? `${connector.cache} s` : 'none' },
+        { label: 'Token expires', value: connector.expires ?? 'never' },
+        { label: 'Token last used', value: connector.last_used ?? 'never' },
         { label: 'URL', value: connector.url },
       ]}
     />
@@ -80,6 +98,16 @@ export function ConnectorCreatedView(props: { eid: string; cid: string; created:
       />
       <Secret label="Contributor token" value={created.token} />
       {created.webhook_secret ? <Secret label="Webhook signing secret" value={created.webhook_secret} /> : null}
+    </Stack>
+  );
+}
+
+/** A contributor token just reissued, shown once. */
+export function TokenReissuedView({ message, token }: { message: string; token: string }) {
+  return (
+    <Stack>
+      <Notice kind="success">{message}</Notice>
+      <Secret label="Contributor token" value={token} />
     </Stack>
   );
 }

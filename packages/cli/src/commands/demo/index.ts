@@ -19,6 +19,8 @@ export interface DemoOptions {
   coordinatorPort?: string;
   contributorPort?: string;
   consumerPort?: string;
+  /** `--no-console` sets false. */
+  console?: boolean;
 }
 
 /** What `bbk demo` prints once ready (`--json` prints exactly this, on one line). */
@@ -32,6 +34,11 @@ export interface DemoReady {
   webhook: string;
   connectors: DemoConnector[];
   consumers: (DemoConsumer & { queries: DemoQuery[]; profile?: string })[];
+  /**
+   * The web console opened straight into the explorer as the first consumer (the token rides in the URL
+   * fragment, which the browser never sends; the console moves it to session storage). Absent with `--no-console`.
+   */
+  explorer?: string;
   /** Profiles saved in the config file (`--profiles`), removed again on exit when the data is temporary. */
   profiles: string[];
 }
@@ -48,6 +55,7 @@ export function configure(command: Command): void {
       'save profiles "demo" (coordinator) and "demo-<policy>" (each consumer) so commands need only --profile (default: ask on a terminal)',
     )
     .option('--no-profiles', 'do not save profiles, print every command with --consumer-url and --token')
+    .option('--no-console', 'do not serve the web console at /console/')
     .addHelpText(
       'after',
       '\nExamples:\n  $ bbk demo\n  $ bbk demo --profiles --data-dir ./demo\n  $ bbk demo --json --coordinator-port 0 --contributor-port 0 --consumer-port 0\n',
@@ -77,7 +85,13 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
   let profiles: string[] = [];
   let tokens = new Set<string>();
   try {
-    const serverOptions = { mode: 'production', dataDir, host: '127.0.0.1', ...ports } as const;
+    const serverOptions = {
+      mode: 'production',
+      dataDir,
+      host: '127.0.0.1',
+      ...ports,
+      ...(options.console === false ? { console: false } : {}),
+    } as const;
     server = await listen(() => startServer(serverOptions, {}));
     // A data directory used before has no bootstrap token to show: issue a fresh one (the server must be stopped).
     let coordinatorToken = server.bootstrapToken;
@@ -108,6 +122,7 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
         return { ...consumer, queries: demoQueries(consumer, urls.consumer, profile), ...(profile ? { profile } : {}) };
       }),
       profiles,
+      ...(explorerUrl(urls.console, setup.consumers) ?? {}),
     };
     if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
     else await ctx.print({ data: ready, ids: ready.consumers.map((c) => c.token), view: demoText(ready) });
@@ -125,6 +140,13 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
     }
     if (ctx.format === 'human') process.stderr.write(`bbk demo stopped${temporary ? `; ${dataDir} removed` : ''}.\n`);
   }
+}
+
+/** `{ explorer }`: the console's explorer as the demo's first consumer (the open policy when there is one). */
+function explorerUrl(console: string | undefined, consumers: DemoConsumer[]): { explorer: string } | undefined {
+  const consumer = consumers.find((c) => c.policy.id === 'everything') ?? consumers[0];
+  if (!console || !consumer) return undefined;
+  return { explorer: `${console}#/explore?token=${encodeURIComponent(consumer.token)}` };
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -189,6 +211,7 @@ export function demoText(ready: DemoReady): string {
     `  Contributor API    ${urls.contributor}`,
     `  Consumer API       ${urls.consumer}`,
     `  Countries webhook  ${ready.webhook}`,
+    ...(urls.console ? [`  Web console        ${urls.console}`] : []),
     ...ready.connectors.map(
       (c) => `  Connector ${c.slug.padEnd(16)} ${c.records} ${c.type} records, contribution id ${c.contributionId}`,
     ),
@@ -196,6 +219,14 @@ export function demoText(ready: DemoReady): string {
     'Coordinator token (the bootstrap user; shown only now):',
     `  ${ready.coordinatorToken}`,
   ];
+  if (ready.explorer) {
+    const who = ready.consumers.find((c) => ready.explorer?.includes(encodeURIComponent(c.token)));
+    lines.push(
+      '',
+      `Open the data explorer${who ? ` as ${who.user.name} (policy "${who.policy.id}")` : ''}:`,
+      `  ${ready.explorer}`,
+    );
+  }
   if (ready.profiles.length) {
     lines.push(
       '',

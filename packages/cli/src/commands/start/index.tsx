@@ -15,6 +15,8 @@ export interface StartOptions {
   logLevel?: string;
   logFile?: string;
   metricsPort?: string;
+  /** `--no-console` sets false. */
+  console?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
   if (options.database !== undefined) serverOptions.database = options.database;
   if (options.host !== undefined) serverOptions.host = options.host;
+  if (options.console === false) serverOptions.console = false;
   const ports = {
     coordinatorPort: integer(options.coordinatorPort, '--coordinator-port', 0, 65535),
     contributorPort: integer(options.contributorPort, '--contributor-port', 0, 65535),

@@ -25,6 +25,7 @@ export function registerStart(program: Command, run: Run): void {
     )
     .option('--log-file <file>', 'append the JSON log to this file (env BBK_LOG_FILE; default standard error)')
     .option('--metrics-port <port>', 'serve Prometheus /metrics on this port (env BBK_METRICS_PORT; default off)')
+    .option('--no-console', 'do not serve the web console at /console/ on the coordinator port (env BBK_CONSOLE=0)')
     .addHelpText(
       'after',
       examples(

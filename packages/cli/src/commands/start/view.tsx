@@ -21,6 +21,7 @@ export function ReadyView(props: {
             ['Coordinator API', urls.coordinator],
             ['Contributor API', urls.contributor],
             ['Consumer API', urls.consumer],
+            ...(urls.console ? [['Web console', urls.console] as const] : []),
             ...(urls.metrics ? [['Metrics', urls.metrics] as const] : []),
           ] as const
         ).map(([label, url]) => (

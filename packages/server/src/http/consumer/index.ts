@@ -1,8 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.js';
+import { audit } from '../../services/audit.js';
 import { catalog } from '../../services/catalog.js';
-import { type ConsumerCall, consumerScope, RateLimited } from '../../services/consumer-scope.js';
+import { type ConsumerCall, consumerScope, RateLimited, Suspended } from '../../services/consumer-scope.js';
 import { routeUrl } from '../urls.js';
+import { activityHook, served } from './activity-hook.js';
+import { setRateLimitHeaders } from './rate-limit-headers.js';
 import { entityTypeItemsView, recordDetailView, recordItemsView } from './views.js';
 
 type Req<K extends string = never> = FastifyRequest<{
@@ -31,39 +34,58 @@ export function consumerRoutes(ctx: ServerContext) {
       connectors: header(req, 'x-bbk-connectors'),
       route: routeUrl(req, ctx.config.basePath),
     });
-    const admit = async (req: FastifyRequest) => {
+    const admit = async (req: FastifyRequest, reply: FastifyReply) => {
       const admitted = await consumerScope.admit(ctx, call(req));
       req.policySlug = admitted.policy?.slug ?? null; // for the request log
+      setRateLimitHeaders(reply, admitted.limits);
       return admitted;
     };
 
     app.addHook('onError', async (_req, reply, err) => {
-      if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfter));
+      if (err instanceof RateLimited) {
+        reply.header('retry-after', String(err.retryAfter));
+        setRateLimitHeaders(reply, err.limits);
+      }
+      if (err instanceof Suspended) reply.header('x-bbk-suspended', err.reason);
+    });
+    activityHook(ctx, app, ctx.config.basePath ? `/${ctx.config.basePath}` : '');
+
+    // consumer activity for the audit log: counted in memory per access per minute (docs/AUDIT.md)
+    app.addHook('onResponse', async (req, reply) => {
+      const key =
+        req.caller?.kind === 'consumer'
+          ? `access:${req.caller.subject}`
+          : req.policySlug && ctx.config.mode !== 'production'
+            ? `policy:${req.policySlug}`
+            : undefined;
+      if (key) audit.consumerCall(ctx, key, { records: req.served?.records ?? 0, limited: reply.statusCode === 429 });
     });
 
-    app.get('/catalog', async (req: Req) => {
-      const a = await admit(req);
-      return recordItemsView(a.call.route, await catalog.query(ctx, a, req.query));
+    app.get('/catalog', async (req: Req, reply) => {
+      const a = await admit(req, reply);
+      const page = await catalog.query(ctx, a, req.query);
+      return served(req, recordItemsView(a.call.route, page), page.features);
     });
-    app.get('/entity', async (req: Req) => {
-      const a = await admit(req);
-      return entityTypeItemsView(a.call.route, await catalog.entityTypes(ctx, a, req.query));
+    app.get('/entity', async (req: Req, reply) => {
+      const a = await admit(req, reply);
+      return served(req, entityTypeItemsView(a.call.route, await catalog.entityTypes(ctx, a, req.query)));
     });
-    app.get('/entity/:type', async (req: Req<'type'>) => {
-      const a = await admit(req);
-      return recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query));
+    app.get('/entity/:type', async (req: Req<'type'>, reply) => {
+      const a = await admit(req, reply);
+      return served(req, recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query)));
     });
-    app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>) => {
-      const a = await admit(req);
-      return recordDetailView(a.call.route, await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id)));
+    app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>, reply) => {
+      const a = await admit(req, reply);
+      const detail = await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id));
+      return served(req, recordDetailView(a.call.route, detail));
     });
     app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>, reply) => {
       const { type, id, tsid } = req.params;
       const ids = { type: lc(type), id: lc(id), tsid: lc(tsid) };
-      const { points, outcome } = await catalog.timeseries(ctx, await admit(req), ids, req.query);
+      const { points, outcome } = await catalog.timeseries(ctx, await admit(req, reply), ids, req.query);
       // `x-bbk-webhook: ok|failed|none` tells a failed webhook from an empty series (the body is `[]` for both)
       reply.header('x-bbk-webhook', outcome);
-      return points;
+      return served(req, points);
     });
   };
 }

@@ -13,15 +13,15 @@ export function entityTypeRoutes(ctx: ServerContext, app: FastifyInstance): void
     entityTypeView(routeOf(ctx, req), await entityTypes.get(ctx, lc(req.params.eid)), true),
   );
   app.post('/entity/:eid', async (req: P<'eid'>, reply) => {
-    await entityTypes.create(ctx, lc(req.params.eid), bodyOf(req));
+    await entityTypes.create(ctx, lc(req.params.eid), bodyOf(req), req.caller);
     return reply.code(201).header('location', resourceUrl(req)).send();
   });
   app.put('/entity/:eid', async (req: P<'eid'>, reply) => {
-    await entityTypes.update(ctx, lc(req.params.eid), bodyOf(req));
+    await entityTypes.update(ctx, lc(req.params.eid), bodyOf(req), req.caller);
     return reply.code(204).send();
   });
   app.delete('/entity/:eid', async (req: P<'eid'>, reply) => {
-    await entityTypes.delete(ctx, lc(req.params.eid));
+    await entityTypes.delete(ctx, lc(req.params.eid), req.caller);
     return reply.code(204).send();
   });
 }

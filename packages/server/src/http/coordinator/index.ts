@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../../context.js';
 import { accessRoutes } from './accesses.js';
+import { activityRoutes } from './activity.js';
+import { auditRoutes } from './audit.js';
+import { catalogRoutes } from './catalog.js';
 import { connectorRoutes } from './connectors.js';
 import { entityTypeRoutes } from './entity-types.js';
 import { policyRoutes } from './policies.js';
@@ -15,6 +18,9 @@ export function coordinatorRoutes(ctx: ServerContext) {
     policyRoutes(ctx, app);
     userRoutes(ctx, app);
     accessRoutes(ctx, app);
+    activityRoutes(ctx, app);
     searchRoutes(ctx, app);
+    auditRoutes(ctx, app);
+    catalogRoutes(ctx, app);
   };
 }

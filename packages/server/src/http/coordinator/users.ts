@@ -16,14 +16,14 @@ export function userRoutes(ctx: ServerContext, app: FastifyInstance): void {
     userView(routeOf(ctx, req), await users.get(ctx, lc(req.params.uid)), true),
   );
   app.post('/user', async (req, reply) => {
-    const id = await users.create(ctx, bodyOf(req));
+    const id = await users.create(ctx, bodyOf(req), req.caller);
     return reply
       .code(201)
       .header('location', `${resourceUrl(req)}/${id}`)
       .send();
   });
   app.put('/user/:uid', async (req: P<'uid'>, reply) => {
-    await users.update(ctx, lc(req.params.uid), bodyOf(req));
+    await users.update(ctx, lc(req.params.uid), bodyOf(req), req.caller);
     return reply.code(204).send();
   });
   app.delete('/user/:uid', async (req: P<'uid'>, reply) => {
@@ -31,7 +31,7 @@ export function userRoutes(ctx: ServerContext, app: FastifyInstance): void {
     return reply.code(204).send();
   });
   app.post('/user/:uid/coordinator', async (req: P<'uid'>, reply) =>
-    sendText(reply, 200, await users.promote(ctx, lc(req.params.uid))),
+    sendText(reply, 200, await users.promote(ctx, lc(req.params.uid), req.caller)),
   );
   app.delete('/user/:uid/coordinator', async (req: P<'uid'>, reply) => {
     await users.demote(ctx, lc(req.params.uid), req.caller);

@@ -1,4 +1,5 @@
-import type { AccessRow, ConnectorRow, EntityTypeRow, PolicyRow, UserRow } from '../../storage/types.js';
+import type { WithToken } from '../../services/token-facts.js';
+import type { AccessRow, ConnectorRow, EntityTypeRow, PolicyRow, TokenSummary, UserRow } from '../../storage/types.js';
 
 /** Wire views of coordinator resources (spec §2.3–§2.7). `route` = `{proto}://{host}/{base}`. */
 
@@ -28,10 +29,15 @@ export function entityTypeView(route: string, e: EntityTypeRow, detail = false) 
   return { ...view, schema: e.schema, timeseries: e.timeseries, ...(e.indexes.length ? { indexes: e.indexes } : {}) };
 }
 
-export function connectorView(route: string, c: ConnectorRow, detail = false) {
+/** The token facts of access and connector views (bbk extension, docs/DECISIONS.md). */
+function tokenFacts(t: TokenSummary) {
+  return { expires: t.expires, last_used: t.lastUsed };
+}
+
+export function connectorView(route: string, c: WithToken<ConnectorRow>, detail = false) {
   const url = `${route}/entity/${c.entityType}/connector/${c.slug}`;
   const view = { id: c.slug, url, name: c.name, description: c.description };
-  if (!detail) return view;
+  if (!detail) return { ...view, ...tokenFacts(c.token) };
   return {
     ...view,
     entity: { id: c.entityType, url: `${route}/entity/${c.entityType}` },
@@ -40,6 +46,7 @@ export function connectorView(route: string, c: ConnectorRow, detail = false) {
     cache: c.cache,
     is_live: c.isLive,
     in_session: c.inSession,
+    ...tokenFacts(c.token),
   };
 }
 
@@ -48,11 +55,12 @@ export function policyView(route: string, p: PolicyRow, detail = false) {
   return detail ? { ...view, policy: p.policy } : view;
 }
 
-export function accessView(route: string, a: AccessRow) {
+export function accessView(route: string, a: WithToken<AccessRow>) {
   return {
     id: a.policy,
     url: `${route}/user/${a.userId}/access/${a.policy}`,
     policy: { id: a.policy, url: `${route}/policy/${a.policy}` },
     created: a.created,
+    ...tokenFacts(a.token),
   };
 }

@@ -1,7 +1,8 @@
 // Test support: the PostgreSQL twin of catalog-db.ts, in a schema of its own on the database that
 // BBK_TEST_DATABASE_URL names (see testing/postgres.ts). Not used at run time.
 import pg from 'pg';
-import { compileQuery, POSTGRES_FUNCTIONS, renderPostgres, validateQuery } from '../index.js';
+import { extractGeometries, parseGeometry } from '../../geo/index.js';
+import { compileQuery, POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS, renderPostgres, validateQuery } from '../index.js';
 import type { FieldMask } from '../masks.js';
 import { type TestRecord, TIMESERIES } from './catalog-db.js';
 
@@ -23,19 +24,39 @@ export async function createPgCatalogDb(
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const schema = `bbk_test_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
-  await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+  // PostGIS lives in public, created once per database (the lock keeps parallel fixtures apart)
+  await client.query('SELECT pg_advisory_lock(7246)');
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(7246)');
+  }
+  await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}, public`);
   await client.query(POSTGRES_FUNCTIONS);
+  await client.query(POSTGRES_GEO_FUNCTIONS);
   await client.query(`
     CREATE TABLE records (
       seq bigserial PRIMARY KEY, public_id text NOT NULL UNIQUE, connector_id int NOT NULL,
       type text NOT NULL, vendor_id text NOT NULL, name text NOT NULL, doc jsonb NOT NULL,
-      UNIQUE (connector_id, vendor_id))`);
+      UNIQUE (connector_id, vendor_id));
+    CREATE TABLE record_geo (
+      record_seq bigint NOT NULL REFERENCES records (seq) ON DELETE CASCADE, path text NOT NULL,
+      geom geometry(Geometry, 4326) NOT NULL);
+    CREATE INDEX ON record_geo USING gist (geom);
+    CREATE INDEX ON record_geo (record_seq)`);
   const insert = async (record: TestRecord, recordType = type, timeseries: Record<string, unknown> = TIMESERIES) => {
     const doc = { ...record, type: recordType, timeseries };
-    await client.query(
-      'INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES ($1, 1, $2, $3, $4, $5::jsonb)',
+    const { rows } = await client.query<{ seq: string }>(
+      'INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES ($1, 1, $2, $3, $4, $5::jsonb) RETURNING seq',
       [`${recordType}:${record.id}`, recordType, record.id, record.name, JSON.stringify(doc)],
     );
+    for (const { path } of extractGeometries(doc)) {
+      const geometry = parseGeometry(path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], doc));
+      await client.query(
+        'INSERT INTO record_geo (record_seq, path, geom) VALUES ($1, $2, ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))',
+        [rows[0]?.seq, path, JSON.stringify(geometry)],
+      );
+    }
   };
   for (const r of records) await insert(r);
   const ids = async (q: unknown, masks: readonly FieldMask[] = []) => {

@@ -219,4 +219,98 @@ CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
 END;
 `,
   },
+  {
+    version: 4,
+    name: 'access usage and violations',
+    sql: `
+-- Consumer usage per access and UTC day, written behind in batches (docs/USAGE.md).
+-- calls counts every call of the access's token on the consumer routes, refused ones included;
+-- records = items served (list length, 1 for a detail, points of a timeseries).
+CREATE TABLE access_usage (
+  access_id     INTEGER NOT NULL REFERENCES accesses(id) ON DELETE CASCADE,
+  day           TEXT NOT NULL,
+  calls         INTEGER NOT NULL DEFAULT 0,
+  records       INTEGER NOT NULL DEFAULT 0,
+  rate_limited  INTEGER NOT NULL DEFAULT 0,
+  quota_limited INTEGER NOT NULL DEFAULT 0,
+  last_used     TEXT,
+  PRIMARY KEY (access_id, day)
+) WITHOUT ROWID;
+
+-- Flags raised by the violation detectors; one open flag per (access, detector), counting
+-- how often it was raised again. Dismissed flags are kept, marked.
+CREATE TABLE violations (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  access_id  INTEGER NOT NULL REFERENCES accesses(id) ON DELETE CASCADE,
+  detector   TEXT NOT NULL,
+  severity   TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  evidence   TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen  TEXT NOT NULL,
+  count      INTEGER NOT NULL DEFAULT 1,
+  dismissed  TEXT
+);
+CREATE UNIQUE INDEX violations_open ON violations(access_id, detector) WHERE dismissed IS NULL;
+CREATE INDEX violations_access ON violations(access_id);
+
+-- Per-access guard: suspend the access automatically when a detector flags it; suspended
+-- accesses are refused with 403 until a coordinator lifts the suspension.
+CREATE TABLE access_guards (
+  access_id    INTEGER PRIMARY KEY REFERENCES accesses(id) ON DELETE CASCADE,
+  auto_suspend INTEGER NOT NULL DEFAULT 0,
+  suspended    TEXT,
+  reason       TEXT
+);
+`,
+  },
+  {
+    version: 5,
+    name: 'audit trail',
+    sql: `
+-- The append-only, hash-chained audit log (docs/AUDIT.md). seq is assigned by the appender
+-- (head + 1, inside the IMMEDIATE transaction that appends), since it is part of the hash.
+CREATE TABLE audit (
+  seq        INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,  -- ISO-8601 UTC with milliseconds
+  actor      TEXT NOT NULL,  -- coordinator:3, contributor:<connector slug>, consumer:<access id>, system
+  action     TEXT NOT NULL,  -- user.create, token.reissue, session.commit, consumer.activity…
+  target     TEXT NOT NULL,  -- user:3, policy:<slug>, connector:<slug>, access:<uid>/<policy>
+  detail     TEXT NOT NULL,  -- canonical JSON; never a token, token hash or webhook secret
+  prev_hash  TEXT NOT NULL,  -- hash of entry seq - 1; 64 zeros for the first
+  hash       TEXT NOT NULL   -- sha256 of the canonical JSON of the fields above
+);
+CREATE INDEX audit_actor ON audit(actor, seq);
+CREATE INDEX audit_target ON audit(target, seq);
+CREATE INDEX audit_action ON audit(action, seq);
+CREATE INDEX audit_at ON audit(at);
+-- bbk itself never changes or removes an entry; the hash chain catches whoever does
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+`,
+  },
+  {
+    version: 6,
+    name: 'token lifetimes',
+    sql: `
+-- A token may carry an expiry (ISO-8601 UTC, NULL = never; an expired one answers 401), and
+-- remembers when it was last accepted (ISO-8601 UTC, NULL = never). last_used is written in
+-- batches from memory (auth/token-usage.ts), never once per request.
+ALTER TABLE tokens ADD COLUMN expires TEXT;
+ALTER TABLE tokens ADD COLUMN last_used TEXT;
+`,
+  },
+  {
+    version: 7,
+    name: 'fast without tuning',
+    sql: `
+-- Indexes the server built itself on what consumers ask (storage/sqlite/auto-indexes.ts): expression
+-- indexes on the paths they filter on, and the trigram index of record names when they regex on names.
+CREATE TABLE auto_indexes (
+  name    TEXT PRIMARY KEY,  -- records_a_<hash of the path>, or record_names
+  path    TEXT NOT NULL,     -- the dotted path
+  kind    TEXT NOT NULL CHECK (kind IN ('expression', 'trigram')),
+  created TEXT NOT NULL
+);
+`,
+  },
 ];

@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { AccessStore, NewToken } from '../store.js';
 import type { AccessRow } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -23,6 +25,7 @@ export class SqliteAccesses implements AccessStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       list: db.prepare<[number], AccessRecord>(`${SELECT} WHERE a.user_id = ? ORDER BY a.id`),
@@ -32,7 +35,9 @@ export class SqliteAccesses implements AccessStore {
         'INSERT INTO accesses (user_id, policy_id, created) VALUES (?, ?, ?) ON CONFLICT (user_id, policy_id) DO NOTHING',
       ),
       delete: db.prepare('DELETE FROM accesses WHERE id = ?'),
-      token: db.prepare("INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, 'consumer', ?, ?, ?)"),
+      token: db.prepare(
+        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, 'consumer', ?, ?, ?, ?)",
+      ),
     };
   }
 
@@ -50,18 +55,24 @@ export class SqliteAccesses implements AccessStore {
     return r && toRow(r);
   }
 
-  async create(userId: number, policyId: number, token: NewToken): Promise<AccessRow | undefined> {
-    const id = await this.gate.write(() => {
+  async create(
+    userId: number,
+    policyId: number,
+    token: NewToken,
+    audit?: AuditNote<number | undefined>,
+  ): Promise<AccessRow | undefined> {
+    const insert = () => {
       const info = this.q.insert.run(userId, policyId, isoNow());
       if (info.changes !== 1) return undefined;
       const accessId = Number(info.lastInsertRowid);
-      this.q.token.run(token.keyId, token.hash, accessId, isoNow());
+      this.q.token.run(token.keyId, token.hash, accessId, isoNow(), token.expires ?? null);
       return accessId;
-    });
+    };
+    const id = await this.gate.write(this.audit.with(insert, audit));
     return id === undefined ? undefined : this.getById(id);
   }
 
-  async delete(id: number): Promise<void> {
-    await this.gate.write(() => this.q.delete.run(id));
+  async delete(id: number, audit?: AuditNote<unknown>): Promise<void> {
+    await this.gate.write(this.audit.with(() => this.q.delete.run(id), audit));
   }
 }

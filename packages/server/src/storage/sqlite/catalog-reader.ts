@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database, { type Statement } from 'better-sqlite3';
 import { registerSqliteFunctions } from '../../query/index.js';
 import { Lru } from '../../query/lru.js';
+import { explainRun } from './explain.js';
 
 const db = new Database((workerData as { file: string }).file, { readonly: true });
 db.pragma('busy_timeout = 5000');
@@ -14,8 +15,12 @@ const statements = new Lru<string, Statement>(256);
 const port = parentPort!;
 port.postMessage({ ready: true });
 
-port.on('message', (m: { sql: string; params: unknown[] }) => {
+port.on('message', (m: { sql: string; params: unknown[]; explain?: true }) => {
   try {
+    if (m.explain) {
+      port.postMessage({ rows: [explainRun(db, m.sql, m.params)] });
+      return;
+    }
     let stmt = statements.get(m.sql);
     if (!stmt) {
       stmt = db.prepare(m.sql);

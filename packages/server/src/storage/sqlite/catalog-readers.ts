@@ -1,10 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../threads/start-worker.js';
 import { StoreUnavailableError } from '../store.js';
+import type { ExplainedRun } from './explain.js';
 
 interface Job {
   sql: string;
   params: unknown[];
+  explain?: true;
   resolve(rows: unknown[]): void;
   reject(err: unknown): void;
 }
@@ -51,13 +53,26 @@ export class CatalogReaders {
   all<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (this.#closed) return Promise.reject(new StoreUnavailableError());
     return new Promise<T[]>((resolve, reject) => {
-      this.#queue.push({ sql, params, resolve: resolve as (rows: unknown[]) => void, reject });
-      // threads start with the first queries, one more each time all are busy
-      if (this.#readers.length < this.#threads && this.#readers.every((r) => r.job || !r.ready)) {
-        this.#readers.push(this.#spawn());
-      }
-      this.#dispatch();
+      this.#enqueue({ sql, params, resolve: resolve as (rows: unknown[]) => void, reject });
     });
+  }
+
+  /** Runs a list query for its plan and counts (explain.ts), on a reader thread like any list. */
+  async explain(sql: string, params: unknown[]): Promise<ExplainedRun> {
+    if (this.#closed) throw new StoreUnavailableError();
+    const rows = await new Promise<unknown[]>((resolve, reject) => {
+      this.#enqueue({ sql, params, explain: true, resolve, reject });
+    });
+    return rows[0] as ExplainedRun;
+  }
+
+  #enqueue(job: Job): void {
+    this.#queue.push(job);
+    // threads start with the first queries, one more each time all are busy
+    if (this.#readers.length < this.#threads && this.#readers.every((r) => r.job || !r.ready)) {
+      this.#readers.push(this.#spawn());
+    }
+    this.#dispatch();
   }
 
   /** Stops the threads; queued queries fail. */
@@ -122,7 +137,7 @@ export class CatalogReaders {
         this.#finish(reader)?.reject(new StoreUnavailableError());
         this.#replace(reader);
       }, this.#timeoutMs);
-      reader.worker.postMessage({ sql: job.sql, params: job.params });
+      reader.worker.postMessage({ sql: job.sql, params: job.params, ...(job.explain ? { explain: true } : {}) });
     }
   }
 }

@@ -7,30 +7,32 @@ import {
   registerSqliteFunctions,
   renderSqlite,
   type SqlFragment,
+  type SqliteRenderOptions,
 } from '../../query/index.js';
 import { Lru } from '../../query/lru.js';
 import {
   type CatalogEntry,
+  type CatalogExplain,
   type CatalogRecord,
   type CatalogStore,
   type CatalogView,
   type Page,
   type PolicyHead,
   type RecordDocument,
+  type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
+import type { AutoIndexes } from './auto-indexes.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
-import type { WriteGate } from './write-gate.js';
+import { explainList, explainRun } from './explain.js';
+import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-query.js';
+import { PageMarks } from './page-marks.js';
 
-/**
- * Live or staged-and-named connectors. The unary `+` keeps the planner from
- * driving the query through the records_connector index: lists must
- * follow `seq` or a selective expression index, never scan a whole connector.
- */
-const VISIBLE = `+r.connector_id IN (SELECT c.id FROM connectors c
-  WHERE c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))`;
+export { listQuery, listShape } from './list-query.js';
+
+import type { WriteGate } from './write-gate.js';
 
 /** Prefix of the expression indexes this store manages on `records`. */
 export const INDEX_PREFIX = 'records_x_';
@@ -46,9 +48,6 @@ function unusable(err: unknown): unknown {
     ? new UnusableQueryError((err as Error).message, { cause: err })
     : err;
 }
-
-const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
-const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
 
 /**
  * The index name and expression for a declared dotted path, or undefined when
@@ -110,33 +109,6 @@ export function syncRecordIndexes(db: Db): { created: string[]; dropped: string[
   })();
 }
 
-/**
- * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
- * benchmark), or undefined when the segment or filter can match nothing.
- */
-export function listQuery(
-  view: CatalogView,
-  o: Page & { filter?: Ir; type?: string },
-  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
-): SqlFragment | undefined {
-  if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
-  const where = [VISIBLE];
-  const params: unknown[] = [JSON.stringify(view.staged)];
-  if (o.type !== undefined) {
-    where.push('r.type = ?');
-    params.push(o.type);
-  }
-  for (const f of [segment(view.segment), o.filter ? renderSqlite(o.filter) : undefined]) {
-    if (!f) continue;
-    where.push(`(${f.sql})`);
-    params.push(...f.params);
-  }
-  return {
-    sql: `SELECT r.public_id AS publicId, r.type, r.name FROM records r WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ? OFFSET ?`,
-    params: [...params, o.limit, o.offset],
-  };
-}
-
 interface RecordRowSql {
   public_id: string;
   type: string;
@@ -154,7 +126,11 @@ export class SqliteCatalog implements CatalogStore {
   /** Prepared statements by SQL text: the text varies with the query, not with its values. */
   private readonly statements = new Lru<string, Statement>(512);
   /** Rendered segments per IR object (compiled policies keep theirs for their lifetime). */
-  private readonly rendered = new WeakMap<Ir, SqlFragment>();
+  private rendered = new WeakMap<Ir, SqlFragment>();
+  /** How queries are rendered now (whether the trigram index of names exists), and its generation. */
+  #render: SqliteRenderOptions = {};
+  #renderGeneration = 0;
+  readonly #marks: PageMarks | undefined;
   private readonly recordStatements = new WeakMap<
     Ir,
     Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
@@ -163,13 +139,16 @@ export class SqliteCatalog implements CatalogStore {
   /**
    * @param readers when given, list queries (which may have to look at many records) run on
    * reader threads; the detail lookup, one indexed row, stays on this connection.
+   * @param autoIndexes when given, sees every list's filter and indexes the paths asked often.
    */
   constructor(
     readonly db: Db,
     private readonly gate: WriteGate,
     private readonly readers?: CatalogReaders,
+    private readonly autoIndexes?: AutoIndexes,
   ) {
     registerSqliteFunctions(db);
+    this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
       policyByAccess: db.prepare<[number], PolicyHead>(
@@ -192,12 +171,40 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
-    const q = listQuery(view, o, (ir) => this.#segment(ir));
-    if (!q) return [];
-    return this.#all<CatalogEntry>(q.sql, q.params);
+    this.autoIndexes?.observe(o.filter);
+    this.#syncRender();
+    const shape = this.#shape(view, o);
+    if (!shape) return [];
+    // a deep page starts from a remembered position instead of walking from the first row
+    const marked = await this.#marks?.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
+      throw unusable(err);
+    });
+    if (marked) return marked;
+    const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+    return this.#all<CatalogEntry>(sql, [...shape.params, o.limit, o.offset]);
+  }
+
+  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+    const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
+      kind: i.kind,
+      path: i.path,
+      name: i.name,
+      lastUsed: new Date(i.lastUsed).toISOString(),
+    }));
+    this.#syncRender();
+    const shape = this.#shape(view, o);
+    const startsAt = shape ? (this.#marks?.peek(shape, o.offset) ?? null) : null;
+    const run = (sql: string, params: unknown[]) =>
+      this.readers ? this.readers.explain(sql, params) : Promise.resolve(explainRun(this.db, sql, params));
+    try {
+      return { ...(await explainList(shape, o, startsAt, run)), automaticIndexes };
+    } catch (err) {
+      throw unusable(err);
+    }
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {
+    this.#syncRender();
     if (isFalse(view.segment)) return [];
     const where = ['r.type = e.slug', VISIBLE];
     const params: unknown[] = [JSON.stringify(view.staged)];
@@ -206,6 +213,16 @@ export class SqliteCatalog implements CatalogStore {
       WHERE EXISTS (SELECT 1 FROM records r WHERE ${where.join(' AND ')})
       ORDER BY e.slug LIMIT ? OFFSET ?`;
     return this.#all<VisibleEntityType>(sql, [...params, page.limit, page.offset]);
+  }
+
+  async countByType(view: CatalogView, options: { filter?: Ir } = {}): Promise<TypeCount[]> {
+    if (isFalse(view.segment) || (options.filter && isFalse(options.filter))) return [];
+    const where = [VISIBLE];
+    const params: unknown[] = [JSON.stringify(view.staged)];
+    this.#and(where, params, this.#segment(view.segment));
+    if (options.filter) this.#and(where, params, renderSqlite(options.filter));
+    const sql = `SELECT r.type, count(*) AS records FROM records r WHERE ${where.join(' AND ')} GROUP BY r.type ORDER BY r.type`;
+    return this.#all<TypeCount>(sql, params);
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
@@ -233,9 +250,12 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
-    await this.gate.write(() => {
-      for (const d of deltas) this.q.addUsage.run(d.key, d.window, d.delta);
-    });
+    await this.gate.write(
+      () => {
+        for (const d of deltas) this.q.addUsage.run(d.key, d.window, d.delta);
+      },
+      { catalog: false },
+    );
   }
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
@@ -256,7 +276,8 @@ export class SqliteCatalog implements CatalogStore {
     const key = staged ? 'staged' : 'live';
     let q = pair[key];
     if (!q) {
-      const f = this.#segment(segment);
+      // rendered without trigram lookups: for one row, RE2 alone is cheaper than a lookup of every match
+      const f = isTrue(segment) ? undefined : renderSqlite(segment);
       const visible = staged
         ? '(c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))'
         : 'c.is_live = 1';
@@ -270,11 +291,25 @@ export class SqliteCatalog implements CatalogStore {
     return q;
   }
 
+  /** The list without its page, rendered as the indexes that exist now allow. */
+  #shape(view: CatalogView, o: { filter?: Ir; type?: string }): ListShape | undefined {
+    return listShape(view, o, (ir) => this.#segment(ir), this.#render);
+  }
+
+  /** Renders as the indexes that exist now allow: a trigram index that appeared or went drops the renderings. */
+  #syncRender(): void {
+    const generation = this.autoIndexes?.generation ?? 0;
+    if (generation === this.#renderGeneration) return;
+    this.#renderGeneration = generation;
+    this.#render = { textIndexes: this.autoIndexes?.textIndexes() ?? {} };
+    this.rendered = new WeakMap();
+  }
+
   #segment(ir: Ir): SqlFragment | undefined {
     if (isTrue(ir)) return undefined;
     let fragment = this.rendered.get(ir);
     if (!fragment) {
-      fragment = renderSqlite(ir);
+      fragment = renderSqlite(ir, this.#render);
       this.rendered.set(ir, fragment);
     }
     return fragment;

@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorRow, ConnectorValues } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow } from './database.js';
 import type { AsyncCatalogWrites } from './records/index.js';
 import type { WriteGate } from './write-gate.js';
@@ -50,6 +52,7 @@ export class SqliteConnectors implements ConnectorStore {
     private readonly gate: WriteGate,
     /** where the catalog is written: the delete cascades to it */
     private readonly purges: Pick<AsyncCatalogWrites, 'deleteConnector'>,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       list: db.prepare<[number], ConnectorRecord>(`${SELECT} WHERE c.entity_type_id = ? ORDER BY c.slug`),
@@ -63,7 +66,9 @@ export class SqliteConnectors implements ConnectorStore {
       ),
       update: db.prepare('UPDATE connectors SET name = ?, description = ?, webhook = ?, cache = ? WHERE id = ?'),
       live: db.prepare('UPDATE connectors SET is_live = ? WHERE id = ?'),
-      token: db.prepare("INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, 'contributor', ?, ?, ?)"),
+      token: db.prepare(
+        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, 'contributor', ?, ?, ?, ?)",
+      ),
       liveIds: db.prepare<[], { id: number }>('SELECT id FROM connectors WHERE is_live = 1 ORDER BY id'),
     };
   }
@@ -97,8 +102,9 @@ export class SqliteConnectors implements ConnectorStore {
     slug: string,
     i: ConnectorValues & { contributionId: string; webhookSecret: string },
     token: NewToken,
+    audit?: AuditNote<number | undefined>,
   ): Promise<ConnectorRow | undefined> {
-    const id = await this.gate.write(() => {
+    const insert = () => {
       const info = this.q.insert.run(
         slug,
         entityTypeId,
@@ -112,18 +118,21 @@ export class SqliteConnectors implements ConnectorStore {
       );
       if (info.changes !== 1) return undefined;
       const connectorId = Number(info.lastInsertRowid);
-      this.q.token.run(token.keyId, token.hash, connectorId, isoNow());
+      this.q.token.run(token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null);
       return connectorId;
-    });
+    };
+    const id = await this.gate.write(this.audit.with(insert, audit));
     return id === undefined ? undefined : this.getById(id);
   }
 
-  async update(id: number, i: ConnectorValues): Promise<void> {
-    await this.gate.write(() => this.q.update.run(i.name, i.description, i.webhook, i.cache, id));
+  async update(id: number, i: ConnectorValues, audit?: AuditNote<unknown>): Promise<void> {
+    await this.gate.write(
+      this.audit.with(() => this.q.update.run(i.name, i.description, i.webhook, i.cache, id), audit),
+    );
   }
 
-  async setLive(id: number, live: boolean): Promise<void> {
-    await this.gate.write(() => this.q.live.run(live ? 1 : 0, id));
+  async setLive(id: number, live: boolean, audit?: AuditNote<unknown>): Promise<void> {
+    await this.gate.write(this.audit.with(() => this.q.live.run(live ? 1 : 0, id), audit));
   }
 
   async delete(id: number): Promise<void> {

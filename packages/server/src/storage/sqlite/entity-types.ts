@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeRow, EntityTypeValues } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { syncRecordIndexes } from './catalog.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { AsyncCatalogWrites } from './records/index.js';
@@ -43,6 +45,7 @@ export class SqliteEntityTypes implements EntityTypeStore {
     private readonly gate: WriteGate,
     /** where the catalog is written: the delete cascades to it */
     private readonly purges: Pick<AsyncCatalogWrites, 'deleteEntityType'>,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       list: db.prepare<[], EntityTypeRecord>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug`),
@@ -71,9 +74,9 @@ export class SqliteEntityTypes implements EntityTypeStore {
     return r && toRow(r);
   }
 
-  async create(slug: string, i: EntityTypeValues): Promise<boolean> {
+  async create(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
     // the declared catalog indexes are created in the same transaction (storage/sqlite/catalog.ts)
-    return this.gate.write(() => {
+    const insert = () => {
       const created =
         this.q.insert.run(
           slug,
@@ -88,11 +91,12 @@ export class SqliteEntityTypes implements EntityTypeStore {
         ).changes === 1;
       if (created && i.indexes.length > 0) syncRecordIndexes(this.db);
       return created;
-    });
+    };
+    return this.gate.write(this.audit.with(insert, audit));
   }
 
-  async update(slug: string, i: EntityTypeValues): Promise<boolean> {
-    return this.gate.write(() => {
+  async update(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    const update = () => {
       const updated =
         this.q.update.run(
           i.name,
@@ -106,7 +110,8 @@ export class SqliteEntityTypes implements EntityTypeStore {
         ).changes === 1;
       if (updated) syncRecordIndexes(this.db);
       return updated;
-    });
+    };
+    return this.gate.write(this.audit.with(update, audit));
   }
 
   async delete(slug: string): Promise<boolean> {

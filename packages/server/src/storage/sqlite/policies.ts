@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { PolicyStore } from '../store.js';
 import type { PolicyRow, PolicyValues } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -33,6 +35,7 @@ export class SqlitePolicies implements PolicyStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       list: db.prepare<[], PolicyRecord>(`SELECT ${COLUMNS} FROM policies ORDER BY slug`),
@@ -67,24 +70,22 @@ export class SqlitePolicies implements PolicyStore {
     return r && toRow(r);
   }
 
-  async create(slug: string, i: PolicyValues): Promise<boolean> {
-    return this.gate.write(
-      () =>
-        this.q.insert.run(slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow())
-          .changes === 1,
-    );
+  async create(slug: string, i: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    const insert = () =>
+      this.q.insert.run(slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow())
+        .changes === 1;
+    return this.gate.write(this.audit.with(insert, audit));
   }
 
-  async update(slug: string, i: PolicyValues): Promise<boolean> {
-    return this.gate.write(
-      () =>
-        this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1,
-    );
+  async update(slug: string, i: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    const update = () =>
+      this.q.update.run(i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug).changes === 1;
+    return this.gate.write(this.audit.with(update, audit));
   }
 
-  async delete(slug: string): Promise<boolean> {
+  async delete(slug: string, audit?: AuditNote<boolean>): Promise<boolean> {
     // accesses cascade; the trigger revokes their consumer tokens
-    return this.gate.write(() => this.q.delete.run(slug).changes === 1);
+    return this.gate.write(this.audit.with(() => this.q.delete.run(slug).changes === 1, audit));
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {

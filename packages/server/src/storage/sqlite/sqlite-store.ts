@@ -1,5 +1,8 @@
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
+import { SqliteActivity } from './activity.js';
+import { SqliteAudit } from './audit.js';
+import { AutoIndexes, type AutoIndexOptions } from './auto-indexes.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
@@ -33,6 +36,12 @@ class SqliteMeta implements MetaStore {
   }
 }
 
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Indexes that build themselves on the paths consumers filter on (auto-indexes.ts). */
+  autoIndexes?: AutoIndexOptions;
+}
+
 /** The SQLite implementation of `Store` (better-sqlite3, WAL, foreign keys on). */
 export class SqliteStore implements Store {
   readonly meta: SqliteMeta;
@@ -44,22 +53,32 @@ export class SqliteStore implements Store {
   readonly accesses: SqliteAccesses;
   readonly records: SqliteRecords;
   readonly catalog: SqliteCatalog;
+  readonly activity: SqliteActivity;
+  readonly audit: SqliteAudit;
   private readonly readers: CatalogReaders | undefined;
   readonly #figures: SqliteFigures;
 
-  constructor(readonly db: Db) {
+  readonly autoIndexes: AutoIndexes;
+
+  constructor(
+    readonly db: Db,
+    options: SqliteStoreOptions = {},
+  ) {
     // every write of this process to the file takes its turn here (write-gate.ts)
     const gate = new WriteGate(db);
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
     const writes = db.memory ? localWrites(catalogWrites(db)) : new WriterThread(db.name, gate);
     this.meta = new SqliteMeta(db, gate);
-    this.users = new SqliteUsers(db, gate);
-    this.tokens = new SqliteTokens(db, gate);
-    this.entityTypes = new SqliteEntityTypes(db, gate, writes);
-    this.connectors = new SqliteConnectors(db, gate, writes);
-    this.policies = new SqlitePolicies(db, gate);
-    this.accesses = new SqliteAccesses(db, gate);
+    // coordinator changes append their audit entries in their own transactions (audit.ts)
+    this.audit = new SqliteAudit(db, gate);
+    this.users = new SqliteUsers(db, gate, this.audit);
+    this.tokens = new SqliteTokens(db, gate, this.audit);
+    this.entityTypes = new SqliteEntityTypes(db, gate, writes, this.audit);
+    this.connectors = new SqliteConnectors(db, gate, writes, this.audit);
+    this.policies = new SqlitePolicies(db, gate, this.audit);
+    this.accesses = new SqliteAccesses(db, gate, this.audit);
     this.records = new SqliteRecords(db, writes);
+    this.activity = new SqliteActivity(db, gate);
     // That thread checkpoints the WAL (on its commits and when idle); this connection, which
     // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
@@ -67,7 +86,12 @@ export class SqliteStore implements Store {
     // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
     if (!db.memory) db.pragma('busy_timeout = 50');
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
-    this.catalog = new SqliteCatalog(db, gate, this.readers);
+    this.autoIndexes = new AutoIndexes(
+      db,
+      { build: (kind, path) => writes.buildIndex(kind, path), drop: (kind, path) => writes.dropIndex(kind, path) },
+      options.autoIndexes,
+    );
+    this.catalog = new SqliteCatalog(db, gate, this.readers, this.autoIndexes);
     this.#figures = new SqliteFigures(db, this.readers);
   }
 
@@ -79,11 +103,12 @@ export class SqliteStore implements Store {
     return this.#figures.figures();
   }
 
-  static open(dataDir: string): SqliteStore {
-    return new SqliteStore(openDatabase(dataDir));
+  static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
+    return new SqliteStore(openDatabase(dataDir), options);
   }
 
   async close(): Promise<void> {
+    await this.autoIndexes.close();
     await this.readers?.close();
     await this.records.close();
     if (this.db.open) {

@@ -1,5 +1,7 @@
-import type { TokenStore } from '../store.js';
-import type { TokenKind, TokenRow } from '../types.js';
+import type { AuditNote } from '../audit-store.js';
+import type { NewToken, TokenStore } from '../store.js';
+import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -9,7 +11,25 @@ interface TokenRecord {
   hash: Buffer;
   subject: number;
   revoked: string | null;
+  expires: string | null;
 }
+
+interface SummaryRecord {
+  subject: number;
+  expires: string | null;
+  last_used: string | null;
+}
+
+/** Per subject: the live token's expiry (newest first, should there be two) and the latest use of any of its tokens. */
+const SUMMARIES = `
+  SELECT t.subject,
+         (SELECT l.expires FROM tokens l
+           WHERE l.kind = t.kind AND l.subject = t.subject AND l.revoked IS NULL
+           ORDER BY l.created DESC, l.rowid DESC LIMIT 1) AS expires,
+         max(t.last_used) AS last_used
+  FROM tokens t
+  WHERE t.kind = ? AND t.subject IN (SELECT value FROM json_each(?))
+  GROUP BY t.subject`;
 
 export class SqliteTokens implements TokenStore {
   private readonly q;
@@ -17,33 +37,67 @@ export class SqliteTokens implements TokenStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
-      insert: db.prepare('INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       get: db.prepare<[string], TokenRecord>(
-        'SELECT key_id, kind, hash, subject, revoked FROM tokens WHERE key_id = ?',
+        'SELECT key_id, kind, hash, subject, revoked, expires FROM tokens WHERE key_id = ?',
       ),
       revoke: db.prepare('UPDATE tokens SET revoked = ? WHERE kind = ? AND subject = ? AND revoked IS NULL'),
       live: db.prepare<[string, number], { n: number }>(
         'SELECT count(*) AS n FROM tokens WHERE kind = ? AND subject = ? AND revoked IS NULL',
       ),
+      used: db.prepare<[string, string, string]>(
+        'UPDATE tokens SET last_used = ? WHERE key_id = ? AND (last_used IS NULL OR last_used < ?)',
+      ),
+      summaries: db.prepare<[string, string], SummaryRecord>(SUMMARIES),
     };
   }
 
-  async insert(row: { keyId: string; kind: TokenKind; hash: Buffer; subject: number }): Promise<void> {
-    await this.gate.write(() => {
-      this.q.revoke.run(isoNow(), row.kind, row.subject);
-      this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow());
-    });
+  async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
+    const insert = () => {
+      const revoked = this.q.revoke.run(isoNow(), row.kind, row.subject).changes;
+      this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null);
+      return revoked;
+    };
+    await this.gate.write(this.audit.with(insert, audit));
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
     const r = this.q.get.get(keyId);
-    return r && { keyId: r.key_id, kind: r.kind, hash: r.hash, subject: r.subject, revoked: r.revoked !== null };
+    return (
+      r && {
+        keyId: r.key_id,
+        kind: r.kind,
+        hash: r.hash,
+        subject: r.subject,
+        revoked: r.revoked !== null,
+        expires: r.expires,
+      }
+    );
   }
 
-  async revokeSubject(kind: TokenKind, subject: number): Promise<number> {
-    return this.gate.write(() => this.q.revoke.run(isoNow(), kind, subject).changes);
+  async recordUses(uses: readonly TokenUse[]): Promise<void> {
+    if (uses.length === 0) return;
+    await this.gate.write(() => {
+      for (const u of uses) this.q.used.run(u.at, u.keyId, u.at);
+    });
+  }
+
+  async summaries(kind: TokenKind, subjects: readonly number[]): Promise<Map<number, TokenSummary>> {
+    const found = new Map<number, TokenSummary>();
+    if (subjects.length === 0) return found;
+    for (const r of this.q.summaries.all(kind, JSON.stringify(subjects))) {
+      found.set(r.subject, { expires: r.expires, lastUsed: r.last_used });
+    }
+    return found;
+  }
+
+  async revokeSubject(kind: TokenKind, subject: number, audit?: AuditNote<number>): Promise<number> {
+    return this.gate.write(this.audit.with(() => this.q.revoke.run(isoNow(), kind, subject).changes, audit));
   }
 
   async hasLive(kind: TokenKind, subject: number): Promise<boolean> {

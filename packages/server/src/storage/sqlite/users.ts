@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { UserStore } from '../store.js';
 import type { UserRow, UserValues } from '../types.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -38,6 +40,7 @@ export class SqliteUsers implements UserStore {
   constructor(
     db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
       list: db.prepare<[], UserRecord>(`${SELECT} ORDER BY u.id`),
@@ -68,26 +71,27 @@ export class SqliteUsers implements UserStore {
     return r && toRow(r);
   }
 
-  async create(input: UserValues): Promise<number | undefined> {
+  async create(input: UserValues, audit?: AuditNote<number | undefined>): Promise<number | undefined> {
     const email = input.email.toLowerCase();
     // check first: a conflicting INSERT would still consume an AUTOINCREMENT id, and
     // clients rely on the next id being the last id + 1 (spec §2.3)
-    return this.gate.write(() => {
+    const insert = () => {
       if (this.q.emailTaken.get(email)) return undefined;
       const info = this.q.insert.run(input.name, email, input.organization, JSON.stringify(input.addendum), isoNow());
       return Number(info.lastInsertRowid);
-    });
+    };
+    return this.gate.write(this.audit.with(insert, audit));
   }
 
-  async update(id: number, input: Omit<UserValues, 'email'>): Promise<boolean> {
-    return this.gate.write(
-      () => this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1,
-    );
+  async update(id: number, input: Omit<UserValues, 'email'>, audit?: AuditNote<boolean>): Promise<boolean> {
+    const update = () =>
+      this.q.update.run(input.name, input.organization, JSON.stringify(input.addendum), id).changes === 1;
+    return this.gate.write(this.audit.with(update, audit));
   }
 
-  async delete(id: number): Promise<boolean> {
+  async delete(id: number, audit?: AuditNote<boolean>): Promise<boolean> {
     // accesses cascade; triggers revoke coordinator and consumer tokens
-    return this.gate.write(() => this.q.delete.run(id).changes === 1);
+    return this.gate.write(this.audit.with(() => this.q.delete.run(id).changes === 1, audit));
   }
 
   async sequenceUsed(): Promise<boolean> {

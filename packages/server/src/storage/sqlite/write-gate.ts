@@ -41,6 +41,7 @@ export class WriteGate {
   readonly #maxWaitMs: number;
   #shared = 0;
   #exclusive = false;
+  #catalogWrites = 0;
 
   constructor(
     private readonly db: Db,
@@ -58,13 +59,31 @@ export class WriteGate {
   }
 
   /**
-   * Runs `fn` in an IMMEDIATE transaction on the main connection, alone.
+   * Main-connection writes that may change what a catalog list shows, so far: a count that
+   * grows in each such transaction. Together with `PRAGMA data_version` (commits of other connections)
+   * it tells whether anything a list reads may have changed (storage/sqlite/page-marks.ts).
+   */
+  get catalogWrites(): number {
+    return this.#catalogWrites;
+  }
+
+  /**
+   * Runs `fn` in an IMMEDIATE transaction on the main connection, alone. `catalog: false` declares
+   * a write that changes nothing a catalog list reads (usage counters), so it keeps remembered pages.
    * @example await gate.write(() => insert.run(name))
    */
-  write<T>(fn: () => T): Promise<T> {
-    if (!this.#exclusive && this.#shared === 0 && this.#queue.length === 0) return this.#runExclusive(fn);
+  write<T>(fn: () => T, { catalog = true }: { catalog?: boolean } = {}): Promise<T> {
+    // counted inside the transaction: better-sqlite3 commits in the same synchronous turn
+    const counted = catalog
+      ? () => {
+          this.#catalogWrites++;
+          return fn();
+        }
+      : fn;
+    const run = () => this.#runExclusive(counted);
+    if (!this.#exclusive && this.#shared === 0 && this.#queue.length === 0) return run();
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ exclusive: true, start: () => this.#runExclusive(fn).then(resolve, reject) });
+      this.#queue.push({ exclusive: true, start: () => run().then(resolve, reject) });
     });
   }
 

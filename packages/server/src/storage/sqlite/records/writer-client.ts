@@ -61,6 +61,8 @@ export class WriterThread implements AsyncCatalogWrites {
   closeSession = (...args: Parameters<CatalogWrites['closeSession']>) => this.#call('closeSession', args);
   deleteConnector = (...args: Parameters<CatalogWrites['deleteConnector']>) => this.#call('deleteConnector', args);
   deleteEntityType = (...args: Parameters<CatalogWrites['deleteEntityType']>) => this.#call('deleteEntityType', args);
+  buildIndex = (...args: Parameters<CatalogWrites['buildIndex']>) => this.#call('buildIndex', args);
+  dropIndex = (...args: Parameters<CatalogWrites['dropIndex']>) => this.#call('dropIndex', args);
 
   #call<K extends keyof CatalogWrites>(
     op: K,

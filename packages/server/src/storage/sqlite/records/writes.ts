@@ -1,4 +1,5 @@
 import { type SessionMode, UnstorableRecordError } from '../../records-store.js';
+import { type AutoIndexKind, createAutoIndex, dropAutoIndex } from '../auto-index-ddl.js';
 import { syncRecordIndexes } from '../catalog.js';
 import { type Db, isoNow } from '../database.js';
 import type { RecordColumns } from './columns.js';
@@ -28,6 +29,10 @@ export interface CatalogWrites {
   deleteConnector(id: number): boolean;
   /** Deletes the entity type and everything of it; contributor tokens are revoked (triggers). */
   deleteEntityType(slug: string): boolean;
+  /** Builds an automatic index on a dotted path (auto-indexes.ts); false when it exists. */
+  buildIndex(kind: AutoIndexKind, path: string): boolean;
+  /** Drops an automatic index; false when there was none. */
+  dropIndex(kind: AutoIndexKind, path: string): boolean;
 }
 
 /** {@link CatalogWrites} as seen from another thread: each settles once its transaction committed. */
@@ -108,6 +113,8 @@ export function catalogWrites(db: Db): CatalogWrites {
       if (deleted) syncRecordIndexes(db);
       return deleted;
     }),
+    buildIndex: db.transaction((kind: AutoIndexKind, path: string) => createAutoIndex(db, kind, path, isoNow())),
+    dropIndex: db.transaction((kind: AutoIndexKind, path: string) => dropAutoIndex(db, kind, path)),
   };
 
   return {
@@ -118,6 +125,19 @@ export function catalogWrites(db: Db): CatalogWrites {
       tx.closeSession.immediate(connectorId, sessionId, type, commit),
     deleteConnector: (id) => tx.deleteConnector.immediate(id),
     deleteEntityType: (slug) => tx.deleteEntityType.immediate(slug),
+    buildIndex: (kind, path) => {
+      // a build reads the whole catalog once: a small page cache serves it as well, and leaves
+      // no cache full of pages that contributor writes will not need (memory that stays resident)
+      const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+      db.pragma('cache_size = -4096');
+      try {
+        return tx.buildIndex.immediate(kind, path);
+      } finally {
+        db.pragma('shrink_memory');
+        db.pragma(`cache_size = ${cacheSize}`);
+      }
+    },
+    dropIndex: (kind, path) => tx.dropIndex.immediate(kind, path),
   };
 }
 
@@ -130,5 +150,7 @@ export function localWrites(writes: CatalogWrites): AsyncCatalogWrites {
     closeSession: async (...a) => writes.closeSession(...a),
     deleteConnector: async (...a) => writes.deleteConnector(...a),
     deleteEntityType: async (...a) => writes.deleteEntityType(...a),
+    buildIndex: async (...a) => writes.buildIndex(...a),
+    dropIndex: async (...a) => writes.dropIndex(...a),
   };
 }

@@ -1,0 +1,34 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { type FormErrors, formErrors } from '../app/errors.js';
+
+/** Data loaded by a screen: the value, the error, and `reload()` after a change. */
+export interface Loaded<T> {
+  data: T | undefined;
+  error: FormErrors | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Runs `load` when the screen opens (and when `deps` change); `reload()` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: FormErrors | null; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  // the caller names what the load depends on (deps)
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (e: unknown) => live && setState({ data: undefined, error: formErrors(e), loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [tick, ...deps]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}

@@ -1,0 +1,152 @@
+import type { AccessGuard, ActivityStore, UsageDay, ViolationFlag } from '../storage/activity-store.js';
+import { createDetectors, type DetectorThresholds } from './detectors/index.js';
+import type { ActivityEvent, Detector } from './events.js';
+import { UsageMeter } from './usage-meter.js';
+
+export interface ActivityMonitorOptions {
+  store: ActivityStore;
+  /** Clock in ms (injected; tests move it). */
+  now: () => number;
+  thresholds: DetectorThresholds;
+  /** How often counted usage and raised flags are written. Default 2000 ms. */
+  flushIntervalMs?: number;
+  /** Called when a background flush fails (what it held stays pending and is retried). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Consumer activity per access (docs/USAGE.md): usage counted in memory and written in one
+ * transaction per interval (and on close), the violation detectors fed with every answered call,
+ * their flags stored in the same rhythm, and the per-access guards (auto-suspend, suspended) kept
+ * in memory so that checking one costs no I/O. Recording a call is synchronous and does no I/O.
+ * @example
+ * const monitor = new ActivityMonitor({ store: store.activity, now: Date.now, thresholds: DEFAULT_THRESHOLDS });
+ * await monitor.start();
+ * monitor.record({ accessId: 3, at: Date.now(), route: 'entity', status: 200, records: 1, limitedBy: null });
+ */
+export class ActivityMonitor {
+  readonly #store: ActivityStore;
+  readonly #now: () => number;
+  readonly #detectors: Detector[];
+  readonly #meter = new UsageMeter();
+  readonly #intervalMs: number;
+  readonly #onError: (err: unknown) => void;
+  #flags: ViolationFlag[] = [];
+  readonly #guards = new Map<number, AccessGuard>();
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: ActivityMonitorOptions) {
+    this.#store = options.store;
+    this.#now = options.now;
+    this.#detectors = createDetectors(options.thresholds);
+    this.#intervalMs = options.flushIntervalMs ?? 2000;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Loads the guards that were set. */
+  async start(): Promise<void> {
+    for (const g of await this.#store.guards()) this.#guards.set(g.accessId, g);
+  }
+
+  /** Counts one answered call and runs the detectors on it; a finding becomes a flag. */
+  record(e: ActivityEvent): void {
+    if (this.#closed) return;
+    this.#meter.add(e);
+    for (const d of this.#detectors) {
+      const finding = d.observe(e);
+      if (!finding) continue;
+      const at = new Date(e.at).toISOString();
+      this.#flags.push({ accessId: e.accessId, detector: d.name, ...finding, at });
+      const guard = this.#guards.get(e.accessId);
+      if (guard?.autoSuspend && !guard.suspended) {
+        guard.suspended = at;
+        guard.reason = d.name;
+        this.#persistGuard(e.accessId, { suspended: at, reason: d.name });
+      }
+    }
+    this.#startTimer();
+  }
+
+  /** Why the access is suspended (the detector), or null when it is not. */
+  suspension(accessId: number): string | null {
+    const g = this.#guards.get(accessId);
+    return g?.suspended ? (g.reason ?? 'suspended') : null;
+  }
+
+  /** The access's guard (defaults when none was set). */
+  guard(accessId: number): AccessGuard {
+    return { ...(this.#guards.get(accessId) ?? { autoSuspend: false, suspended: null, reason: null }) };
+  }
+
+  /**
+   * Changes the guard: `autoSuspend` on or off, `suspended: false` lifts a suspension, `true`
+   * suspends by hand. Written at once.
+   */
+  async setGuard(accessId: number, change: { autoSuspend?: boolean; suspended?: boolean }): Promise<AccessGuard> {
+    const g = this.guard(accessId);
+    if (change.autoSuspend !== undefined) g.autoSuspend = change.autoSuspend;
+    if (change.suspended === false) Object.assign(g, { suspended: null, reason: null });
+    if (change.suspended === true && !g.suspended)
+      Object.assign(g, { suspended: new Date(this.#now()).toISOString(), reason: 'coordinator' });
+    await this.#store.setGuard(accessId, g);
+    this.#guards.set(accessId, g);
+    return { ...g };
+  }
+
+  /** Stored days of an access, exact: what is counted but not yet written is written first. */
+  async usage(accessId: number, range: { since?: string; until?: string } = {}): Promise<UsageDay[]> {
+    await this.flush();
+    return this.#store.usage(accessId, range);
+  }
+
+  /** Writes counted usage and raised flags now (serialised with the background flush). */
+  flush(): Promise<void> {
+    const next = this.#flushing.then(() => this.#write());
+    this.#flushing = next.catch(() => {});
+    return next;
+  }
+
+  /** Stops the background flush and writes what is pending. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  async #write(): Promise<void> {
+    const usage = this.#meter.take();
+    try {
+      await this.#store.addUsage(usage);
+    } catch (err) {
+      this.#meter.restore(usage);
+      throw err;
+    }
+    const flags = this.#flags;
+    this.#flags = [];
+    try {
+      await this.#store.raise(flags);
+    } catch (err) {
+      this.#flags = [...flags, ...this.#flags];
+      throw err;
+    }
+  }
+
+  #persistGuard(accessId: number, change: { suspended: string; reason: string }): void {
+    this.#store.setGuard(accessId, change).catch(this.#onError);
+  }
+
+  // Started on the first recorded call, so a server without consumer traffic runs no timer.
+  #startTimer(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => {
+      this.flush().catch(this.#onError);
+      const now = this.#now();
+      for (const d of this.#detectors) d.prune(now);
+    }, this.#intervalMs);
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { BBox } from '../geo/index.js';
+import { validateQuery } from '../query/index.js';
+import { adjacent, largestTiling } from './detectors/index.js';
+import { Buckets } from './detectors/per-access.js';
+import { queryFeatures } from './query-features.js';
+import { UsageMeter } from './usage-meter.js';
+
+describe('geo tiling geometry', () => {
+  it('edge-sharing tiles are adjacent; overlapping (panned) and distant windows are not', () => {
+    expect(adjacent([0, 0, 1, 1], [1, 0, 2, 1])).toBe(true);
+    expect(adjacent([0, 0, 1, 1], [1, 1, 2, 2])).toBe(true); // corner
+    expect(adjacent([0, 0, 1, 1], [0.3, 0, 1.3, 1])).toBe(false); // 70% overlap
+    expect(adjacent([0, 0, 1, 1], [5, 5, 6, 6])).toBe(false);
+  });
+
+  it('finds the largest connected grid', () => {
+    const grid: BBox[] = [];
+    for (let x = 0; x < 4; x++) grid.push([x, 0, x + 1, 1]);
+    expect(largestTiling([...grid, [50, 50, 51, 51], [52, 50, 53, 51]])).toHaveLength(4);
+  });
+});
+
+describe('Buckets', () => {
+  it('sums one-second buckets inside the window only', () => {
+    const b = new Buckets<'n'>(10_000);
+    b.add(0, { n: 1 });
+    b.add(500, { n: 2 });
+    b.add(9_000, { n: 4 });
+    expect(b.sum(9_500).n).toBe(7);
+    expect(b.sum(10_500).n).toBe(4);
+  });
+});
+
+describe('queryFeatures', () => {
+  it('finds masked paths anywhere in the query and bounded geo windows', () => {
+    const v = validateQuery(
+      JSON.stringify({
+        $or: [{ 'entity.secret.x': 1 }, { name: 'a' }],
+        'entity.where': {
+          $within: {
+            $geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [2, 0],
+                  [2, 1],
+                  [0, 0],
+                ],
+              ],
+            },
+          },
+        },
+        'entity.other': { $near: { $geometry: { type: 'Point', coordinates: [0, 0] }, $min: 5 } },
+      }),
+    );
+    if (!v.ok) throw new Error(v.reason);
+    const f = queryFeatures(v.query, [{ type: 'thing', path: ['entity', 'secret'] }]);
+    expect(f.maskedPaths).toEqual(['entity.secret.x']);
+    expect(f.geoWindows).toEqual([[0, 0, 2, 1]]); // the $near without $max is no window
+  });
+});
+
+describe('UsageMeter', () => {
+  it('adds per access and UTC day, and gives back a batch whose write failed', () => {
+    const m = new UsageMeter();
+    const at = Date.UTC(2024, 0, 1, 23, 59, 59);
+    m.add({ accessId: 1, at, route: 'entity', status: 200, records: 1, limitedBy: null });
+    m.add({ accessId: 1, at: at + 2000, route: 'catalog', status: 429, records: 0, limitedBy: 'quota' });
+    const batch = m.take();
+    expect(batch.map((d) => [d.day, d.calls, d.records, d.quota_limited])).toEqual([
+      ['2024-01-01', 1, 1, 0],
+      ['2024-01-02', 1, 0, 1],
+    ]);
+    expect(m.size).toBe(0);
+    m.add({ accessId: 1, at, route: 'entities', status: 200, records: 5, limitedBy: null });
+    m.restore(batch);
+    expect(m.take().find((d) => d.day === '2024-01-01')).toMatchObject({ calls: 2, records: 6 });
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Per-access detector state that lives only as long as its window: each state remembers the
+ * last time it was touched, and `prune` forgets those idle longer than the window.
+ */
+export class PerAccess<S extends { touched: number }> {
+  readonly #states = new Map<number, S>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly fresh: (nowMs: number) => S,
+  ) {}
+
+  /** The access's state, created when missing, marked as touched now. */
+  get(accessId: number, nowMs: number): S {
+    let s = this.#states.get(accessId);
+    if (!s) {
+      s = this.fresh(nowMs);
+      this.#states.set(accessId, s);
+    }
+    s.touched = nowMs;
+    return s;
+  }
+
+  /** Starts the access afresh (after a finding). */
+  reset(accessId: number): void {
+    this.#states.delete(accessId);
+  }
+
+  prune(nowMs: number): void {
+    for (const [id, s] of this.#states) if (nowMs - s.touched > this.windowMs) this.#states.delete(id);
+  }
+
+  get size(): number {
+    return this.#states.size;
+  }
+}
+
+/**
+ * Counts in one-second buckets over a sliding window, so memory stays bounded whatever the call rate.
+ * @example const b = new Buckets(60_000); b.add(now, { calls: 1 }); b.sum(now).calls
+ */
+export class Buckets<K extends string> {
+  readonly #buckets: { second: number; counts: Partial<Record<K, number>> }[] = [];
+
+  constructor(private readonly windowMs: number) {}
+
+  add(nowMs: number, counts: Partial<Record<K, number>>): void {
+    const second = Math.floor(nowMs / 1000);
+    let last = this.#buckets[this.#buckets.length - 1];
+    if (!last || last.second !== second) {
+      last = { second, counts: {} };
+      this.#buckets.push(last);
+    }
+    for (const [k, v] of Object.entries(counts) as [K, number][]) last.counts[k] = (last.counts[k] ?? 0) + v;
+  }
+
+  /** Sums of the buckets inside the window ending now (older ones are dropped). */
+  sum(nowMs: number): Partial<Record<K, number>> {
+    const oldest = Math.floor((nowMs - this.windowMs) / 1000);
+    while (this.#buckets.length > 0 && this.#buckets[0]!.second <= oldest) this.#buckets.shift();
+    const total: Partial<Record<K, number>> = {};
+    for (const b of this.#buckets)
+      for (const [k, v] of Object.entries(b.counts) as [K, number][]) total[k] = (total[k] ?? 0) + v;
+    return total;
+  }
+}
+
+/** A share rounded to two decimals. */
+export const share = (part: number, whole: number): number => (whole > 0 ? Math.round((part / whole) * 100) / 100 : 0);

@@ -1,0 +1,45 @@
+/**
+ * The audit log's side of the store (docs/AUDIT.md): append, list, verify. The hash chain itself is
+ * computed by `audit/chain.ts`; the store seals each entry onto its head inside the transaction
+ * that appends it, so entries from any connection or process chain in commit order.
+ */
+import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
+import type { AuditDraft } from '../audit/chain.js';
+
+export type { AuditDraft } from '../audit/chain.js';
+
+/**
+ * What a write records in the audit log, given what the write returned inside its transaction
+ * (e.g. the new row's id, or whether a row changed): nothing (`undefined`), one draft or several.
+ * A store write method that takes one appends those entries in the same transaction as the change.
+ * @example (id) => id === undefined ? undefined : { actor: 'coordinator:1', action: 'user.create', target: `user:${id}`, detail: {} }
+ */
+export type AuditNote<R> = (result: R) => AuditDraft | readonly AuditDraft[] | undefined;
+
+/** Filter of `list`: every given field must match. */
+export interface AuditFilter {
+  /** Exact actor, or its kind (`coordinator` matches `coordinator:3`). */
+  actor?: string;
+  /** Exact target, or its kind (`policy` matches `policy:open`). */
+  target?: string;
+  action?: string;
+  /** ISO instants: `since` inclusive, `until` exclusive. */
+  since?: string;
+  until?: string;
+}
+
+/** A page of `list`, by `seq`. */
+export interface AuditPage {
+  after?: number;
+  before?: number;
+  limit: number;
+  order: 'asc' | 'desc';
+}
+
+export interface AuditStore {
+  /** Appends entries after the current head, in one transaction; returns them as stored. */
+  append(drafts: AuditDraft | readonly AuditDraft[]): Promise<AuditEntry[]>;
+  list(filter: AuditFilter, page: AuditPage): Promise<AuditEntry[]>;
+  /** Walks the whole chain (in chunks, yielding between them) and checks it against the recorded head. */
+  verify(): Promise<AuditVerdict>;
+}

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileQuery, validateQuery } from '../../query/index.js';
+import { AutoIndexes, type AutoIndexJobs, autoIndexFor, indexablePaths } from './auto-indexes.js';
+import { type Db, openDatabase } from './database.js';
+import { catalogWrites, localWrites } from './records/index.js';
+
+const ir = (q: unknown, masks: Parameters<typeof compileQuery>[1] = {}) => {
+  const v = validateQuery(q);
+  if (!v.ok) throw new Error(v.reason);
+  return compileQuery(v.query, masks);
+};
+
+let db: Db;
+afterEach(() => db?.close());
+
+/** An in-memory catalog, automatic indexes over its writes, and a clock the test moves. */
+function setup(options: ConstructorParameters<typeof AutoIndexes>[2] = {}) {
+  db = openDatabase(':memory:');
+  const writes = localWrites(catalogWrites(db));
+  const clock = { now: 1_000_000 };
+  const jobs: AutoIndexJobs = {
+    build: (kind, path) => writes.buildIndex(kind, path),
+    drop: (kind, path) => writes.dropIndex(kind, path),
+  };
+  const make = (o = options) => new AutoIndexes(db, jobs, { now: () => clock.now, ...o });
+  return { auto: make(), make, clock };
+}
+
+const onRecords = () =>
+  db
+    .prepare<[], string>(
+      "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'records_a_%' ORDER BY name",
+    )
+    .pluck()
+    .all();
+
+async function ask(auto: AutoIndexes, q: unknown, times = 1) {
+  for (let i = 0; i < times; i++) auto.observe(ir(q));
+  await auto.settled();
+}
+
+describe('indexablePaths', () => {
+  it('collects the paths of equality, $in, ranges and null/boolean tests, not of negations, regexes or masked reads', () => {
+    const paths = indexablePaths(
+      ir({
+        'entity.a': 1,
+        'entity.b': { $in: ['x', 'y'] },
+        'entity.c': { $gt: 5 },
+        'entity.d': null,
+        'entity.e': true,
+        'entity.f': { $ne: 1 },
+        'entity.g': { $regex: 'x' },
+        $or: [{ 'entity.h': 'x' }, { 'entity.i': { $nin: [1] } }],
+      }),
+    );
+    expect([...paths].sort()).toEqual(
+      ['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e', 'entity.h'].map((p) => `expression:${p}`),
+    );
+    expect([...indexablePaths(ir({ name: { $regex: '^abc' } }))]).toEqual(['trigram:name']);
+    expect([...indexablePaths(ir({ name: { $regex: '^a.c' } }))]).toEqual([]); // no fragment to look up
+    expect([...indexablePaths(ir({ 'entity.name': { $regex: 'abc' } }))]).toEqual([]);
+    const masked = ir({ entity: { x: 1 } }, { masks: [{ type: 't', path: ['entity', 'x'] }] });
+    expect([...indexablePaths(masked)]).toEqual([]);
+  });
+});
+
+describe('AutoIndexes', () => {
+  it('builds an index once a path was asked `threshold` times, on the expression the renderer emits', async () => {
+    const { auto } = setup({ threshold: 3 });
+    await ask(auto, { 'entity.code': 'x' }, 2);
+    expect(onRecords()).toEqual([]);
+    await ask(auto, { 'entity.code': 'y' });
+    expect(onRecords()).toEqual([autoIndexFor('entity.code').name]);
+    const sql = db
+      .prepare<[string], string>('SELECT sql FROM sqlite_schema WHERE name = ?')
+      .pluck()
+      .get(autoIndexFor('entity.code').name);
+    expect(sql).toContain(`json_extract(doc, '$.entity.code')`);
+    expect(auto.list().map((i) => i.path)).toEqual(['entity.code']);
+    // remembered across restarts
+    expect(new AutoIndexes(db, { build: async () => true, drop: async () => true }).list().map((i) => i.path)).toEqual([
+      'entity.code',
+    ]);
+  });
+
+  it('keeps at most `max`, replacing only one unused for `retireAfterMs`', async () => {
+    const { auto, clock } = setup({ threshold: 1, max: 2, retireAfterMs: 1000 });
+    await ask(auto, { 'entity.a': 1 });
+    await ask(auto, { 'entity.b': 1 });
+    await ask(auto, { 'entity.c': 1 });
+    expect(
+      auto
+        .list()
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['entity.a', 'entity.b']);
+    clock.now += 500;
+    await ask(auto, { 'entity.a': 2 }); // a is in use, b is not
+    clock.now += 600;
+    await ask(auto, { 'entity.c': 1 }); // the sweep retires b
+    await ask(auto, { 'entity.c': 1 });
+    expect(
+      auto
+        .list()
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['entity.a', 'entity.c']);
+    expect(onRecords()).toEqual([autoIndexFor('entity.a').name, autoIndexFor('entity.c').name].sort());
+  });
+
+  it('never indexes a forbidden or declared path, and drops those once forbidden, declared or over the bound', async () => {
+    const { auto, make } = setup({ threshold: 1, forbid: ['entity.secret'] });
+    db.prepare(
+      "INSERT INTO entity_types (slug, name, description, indexes, created) VALUES ('t', 'T', 'T', '[\"entity.pinned\"]', 'now')",
+    ).run();
+    // one build at a time: each query starts at most one
+    for (let i = 0; i < 3; i++)
+      await ask(auto, { 'entity.secret': 1, 'entity.pinned': 2, 'entity.free': 3, 'entity.other': 4 });
+    expect(
+      auto
+        .list()
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['entity.free', 'entity.other']);
+    // a new setting: 'entity.free' forbidden now, at most one
+    const next = make({ threshold: 1, max: 1, forbid: ['entity.free'] });
+    next.observe(undefined);
+    await next.settled();
+    expect(next.list().map((i) => i.path)).toEqual(['entity.other']);
+    // max 0: off, and every automatic index goes
+    const off = make({ max: 0 });
+    await ask(off, { 'entity.x': 1 }, 5);
+    expect(onRecords()).toEqual([]);
+  });
+
+  it('builds the trigram index of names after regexes on name, keeps it with the records, and retires it', async () => {
+    const { auto, clock } = setup({ threshold: 2, retireAfterMs: 1000, graceMs: 0 });
+    db.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', 'now')").run();
+    db.prepare(
+      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
+       VALUES ('c', 1, 'cid', 'C', 'C', 's', 'now')`,
+    ).run();
+    const insert = db.prepare(
+      "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, '{}')",
+    );
+    insert.run('p1', 'v1', 'Norway 1');
+    const generation = auto.generation;
+    await ask(auto, { name: { $regex: '^norway' } }, 2);
+    expect(auto.textIndexes()).toEqual({ name: 'record_names' });
+    expect(auto.generation).toBeGreaterThan(generation);
+    insert.run('p2', 'v2', 'Norway 2');
+    db.prepare("UPDATE records SET name = 'Sweden 1' WHERE public_id = 'p1'").run();
+    const lookup = (m: string) =>
+      db.prepare('SELECT rowid FROM record_names WHERE record_names MATCH ? ORDER BY rowid').pluck().all(m);
+    expect(lookup('"nor" AND "way"')).toEqual([2]);
+    expect(lookup('"swe"')).toEqual([1]);
+    clock.now += 2000;
+    await ask(auto, { 'entity.x': 1 }); // the sweep
+    expect(auto.textIndexes()).toEqual({});
+    const left = db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'record%names%'").pluck().all();
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { type Ir, renderSqlite, type SqlFragment, type SqliteRenderOptions } from '../../query/index.js';
+import type { CatalogView, Page } from '../catalog-store.js';
+
+/** A catalog list without its page: the WHERE clause over alias `r`, its parameters, and the selected columns. */
+export interface ListShape {
+  columns: string;
+  where: string;
+  params: unknown[];
+}
+
+/**
+ * Live or staged-and-named connectors. The unary `+` keeps the planner from
+ * driving the query through the records_connector index: lists must
+ * follow `seq` or a selective expression index, never scan a whole connector.
+ */
+export const VISIBLE = `+r.connector_id IN (SELECT c.id FROM connectors c
+  WHERE c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))`;
+
+export const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
+export const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
+
+const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
+
+/**
+ * A catalog list without its page (columns, WHERE clause, parameters), or undefined when the
+ * segment or filter can match nothing.
+ */
+export function listShape(
+  view: CatalogView,
+  o: { filter?: Ir; type?: string },
+  segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
+  options: SqliteRenderOptions = {},
+): ListShape | undefined {
+  if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
+  const where = [VISIBLE];
+  const params: unknown[] = [JSON.stringify(view.staged)];
+  if (o.type !== undefined) {
+    where.push('r.type = ?');
+    params.push(o.type);
+  }
+  for (const f of [segment(view.segment), o.filter ? renderSqlite(o.filter, options) : undefined]) {
+    if (!f) continue;
+    where.push(`(${f.sql})`);
+    params.push(...f.params);
+  }
+  return { columns: LIST_COLUMNS, where: where.join(' AND '), params };
+}
+
+/**
+ * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
+ * benchmark), or undefined when the segment or filter can match nothing.
+ */
+export function listQuery(
+  view: CatalogView,
+  o: Page & { filter?: Ir; type?: string },
+  segment?: (ir: Ir) => SqlFragment | undefined,
+): SqlFragment | undefined {
+  const shape = listShape(view, o, segment);
+  if (!shape) return undefined;
+  return {
+    sql: `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`,
+    params: [...shape.params, o.limit, o.offset],
+  };
+}

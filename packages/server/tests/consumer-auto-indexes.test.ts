@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsumerEnv, consumerEnv, publicId, type TestConnector } from './consumer-setup.js';
+import { call } from './harness.js';
+
+// Indexes that build themselves, deep pages from remembered positions, and the coordinator's
+// explain (docs/OPERATIONS.md, packages/server/src/query/README.md), through the real APIs.
+
+let env: ConsumerEnv;
+let connector: TestConnector;
+const N = 1200;
+const CONTINENTS = ['Europe', 'Asia', 'Africa'];
+
+beforeAll(async () => {
+  env = await consumerEnv({ autoIndexes: { max: 4, forbid: ['entity.secret'] } });
+  await env.entityType('country');
+  const c = await env.connector('country', 'gen');
+  connector = c;
+  await env.upsert(
+    c,
+    Array.from({ length: N }, (_, i) => ({
+      id: `C${i}`,
+      name: `Country ${i}`,
+      entity: { code: `K${i}`, continent: CONTINENTS[i % 3], population: i * 1000, secret: `S${i}`, area: i % 50 },
+    })),
+  );
+  await env.policy('all', { segment: { type: 'country' } });
+  await env.policy('elevens', { segment: { name: { $regex: '^country 11', $options: 'i' } } });
+});
+afterAll(async () => {
+  await env.close();
+});
+
+interface Explained {
+  sql: string | null;
+  plan: string[];
+  indexes: string[];
+  rows_examined: number;
+  rows_returned: number;
+  starts_at: { seq: number; skip: number } | null;
+  automatic_indexes: Array<{ path: string; name: string; last_used: string }>;
+}
+
+const consumer = async (path: string) => {
+  const res = await call(`${env.base}${path}`, { headers: { 'x-bbk-audience': 'all' } });
+  expect(res.status).toBe(200);
+  return (res.json as Array<{ name: string }>).map((r) => r.name);
+};
+const catalog = (q: unknown, extra = '') => consumer(`/catalog?q=${encodeURIComponent(JSON.stringify(q))}${extra}`);
+const explain = async (params: string) => {
+  const res = await call(`${env.server.urls.coordinator}/catalog?explain=true&${params}`);
+  expect(res.status, res.text).toBe(200);
+  return res.json as Explained;
+};
+const q = (v: unknown) => `q=${encodeURIComponent(JSON.stringify(v))}`;
+
+/** Waits until the automatic indexes are `paths` (builds run in the background). */
+async function indexedPaths(until: (paths: string[]) => boolean): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    const paths = (await explain('type=country')).automatic_indexes.map((a) => a.path).sort();
+    if (until(paths) || i > 100) return paths;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('automatic indexes', () => {
+  it('appear after traffic on a path, and answers stay the same', async () => {
+    const equality = { 'entity.code': 'K77' };
+    const range = { 'entity.code': { $gte: 'K1000', $lt: 'K1005' } };
+    const before = [await catalog(equality), await catalog(range)];
+    expect(before[0]).toEqual(['Country 77']);
+    expect(before[1]).toEqual(['Country 1000', 'Country 1001', 'Country 1002', 'Country 1003', 'Country 1004']);
+    const scanned = await explain(q(equality));
+    expect(scanned.rows_examined).toBeGreaterThanOrEqual(N);
+    await catalog(equality); // the third query on entity.code
+    expect(await indexedPaths((p) => p.includes('entity.code'))).toEqual(['entity.code']);
+    expect([await catalog(equality), await catalog(range)]).toEqual(before);
+    const indexed = await explain(q(equality));
+    expect(indexed.indexes).toEqual([indexed.automatic_indexes[0]!.name]);
+    expect(indexed.rows_examined).toBe(1);
+    expect(indexed.rows_returned).toBe(1);
+  });
+
+  it('include the trigram index of names for regexes; explain shows a policy’s list, never its rows', async () => {
+    const regex = { name: { $regex: '^country 11\\d\\d$', $options: 'i' } };
+    const scanned = await explain(`policy=all&${q(regex)}`);
+    expect(scanned.rows_examined).toBeGreaterThan(1100);
+    // regexes on name get the trigram index of names
+    for (let i = 0; i < 3; i++) expect((await catalog(regex)).length).toBe(100);
+    await indexedPaths((p) => p.includes('name'));
+    const e = await explain(`policy=all&${q(regex)}`);
+    expect(e.sql).toContain('record_names MATCH');
+    expect(e.rows_returned).toBe(100);
+    expect(e.rows_examined).toBeLessThan(N); // the trigram index narrowed the regex
+    expect(e).not.toHaveProperty('rows');
+    // a policy whose segment is a regex on name: lists use the lookup, details RE2 alone, same answers
+    const detail = async (i: number) =>
+      (
+        await call(`${env.base}/entity/country/${publicId(connector.cid, `C${i}`)}`, {
+          headers: { 'x-bbk-audience': 'elevens' },
+        })
+      ).status;
+    expect([await detail(1105), await detail(105)]).toEqual([200, 404]);
+    const listed = await call(`${env.base}/entity/country?limit=250`, { headers: { 'x-bbk-audience': 'elevens' } });
+    expect((listed.json as Array<{ name: string }>).map((r) => r.name)).toEqual(
+      Array.from({ length: N }, (_, i) => `Country ${i}`).filter((n) => n.startsWith('Country 11')),
+    );
+  });
+
+  it('never on a forbidden path, and at most `max` of them', async () => {
+    for (let i = 0; i < 5; i++) await catalog({ 'entity.secret': `S${i}` });
+    for (let i = 0; i < 3; i++) await catalog({ 'entity.continent': 'Asia', 'entity.area': { $gt: 40 } });
+    await indexedPaths((p) => p.length >= 4);
+    for (let i = 0; i < 5; i++) await catalog({ 'entity.population': i * 1000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const paths = await indexedPaths(() => true);
+    expect(paths).not.toContain('entity.secret');
+    expect(paths).toEqual(['entity.area', 'entity.code', 'entity.continent', 'name']); // no room for population
+    // the answers are those of a plain scan
+    const asia = await catalog({ 'entity.continent': 'Asia', 'entity.area': { $gt: 40 } });
+    expect(asia).toEqual(
+      Array.from({ length: N }, (_, i) => i)
+        .filter((i) => i % 3 === 1 && i % 50 > 40)
+        .slice(0, 250)
+        .map((i) => `Country ${i}`),
+    );
+  });
+});
+
+describe('deep pages', () => {
+  it('start from a remembered position once one page was asked that deep, with the same rows', async () => {
+    const expected = (offset: number, limit: number) =>
+      Array.from({ length: Math.max(0, Math.min(limit, N - offset)) }, (_, i) => `Country ${offset + i}`);
+    expect(await consumer('/entity/country?offset=1150&limit=40')).toEqual(expected(1150, 40));
+    const deep = await explain('policy=all&type=country&offset=1100&limit=40');
+    expect(deep.starts_at?.skip).toBe(1100 % 256);
+    expect(deep.rows_examined).toBe((1100 % 256) + 40);
+    expect(await consumer('/entity/country?offset=1100&limit=40')).toEqual(expected(1100, 40));
+    expect(await consumer('/entity/country?offset=1190&limit=40')).toEqual(expected(1190, 40));
+    expect(await consumer('/entity/country?offset=1200')).toEqual([]);
+  });
+});
+
+describe('GET /catalog?explain=true (Coordinator API)', () => {
+  it('answers in the standard error body', async () => {
+    const coordinator = env.server.urls.coordinator;
+    const bad = await call(`${coordinator}/catalog?explain=true&q=%7B`);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { code: 400 } });
+    expect((await call(`${coordinator}/catalog?q=%7B%7D`)).status).toBe(400);
+    expect((await call(`${coordinator}/catalog?explain=true&policy=nope&q=%7B%7D`)).status).toBe(404);
+  });
+
+  it('is not a consumer feature: the Consumer API answers the list itself', async () => {
+    const res = await call(`${env.base}/catalog?${q({ 'entity.code': 'K5' })}&explain=true`, {
+      headers: { 'x-bbk-audience': 'all' },
+    });
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.json)).toBe(true);
+    expect(res.text).not.toContain('plan');
+  });
+});
