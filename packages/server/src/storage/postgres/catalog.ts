@@ -2,15 +2,18 @@ import type { UsageDelta } from '../../limits/index.js';
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
 import {
   type CatalogEntry,
+  type CatalogExplain,
   type CatalogRecord,
   type CatalogStore,
   type CatalogView,
   type Page,
   type PolicyHead,
+  type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
 import { inStoredOrder } from './documents.js';
+import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
 import { hasNul, type PgDb, sqlState } from './pg-database.js';
 
@@ -103,6 +106,22 @@ export class PgCatalog implements CatalogStore {
   async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
     const q = pgListQuery(view, o);
     return q ? this.#all<CatalogEntry>(q.sql, q.params) : [];
+  }
+
+  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+    try {
+      return await pgExplainList(this.db, pgListQuery(view, o));
+    } catch (err) {
+      throw unusable(err);
+    }
+  }
+
+  async countByType(view: CatalogView, options: { filter?: Ir } = {}): Promise<TypeCount[]> {
+    if (isFalse(view.segment) || (options.filter && isFalse(options.filter))) return [];
+    const w = new Where(VISIBLE, view.staged).fragment(view.segment).fragment(options.filter);
+    const sql = `SELECT r.type, count(*) AS records FROM records r WHERE ${w.terms.join(' AND ')}
+      GROUP BY r.type ORDER BY r.type COLLATE "C"`;
+    return this.#all<TypeCount>(sql, w.params);
   }
 
   async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {

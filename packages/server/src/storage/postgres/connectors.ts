@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorRow, ConnectorValues } from '../types.js';
+import type { PgAudit } from './audit.js';
 import { isoNow, type PgDb } from './pg-database.js';
 
 const SELECT = `
@@ -10,7 +12,10 @@ const SELECT = `
 
 /** Connectors on PostgreSQL; the same semantics as `sqlite/connectors.ts`. */
 export class PgConnectors implements ConnectorStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
 
   async list(entityTypeId: number): Promise<ConnectorRow[]> {
     return (
@@ -43,8 +48,9 @@ export class PgConnectors implements ConnectorStore {
     slug: string,
     i: ConnectorValues & { contributionId: string; webhookSecret: string },
     token: NewToken,
+    audit?: AuditNote<number | undefined>,
   ): Promise<ConnectorRow | undefined> {
-    const id = await this.db.tx(async (c) => {
+    const id = await this.audit.write(async (c) => {
       const r = await c.query<{ id: number }>(
         `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook, cache, webhook_secret, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
@@ -53,26 +59,21 @@ export class PgConnectors implements ConnectorStore {
       const connectorId = r.rows[0]?.id;
       if (connectorId === undefined) return undefined;
       await c.query(
-        "INSERT INTO tokens (key_id, kind, hash, subject, created) VALUES ($1, 'contributor', $2, $3, $4)",
-        [token.keyId, token.hash, connectorId, isoNow()],
+        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'contributor', $2, $3, $4, $5)",
+        [token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null],
       );
       return connectorId;
-    });
+    }, audit);
     return id === undefined ? undefined : this.getById(id);
   }
 
-  async update(id: number, i: ConnectorValues): Promise<void> {
-    await this.db.query('UPDATE connectors SET name = $1, description = $2, webhook = $3, cache = $4 WHERE id = $5', [
-      i.name,
-      i.description,
-      i.webhook,
-      i.cache,
-      id,
-    ]);
+  async update(id: number, i: ConnectorValues, audit?: AuditNote<unknown>): Promise<void> {
+    const sql = 'UPDATE connectors SET name = $1, description = $2, webhook = $3, cache = $4 WHERE id = $5';
+    await this.audit.write((c) => c.query(sql, [i.name, i.description, i.webhook, i.cache, id]), audit);
   }
 
-  async setLive(id: number, live: boolean): Promise<void> {
-    await this.db.query('UPDATE connectors SET is_live = $1 WHERE id = $2', [live, id]);
+  async setLive(id: number, live: boolean, audit?: AuditNote<unknown>): Promise<void> {
+    await this.audit.write((c) => c.query('UPDATE connectors SET is_live = $1 WHERE id = $2', [live, id]), audit);
   }
 
   async delete(id: number): Promise<void> {

@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeRow, EntityTypeValues } from '../types.js';
+import type { PgAudit } from './audit.js';
 import { syncRecordIndexes } from './indexes.js';
 import { isoNow, type PgDb } from './pg-database.js';
 
@@ -19,7 +21,10 @@ function values(i: EntityTypeValues): unknown[] {
 
 /** Entity types on PostgreSQL; declared `indexes` become expression indexes in the same transaction. */
 export class PgEntityTypes implements EntityTypeStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
 
   async list(): Promise<EntityTypeRow[]> {
     return (await this.db.query<EntityTypeRow>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug COLLATE "C"`)).rows;
@@ -29,8 +34,8 @@ export class PgEntityTypes implements EntityTypeStore {
     return (await this.db.query<EntityTypeRow>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = $1`, [slug])).rows[0];
   }
 
-  async create(slug: string, i: EntityTypeValues): Promise<boolean> {
-    return this.db.tx(async (c) => {
+  async create(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    return this.audit.write(async (c) => {
       const r = await c.query(
         `INSERT INTO entity_types (name, description, schema, timeseries, tags, icon, indexes, slug, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (slug) DO NOTHING`,
@@ -39,11 +44,11 @@ export class PgEntityTypes implements EntityTypeStore {
       const created = r.rowCount === 1;
       if (created && i.indexes.length > 0) await syncRecordIndexes(c);
       return created;
-    });
+    }, audit);
   }
 
-  async update(slug: string, i: EntityTypeValues): Promise<boolean> {
-    return this.db.tx(async (c) => {
+  async update(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    return this.audit.write(async (c) => {
       const r = await c.query(
         `UPDATE entity_types SET name = $1, description = $2, schema = $3, timeseries = $4, tags = $5, icon = $6,
          indexes = $7, version = version + 1 WHERE slug = $8`,
@@ -52,7 +57,7 @@ export class PgEntityTypes implements EntityTypeStore {
       const updated = r.rowCount === 1;
       if (updated) await syncRecordIndexes(c);
       return updated;
-    });
+    }, audit);
   }
 
   async delete(slug: string): Promise<boolean> {

@@ -1,13 +1,19 @@
-import { POSTGRES_FUNCTIONS } from '../../query/index.js';
+import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from '../../query/index.js';
 import type { Migration } from '../migrations/index.js';
 import type { PgDb, Queryable } from './pg-database.js';
 import { INITIAL_SCHEMA } from './schema.js';
+import { ACTIVITY_SCHEMA, AUDIT_SCHEMA, TOKEN_LIFETIMES_SCHEMA } from './schema-activity.js';
 
 /**
  * Numbered schema migrations of the PostgreSQL engine. Each runs once, in order, in its own
  * transaction, and is recorded in `bbk_migrations`. Never edit a shipped one: add the next number.
  */
-export const PG_MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: INITIAL_SCHEMA }];
+export const PG_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'access usage and violations', sql: ACTIVITY_SCHEMA },
+  { version: 3, name: 'audit trail', sql: AUDIT_SCHEMA },
+  { version: 4, name: 'token lifetimes', sql: TOKEN_LIFETIMES_SCHEMA },
+];
 
 /** The newest migration's number: the version of a current database. */
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
@@ -66,6 +72,7 @@ export async function migrate(db: PgDb): Promise<void> {
         }
       }
       await client.query(POSTGRES_FUNCTIONS);
+      await client.query(POSTGRES_GEO_FUNCTIONS);
     } finally {
       await client.query("SELECT pg_advisory_unlock(hashtext('bbk migrations ' || current_schema()))");
     }

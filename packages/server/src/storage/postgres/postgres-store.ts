@@ -1,5 +1,7 @@
 import type { MetaStore, OpenSession, Store, StoreFigures, StoreHealth } from '../store.js';
 import { PgAccesses } from './accesses.js';
+import { PgActivity } from './activity.js';
+import { PgAudit } from './audit.js';
 import { PgCatalog } from './catalog.js';
 import { PgConnectors } from './connectors.js';
 import { PgEntityTypes } from './entity-types.js';
@@ -43,15 +45,19 @@ export class PostgresStore implements Store {
   readonly accesses: PgAccesses;
   readonly records: PgRecords;
   readonly catalog: PgCatalog;
+  readonly activity: PgActivity;
+  readonly audit: PgAudit;
 
   private constructor(readonly db: PgDb) {
     this.meta = new PgMeta(db);
-    this.users = new PgUsers(db);
-    this.tokens = new PgTokens(db);
-    this.entityTypes = new PgEntityTypes(db);
-    this.connectors = new PgConnectors(db);
-    this.policies = new PgPolicies(db);
-    this.accesses = new PgAccesses(db);
+    this.audit = new PgAudit(db);
+    this.activity = new PgActivity(db);
+    this.users = new PgUsers(db, this.audit);
+    this.tokens = new PgTokens(db, this.audit);
+    this.entityTypes = new PgEntityTypes(db, this.audit);
+    this.connectors = new PgConnectors(db, this.audit);
+    this.policies = new PgPolicies(db, this.audit);
+    this.accesses = new PgAccesses(db, this.audit);
     this.records = new PgRecords(db);
     this.catalog = new PgCatalog(db);
   }

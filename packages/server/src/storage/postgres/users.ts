@@ -1,5 +1,7 @@
+import type { AuditNote } from '../audit-store.js';
 import type { UserStore } from '../store.js';
 import type { UserRow, UserValues } from '../types.js';
+import type { PgAudit } from './audit.js';
 import { isoNow, type PgDb } from './pg-database.js';
 
 interface UserRecord {
@@ -25,7 +27,10 @@ const toRow = (r: UserRecord): UserRow => ({ ...r });
 
 /** Users on PostgreSQL; the same semantics as `sqlite/users.ts`. */
 export class PgUsers implements UserStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
 
   async list(): Promise<UserRow[]> {
     return (await this.db.query<UserRecord>(`${SELECT} ORDER BY u.id`)).rows.map(toRow);
@@ -41,11 +46,11 @@ export class PgUsers implements UserStore {
     return r && toRow(r);
   }
 
-  async create(input: UserValues): Promise<number | undefined> {
+  async create(input: UserValues, audit?: AuditNote<number | undefined>): Promise<number | undefined> {
     const email = input.email.toLowerCase();
     // check first, under a lock: a conflicting INSERT would still consume an identity value, and
     // clients rely on the next id being the last id + 1 (spec §2.3)
-    return this.db.tx(async (c) => {
+    return this.audit.write(async (c) => {
       await c.query(CREATE_LOCK);
       const taken = await c.query('SELECT 1 FROM users WHERE email = $1', [email]);
       if (taken.rowCount !== 0) return undefined;
@@ -54,22 +59,21 @@ export class PgUsers implements UserStore {
         [input.name, email, input.organization, JSON.stringify(input.addendum), isoNow()],
       );
       return r.rows[0]?.id;
-    });
+    }, audit);
   }
 
-  async update(id: number, input: Omit<UserValues, 'email'>): Promise<boolean> {
-    const r = await this.db.query('UPDATE users SET name = $1, organization = $2, addendum = $3 WHERE id = $4', [
-      input.name,
-      input.organization,
-      JSON.stringify(input.addendum),
-      id,
-    ]);
-    return r.rowCount === 1;
+  async update(id: number, input: Omit<UserValues, 'email'>, audit?: AuditNote<boolean>): Promise<boolean> {
+    const sql = 'UPDATE users SET name = $1, organization = $2, addendum = $3 WHERE id = $4';
+    const params = [input.name, input.organization, JSON.stringify(input.addendum), id];
+    return this.audit.write(async (c) => (await c.query(sql, params)).rowCount === 1, audit);
   }
 
-  async delete(id: number): Promise<boolean> {
+  async delete(id: number, audit?: AuditNote<boolean>): Promise<boolean> {
     // accesses cascade; triggers revoke coordinator and consumer tokens
-    return (await this.db.query('DELETE FROM users WHERE id = $1', [id])).rowCount === 1;
+    return this.audit.write(
+      async (c) => (await c.query('DELETE FROM users WHERE id = $1', [id])).rowCount === 1,
+      audit,
+    );
   }
 
   async sequenceUsed(): Promise<boolean> {
