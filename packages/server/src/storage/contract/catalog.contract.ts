@@ -37,6 +37,31 @@ export function catalogContract(open: StoreFactory): void {
   });
 
   describe('catalog reads', () => {
+    it('counts visible records per type (the policy preview), with the segment and filter', async () => {
+      expect(await store.catalog.countByType(view())).toEqual([
+        { type: 'city', records: 1 },
+        { type: 'country', records: 3 },
+      ]);
+      const filter = compileQuery({ 'entity.iso': 'FR' });
+      expect(await store.catalog.countByType(view(EVERYTHING, [staged.cid]), { filter })).toEqual([
+        { type: 'city', records: 1 },
+        { type: 'country', records: 1 },
+      ]);
+      expect(await store.catalog.countByType(view(NOTHING))).toEqual([]);
+    });
+
+    it('explains a list: the SQL run, rows returned, a plan', async () => {
+      const filter = compileQuery({ 'entity.iso': 'FR' });
+      const e = await store.catalog.explain(view(), { ...page, filter });
+      expect(e.returned).toBe(2);
+      expect(e.examined).toBeGreaterThanOrEqual(2);
+      expect(e.plan.length).toBeGreaterThan(0);
+      expect(e.sql).toMatch(/FROM records r/);
+      expect(e.startsAt).toBeNull();
+      const none = await store.catalog.explain(view(NOTHING), page);
+      expect(none).toMatchObject({ sql: null, plan: [], returned: 0, examined: 0 });
+    });
+
     it('lists visible records in catalog order: live connectors, or staged ones when named', async () => {
       expect(names(await store.catalog.list(view(), page))).toEqual(['gb', 'fr', 'ad', 'paris']);
       expect(names(await store.catalog.list(view(EVERYTHING, [staged.cid]), page))).toEqual([

@@ -84,6 +84,7 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
         hash: a.hash,
         subject: 7,
         revoked: false,
+        expires: null,
       });
       await store.tokens.insert({ ...b, kind: 'coordinator', subject: 7 });
       expect((await store.tokens.get(a.keyId))!.revoked).toBe(true);

@@ -2,6 +2,7 @@
 // BBK_TEST_DATABASE_URL; skipped when it is unset.
 import { afterAll, describe } from 'vitest';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
+import { activityContract } from '../contract/activity.contract.js';
 import { catalogContract } from '../contract/catalog.contract.js';
 import { entitiesContract } from '../contract/entities.contract.js';
 import { recordsContract } from '../contract/records.contract.js';
@@ -27,4 +28,5 @@ describe.skipIf(!TEST_DATABASE_URL)('store contract on PostgreSQL', () => {
   entitiesContract(open, { nulInText: 'PostgreSQL text and jsonb cannot hold U+0000' });
   recordsContract(open);
   catalogContract(open);
+  activityContract(open);
 });

@@ -1,5 +1,6 @@
 // The store contract (storage/contract/) on the SQLite engine, in memory.
 import { describe } from 'vitest';
+import { activityContract } from '../contract/activity.contract.js';
 import { catalogContract } from '../contract/catalog.contract.js';
 import { entitiesContract } from '../contract/entities.contract.js';
 import { recordsContract } from '../contract/records.contract.js';
@@ -11,4 +12,5 @@ describe('store contract on SQLite', () => {
   entitiesContract(open);
   recordsContract(open);
   catalogContract(open);
+  activityContract(open);
 });
