@@ -14,6 +14,13 @@ export interface ServerOptions {
   mode?: ServerMode;
   /** Directory that holds the SQLite database. Default `./.bbk`. Use `:memory:` for a throwaway store. */
   dataDir?: string;
+  /**
+   * A PostgreSQL URL (`postgres://user:password@host:5432/db`, env `BBK_DATABASE_URL`): the store is
+   * then that database (PostGIS required) instead of SQLite in `dataDir`. Default: none (SQLite).
+   */
+  database?: string;
+  /** Schema of bbk's tables in that database (env `BBK_DATABASE_SCHEMA`); it must exist. Default: the role's search path. */
+  databaseSchema?: string;
   /** Interface to bind. Default `127.0.0.1`. */
   host?: string;
   /** Ports; `0` picks a free port. Defaults 8001, 8002, 8003. */
@@ -61,6 +68,9 @@ export interface ServerOptions {
 export interface ServerConfig {
   mode: ServerMode;
   dataDir: string;
+  /** PostgreSQL URL; undefined: SQLite in `dataDir`. */
+  database: string | undefined;
+  databaseSchema: string | undefined;
   host: string;
   coordinatorPort: number;
   contributorPort: number;
@@ -112,6 +122,14 @@ function logLevel(value: unknown, legacy: boolean): LogLevel {
   const v = String(value).toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
   throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+}
+
+function database(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const url = String(value);
+  // the URL may carry a password: never echo it
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('database must be a postgres:// URL');
+  return url;
 }
 
 function flag(value: unknown, name: string, fallback: boolean): boolean {
@@ -173,6 +191,8 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
   return {
     mode: mode(options.mode ?? env.BBK_MODE),
     dataDir: dataDir === ':memory:' ? dataDir : resolve(dataDir),
+    database: database(options.database ?? env.BBK_DATABASE_URL),
+    databaseSchema: options.databaseSchema || env.BBK_DATABASE_SCHEMA || undefined,
     host: options.host ?? env.BBK_HOST ?? '127.0.0.1',
     coordinatorPort: port(options.coordinatorPort ?? env.BBK_COORDINATOR_PORT, 'coordinator port', 8001),
     contributorPort: port(options.contributorPort ?? env.BBK_CONTRIBUTOR_PORT, 'contributor port', 8002),

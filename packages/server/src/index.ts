@@ -12,12 +12,15 @@ import { buildSurfaces } from './http/surfaces.js';
 import { Limits } from './limits/index.js';
 import { createLogSink, Metrics } from './observability/index.js';
 import { audit } from './services/audit.js';
+import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
+import type { Store } from './storage/store.js';
 import { SchemaCompiler } from './validation/schema-compiler.js';
 import { WebhookClient } from './webhooks/index.js';
 
 export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
 export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
+export { PostgisMissingError } from './storage/postgres/migrations.js';
 export { verifyAuditFile } from './storage/sqlite/audit.js';
 export {
   BackupError,
@@ -28,6 +31,21 @@ export {
   backupDatabase,
 } from './storage/sqlite/backup.js';
 export type { Store } from './storage/store.js';
+
+/** Where the catalog lives: a PostgreSQL database when `database` is set, else SQLite in `dataDir`. */
+export interface StoreLocation {
+  dataDir: string;
+  /** SQLite only: the automatic indexes (`startServer({ autoIndexes })`); PostgreSQL has none. */
+  autoIndexes?: ServerConfig['autoIndexes'] | undefined;
+  database?: string | undefined;
+  databaseSchema?: string | undefined;
+}
+
+/** Opens (creating and migrating) the store the configuration names. */
+async function openStore(where: StoreLocation): Promise<Store> {
+  if (where.database) return PostgresStore.open({ url: where.database, schema: where.databaseSchema });
+  return SqliteStore.open(where.dataDir, where.autoIndexes ? { autoIndexes: where.autoIndexes } : {});
+}
 
 /** A running bbk server. */
 export interface RunningServer {
@@ -52,7 +70,7 @@ function urlOf(app: FastifyInstance, path: string): string {
 }
 
 /**
- * Starts the embedded server: one SQLite store, three listeners.
+ * Starts the embedded server: one store (SQLite in `dataDir`, or the PostgreSQL `database`), three listeners.
  * @example
  * const server = await startServer({ mode: 'development', dataDir: ':memory:', coordinatorPort: 0, contributorPort: 0, consumerPort: 0 });
  * console.log(server.urls.coordinator);
@@ -63,7 +81,7 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
   const config = resolveConfig(options, env);
-  const store = SqliteStore.open(config.dataDir, { autoIndexes: config.autoIndexes });
+  const store = await openStore(config);
   const apps: FastifyInstance[] = [];
   const logs = createLogSink({ level: config.logLevel, file: config.logFile });
   const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });
@@ -163,11 +181,14 @@ export async function startServer(
 }
 
 /**
- * Issues a fresh bootstrap coordinator token for the data directory,
- * rescinding the previous one (`bbk token bootstrap`).
+ * Issues a fresh bootstrap coordinator token for the data directory (or, with `database`, that
+ * PostgreSQL database), rescinding the previous one (`bbk token bootstrap`).
  */
-export async function issueBootstrapToken(dataDir: string): Promise<{ userId: number; token: string }> {
-  const store = SqliteStore.open(dataDir);
+export async function issueBootstrapToken(
+  dataDir: string,
+  where: Omit<StoreLocation, 'dataDir'> = {},
+): Promise<{ userId: number; token: string }> {
+  const store = await openStore({ ...where, dataDir });
   try {
     await ensureSecret(store);
     return await reissueBootstrapToken(store);

@@ -5,10 +5,29 @@ import { join } from 'node:path';
 import { type AuditEntry, ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { type ConsumerEnv, consumerEnv, type TestConnector } from './consumer-setup.js';
 import { call } from './harness.js';
 
 let env: ConsumerEnv;
+
+/** The audit table's rows as stored, from the engine under test (SQLite file or PostgreSQL schema). */
+async function storedAuditRows(): Promise<Record<string, unknown>[]> {
+  if (env.server.engine === 'sqlite') {
+    const db = new Database(join(env.server.dataDir, 'bbk.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT * FROM audit').all() as Record<string, unknown>[];
+    } finally {
+      db.close();
+    }
+  }
+  const reader = (await env.server.openReader()) as PostgresStore;
+  try {
+    return (await reader.db.query('SELECT * FROM audit')).rows;
+  } finally {
+    await reader.close();
+  }
+}
 let now = Date.parse('2030-01-01T10:00:10.000Z');
 let connector: TestConnector;
 const secrets: string[] = [];
@@ -261,23 +280,16 @@ describe('secrets', () => {
   });
 
   it('never stores a token, a token hash, a key id or a webhook secret', async () => {
-    const db = new Database(join(env.server.dataDir, 'bbk.sqlite'), { readonly: true });
-    try {
-      const text = (db.prepare('SELECT * FROM audit').all() as Record<string, unknown>[])
-        .map((r) => Object.values(r).join('|'))
-        .join('\n');
-      expect(text.length).toBeGreaterThan(1000);
-      const needles = secrets.flatMap((s) => {
-        const parts = s.split('.');
-        const hash = (v: string) => createHash('sha256').update(v).digest();
-        return parts.length === 3
-          ? [s, parts[1]!, parts[2]!, hash(parts[2]!).toString('hex'), hash(parts[2]!).toString('base64')]
-          : [s];
-      });
-      expect(needles.length).toBeGreaterThan(10);
-      for (const needle of needles) expect(text).not.toContain(needle);
-    } finally {
-      db.close();
-    }
+    const text = (await storedAuditRows()).map((r) => Object.values(r).join('|')).join('\n');
+    expect(text.length).toBeGreaterThan(1000);
+    const needles = secrets.flatMap((s) => {
+      const parts = s.split('.');
+      const hash = (v: string) => createHash('sha256').update(v).digest();
+      return parts.length === 3
+        ? [s, parts[1]!, parts[2]!, hash(parts[2]!).toString('hex'), hash(parts[2]!).toString('base64')]
+        : [s];
+    });
+    expect(needles.length).toBeGreaterThan(10);
+    for (const needle of needles) expect(text).not.toContain(needle);
   });
 });

@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import { BbkApiError } from '@bbk/sdk';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_FILE } from '../src/storage/sqlite/database.js';
 import { type ConsumerEnv, consumerEnv } from './consumer-setup.js';
 import { call } from './harness.js';
 
@@ -109,11 +106,9 @@ describe('quota counts persist', () => {
 
     // written behind: visible to another connection within the flush interval
     await new Promise((r) => setTimeout(r, 1300));
-    const reader = new Database(join(env.server.dataDir, DB_FILE), { readonly: true });
-    expect(reader.prepare('SELECT key, "window", count FROM usage').all()).toEqual([
-      { key: 'policy:daily', window: '2024-07-01', count: 3 },
-    ]);
-    reader.close();
+    const reader = await env.server.openReader();
+    expect(await reader.catalog.usage('policy:daily', '2024-07-01')).toBe(3);
+    await reader.close();
 
     const restarted = await env.server.restart();
     env = { ...env, server: restarted, base: restarted.urls.consumer };

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityMonitor } from '../src/activity/index.js';
 import { resolveConfig } from '../src/config.js';
@@ -15,6 +16,33 @@ import { type ContributorEnv, contributorEnv, countryLike, ids, makeConnector } 
 
 let env: ContributorEnv;
 
+/** The same poll on PostgreSQL: its own connection, one snapshot per statement (READ COMMITTED). */
+function startPgReader(connectorId: number): { stop(): Promise<number[]> } {
+  const client = new pg.Client({
+    connectionString: env.server.location.database,
+    options: `-c search_path=${env.server.location.databaseSchema}`,
+  });
+  const seen = new Set<number>();
+  let stop = false;
+  const done = (async () => {
+    await client.connect();
+    while (!stop) {
+      const r = await client.query<{ n: string }>('SELECT count(*) AS n FROM records WHERE connector_id = $1', [
+        connectorId,
+      ]);
+      seen.add(Number(r.rows[0]!.n));
+    }
+    await client.end();
+    return [...seen];
+  })();
+  return {
+    stop: () => {
+      stop = true;
+      return done;
+    },
+  };
+}
+
 beforeAll(async () => {
   env = await contributorEnv();
 });
@@ -28,6 +56,7 @@ const batchesOf = <T>(items: T[], size: number): T[][] =>
  * snapshot reads) while the server writes, and returns every distinct count it saw.
  */
 function startReader(connectorId: number): { stop(): Promise<number[]> } {
+  if (env.server.engine === 'postgres') return startPgReader(connectorId);
   const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(
     `

@@ -8,6 +8,7 @@ import { ContributorClient, CoordinatorClient } from '@bbk/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import { rec } from './contributor-setup.js';
+import { TEST_ENGINE } from './harness.js';
 
 type Urls = { coordinator: string; contributor: string; consumer: string };
 
@@ -42,7 +43,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('crash recovery', () => {
+// a server process on a SQLite data directory, killed and reopened; PostgreSQL's own crash safety is not bbk's to test
+describe.skipIf(TEST_ENGINE === 'postgres')('crash recovery', () => {
   it('after SIGKILL mid accrue and replace sessions: committed state only, sessions can be continued or rolled back', async () => {
     let { child, urls } = await spawnServer();
     let coord = new CoordinatorClient({ baseUrl: urls.coordinator });

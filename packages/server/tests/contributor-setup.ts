@@ -1,15 +1,19 @@
 import { ContributorClient, CoordinatorClient, type EntityTypeInput, type RecordInput } from '@bbk/sdk';
 import type { ServerOptions } from '../src/index.js';
+import type { Db } from '../src/storage/sqlite/database.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+import type { Store } from '../src/storage/store.js';
 import { startTestServer, type TestServer } from './harness.js';
 
-/** A real server, SDK clients, and a second read-only-by-convention SQLite connection to the same file. */
+/** A real server, SDK clients, and a second read-only-by-convention store on the same database. */
 export interface ContributorEnv {
   server: TestServer;
   coord: CoordinatorClient;
   contrib: ContributorClient;
   /** A separate connection: sees only committed state, as any reader would. */
-  reader: SqliteStore;
+  reader: Store;
+  /** The reader's SQLite connection, for checks of SQLite's own tables; undefined on PostgreSQL. */
+  sqlite: Db | undefined;
   /** Contributor API base URL. */
   base: string;
   close(): Promise<void>;
@@ -19,12 +23,13 @@ export async function contributorEnv(options: ServerOptions = {}): Promise<Contr
   const server = await startTestServer(options);
   const coord = new CoordinatorClient({ baseUrl: server.urls.coordinator, token: server.adminToken });
   const contrib = new ContributorClient({ baseUrl: server.urls.contributor });
-  const reader = SqliteStore.open(server.dataDir);
+  const reader = await server.openReader();
   return {
     server,
     coord,
     contrib,
     reader,
+    sqlite: reader instanceof SqliteStore ? reader.db : undefined,
     base: server.urls.contributor,
     async close() {
       await contrib.close();

@@ -118,7 +118,7 @@ describe('production mode', () => {
 
   it('issues a fresh bootstrap token for whoever holds the data directory, rescinding the old', async () => {
     const old = server.adminToken;
-    const { userId, token } = await issueBootstrapToken(server.dataDir);
+    const { userId, token } = await issueBootstrapToken(server.dataDir, server.location);
     expect(userId).toBe(1);
     expect((await call(`${base}/user`, { token })).status).toBe(200);
     expect((await call(`${base}/user`, { token: old })).status).toBe(403);

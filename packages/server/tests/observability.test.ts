@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_SCHEMA_VERSION } from '../src/storage/postgres/migrations.js';
 import { DB_FILE } from '../src/storage/sqlite/database.js';
-import { SCHEMA_VERSION } from '../src/storage/sqlite/figures.js';
+import { SCHEMA_VERSION as SQLITE_SCHEMA_VERSION } from '../src/storage/sqlite/figures.js';
 import {
   type ConsumerEnv,
   consumerEnv,
@@ -13,7 +15,9 @@ import {
   type TestConnector,
   type TestWebhook,
 } from './consumer-setup.js';
-import { call } from './harness.js';
+import { call, TEST_ENGINE } from './harness.js';
+
+const SCHEMA_VERSION = TEST_ENGINE === 'postgres' ? PG_SCHEMA_VERSION : SQLITE_SCHEMA_VERSION;
 
 /** One Prometheus sample: the value of `name{labels}` in a scrape, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -69,6 +73,33 @@ afterAll(async () => {
   rmSync(logDir, { recursive: true, force: true });
 });
 
+/** Runs `work` while the database says it is at schema `version` (SQLite: user_version; PostgreSQL: bbk_migrations). */
+async function atSchemaVersion(version: number, work: () => Promise<void>): Promise<void> {
+  if (TEST_ENGINE === 'postgres') {
+    const { database, databaseSchema } = env.server.location;
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    const table = `${databaseSchema}.bbk_migrations`;
+    const gone = await client.query(`DELETE FROM ${table} WHERE version > $1 RETURNING version, name`, [version]);
+    try {
+      await work();
+    } finally {
+      for (const r of gone.rows)
+        await client.query(`INSERT INTO ${table} (version, name) VALUES ($1, $2)`, [r.version, r.name]);
+      await client.end();
+    }
+    return;
+  }
+  const db = new Database(join(env.server.dataDir, DB_FILE));
+  try {
+    db.pragma(`user_version = ${version}`);
+    await work();
+  } finally {
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.close();
+  }
+}
+
 describe('health probes', () => {
   it('answer without a token on every listener, at the root and under the base path', async () => {
     const roots = [env.server.urls.coordinator, env.server.urls.contributor, env.server.urls.consumer].map((u) =>
@@ -93,9 +124,7 @@ describe('health probes', () => {
   });
 
   it('readyz answers 503 in the standard body while the schema is not the newest migration', async () => {
-    const db = new Database(join(env.server.dataDir, DB_FILE));
-    try {
-      db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    await atSchemaVersion(SCHEMA_VERSION - 1, async () => {
       const res = await call(`${env.server.urls.consumer}/readyz`);
       expect(res.status).toBe(503);
       expect(res.json).toEqual({
@@ -106,10 +135,7 @@ describe('health probes', () => {
         },
       });
       expect((await call(`${env.server.urls.consumer.replace(/\/v1$/, '')}/healthz`)).status).toBe(200);
-    } finally {
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      db.close();
-    }
+    });
     expect((await call(`${env.server.urls.consumer}/readyz`)).status).toBe(200);
   });
 

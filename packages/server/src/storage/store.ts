@@ -29,6 +29,18 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * A value the database cannot hold (PostgreSQL: the character U+0000 in text or JSON). Nothing
+ * was written. `statusCode` 400: the error handler answers it in the standard body.
+ */
+export class UnstorableValueError extends Error {
+  override readonly name = 'UnstorableValueError';
+  readonly statusCode = 400;
+  constructor(options?: { cause?: unknown }) {
+    super('contains the character U+0000, which the database cannot store', options);
+  }
+}
+
 /** A minted token's storable part; the subject is filled in by the store. */
 export interface NewToken {
   keyId: string;

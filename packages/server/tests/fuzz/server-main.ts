@@ -18,7 +18,8 @@ if ((mode !== 'production' && mode !== 'development') || !dataDir) {
 }
 const server = await startServer(
   { mode, dataDir, host: '127.0.0.1', coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
-  {},
+  // the PostgreSQL engine when the parent names a database (BBK_TEST_ENGINE=postgres); nothing else from the environment
+  { BBK_DATABASE_URL: process.env.BBK_DATABASE_URL, BBK_DATABASE_SCHEMA: process.env.BBK_DATABASE_SCHEMA },
 );
 process.stdout.write(`${JSON.stringify({ urls: server.urls, bootstrapToken: server.bootstrapToken })}\n`);
 process.stdin.resume();

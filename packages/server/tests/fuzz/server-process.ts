@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { TEST_DATABASE_URL } from '../../src/query/testing/postgres.js';
+import { createTestSchema } from '../../src/storage/postgres/testing/pg-schema.js';
+import { TEST_ENGINE } from '../harness.js';
 import type { Urls } from './world.js';
+
+/** The child's environment: the test database's schema on PostgreSQL, no database at all on SQLite. */
+function childEnv(schema: string | undefined): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.BBK_DATABASE_URL;
+  delete env.BBK_DATABASE_SCHEMA;
+  return schema ? { ...env, BBK_DATABASE_URL: TEST_DATABASE_URL, BBK_DATABASE_SCHEMA: schema } : env;
+}
 
 /** A server under fuzz, running from source in a child process on a fresh data directory. */
 export interface ServerProcess {
@@ -27,8 +38,10 @@ export async function spawnServer(options: {
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bbk-fuzz-'));
+  const pg = TEST_ENGINE === 'postgres' ? await createTestSchema(TEST_DATABASE_URL!) : undefined;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry, options.mode, dir], {
     cwd: root,
+    env: childEnv(pg?.schema),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -53,6 +66,7 @@ export async function spawnServer(options: {
       await exited;
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
+      await pg?.drop();
     },
   };
 }

@@ -7,6 +7,7 @@ import { integer } from '../../lib/read-input.js';
 export interface StartOptions {
   dev?: boolean;
   dataDir?: string;
+  database?: string;
   host?: string;
   coordinatorPort?: string;
   contributorPort?: string;
@@ -20,15 +21,16 @@ export interface StartOptions {
 
 /**
  * `bbk start`: runs the embedded server until SIGINT or SIGTERM, then closes the listeners and the database.
- * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_HOST`, `BBK_*_PORT`, `BBK_LOG_LEVEL`, `BBK_LOG_FILE`,
+ * Flags win over `BBK_MODE`, `BBK_DATA_DIR`, `BBK_DATABASE_URL`, `BBK_HOST`, `BBK_*_PORT`, `BBK_LOG_LEVEL`, `BBK_LOG_FILE`,
  * `BBK_METRICS_PORT`, which win over the defaults. Unlike the embedded server (silent), `bbk start` logs
  * requests at `info` by default.
  */
 export async function start(options: StartOptions, ctx: CommandContext): Promise<Output | undefined> {
-  const { startServer, ConfigError } = await import('@bbk/server');
+  const { startServer, ConfigError, PostgisMissingError } = await import('@bbk/server');
   const serverOptions: ServerOptions = {};
   if (options.dev) serverOptions.mode = 'development';
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
+  if (options.database !== undefined) serverOptions.database = options.database;
   if (options.host !== undefined) serverOptions.host = options.host;
   if (options.console === false) serverOptions.console = false;
   const ports = {
@@ -45,7 +47,15 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
     server = await startServer(serverOptions, ctx.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (error instanceof PostgisMissingError) throw new CliError(error.message, EXIT.FAILURE);
     const code = (error as NodeJS.ErrnoException).code;
+    // PostgreSQL unreachable, login refused (28xxx) or no such database (3D000); the message never holds the URL
+    if (
+      (serverOptions.database || ctx.env.BBK_DATABASE_URL) &&
+      (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /^(28|3D)/.test(code ?? ''))
+    ) {
+      throw new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.FAILURE);
+    }
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
       throw new CliError(

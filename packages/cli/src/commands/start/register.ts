@@ -11,6 +11,10 @@ export function registerStart(program: Command, run: Run): void {
       'development mode: no tokens, consumers pick a policy with x-bbk-audience (env BBK_MODE=development)',
     )
     .option('--data-dir <dir>', 'where the database lives (env BBK_DATA_DIR; default ./.bbk)')
+    .option(
+      '--database <url>',
+      'a PostgreSQL database (postgres://…, PostGIS required) instead of SQLite in the data directory (env BBK_DATABASE_URL)',
+    )
     .option('--host <host>', 'interface to listen on (env BBK_HOST; default 127.0.0.1)')
     .option('--coordinator-port <port>', 'env BBK_COORDINATOR_PORT; default 8001 (0 = any free port)')
     .option('--contributor-port <port>', 'env BBK_CONTRIBUTOR_PORT; default 8002')
@@ -27,6 +31,7 @@ export function registerStart(program: Command, run: Run): void {
       examples(
         'bbk start',
         'bbk start --dev --data-dir /tmp/bbk',
+        'bbk start --database postgres://bbk:secret@db.example.org:5432/bbk',
         'BBK_COORDINATOR_PORT=9001 bbk start --json',
         'bbk start --log-file /var/log/bbk.log --metrics-port 9464',
       ),

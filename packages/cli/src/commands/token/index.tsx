@@ -8,19 +8,24 @@ import { lazy, type Output } from '../../lib/output.js';
 const DB_FILE = 'bbk.sqlite';
 
 /**
- * `bbk token bootstrap [--data-dir DIR]`: a fresh bootstrap coordinator token; the previous one stops working.
+ * `bbk token bootstrap [--data-dir DIR | --database URL]`: a fresh bootstrap coordinator token; the previous one stops working.
  * Works on the database directly, with or without the server running.
  */
-export async function tokenBootstrap(options: { dataDir?: string }, ctx: CommandContext): Promise<Output> {
+export async function tokenBootstrap(
+  options: { dataDir?: string; database?: string },
+  ctx: CommandContext,
+): Promise<Output> {
   const dataDir = resolve(options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
+  const database = options.database || ctx.env.BBK_DATABASE_URL || undefined;
+  const databaseSchema = ctx.env.BBK_DATABASE_SCHEMA || undefined;
   // Opening a missing directory would create an empty database: refuse instead.
-  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory() || !existsSync(join(dataDir, DB_FILE))) {
+  if (!database && (!existsSync(dataDir) || !statSync(dataDir).isDirectory() || !existsSync(join(dataDir, DB_FILE)))) {
     throw new UsageError(`no bbk database in ${dataDir}: give the --data-dir of a server started at least once`);
   }
   const { issueBootstrapToken } = await import('@bbk/server');
   let issued: { userId: number; token: string };
   try {
-    issued = await issueBootstrapToken(dataDir);
+    issued = await issueBootstrapToken(dataDir, { database, databaseSchema });
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith('no bootstrap user'))

@@ -1,0 +1,58 @@
+// `bbk start --database` and `bbk token bootstrap --database`: the PostgreSQL engine from the command
+// line (docs/POSTGRES.md). The start-up errors need no database; the rest runs with BBK_TEST_DATABASE_URL.
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL } from '../../server/src/query/testing/postgres.js';
+import { createTestSchema } from '../../server/src/storage/postgres/testing/pg-schema.js';
+import { bbk, cleanup, spawnBbk, tempDir } from './helpers.js';
+
+const ports = ['--coordinator-port', '0', '--contributor-port', '0', '--consumer-port', '0'];
+const drops: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  cleanup();
+  for (const d of drops) await d();
+});
+
+describe('bbk start --database', () => {
+  it('refuses what is not a postgres:// URL (exit 2) and says when the database cannot be reached (exit 1)', async () => {
+    const bad = await bbk(['start', '--database', 'mysql://x/y', ...ports]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/database must be a postgres:\/\/ URL/);
+    const down = await bbk(['start', '--database', 'postgres://bbk:hunter2@127.0.0.1:9/bbk', ...ports]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/cannot open the database: .*ECONNREFUSED/);
+    expect(down.stderr).not.toMatch(/hunter2/);
+  });
+
+  it.skipIf(!TEST_DATABASE_URL)(
+    'runs on PostgreSQL: bootstrap token once, token bootstrap on the database',
+    async () => {
+      const place = await createTestSchema(TEST_DATABASE_URL!);
+      drops.push(place.drop);
+      const env = { BBK_DATABASE_SCHEMA: place.schema };
+      const args = ['start', '--database', TEST_DATABASE_URL!, '--data-dir', tempDir(), ...ports, '--json'];
+      const first = spawnBbk(args, env);
+      const ready = JSON.parse((await first.waitFor(/\n/)).split('\n')[0] ?? '') as {
+        urls: { coordinator: string };
+        bootstrapToken?: string;
+      };
+      expect(ready.bootstrapToken).toMatch(/^coordinator\./);
+      const url = ['--coordinator-url', ready.urls.coordinator];
+      const list = await bbk(['user', 'list', '--quiet', ...url, '--token', ready.bootstrapToken!]);
+      expect(list.stdout).toBe('1\n');
+      const issued = await bbk(['token', 'bootstrap', '--database', TEST_DATABASE_URL!, '--json'], { env });
+      expect(issued.code).toBe(0);
+      const { token } = issued.json<{ token: string }>();
+      expect((await bbk(['user', 'list', ...url, '--token', ready.bootstrapToken!])).code).toBe(4);
+      expect((await bbk(['user', 'list', '--quiet', ...url, '--token', token])).code).toBe(0);
+      first.kill('SIGTERM');
+      expect((await first.exited).code).toBe(0);
+
+      const second = spawnBbk(args, env);
+      const again = JSON.parse((await second.waitFor(/\n/)).split('\n')[0] ?? '') as { bootstrapToken?: string };
+      expect(again.bootstrapToken).toBeUndefined();
+      second.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+    },
+  );
+});

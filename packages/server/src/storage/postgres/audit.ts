@@ -1,0 +1,141 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
+import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal } from '../../audit/chain.js';
+import type { AuditDraft, AuditFilter, AuditNote, AuditPage, AuditStore } from '../audit-store.js';
+import { isoNow, type PgDb, type Queryable } from './pg-database.js';
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The meta key of the head as last appended (`<seq> <hash>`): catches a removed tail. */
+const HEAD_KEY = 'audit_head';
+/** Entries read per step of `verify`; the event loop runs between steps. */
+const CHUNK = 2000;
+/** Serialises appends across connections and processes until the appending transaction ends. */
+const APPEND_LOCK = "SELECT pg_advisory_xact_lock(hashtext('bbk audit ' || current_schema()))";
+const INSERT =
+  'INSERT INTO audit (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)';
+const SET_HEAD = 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
+const toEntry = (r: AuditRow): AuditEntry => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> });
+const toStored = (r: AuditRow): StoredEntry => ({ ...r, prevHash: r.prev_hash });
+
+/** `kind:id` values match exactly; a bare kind also matches every `kind:…` (a bytewise index range, no LIKE). */
+function matchClause(column: 'actor' | 'target', value: string, params: unknown[]): string {
+  if (value.includes(':')) {
+    params.push(value);
+    return `${column} = $${params.length}`;
+  }
+  params.push(value, `${value}:`, `${value};`); // ';' sorts right after ':' (the columns are COLLATE "C")
+  const n = params.length;
+  return `(${column} = $${n - 2} OR (${column} >= $${n - 1} AND ${column} < $${n}))`;
+}
+
+async function recordedHead(c: Queryable): Promise<ChainHead | undefined> {
+  const value = (await c.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0]?.value;
+  if (!value) return undefined;
+  const [seq, hash] = value.split(' ');
+  return { seq: Number(seq), hash: hash ?? '' };
+}
+
+async function lastEntry(c: Queryable): Promise<ChainHead | undefined> {
+  return (await c.query<ChainHead>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1')).rows[0];
+}
+
+/**
+ * The audit log on PostgreSQL (`audit`, migration 3); the same semantics as `sqlite/audit.ts`.
+ * Appends take a transaction-scoped advisory lock first, so entries from any connection or process
+ * chain in commit order; write methods of the other stores append through `write` in their own
+ * transaction.
+ */
+export class PgAudit implements AuditStore {
+  constructor(private readonly db: PgDb) {}
+
+  async append(drafts: AuditDraft | readonly AuditDraft[]): Promise<AuditEntry[]> {
+    return this.db.tx((c) => this.appendIn(c, drafts));
+  }
+
+  /**
+   * Seals and inserts entries after the head inside the caller's transaction `c`. The head is the
+   * one recorded at the last append (falling back to the last row), read under the append lock.
+   */
+  async appendIn(c: Queryable, drafts: AuditDraft | readonly AuditDraft[]): Promise<AuditEntry[]> {
+    const list: readonly AuditDraft[] = Array.isArray(drafts) ? drafts : [drafts as AuditDraft];
+    if (list.length === 0) return [];
+    await c.query(APPEND_LOCK);
+    let head = (await recordedHead(c)) ?? (await lastEntry(c));
+    const out: AuditEntry[] = [];
+    for (const draft of list) {
+      const e = seal(draft, head, isoNow());
+      const detail = canonicalJson(e.detail);
+      await c.query(INSERT, [e.seq, e.at, e.actor, e.action, e.target, detail, e.prevHash, e.hash]);
+      out.push({ ...draft, seq: e.seq, at: e.at, prev_hash: e.prevHash, hash: e.hash });
+      head = { seq: e.seq, hash: e.hash };
+    }
+    await c.query(SET_HEAD, [HEAD_KEY, `${head!.seq} ${head!.hash}`]);
+    return out;
+  }
+
+  /**
+   * Runs `fn` in one transaction and, when `note` makes entries of its result, appends them in
+   * that same transaction. Without a note, `fn` still runs in a transaction.
+   * @example this.audit.write((c) => c.query(…).then((r) => r.rowCount === 1), note)
+   */
+  async write<R>(fn: (c: Queryable) => Promise<R>, note: AuditNote<R> | undefined): Promise<R> {
+    return this.db.tx(async (c) => {
+      const result = await fn(c);
+      const drafts = note?.(result);
+      if (drafts !== undefined) await this.appendIn(c, drafts);
+      return result;
+    });
+  }
+
+  async list(filter: AuditFilter, page: AuditPage): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(`${clause} $${params.length}`);
+    };
+    if (filter.actor !== undefined) where.push(matchClause('actor', filter.actor, params));
+    if (filter.target !== undefined) where.push(matchClause('target', filter.target, params));
+    if (filter.action !== undefined) add('action =', filter.action);
+    if (filter.since !== undefined) add('at >=', filter.since);
+    if (filter.until !== undefined) add('at <', filter.until);
+    if (page.after !== undefined) add('seq >', page.after);
+    if (page.before !== undefined) add('seq <', page.before);
+    params.push(page.limit);
+    const sql = `SELECT * FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${
+      page.order === 'desc' ? 'DESC' : 'ASC'
+    } LIMIT $${params.length}`;
+    return (await this.db.query<AuditRow>(sql, params)).rows.map(toEntry);
+  }
+
+  async verify(): Promise<AuditVerdict> {
+    const head = await recordedHead(this.db);
+    // entries appended while this runs are left for the next run: the chain is checked up to the head read now
+    const upTo = head?.seq ?? Number.MAX_SAFE_INTEGER;
+    const verifier = new ChainVerifier();
+    for (let after = 0; ; ) {
+      const rows = (
+        await this.db.query<AuditRow>('SELECT * FROM audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
+          after,
+          upTo,
+          CHUNK,
+        ])
+      ).rows;
+      for (const row of rows) if (verifier.push(toStored(row))) return verifier.finish(head);
+      if (rows.length < CHUNK) return verifier.finish(head);
+      after = rows[rows.length - 1]!.seq;
+      await yieldToLoop();
+    }
+  }
+}

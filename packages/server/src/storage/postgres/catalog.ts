@@ -1,0 +1,187 @@
+import type { UsageDelta } from '../../limits/index.js';
+import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
+import {
+  type CatalogEntry,
+  type CatalogExplain,
+  type CatalogRecord,
+  type CatalogStore,
+  type CatalogView,
+  type Page,
+  type PolicyHead,
+  type TypeCount,
+  UnusableQueryError,
+  type VisibleEntityType,
+} from '../catalog-store.js';
+import { inStoredOrder } from './documents.js';
+import { pgExplainList } from './explain.js';
+import { syncRecordIndexes } from './indexes.js';
+import { hasNul, type PgDb, sqlState } from './pg-database.js';
+
+/** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
+const VISIBLE =
+  'r.connector_id IN (SELECT c.id FROM connectors c WHERE c.is_live OR c.contribution_id = ANY($1::text[]))';
+
+const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
+const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
+
+/**
+ * What a hostile-but-valid query can still provoke (statement too complex, stack depth, a
+ * pattern PostgreSQL's regular expressions refuse): the engine-neutral error, or `err` itself.
+ */
+function unusable(err: unknown): unknown {
+  const state = sqlState(err);
+  return state !== undefined && (state.startsWith('54') || state === '2201B')
+    ? new UnusableQueryError((err as Error).message, { cause: err })
+    : err;
+}
+
+/** The WHERE terms and parameters of a query, numbered as they are added. */
+class Where {
+  readonly terms: string[];
+  readonly params: unknown[];
+
+  constructor(first: string, staged: readonly string[]) {
+    this.terms = [first];
+    // a contribution id with U+0000 names no connector (PostgreSQL text cannot hold it)
+    this.params = [staged.filter((id) => !hasNul(id))];
+  }
+
+  add(sql: (n: number) => string, value: unknown): this {
+    this.params.push(value);
+    this.terms.push(sql(this.params.length));
+    return this;
+  }
+
+  fragment(ir: Ir | undefined): this {
+    if (!ir || isTrue(ir)) return this;
+    const f: SqlFragment = renderPostgres(ir, { firstParam: this.params.length + 1 });
+    // `$ne`, `$nin`, `$not` of such a value would match everything: refuse rather than answer wrongly
+    if (f.params.some(hasNul))
+      throw new UnusableQueryError('a query value holds U+0000, which PostgreSQL cannot compare');
+    this.terms.push(`(${f.sql})`);
+    this.params.push(...f.params);
+    return this;
+  }
+
+  /** `LIMIT $n OFFSET $m` with the page's values. */
+  page(p: Page): string {
+    this.params.push(p.limit, p.offset);
+    return `LIMIT $${this.params.length - 1} OFFSET $${this.params.length}`;
+  }
+}
+
+/**
+ * The SQL of a catalog list on PostgreSQL (exported for exact-SQL tests), or undefined when the
+ * segment or filter can match nothing.
+ */
+export function pgListQuery(view: CatalogView, o: Page & { filter?: Ir; type?: string }): SqlFragment | undefined {
+  if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
+  const w = new Where(VISIBLE, view.staged);
+  if (o.type !== undefined) w.add((n) => `r.type = $${n}`, o.type);
+  w.fragment(view.segment).fragment(o.filter);
+  const where = w.terms.join(' AND ');
+  const page = w.page(o);
+  return {
+    sql: `SELECT r.public_id AS "publicId", r.type, r.name FROM records r WHERE ${where} ORDER BY r.seq ${page}`,
+    params: w.params,
+  };
+}
+
+/** Policy-scoped reads and usage counters on PostgreSQL; the same semantics as `sqlite/catalog.ts`. */
+export class PgCatalog implements CatalogStore {
+  constructor(private readonly db: PgDb) {}
+
+  async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
+    return (await this.db.query<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug])).rows[0];
+  }
+
+  async policyByAccess(accessId: number): Promise<PolicyHead | undefined> {
+    const r = await this.db.query<PolicyHead>(
+      'SELECT p.id, p.slug, p.version FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = $1',
+      [accessId],
+    );
+    return r.rows[0];
+  }
+
+  async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
+    const q = pgListQuery(view, o);
+    return q ? this.#all<CatalogEntry>(q.sql, q.params) : [];
+  }
+
+  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+    try {
+      return await pgExplainList(this.db, pgListQuery(view, o));
+    } catch (err) {
+      throw unusable(err);
+    }
+  }
+
+  async countByType(view: CatalogView, options: { filter?: Ir } = {}): Promise<TypeCount[]> {
+    if (isFalse(view.segment) || (options.filter && isFalse(options.filter))) return [];
+    const w = new Where(VISIBLE, view.staged).fragment(view.segment).fragment(options.filter);
+    const sql = `SELECT r.type, count(*) AS records FROM records r WHERE ${w.terms.join(' AND ')}
+      GROUP BY r.type ORDER BY r.type COLLATE "C"`;
+    return this.#all<TypeCount>(sql, w.params);
+  }
+
+  async entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]> {
+    if (isFalse(view.segment)) return [];
+    const w = new Where(VISIBLE, view.staged).fragment(view.segment);
+    const where = w.terms.join(' AND ');
+    const sql = `SELECT e.slug, e.name, e.description FROM entity_types e
+      WHERE EXISTS (SELECT 1 FROM records r WHERE r.type = e.slug AND ${where})
+      ORDER BY e.slug COLLATE "C" ${w.page(page)}`;
+    return this.#all<VisibleEntityType>(sql, w.params);
+  }
+
+  async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
+    if (isFalse(view.segment)) return undefined;
+    const w = new Where('(c.is_live OR c.contribution_id = ANY($1::text[]))', view.staged)
+      .add((n) => `r.public_id = $${n}`, publicId)
+      .add((n) => `r.type = $${n}`, type)
+      .fragment(view.segment);
+    const rows = await this.#all<
+      Omit<CatalogRecord, 'connector'> & { cid: number; webhook: string | null; cache: number; secret: string }
+    >(
+      `SELECT r.public_id AS "publicId", r.type, r.name, r.vendor_id AS "vendorId", r.doc,
+              c.id AS cid, c.webhook, c.cache, c.webhook_secret AS secret
+       FROM records r JOIN connectors c ON c.id = r.connector_id WHERE ${w.terms.join(' AND ')}`,
+      w.params,
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const { cid, webhook, cache, secret, ...record } = row;
+    return { ...record, doc: inStoredOrder(record.doc), connector: { id: cid, webhook, cache, webhookSecret: secret } };
+  }
+
+  async usage(key: string, window: string): Promise<number> {
+    const r = await this.db.query<{ count: number }>('SELECT count FROM usage WHERE key = $1 AND "window" = $2', [
+      key,
+      window,
+    ]);
+    return r.rows[0]?.count ?? 0;
+  }
+
+  async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    // one statement, so counters of several processes add up; same (key, window) summed first
+    await this.db.query(
+      `INSERT INTO usage (key, "window", count)
+       SELECT key, w, sum(d) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(key, w, d) GROUP BY key, w
+       ON CONFLICT (key, "window") DO UPDATE SET count = usage.count + excluded.count`,
+      [deltas.map((d) => d.key), deltas.map((d) => d.window), deltas.map((d) => d.delta)],
+    );
+  }
+
+  async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
+    return this.db.tx((c) => syncRecordIndexes(c));
+  }
+
+  async #all<T>(sql: string, params: unknown[]): Promise<T[]> {
+    try {
+      return (await this.db.query(sql, params)).rows as T[];
+    } catch (err) {
+      throw unusable(err);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { reindexGeometries } from './geometries.js';
+import type { Queryable } from './pg-database.js';
+
+/** Per key of the session, the last pending operation and the last delete. */
+const KEYS = `keys AS (
+  SELECT public_id, max(seq) AS last_seq, max(seq) FILTER (WHERE op = 'delete') AS last_delete
+  FROM session_ops WHERE connector_id = $1 GROUP BY public_id)`;
+
+/**
+ * The commit of an accrue or replace session (inside the close transaction), set-based with the
+ * catalog a replay in posted order would give: a key the session deleted is removed (and, when
+ * upserted again afterwards, comes back as a new record); a key it only upserted keeps its place
+ * and takes the last upserted document; new records follow in the order of their first upsert
+ * after their last delete. `replace` then leaves only the records the session upserted.
+ */
+export async function applyPending(
+  c: Queryable,
+  o: { connectorId: number; type: string; replace: boolean },
+): Promise<void> {
+  await c.query(
+    `DELETE FROM records r USING (SELECT DISTINCT public_id FROM session_ops WHERE connector_id = $1 AND op = 'delete') d
+     WHERE r.public_id = d.public_id AND r.connector_id = $1`,
+    [o.connectorId],
+  );
+  const updated = await c.query<{ seq: number }>(
+    `WITH ${KEYS},
+     last AS (SELECT o.public_id, o.doc, o.geo FROM session_ops o JOIN keys k ON o.seq = k.last_seq WHERE o.op = 'upsert'),
+     old AS (SELECT r.seq, r.geo FROM records r JOIN last USING (public_id) WHERE r.connector_id = $1),
+     up AS (
+       UPDATE records r SET type = $2, name = last.doc ->> 'name', doc = last.doc, geo = last.geo
+       FROM last WHERE r.public_id = last.public_id AND r.connector_id = $1
+         AND (r.doc IS DISTINCT FROM last.doc OR r.geo IS DISTINCT FROM last.geo OR r.type IS DISTINCT FROM $2)
+       RETURNING r.seq, r.geo)
+     SELECT up.seq FROM up JOIN old USING (seq) WHERE up.geo IS DISTINCT FROM old.geo`,
+    [o.connectorId, o.type],
+  );
+  const inserted = await c.query<{ seq: number }>(
+    `WITH ${KEYS},
+     first AS (
+       SELECT o.public_id, min(o.seq) AS first_seq FROM session_ops o JOIN keys k USING (public_id)
+       WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.seq > coalesce(k.last_delete, 0) GROUP BY o.public_id),
+     ins AS (
+       INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
+       SELECT n.public_id, $1, $2, n.vendor_id, n.doc ->> 'name', n.doc, n.geo FROM (
+         SELECT o.public_id, o.vendor_id, o.doc, o.geo, f.first_seq
+         FROM session_ops o JOIN keys k ON o.seq = k.last_seq JOIN first f ON f.public_id = o.public_id
+         WHERE o.op = 'upsert' AND NOT EXISTS (SELECT 1 FROM records r WHERE r.public_id = o.public_id)
+         ORDER BY f.first_seq) AS n
+       RETURNING seq, geo)
+     SELECT seq FROM ins WHERE geo IS NOT NULL`,
+    [o.connectorId, o.type],
+  );
+  if (o.replace) {
+    // what the session did not upsert goes (a key it upserted then deleted is gone already)
+    await c.query(
+      `DELETE FROM records r WHERE r.connector_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM session_ops o WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.public_id = r.public_id)`,
+      [o.connectorId],
+    );
+  }
+  await reindexGeometries(
+    c,
+    [...updated.rows, ...inserted.rows].map((r) => r.seq),
+  );
+}

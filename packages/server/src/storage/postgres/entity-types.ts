@@ -1,0 +1,80 @@
+import type { AuditNote } from '../audit-store.js';
+import type { EntityTypeStore } from '../store.js';
+import type { EntityTypeRow, EntityTypeValues } from '../types.js';
+import type { PgAudit } from './audit.js';
+import { syncRecordIndexes } from './indexes.js';
+import { isoNow, type PgDb } from './pg-database.js';
+
+const COLUMNS = 'id, slug, name, description, schema, timeseries, tags, icon, indexes, version';
+
+function values(i: EntityTypeValues): unknown[] {
+  return [
+    i.name,
+    i.description,
+    JSON.stringify(i.schema),
+    JSON.stringify(i.timeseries),
+    JSON.stringify(i.tags),
+    i.icon,
+    JSON.stringify(i.indexes),
+  ];
+}
+
+/** Entity types on PostgreSQL; declared `indexes` become expression indexes in the same transaction. */
+export class PgEntityTypes implements EntityTypeStore {
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
+
+  async list(): Promise<EntityTypeRow[]> {
+    return (await this.db.query<EntityTypeRow>(`SELECT ${COLUMNS} FROM entity_types ORDER BY slug COLLATE "C"`)).rows;
+  }
+
+  async get(slug: string): Promise<EntityTypeRow | undefined> {
+    return (await this.db.query<EntityTypeRow>(`SELECT ${COLUMNS} FROM entity_types WHERE slug = $1`, [slug])).rows[0];
+  }
+
+  async create(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    return this.audit.write(async (c) => {
+      const r = await c.query(
+        `INSERT INTO entity_types (name, description, schema, timeseries, tags, icon, indexes, slug, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (slug) DO NOTHING`,
+        [...values(i), slug, isoNow()],
+      );
+      const created = r.rowCount === 1;
+      if (created && i.indexes.length > 0) await syncRecordIndexes(c);
+      return created;
+    }, audit);
+  }
+
+  async update(slug: string, i: EntityTypeValues, audit?: AuditNote<boolean>): Promise<boolean> {
+    return this.audit.write(async (c) => {
+      const r = await c.query(
+        `UPDATE entity_types SET name = $1, description = $2, schema = $3, timeseries = $4, tags = $5, icon = $6,
+         indexes = $7, version = version + 1 WHERE slug = $8`,
+        [...values(i), slug],
+      );
+      const updated = r.rowCount === 1;
+      if (updated) await syncRecordIndexes(c);
+      return updated;
+    }, audit);
+  }
+
+  async delete(slug: string): Promise<boolean> {
+    // connectors, sessions, records and their geometries cascade; triggers revoke contributor tokens
+    return this.db.tx(async (c) => {
+      const deleted = (await c.query('DELETE FROM entity_types WHERE slug = $1', [slug])).rowCount === 1;
+      if (deleted) await syncRecordIndexes(c);
+      return deleted;
+    });
+  }
+
+  async tagsStartingWith(prefix: string): Promise<string[]> {
+    const r = await this.db.query<{ tag: string }>(
+      `SELECT DISTINCT j.tag FROM entity_types, json_array_elements_text(entity_types.tags) AS j(tag)
+       WHERE lower(substr(j.tag, 1, length($1))) = $1`,
+      [prefix.toLowerCase()],
+    );
+    return r.rows.map((x) => x.tag);
+  }
+}

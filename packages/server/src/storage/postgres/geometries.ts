@@ -1,0 +1,37 @@
+import { parseGeometry } from '../../geo/index.js';
+import type { RecordGeometry } from '../records-store.js';
+import type { Queryable } from './pg-database.js';
+
+/**
+ * What `records.geo` holds on PostgreSQL for a prepared record: JSON text of
+ * `[{path, geometry}]`, each geometry the normalised 2-D GeoJSON `parseGeometry` gives for the
+ * entry `geo/extractGeometries` listed at that path; null when the record has none. The spatial
+ * index (`record_geo`) is built from it in SQL.
+ */
+export function indexedGeometries(doc: string, geo: string | null): string | null {
+  if (geo === null) return null;
+  const root = JSON.parse(doc) as unknown;
+  const out: { path: string; geometry: unknown }[] = [];
+  for (const entry of JSON.parse(geo) as RecordGeometry[]) {
+    let value: unknown = root;
+    for (const segment of entry.path.split('.')) {
+      value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[segment] : undefined;
+    }
+    const geometry = parseGeometry(value);
+    if (geometry !== null) out.push({ path: entry.path, geometry });
+  }
+  return out.length > 0 ? JSON.stringify(out) : null;
+}
+
+/** Rebuilds the spatial index rows of the records `seqs` from their `geo` column. */
+export async function reindexGeometries(c: Queryable, seqs: readonly number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await c.query('DELETE FROM record_geo WHERE record_seq = ANY($1::bigint[])', [seqs]);
+  await c.query(
+    `INSERT INTO record_geo (record_seq, path, geom)
+     SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+     FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g
+     WHERE r.seq = ANY($1::bigint[]) AND r.geo IS NOT NULL`,
+    [seqs],
+  );
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { sqlString } from '../../query/index.js';
+import type { Queryable } from './pg-database.js';
+
+/** Prefix of the expression indexes this store manages on `records` (the SQLite engine's too). */
+export const INDEX_PREFIX = 'records_x_';
+
+/**
+ * The expression index for a declared dotted path, or undefined when the path names no
+ * attribute. The expression is the one `renderPostgres` emits for the path
+ * (`(r.doc #>> ARRAY['entity','iso']::text[]) = $1`), so string equality can use it.
+ * @example pgIndexFor('entity.iso') // { name: 'records_x_…', expression: "(doc #>> ARRAY['entity','iso']::text[])" }
+ */
+export function pgIndexFor(path: unknown): { name: string; expression: string } | undefined {
+  if (typeof path !== 'string' || path === '' || path.includes('\0')) return undefined;
+  const segments = path.split('.');
+  if (segments.some((s) => s === '')) return undefined;
+  const expression = `(doc #>> ARRAY[${segments.map(sqlString).join(',')}]::text[])`;
+  const name = `${INDEX_PREFIX}${createHash('sha1').update(expression).digest('hex').slice(0, 16)}`;
+  return { name, expression };
+}
+
+/**
+ * Makes the expression indexes on `records` match the paths the entity types declare: creates
+ * missing ones, drops those no type declares any more. Runs inside the caller's transaction,
+ * under a transaction advisory lock so two processes never build the same index at once.
+ */
+export async function syncRecordIndexes(c: Queryable): Promise<{ created: string[]; dropped: string[] }> {
+  await c.query("SELECT pg_advisory_xact_lock(hashtext('bbk indexes ' || current_schema()))");
+  const declared = new Map<string, string>();
+  const rows = await c.query<{ indexes: unknown }>('SELECT indexes FROM entity_types');
+  for (const row of rows.rows) {
+    if (!Array.isArray(row.indexes)) continue;
+    for (const p of row.indexes) {
+      const idx = pgIndexFor(p);
+      if (idx) declared.set(idx.name, idx.expression);
+    }
+  }
+  const existing = (
+    await c.query<{ name: string }>(
+      `SELECT indexname AS name FROM pg_indexes
+       WHERE schemaname = current_schema() AND tablename = 'records' AND left(indexname, $1) = $2`,
+      [INDEX_PREFIX.length, INDEX_PREFIX],
+    )
+  ).rows.map((r) => r.name);
+  const created: string[] = [];
+  const dropped: string[] = [];
+  // names are hex digests and expressions are built from quoted literals: safe to splice into DDL
+  for (const [name, expression] of declared) {
+    if (existing.includes(name)) continue;
+    await c.query(`CREATE INDEX IF NOT EXISTS ${name} ON records (${expression})`);
+    created.push(name);
+  }
+  for (const name of existing) {
+    if (declared.has(name)) continue;
+    await c.query(`DROP INDEX IF EXISTS ${name}`);
+    dropped.push(name);
+  }
+  return { created, dropped };
+}

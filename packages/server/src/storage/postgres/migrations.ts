@@ -1,0 +1,100 @@
+import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from '../../query/index.js';
+import type { Migration } from '../migrations/index.js';
+import type { PgDb, Queryable } from './pg-database.js';
+import { INITIAL_SCHEMA } from './schema.js';
+import { ACTIVITY_SCHEMA, AUDIT_SCHEMA, TOKEN_LIFETIMES_SCHEMA } from './schema-activity.js';
+
+/**
+ * Numbered schema migrations of the PostgreSQL engine. Each runs once, in order, in its own
+ * transaction, and is recorded in `bbk_migrations`. Never edit a shipped one: add the next number.
+ */
+export const PG_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: INITIAL_SCHEMA },
+  { version: 2, name: 'access usage and violations', sql: ACTIVITY_SCHEMA },
+  { version: 3, name: 'audit trail', sql: AUDIT_SCHEMA },
+  { version: 4, name: 'token lifetimes', sql: TOKEN_LIFETIMES_SCHEMA },
+];
+
+/** The newest migration's number: the version of a current database. */
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** PostGIS is missing and bbk could not create it; says how to install it. */
+export class PostgisMissingError extends Error {
+  override readonly name = 'PostgisMissingError';
+  constructor(database: string, major: string, cause: unknown) {
+    super(
+      `PostGIS is not installed in database ${database}: install the package postgresql-${major}-postgis-3 (Debian) ` +
+        'and run CREATE EXTENSION postgis, or let bbk create it with a superuser',
+      { cause },
+    );
+  }
+}
+
+const RECORDED = `CREATE TABLE IF NOT EXISTS bbk_migrations (
+  version integer PRIMARY KEY,
+  name    text NOT NULL,
+  applied timestamptz NOT NULL DEFAULT now()
+)`;
+
+/** The schema version the database is at (0 when bbk never migrated it). */
+export async function schemaVersion(db: Queryable): Promise<number> {
+  const r = await db.query<{ v: number | null }>(
+    "SELECT CASE WHEN to_regclass('bbk_migrations') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM bbk_migrations) END AS v",
+  );
+  return r.rows[0]?.v ?? 0;
+}
+
+/**
+ * Makes sure PostGIS is there (creating the extension when the role may), then applies every
+ * migration newer than the database's and refreshes the query functions. A session advisory
+ * lock, keyed by the schema, keeps two processes starting at once from both migrating.
+ */
+export async function migrate(db: PgDb): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await ensurePostgis(client, db.schema !== undefined);
+    await client.query("SELECT pg_advisory_lock(hashtext('bbk migrations ' || current_schema()))");
+    try {
+      await client.query(RECORDED);
+      const current = await schemaVersion(client);
+      for (const m of PG_MIGRATIONS) {
+        if (m.version <= current) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO bbk_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
+      }
+      await client.query(POSTGRES_FUNCTIONS);
+      await client.query(POSTGRES_GEO_FUNCTIONS);
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext('bbk migrations ' || current_schema()))");
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** `inPublic`: with a schema of bbk's own, PostGIS goes to `public` (on the search path) so it outlives that schema. */
+async function ensurePostgis(client: Queryable, inPublic: boolean): Promise<void> {
+  const has = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'postgis'");
+  if (has.rowCount === 1) return;
+  try {
+    // another process may create it at the same moment: the loser's error is harmless
+    await client.query(`CREATE EXTENSION IF NOT EXISTS postgis${inPublic ? ' SCHEMA public' : ''}`);
+  } catch (err) {
+    const again = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'postgis'");
+    if (again.rowCount === 1) return;
+    const info = await client.query<{ db: string; major: string }>(
+      "SELECT current_database() AS db, current_setting('server_version_num')::int / 10000 || '' AS major",
+    );
+    const row = info.rows[0] ?? { db: '?', major: '15' };
+    throw new PostgisMissingError(row.db, row.major, err);
+  }
+}

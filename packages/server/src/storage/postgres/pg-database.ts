@@ -1,0 +1,119 @@
+import pg from 'pg';
+import { UnstorableValueError } from '../store.js';
+
+/** What runs SQL: the pool (one statement, any connection) or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** How to reach the database: its URL and, optionally, the schema bbk's tables live in. */
+export interface PgConnectOptions {
+  /** A `postgres://` URL (`--database`, `BBK_DATABASE_URL`). */
+  url: string;
+  /** Schema for bbk's tables (default: the role's default `search_path`); must exist. */
+  schema?: string;
+  /** Most connections the pool opens. Default 10. */
+  max?: number;
+}
+
+const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
+
+// bigint (count(*), sequences) as a JS number: every bbk value fits in 2^53
+const INT8 = 20;
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 && format !== 'binary') return (v: string) => Number(v);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+/**
+ * A `pg.Pool` with bbk's settings (int8 as numbers, the schema on the search path) and a
+ * transaction helper. No state of its own: every read goes to the database, so several
+ * processes on one database see each other's changes on their very next statement.
+ */
+export class PgDb implements Queryable {
+  readonly pool: pg.Pool;
+  readonly schema: string | undefined;
+
+  constructor(options: PgConnectOptions) {
+    if (options.schema !== undefined && !PLAIN_NAME.test(options.schema))
+      throw new Error(`database schema must be a plain lower-case name, got "${options.schema}"`);
+    this.schema = options.schema;
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.max ?? 10,
+      types: TYPES,
+      ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+    });
+    // an idle connection the server dropped must not crash the process; the next query reconnects
+    this.pool.on('error', () => {});
+  }
+
+  /**
+   * One statement on any pooled connection. PostgreSQL cannot hold U+0000 in text: a read
+   * (`SELECT`) whose parameters contain it cannot match anything stored and answers no rows; any
+   * other statement throws `UnstorableValueError` (a 400), as the database would refuse it.
+   */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    if (params.some(hasNul)) {
+      if (/^\s*SELECT\b/i.test(sql)) return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+      throw new UnstorableValueError();
+    }
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw storeError(err);
+    }
+  }
+
+  /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+  async tx<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw storeError(err);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Current UTC time as ISO-8601 with milliseconds (the SQLite engine's `created` format). */
+export function isoNow(): string {
+  return new Date().toISOString();
+}
+
+/** Whether a parameter holds U+0000 (in a string, or a string of an array). */
+export function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  return Array.isArray(value) && value.some(hasNul);
+}
+
+/** SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in `jsonb` (22P05) or `text` (22021). */
+const NUL_STATES = new Set(['22P05', '22021']);
+
+/** The engine-neutral error for what the database refused because of the caller's value, or `err` itself. */
+function storeError(err: unknown): unknown {
+  const state = sqlState(err);
+  return state !== undefined && NUL_STATES.has(state) ? new UnstorableValueError({ cause: err }) : err;
+}
+
+/** The SQLSTATE of a database error, if it is one. */
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 ? code : undefined;
+}

@@ -1,0 +1,111 @@
+import { MAX_SECTION_DEPTH, type PreparedRecord, UnstorableRecordError } from '../records-store.js';
+import { indexedGeometries, reindexGeometries } from './geometries.js';
+import { type Queryable, sqlState } from './pg-database.js';
+
+/** The input rows of a batch, one array per column (one parameter each, however many records). */
+const BATCH = `unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+  WITH ORDINALITY AS t(public_id, vendor_id, name, doc, geo, ord)`;
+
+/**
+ * Stream upserts: a key already stored keeps its place; one stored exactly so already is not
+ * rewritten; new keys follow in posted order (the identity is drawn in that order). Returns the
+ * records whose geometries changed.
+ */
+const STREAM_UPSERT = `WITH old AS (SELECT public_id, geo FROM records WHERE public_id = ANY($3::text[])),
+up AS (
+  INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
+  SELECT n.public_id, $1, $2, n.vendor_id, n.name, n.doc, n.geo FROM (
+    SELECT t.public_id, t.vendor_id, t.name, t.doc::jsonb AS doc, t.geo::jsonb AS geo FROM ${BATCH} ORDER BY t.ord) AS n
+  ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc, geo = excluded.geo
+  WHERE records.doc IS DISTINCT FROM excluded.doc OR records.geo IS DISTINCT FROM excluded.geo
+     OR records.type IS DISTINCT FROM excluded.type
+  RETURNING seq, public_id, geo)
+SELECT up.seq FROM up LEFT JOIN old USING (public_id) WHERE old.public_id IS NULL OR old.geo IS DISTINCT FROM up.geo`;
+
+const PEND_UPSERT = `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo)
+  SELECT $1, 'upsert', n.vendor_id, n.public_id, n.doc, n.geo FROM (
+    SELECT t.public_id, t.vendor_id, t.doc::jsonb AS doc, t.geo::jsonb AS geo, $2::text AS type FROM ${BATCH} ORDER BY t.ord) AS n`;
+
+/** SQLSTATE of a document nested past PostgreSQL's stack (U+0000 is `UnstorableValueError`, see pg-database.ts). */
+const TOO_DEEP = '54001';
+
+/**
+ * The records of one call with each key once, in order of first appearance, carrying the
+ * last appearance's values (what applying them one by one would leave in the catalog).
+ */
+function lastWins(records: readonly PreparedRecord[]): PreparedRecord[] {
+  const at = new Map<string, number>();
+  const out: PreparedRecord[] = [];
+  for (const r of records) {
+    const i = at.get(r.publicId);
+    if (i === undefined) {
+      at.set(r.publicId, out.length);
+      out.push(r);
+    } else out[i] = r;
+  }
+  return out;
+}
+
+function batch(records: readonly PreparedRecord[]): unknown[] {
+  return [
+    records.map((r) => r.publicId),
+    records.map((r) => r.vendorId),
+    records.map((r) => r.name),
+    records.map((r) => r.doc),
+    records.map((r) => indexedGeometries(r.doc, r.geo)),
+  ];
+}
+
+/** The first record nested too deeply for PostgreSQL, for `UnstorableRecordError`. */
+export function unstorable(err: unknown, records: readonly PreparedRecord[]): unknown {
+  if (sqlState(err) !== TOO_DEEP) return err;
+  const deepest = records.map((r) => depthOf(r.doc));
+  return new UnstorableRecordError(deepest.indexOf(Math.max(...deepest)));
+}
+
+/** Deepest bracket nesting of a JSON text (brackets inside strings are skipped). */
+function depthOf(json: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const ch = json[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') max = Math.max(max, ++depth);
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return max;
+}
+
+/** The index of the first record nested deeper than the SQLite engine takes (so both store the same records), or -1. */
+export function tooDeep(records: readonly PreparedRecord[]): number {
+  // the record's own object + MAX_SECTION_DEPTH levels of entity / instance
+  return records.findIndex((r) => depthOf(r.doc) > MAX_SECTION_DEPTH + 1);
+}
+
+/** Stream mode: writes the call's records into the catalog and re-indexes the geometries that changed. */
+export async function writeStream(
+  c: Queryable,
+  connectorId: number,
+  type: string,
+  records: readonly PreparedRecord[],
+): Promise<void> {
+  const changed = await c.query<{ seq: number }>(STREAM_UPSERT, [connectorId, type, ...batch(lastWins(records))]);
+  await reindexGeometries(
+    c,
+    changed.rows.map((r) => r.seq),
+  );
+}
+
+/** Accrue / replace mode: notes the call's upserts as pending operations, in posted order. */
+export async function writePending(
+  c: Queryable,
+  connectorId: number,
+  type: string,
+  records: readonly PreparedRecord[],
+): Promise<void> {
+  await c.query(PEND_UPSERT, [connectorId, type, ...batch(records)]);
+}

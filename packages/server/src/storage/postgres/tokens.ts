@@ -1,0 +1,101 @@
+import type { AuditNote } from '../audit-store.js';
+import type { NewToken, TokenStore } from '../store.js';
+import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
+import type { PgAudit } from './audit.js';
+import { isoNow, type PgDb } from './pg-database.js';
+
+interface TokenRecord {
+  key_id: string;
+  kind: TokenKind;
+  hash: Buffer;
+  subject: number;
+  revoked: string | null;
+  expires: string | null;
+}
+
+const REVOKE = 'UPDATE tokens SET revoked = $1 WHERE kind = $2 AND subject = $3 AND revoked IS NULL';
+
+/** Per subject: the live token's expiry (newest first, should there be two) and the latest use of any of its tokens. */
+const SUMMARIES = `
+  SELECT t.subject,
+         (SELECT l.expires FROM tokens l
+           WHERE l.kind = t.kind AND l.subject = t.subject AND l.revoked IS NULL
+           ORDER BY l.created DESC, l.key_id DESC LIMIT 1) AS expires,
+         max(t.last_used) AS last_used
+  FROM tokens t
+  WHERE t.kind = $1 AND t.subject = ANY($2::integer[])
+  GROUP BY t.kind, t.subject`;
+
+/** Later uses only: several processes may write the same token's last use in any order. */
+const USED = `UPDATE tokens t SET last_used = u.at
+  FROM unnest($1::text[], $2::text[]) AS u(key_id, at)
+  WHERE t.key_id = u.key_id AND (t.last_used IS NULL OR t.last_used < u.at)`;
+
+/** Tokens on PostgreSQL (hashes only); the same semantics as `sqlite/tokens.ts`. */
+export class PgTokens implements TokenStore {
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
+
+  async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
+    await this.audit.write(async (c) => {
+      const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
+      await c.query(
+        'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, $2, $3, $4, $5, $6)',
+        [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null],
+      );
+      return revoked;
+    }, audit);
+  }
+
+  async get(keyId: string): Promise<TokenRow | undefined> {
+    const r = (
+      await this.db.query<TokenRecord>(
+        'SELECT key_id, kind, hash, subject, revoked, expires FROM tokens WHERE key_id = $1',
+        [keyId],
+      )
+    ).rows[0];
+    return (
+      r && {
+        keyId: r.key_id,
+        kind: r.kind,
+        hash: r.hash,
+        subject: r.subject,
+        revoked: r.revoked !== null,
+        expires: r.expires,
+      }
+    );
+  }
+
+  async recordUses(uses: readonly TokenUse[]): Promise<void> {
+    if (uses.length === 0) return;
+    // one statement: a key used twice in the batch keeps its later time (max per key first)
+    const latest = new Map<string, string>();
+    for (const u of uses) if ((latest.get(u.keyId) ?? '') < u.at) latest.set(u.keyId, u.at);
+    await this.db.query(USED, [[...latest.keys()], [...latest.values()]]);
+  }
+
+  async summaries(kind: TokenKind, subjects: readonly number[]): Promise<Map<number, TokenSummary>> {
+    const found = new Map<number, TokenSummary>();
+    if (subjects.length === 0) return found;
+    const r = await this.db.query<{ subject: number; expires: string | null; last_used: string | null }>(SUMMARIES, [
+      kind,
+      [...subjects],
+    ]);
+    for (const row of r.rows) found.set(row.subject, { expires: row.expires, lastUsed: row.last_used });
+    return found;
+  }
+
+  async revokeSubject(kind: TokenKind, subject: number, audit?: AuditNote<number>): Promise<number> {
+    return this.audit.write(async (c) => (await c.query(REVOKE, [isoNow(), kind, subject])).rowCount ?? 0, audit);
+  }
+
+  async hasLive(kind: TokenKind, subject: number): Promise<boolean> {
+    const r = await this.db.query('SELECT 1 FROM tokens WHERE kind = $1 AND subject = $2 AND revoked IS NULL LIMIT 1', [
+      kind,
+      subject,
+    ]);
+    return r.rowCount !== 0;
+  }
+}
