@@ -37,9 +37,11 @@ async function serverMain() {
 }
 
 async function startChild(dist, dir, options) {
+  // Node options for the servers, e.g. BBK_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [fileURLToPath(import.meta.url), '--server', dist, dir, JSON.stringify(options)],
+    [...nodeArgs, fileURLToPath(import.meta.url), '--server', dist, dir, JSON.stringify(options)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -164,8 +166,14 @@ async function main() {
         `| ${v.name} | ${Math.round(median(v.runs.map((x) => x.rps)))} | ${Math.round(median(v.runs.map((x) => x.cpuUs)))} µs |`,
       );
   } finally {
-    for (const v of variants) v.child?.stdin.end();
-    await new Promise((ok) => setTimeout(ok, 500));
+    // each server closes when its stdin ends; wait for it (a CPU profile is written at exit)
+    await Promise.all(
+      variants.map((v) =>
+        v.child && v.child.exitCode === null
+          ? new Promise((ok) => (v.child.once('exit', ok), v.child.stdin.end()))
+          : null,
+      ),
+    );
     rmSync(scratch, { recursive: true, force: true });
   }
 }
