@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ConsumerRoute, QueryFeatures } from '../../activity/index.js';
 import type { ServerContext } from '../../context.js';
+import { audit } from '../../services/audit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,8 +25,10 @@ export function served<T extends unknown[] | object>(req: FastifyRequest, answer
 }
 
 /**
- * Feeds every answered call of an access (production consumer token) to the activity monitor:
- * one synchronous, in-memory `record` per call, after the answer is sent.
+ * One hook for what is counted of every answered consumer call, after the answer is sent, in memory:
+ * the calls of an access (production consumer token) feed the activity monitor (usage and the
+ * violation detectors, docs/USAGE.md), and every consumer call, or in development every call under a
+ * policy, the audit log's per-minute activity (docs/AUDIT.md).
  */
 export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: string): void {
   app.decorateRequest('served', null);
@@ -47,6 +50,13 @@ export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: s
         ...(ok && req.served?.features ? req.served.features : {}),
       });
     }
+    const key =
+      caller?.kind === 'consumer'
+        ? `access:${caller.subject}`
+        : req.policySlug && ctx.config.mode !== 'production'
+          ? `policy:${req.policySlug}`
+          : undefined;
+    if (key) audit.consumerCall(ctx, key, { records: req.served?.records ?? 0, limited: reply.statusCode === 429 });
     done();
   });
 }

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../../context.js';
-import { audit } from '../../services/audit.js';
 import { catalog } from '../../services/catalog.js';
 import { type ConsumerCall, consumerScope, RateLimited, Suspended } from '../../services/consumer-scope.js';
 import { routeUrl } from '../urls.js';
@@ -49,17 +48,6 @@ export function consumerRoutes(ctx: ServerContext) {
       if (err instanceof Suspended) reply.header('x-bbk-suspended', err.reason);
     });
     activityHook(ctx, app, ctx.config.basePath ? `/${ctx.config.basePath}` : '');
-
-    // consumer activity for the audit log: counted in memory per access per minute (docs/AUDIT.md)
-    app.addHook('onResponse', async (req, reply) => {
-      const key =
-        req.caller?.kind === 'consumer'
-          ? `access:${req.caller.subject}`
-          : req.policySlug && ctx.config.mode !== 'production'
-            ? `policy:${req.policySlug}`
-            : undefined;
-      if (key) audit.consumerCall(ctx, key, { records: req.served?.records ?? 0, limited: reply.statusCode === 429 });
-    });
 
     app.get('/catalog', async (req: Req, reply) => {
       const a = await admit(req, reply);
