@@ -22,7 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchEntry, exampleCountries, memMb, startServerChild } from './lib.mjs';
+import { benchEntry, countryRecord, exampleCountries, memMb, rng, startServerChild } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const requireFromRoot = createRequire(join(rootDir, 'package.json'));
@@ -78,43 +78,6 @@ function baselineCheckout(ref) {
 
 // ---- catalog generation ------------------------------------------------------------------------
 
-/** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const clamp = (v, m) => Math.max(-m, Math.min(m, v));
-
-/** Record `i`: a country template with unique id, name, code, capital; location jittered ±2°. */
-function record(base, i, random) {
-  const t = base[i % base.length];
-  const e = t.entity;
-  const [x, y] = e.location?.coordinates ?? [0, 0];
-  return {
-    id: `${t.id}-${i}`,
-    name: `${t.name} ${i}`,
-    entity: {
-      ...e,
-      code: `${e.code}-${i}`,
-      capital: `${e.capital} ${i}`,
-      area: (e.area ?? 1) + (i % 1000),
-      population: (e.population ?? 1) + i,
-      location: {
-        type: 'Point',
-        coordinates: [clamp(x + (random() - 0.5) * 4, 180), clamp(y + (random() - 0.5) * 4, 89.9)],
-      },
-    },
-    ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
-  };
-}
-
 /** Writes an n-record catalog into `dir` through the schema of the build in `dist` (no declared indexes). */
 async function generateCatalog(dist, dir, base, n) {
   const { openDatabase } = await import(pathToFileURL(join(dist, 'storage/sqlite/database.js')).href);
@@ -144,7 +107,7 @@ async function generateCatalog(dist, dir, base, n) {
     const map = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
     const batch = db.transaction((from, to) => {
       for (let i = from; i < to; i++) {
-        const r = record(base, i, random);
+        const r = countryRecord(base, i, random);
         const doc = {
           id: r.id,
           name: r.name,

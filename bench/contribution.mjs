@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchEntry, cpuSeconds, exampleCountries, memMb, serverDist, startServerChild } from './lib.mjs';
+import { benchEntry, clamp, cpuSeconds, exampleCountries, memMb, serverDist, startServerChild } from './lib.mjs';
 
 const root = new URL('..', import.meta.url);
 const requireFromServer = createRequire(new URL('package.json', new URL('packages/server/', root)));
@@ -73,8 +73,6 @@ function generate(n, { revision = 0, moved = false } = {}) {
     };
   });
 }
-
-const clamp = (v, m) => Math.max(-m, Math.min(m, v));
 
 const countrySchema = {
   type: 'object',

@@ -87,3 +87,42 @@ export function memMb(pid, field) {
     return Number.NaN;
   }
 }
+
+// ---- generated catalogs (the consumer and catalog-query benchmarks) --------------------------
+
+/** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const clamp = (v, m) => Math.max(-m, Math.min(m, v));
+
+/** Record `i`: a country template with unique id, name, code, capital; location jittered ±2°. */
+export function countryRecord(base, i, random) {
+  const t = base[i % base.length];
+  const e = t.entity;
+  const [x, y] = e.location?.coordinates ?? [0, 0];
+  return {
+    id: `${t.id}-${i}`,
+    name: `${t.name} ${i}`,
+    entity: {
+      ...e,
+      code: `${e.code}-${i}`,
+      capital: `${e.capital} ${i}`,
+      area: (e.area ?? 1) + (i % 1000),
+      population: (e.population ?? 1) + i,
+      location: {
+        type: 'Point',
+        coordinates: [clamp(x + (random() - 0.5) * 4, 180), clamp(y + (random() - 0.5) * 4, 89.9)],
+      },
+    },
+    ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
+  };
+}

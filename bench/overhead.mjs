@@ -170,7 +170,10 @@ async function main() {
     await Promise.all(
       variants.map((v) =>
         v.child && v.child.exitCode === null
-          ? new Promise((ok) => (v.child.once('exit', ok), v.child.stdin.end()))
+          ? new Promise((ok) => {
+              v.child.once('exit', ok);
+              v.child.stdin.end();
+            })
           : null,
       ),
     );
