@@ -6,33 +6,14 @@
  * console.log(await bbk.consumer.catalog({ 'entity.population': { $gt: 1e9 } }));
  */
 
+// everything a browser may use too (@bbk/sdk/browser), then what needs Node or is Node-side only
+export * from './browser.js';
 export { type Bbk, type BbkOptions, type BbkTokens, createBbk } from './bbk.js';
-export {
-  type ClientInit,
-  createHttpClient,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpRequest,
-  type HttpResponse,
-  parseBody,
-} from './client.js';
-export {
-  ConsumerClient,
-  type ConsumerOptions,
-  consumerHeaders,
-  type PageOptions,
-  type TimeseriesAllOptions,
-  type TimeseriesPage,
-  WebhookFailedError,
-  type WebhookStatus,
-} from './consumer.js';
-export { ContributorClient } from './contributor.js';
+export type { TimeseriesAllOptions } from './consumer.js';
 export {
   AccessesApi,
   AuditApi,
   ConnectorsApi,
-  CoordinatorClient,
-  type Created,
   EntityTypesApi,
   MAX_AUDIT_PAGE,
   PoliciesApi,
@@ -41,21 +22,12 @@ export {
   type ViolationFilter,
   ViolationsApi,
 } from './coordinator/index.js';
-export {
-  type ApiErrorCode,
-  type ApiErrorInit,
-  BbkApiError,
-  BbkNetworkError,
-  codeForStatus,
-  type NetworkErrorKind,
-} from './errors.js';
+export type { ApiErrorInit } from './errors.js';
 export {
   DEFAULT_RETRY,
-  MAX_PAGE_SIZE,
   MAX_TIMESERIES_PAGE,
   offsetPageList,
   offsetPages,
-  type Paging,
   type RetryOptions,
   retrying,
   TIMESERIES_FLOOR,
@@ -77,4 +49,3 @@ export {
   type SessionTransport,
   withSession,
 } from './session.js';
-export { buildUrl, encodeSegment, path, type QueryParams } from './url.js';
