@@ -4,11 +4,12 @@
  * import { createBbk } from '@bbk/sdk';
  * const bbk = createBbk({ token: 'abc123', audience: 'over-a-billion' });
  * console.log(await bbk.consumer.catalog({ 'entity.population': { $gt: 1e9 } }));
+ *
+ * It re-exports everything of `@bbk/sdk/browser` and adds what needs Node or only Node uses.
  */
 
-// everything a browser may use too (@bbk/sdk/browser), then what needs Node or is Node-side only
-export * from './browser.js';
 export { type Bbk, type BbkOptions, type BbkTokens, createBbk } from './bbk.js';
+export * from './browser.js';
 export type { TimeseriesAllOptions } from './consumer.js';
 export {
   AccessesApi,
