@@ -151,6 +151,33 @@ describe('Limits', () => {
     await limits.close();
   });
 
+  it('admitWithStatus: the verdict, then what is left with this call counted, one store read', async () => {
+    let reads = 0;
+    const { store } = memoryUsage();
+    const counting = {
+      ...store,
+      usage(key: string, window: string) {
+        reads++;
+        return store.usage(key, window);
+      },
+    };
+    const limits = new Limits({ usage: counting, now: () => T0 });
+    const ac = { enabled: true, rate: 5, quota: { max_number: 2, interval_type: 'day' } };
+    const first = await limits.admitWithStatus('k', ac);
+    expect(first.verdict).toEqual({ ok: true });
+    expect(first.status).toEqual({
+      rate: { limit: 5, remaining: 4, reset: 1, window: 1 },
+      quota: { limit: 2, remaining: 1, reset: expect.any(Number), window: 86_400 },
+    });
+    await limits.admitWithStatus('k', ac);
+    const refused = await limits.admitWithStatus('k', ac);
+    expect(refused.verdict).toMatchObject({ ok: false, limit: 'quota' });
+    expect(refused.status?.quota?.remaining).toBe(0);
+    expect(reads).toBe(1);
+    expect((await limits.admitWithStatus('k', { enabled: false, rate: 1 })).status).toBeNull();
+    await limits.close();
+  });
+
   it('persists counts through close, so a new instance continues the count', async () => {
     const { store } = memoryUsage();
     const ac = { enabled: true, quota: { max_number: 3, interval_type: 'month' } };

@@ -1,4 +1,4 @@
-import { QuotaCounter, quotaWindow, type UsageStore, windowEnd } from './quota-counter.js';
+import { type QuotaCount, QuotaCounter, quotaWindow, type UsageStore, windowEnd } from './quota-counter.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** The limit part of a policy's `access_control` (spec §2.6). */
@@ -73,31 +73,45 @@ export class Limits {
    * case (counter already in memory) does no I/O.
    */
   async admit(key: string, ac: AccessControl): Promise<Admission> {
-    if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return ADMITTED;
+    return (await this.#admit(key, ac)).verdict;
+  }
+
+  /**
+   * `admit`, then what is left of the key's limits (the `RateLimit` headers), reusing the quota
+   * counter the admission read instead of looking it up again.
+   */
+  async admitWithStatus(key: string, ac: AccessControl): Promise<{ verdict: Admission; status: LimitStatus | null }> {
+    const { verdict, counter } = await this.#admit(key, ac);
+    return { verdict, status: await this.#status(key, ac, counter) };
+  }
+
+  async #admit(key: string, ac: AccessControl): Promise<{ verdict: Admission; counter?: QuotaCount }> {
+    if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return { verdict: ADMITTED };
     const now = this.#now();
     const rate = ac.rate;
     const refusedByRate = (): Admission => ({ ok: false, retryAfter: 1, limit: 'rate' });
-    if (rate !== undefined && !this.#rate.allows(key, rate, now)) return refusedByRate();
+    if (rate !== undefined && !this.#rate.allows(key, rate, now)) return { verdict: refusedByRate() };
+    let counter: QuotaCount | undefined;
     if (ac.quota) {
-      const counter = await this.#quota.counter(key, quotaWindow(ac.quota.interval_type, now), now);
+      counter = await this.#quota.counter(key, quotaWindow(ac.quota.interval_type, now), now);
       if (counter.count >= ac.quota.max_number) {
         const retryAfter = Math.max(1, Math.ceil((windowEnd(ac.quota.interval_type, now) - now) / 1000));
-        return { ok: false, retryAfter, limit: 'quota' };
+        return { verdict: { ok: false, retryAfter, limit: 'quota' }, counter };
       }
       // another call may have taken the last rate slot while the stored count was read
-      if (rate !== undefined && !this.#rate.allows(key, rate, now)) return refusedByRate();
+      if (rate !== undefined && !this.#rate.allows(key, rate, now)) return { verdict: refusedByRate(), counter };
       this.#quota.count(counter);
       this.#startTimer();
     }
     if (rate !== undefined) this.#rate.count(key, now);
-    return ADMITTED;
+    return { verdict: ADMITTED, counter };
   }
 
   /**
-   * What is left of the key's limits now, without counting anything (the `RateLimit` headers);
-   * null when the policy sets none.
+   * What is left of the key's limits now, without counting anything; null when the policy sets none.
+   * `known` is a quota counter already read, used while it is still the current window's.
    */
-  async status(key: string, ac: AccessControl): Promise<LimitStatus | null> {
+  async #status(key: string, ac: AccessControl, known: QuotaCount | undefined): Promise<LimitStatus | null> {
     if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return null;
     const now = this.#now();
     const out: LimitStatus = {};
@@ -107,7 +121,9 @@ export class Limits {
     }
     if (ac.quota) {
       const { interval_type: interval, max_number: max } = ac.quota;
-      const counter = await this.#quota.counter(key, quotaWindow(interval, now), now);
+      const window = quotaWindow(interval, now);
+      const counter =
+        known && known.key === key && known.window === window ? known : await this.#quota.counter(key, window, now);
       const end = windowEnd(interval, now);
       const start =
         interval === 'day'

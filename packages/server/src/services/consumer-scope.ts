@@ -120,8 +120,9 @@ export const consumerScope = {
     let limits: LimitStatus | null = null;
     if (policy) {
       const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;
-      const verdict = await ctx.limits.admit(key, policy.accessControl);
-      limits = await ctx.limits.status(key, policy.accessControl);
+      const admission = await ctx.limits.admitWithStatus(key, policy.accessControl);
+      const verdict = admission.verdict;
+      limits = admission.status;
       if (!verdict.ok) throw new RateLimited(verdict.retryAfter, verdict.limit, policy.slug, limits);
     }
     return { call, policy, limits };
