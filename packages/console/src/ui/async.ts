@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type FormErrors, formErrors } from '../app/errors.js';
+import { type FormErrors, formErrors, NO_ERRORS } from '../app/errors.js';
 
 /** Data loaded by a screen: the value, the error, and `reload()` after a change. */
 export interface Loaded<T> {
@@ -31,4 +31,21 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded
   }, [tick, ...deps]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };
+}
+
+/**
+ * A screen's actions: `act(work)` clears the problem shown, runs `work`, hands its result to `done`
+ * (reload, show a token), and keeps the server's error as `problem`, for the fields it names.
+ */
+export function useAction(done: (result: unknown) => void = () => {}) {
+  const [problem, setProblem] = useState<FormErrors>(NO_ERRORS);
+  const act = async (work: () => Promise<unknown>) => {
+    setProblem(NO_ERRORS);
+    try {
+      done(await work());
+    } catch (e) {
+      setProblem(formErrors(e));
+    }
+  };
+  return { problem, setProblem, act };
 }

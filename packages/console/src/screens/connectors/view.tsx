@@ -2,9 +2,8 @@ import type { ConnectorDetail, ConnectorHealth, CoordinatorClient } from '@bbk/s
 import { useMemo, useState } from 'preact/hooks';
 import type { ScreenProps } from '../../app/app.js';
 import { coordinatorClient } from '../../app/clients.js';
-import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
 import { go, route } from '../../app/router.js';
-import { useLoad } from '../../ui/async.js';
+import { useAction, useLoad } from '../../ui/async.js';
 import { FormProblems, ShownOnce } from '../../ui/form.js';
 import { ConnectorForm } from './form.js';
 
@@ -18,16 +17,7 @@ export function ConnectorsScreen(props: ScreenProps) {
   const rows = useLoad(() => (eid ? loadRows(api, eid) : Promise.resolve([])), [api, eid]);
   const [editing, setEditing] = useState<ConnectorDetail | 'new' | null>(null);
   const [created, setCreated] = useState<{ token: string; secret?: string } | null>(null);
-  const [problem, setProblem] = useState<FormErrors>(NO_ERRORS);
-  const act = async (work: () => Promise<unknown>) => {
-    setProblem(NO_ERRORS);
-    try {
-      await work();
-      rows.reload();
-    } catch (e) {
-      setProblem(formErrors(e));
-    }
-  };
+  const { problem, act } = useAction(() => rows.reload());
   const live = (c: Row) =>
     act(() => (c.is_live ? api.connectors.demote(eid, c.id) : api.connectors.promote(eid, c.id)));
   const remove = (c: Row) => confirm(`Delete ${c.id} and its records?`) && act(() => api.connectors.delete(eid, c.id));

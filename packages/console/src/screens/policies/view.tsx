@@ -2,8 +2,7 @@ import type { PolicyDetail } from '@bbk/sdk/browser';
 import { useMemo, useState } from 'preact/hooks';
 import type { ScreenProps } from '../../app/app.js';
 import { coordinatorClient } from '../../app/clients.js';
-import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
-import { useLoad } from '../../ui/async.js';
+import { useAction, useLoad } from '../../ui/async.js';
 import { FormProblems } from '../../ui/form.js';
 import { PolicyEditor } from './editor.js';
 
@@ -12,15 +11,7 @@ export function PoliciesScreen(props: ScreenProps) {
   const api = useMemo(() => coordinatorClient(props.site, props.session), [props.site, props.session]);
   const list = useLoad(() => api.policies.list(), [api]);
   const [editing, setEditing] = useState<PolicyDetail | 'new' | null>(null);
-  const [problem, setProblem] = useState<FormErrors>(NO_ERRORS);
-  const act = async (work: () => Promise<unknown>) => {
-    setProblem(NO_ERRORS);
-    try {
-      await work();
-    } catch (e) {
-      setProblem(formErrors(e));
-    }
-  };
+  const { problem, act } = useAction();
   return (
     <section>
       <div class="title-row">

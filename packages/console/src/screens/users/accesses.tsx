@@ -1,7 +1,6 @@
 import type { CoordinatorClient } from '@bbk/sdk/browser';
 import { useState } from 'preact/hooks';
-import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
-import { useLoad } from '../../ui/async.js';
+import { useAction, useLoad } from '../../ui/async.js';
 import { FormProblems, ShownOnce } from '../../ui/form.js';
 
 /** A user's accesses: grant a policy, reissue or revoke; each new consumer token is shown once. */
@@ -13,18 +12,11 @@ export function AccessesPanel(props: { api: CoordinatorClient; uid: number; onCh
   }, [api, uid]);
   const [pid, setPid] = useState('');
   const [shown, setShown] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const act = async (work: () => Promise<unknown>) => {
-    setErrors(NO_ERRORS);
-    try {
-      const token = await work();
-      if (typeof token === 'string') setShown(token);
-      data.reload();
-      props.onChange();
-    } catch (e) {
-      setErrors(formErrors(e));
-    }
-  };
+  const { problem: errors, act } = useAction((token) => {
+    if (typeof token === 'string') setShown(token);
+    data.reload();
+    props.onChange();
+  });
   const held = new Set((data.data?.accesses ?? []).map((a) => a.id));
   return (
     <div class="card" data-testid="accesses">

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { ScreenProps } from '../../app/app.js';
 import { coordinatorClient } from '../../app/clients.js';
 import { type FormErrors, formErrors, NO_ERRORS } from '../../app/errors.js';
-import { useLoad } from '../../ui/async.js';
+import { useAction, useLoad } from '../../ui/async.js';
 import { Field, FormProblems, ShownOnce } from '../../ui/form.js';
 import { AccessesPanel } from './accesses.js';
 
@@ -16,17 +16,7 @@ export function UsersScreen(props: ScreenProps) {
   const [editing, setEditing] = useState<UserListItem | 'new' | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [shown, setShown] = useState<{ label: string; value: string } | null>(null);
-  const [problem, setProblem] = useState<FormErrors>(NO_ERRORS);
-
-  const act = async (work: () => Promise<unknown>) => {
-    setProblem(NO_ERRORS);
-    try {
-      await work();
-      users.reload();
-    } catch (e) {
-      setProblem(formErrors(e));
-    }
-  };
+  const { problem, act } = useAction(() => users.reload());
   const promote = (u: UserListItem) =>
     act(async () => setShown({ label: `Coordinator token of ${u.name}`, value: await api.users.promote(u.id) }));
 
