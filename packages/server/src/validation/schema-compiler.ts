@@ -3,7 +3,9 @@
  * costs about 0.2 ms per property, so a large schema would otherwise hold up every request
  * while it compiles. The main thread only evaluates the generated code (cheap) and caches the
  * result by schema. One schema at a time, each bounded by `timeoutMs`; a schema still compiling
- * then cannot be loaded, and the thread is replaced.
+ * then cannot be loaded, and the thread is replaced. The bound counts from when a ready thread
+ * takes the schema: starting the thread (loading ajv, slow on a loaded machine) is not the
+ * schema's cost, so it never turns a valid schema into one that "cannot be loaded".
  */
 import type { Worker } from 'node:worker_threads';
 import { VALIDATION_REASONS, type ValidationItem } from '@bbk/sdk/protocol';
@@ -31,7 +33,7 @@ export interface SchemaCompilerOptions {
 export class SchemaCompiler {
   readonly #timeoutMs: number;
   readonly #cache = new Map<string, Promise<Loaded>>();
-  #worker: Worker | undefined;
+  #worker: { thread: Worker; ready: Promise<void> } | undefined;
   #turn: Promise<unknown> = Promise.resolve();
   #next = 0;
 
@@ -61,7 +63,7 @@ export class SchemaCompiler {
   async close(): Promise<void> {
     const worker = this.#worker;
     this.#worker = undefined;
-    await worker?.terminate();
+    await worker?.thread.terminate();
   }
 
   #load(schema: unknown): Promise<Loaded> {
@@ -87,8 +89,9 @@ export class SchemaCompiler {
     return result;
   }
 
-  #send(schema: Record<string, unknown>): Promise<RecordValidatorSource> {
-    const worker = this.#thread();
+  async #send(schema: Record<string, unknown>): Promise<RecordValidatorSource> {
+    const { thread: worker, ready } = this.#thread();
+    await ready;
     const id = this.#next++;
     return new Promise<RecordValidatorSource>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -117,11 +120,28 @@ export class SchemaCompiler {
     });
   }
 
-  #thread(): Worker {
+  #thread(): { thread: Worker; ready: Promise<void> } {
     if (!this.#worker) {
-      this.#worker = startWorker('./schema-compiler-thread', import.meta.url);
+      const thread = startWorker('./schema-compiler-thread', import.meta.url);
       // an idle compiler thread never keeps the process alive
-      this.#worker.unref();
+      thread.unref();
+      // the thread says `{ ready: true }` once its modules are loaded; an error before that fails the schema's turn
+      const ready = new Promise<void>((resolve, reject) => {
+        const onReady = (m: { ready?: boolean }) => {
+          if (m?.ready !== true) return;
+          thread.off('message', onReady);
+          thread.off('error', onError);
+          resolve();
+        };
+        const onError = (err: Error) => {
+          thread.off('message', onReady);
+          if (this.#worker?.thread === thread) this.#worker = undefined;
+          reject(err);
+        };
+        thread.on('message', onReady);
+        thread.once('error', onError);
+      });
+      this.#worker = { thread, ready };
     }
     return this.#worker;
   }
