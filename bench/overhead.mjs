@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Entity-detail throughput in production mode (consumer token, rate/quota on, usage, audit and token
-// last-use counted), with and without request logging (info, to a file) and metrics, and against a
-// baseline build, interleaved in rounds so every variant meets the same machine load.
+// What logging, metrics and audit cost on entity-detail throughput in production mode (consumer token,
+// rate and quota on): every part off (the baseline), each part alone, all together, and optionally a
+// baseline build of another checkout, interleaved in rounds so every variant meets the same machine load.
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
 //
-// Each variant is a server process of its own (this checkout's build, or the baseline's) on a fresh data
-// directory with one live connector, one record and one consumer access. Not a test: it prints a table.
+// The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
+// after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
+// the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
+// process of its own on a fresh data directory with one live connector, one record and one consumer
+// access. Not a test: it prints a table (bench/README.md#observability-overhead).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -113,10 +116,82 @@ async function measure(variant, options) {
   const cpu = cpuSeconds(variant.child.pid) - cpu0;
   const bad = result.non2xx + result.errors;
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
-  return { rps: result.requests.average, cpuUs: (cpu / result.requests.total) * 1e6 };
+  variant.requests += result.requests.total;
+  if (variant.urls.metrics) await checkScrape(variant);
+  return {
+    rps: result.requests.average,
+    cpuUs: (cpu / result.requests.total) * 1e6,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+/** A metrics variant really counted: its scrape shows the consumer's entity-detail requests. */
+async function checkScrape(variant) {
+  const text = await (await fetch(variant.urls.metrics)).text();
+  const re =
+    /^bbk_http_request_duration_seconds_count\{[^}]*api="consumer"[^}]*route="[^"]*:id"[^}]*status="200"[^}]*\} (\d+)/m;
+  const counted = Number(re.exec(text)?.[1] ?? 0);
+  if (counted < variant.requests)
+    throw new Error(`${variant.name}: /metrics counted ${counted} of ${variant.requests}`);
+}
+
+/** A logging variant really logged: one request line per entity detail (read at the end, after close). */
+function checkLog(variant) {
+  const lines = readFileSync(variant.options.logFile, 'utf8').split('\n');
+  const logged = lines.filter((l) => l.includes('"route":"/v1/entity/:type/:id"') && l.includes('"status":200')).length;
+  if (logged < variant.requests) throw new Error(`${variant.name}: ${logged} request lines for ${variant.requests}`);
+  return logged;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The variants: every part off, each alone, all on; `logging`, `metrics`, `audit` say which are on. */
+function variantsOf(here, scratch, baseline) {
+  const parts = (logging, metrics, audit, i) => ({
+    logLevel: logging ? 'info' : 'silent',
+    ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
+    ...(metrics ? { metricsPort: 0 } : {}),
+    consumerAccounting: audit,
+  });
+  const list = [
+    ['all off (baseline)', false, false, false],
+    ['logging only', true, false, false],
+    ['metrics only', false, true, false],
+    ['audit only', false, false, true],
+    ['logging + metrics + audit', true, true, true],
+  ].map(([name, l, m, a], i) => ({ name: `this build, ${name}`, dist: here, options: parts(l, m, a, i) }));
+  if (baseline) {
+    // an older build may not know `consumerAccounting`: its audit is always on
+    const dist = resolve(baseline, 'packages/server/dist');
+    list.push(
+      { name: `baseline build, logging + metrics off (audit on)`, dist, options: parts(false, false, true, 5) },
+      { name: `baseline build, logging + metrics + audit`, dist, options: parts(true, true, true, 6) },
+    );
+  }
+  return list;
+}
+
+function printTable(variants, values, options) {
+  console.log(
+    `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, medians; ` +
+      `overhead against "this build, all off": server CPU per request, and req/s lost`,
+  );
+  console.log('| variant | req/s | p50 | p99 | server CPU per request | CPU overhead | req/s overhead |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const m = (v, k) => median(v.runs.map((x) => x[k]));
+  const base = variants[0];
+  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  for (const v of variants) {
+    const cpu = pct(m(v, 'cpuUs') / m(base, 'cpuUs') - 1);
+    const rps = pct(1 - m(v, 'rps') / m(base, 'rps'));
+    console.log(
+      `| ${v.name} | ${Math.round(m(v, 'rps'))} | ${m(v, 'p50')} ms | ${m(v, 'p99')} ms | ${Math.round(m(v, 'cpuUs'))} µs | ${v === base ? '' : cpu} | ${v === base ? '' : rps} |`,
+    );
+  }
+  console.log('per round, server CPU per request (µs):');
+  for (const v of variants) console.log(`  ${v.name}: ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`);
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -130,25 +205,13 @@ async function main() {
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
-  const variants = [
-    { name: 'this build, logging off, metrics off', dist: here, options: { logLevel: 'silent' } },
-    {
-      name: 'this build, logging info to a file, metrics on',
-      dist: here,
-      options: { logLevel: 'info', logFile: join(scratch, 'requests.log'), metricsPort: 0 },
-    },
-  ];
-  if (values.baseline)
-    variants.push({
-      name: `baseline ${values.baseline}, logging off`,
-      dist: resolve(values.baseline, 'packages/server/dist'),
-      options: { logLevel: 'silent' },
-    });
+  const variants = variantsOf(here, scratch, values.baseline);
   try {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`);
       Object.assign(v, await startChild(v.dist, dir, v.options));
       Object.assign(v, await seed(v));
+      v.requests = 0;
       await measure(v, { ...options, duration: 2 }); // warm-up
       v.runs = [];
     }
@@ -156,29 +219,27 @@ async function main() {
       const order = r % 2 === 0 ? variants : [...variants].reverse();
       for (const v of order) v.runs.push(await measure(v, options));
     }
-    console.log(
-      `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s (medians)`,
-    );
-    console.log('| variant | req/s | server CPU per request |');
-    console.log('| --- | ---: | ---: |');
-    for (const v of variants)
-      console.log(
-        `| ${v.name} | ${Math.round(median(v.runs.map((x) => x.rps)))} | ${Math.round(median(v.runs.map((x) => x.cpuUs)))} µs |`,
-      );
+    await stopAll(variants);
+    for (const v of variants) if (v.options.logFile) checkLog(v);
+    printTable(variants, values, options);
   } finally {
-    // each server closes when its stdin ends; wait for it (a CPU profile is written at exit)
-    await Promise.all(
-      variants.map((v) =>
-        v.child && v.child.exitCode === null
-          ? new Promise((ok) => {
-              v.child.once('exit', ok);
-              v.child.stdin.end();
-            })
-          : null,
-      ),
-    );
+    await stopAll(variants);
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Each server closes when its stdin ends (flushing its log); waits for them (a CPU profile is written at exit). */
+async function stopAll(variants) {
+  await Promise.all(
+    variants.map((v) =>
+      v.child && v.child.exitCode === null
+        ? new Promise((ok) => {
+            v.child.once('exit', ok);
+            v.child.stdin.end();
+          })
+        : null,
+    ),
+  );
 }
 
 if (process.argv[2] === '--server') await serverMain();
