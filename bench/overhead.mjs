@@ -4,6 +4,7 @@
 // baseline build of another checkout, interleaved in rounds so every variant meets the same machine load.
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
+//     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
@@ -146,8 +147,12 @@ function checkLog(variant) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The variants: every part off, each alone, all on; `logging`, `metrics`, `audit` say which are on. */
-function variantsOf(here, scratch, baseline) {
+/**
+ * The variants: every part off (`off`, the reference), each alone (`logging`, `metrics`, `audit`), all on
+ * (`all`), and with `--baseline`, that build with logging and metrics off (`before-off`) and on (`before-all`).
+ * `only` (comma-separated keys) keeps some; `off` is always kept.
+ */
+function variantsOf(here, scratch, baseline, only) {
   const parts = (logging, metrics, audit, i) => ({
     logLevel: logging ? 'info' : 'silent',
     ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
@@ -155,38 +160,41 @@ function variantsOf(here, scratch, baseline) {
     consumerAccounting: audit,
   });
   const list = [
-    ['all off (baseline)', false, false, false],
-    ['logging only', true, false, false],
-    ['metrics only', false, true, false],
-    ['audit only', false, false, true],
-    ['logging + metrics + audit', true, true, true],
-  ].map(([name, l, m, a], i) => ({ name: `this build, ${name}`, dist: here, options: parts(l, m, a, i) }));
+    ['off', 'all off (baseline)', false, false, false],
+    ['logging', 'logging only', true, false, false],
+    ['metrics', 'metrics only', false, true, false],
+    ['audit', 'audit only', false, false, true],
+    ['all', 'logging + metrics + audit', true, true, true],
+  ].map(([key, name, l, m, a], i) => ({ key, name: `this build, ${name}`, dist: here, options: parts(l, m, a, i) }));
   if (baseline) {
     // an older build may not know `consumerAccounting`: its audit is always on
     const dist = resolve(baseline, 'packages/server/dist');
     list.push(
-      { name: `baseline build, logging + metrics off (audit on)`, dist, options: parts(false, false, true, 5) },
-      { name: `baseline build, logging + metrics + audit`, dist, options: parts(true, true, true, 6) },
+      { key: 'before-off', name: 'baseline build, logging + metrics off (audit on)', dist, options: parts(0, 0, 1, 5) },
+      { key: 'before-all', name: 'baseline build, logging + metrics + audit', dist, options: parts(1, 1, 1, 6) },
     );
   }
-  return list;
+  const keep = only ? new Set(['off', ...only.split(',')]) : undefined;
+  return keep ? list.filter((v) => keep.has(v.key)) : list;
 }
 
 function printTable(variants, values, options) {
   console.log(
     `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, medians; ` +
-      `overhead against "this build, all off": server CPU per request, and req/s lost`,
+      'overhead = median over the rounds of the ratio to "this build, all off" in the same round',
   );
   console.log('| variant | req/s | p50 | p99 | server CPU per request | CPU overhead | req/s overhead |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const m = (v, k) => median(v.runs.map((x) => x[k]));
   const base = variants[0];
+  const paired = (v, f) => median(v.runs.map((x, r) => f(x, base.runs[r])));
   const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   for (const v of variants) {
-    const cpu = pct(m(v, 'cpuUs') / m(base, 'cpuUs') - 1);
-    const rps = pct(1 - m(v, 'rps') / m(base, 'rps'));
+    const cpu = pct(paired(v, (x, b) => x.cpuUs / b.cpuUs - 1));
+    const rps = pct(paired(v, (x, b) => 1 - x.rps / b.rps));
+    const ms = (k) => `${m(v, k).toFixed(1)} ms`;
     console.log(
-      `| ${v.name} | ${Math.round(m(v, 'rps'))} | ${m(v, 'p50')} ms | ${m(v, 'p99')} ms | ${Math.round(m(v, 'cpuUs'))} µs | ${v === base ? '' : cpu} | ${v === base ? '' : rps} |`,
+      `| ${v.name} | ${Math.round(m(v, 'rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m(v, 'cpuUs'))} µs | ${v === base ? '' : cpu} | ${v === base ? '' : rps} |`,
     );
   }
   console.log('per round, server CPU per request (µs):');
@@ -200,12 +208,13 @@ async function main() {
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '8' },
       connections: { type: 'string', default: '16' },
+      only: { type: 'string' },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
-  const variants = variantsOf(here, scratch, values.baseline);
+  const variants = variantsOf(here, scratch, values.baseline, values.only);
   try {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`);

@@ -48,10 +48,13 @@ export class LogBuffer {
     return true;
   }
 
-  /** Writes every waiting line; resolves once the file has them (errors are swallowed: logging never fails a request). */
-  flush(): Promise<void> {
+  /**
+   * Writes every waiting line; resolves (and calls `done`, as pino's `logger.flush(cb)` expects) once the
+   * file has them. Errors are swallowed: logging never fails a request.
+   */
+  flush(done?: (err?: Error) => void): Promise<void> {
     this.#handOn();
-    return new Promise<void>((resolve) => {
+    const flushed = new Promise<void>((resolve) => {
       try {
         this.#dest.flush((err) => {
           if (err) this.flushSync();
@@ -63,6 +66,7 @@ export class LogBuffer {
         resolve();
       }
     });
+    return done ? flushed.then(() => done()) : flushed;
   }
 
   /** Writes every waiting line now, blocking (process exit). */

@@ -73,7 +73,8 @@ export function createLogSink(options: { level: LogLevel; file: string | undefin
     mkdir: options.file !== undefined,
     append: true,
     // LogBuffer hands over large chunks: write each at once, merged up to 1 MiB while one is being written
-    minLength: 0,
+    // (1, not 0: with 0, sonic-boom's flush(cb) would not wait for the write in progress)
+    minLength: 1,
     maxWrite: 1024 * 1024,
   });
   const out = new LogBuffer(dest);
