@@ -5,6 +5,7 @@
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
 //     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
+//     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
@@ -12,7 +13,8 @@
 // process of its own on a fresh data directory with one live connector, one record and one consumer
 // access. Not a test: it prints a table (bench/README.md#observability-overhead).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +26,10 @@ import { cpuSeconds } from './lib.mjs';
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
 
-/** The server under test: argv = --server <dist> <dataDir> <json options>. */
+/**
+ * The server under test: argv = --server <dist> <dataDir> <json options>. It stops when its stdin ends; the
+ * stdin lines `profile` and `stop <file>` start and stop a CPU profile of its main thread (`--profile`).
+ */
 async function serverMain() {
   const { startServer } = await import(pathToFileURL(join(process.argv[3], 'index.js')).href);
   const server = await startServer({
@@ -36,7 +41,22 @@ async function serverMain() {
     ...JSON.parse(process.argv[5]),
   });
   process.stdout.write(`${JSON.stringify({ urls: server.urls, token: server.bootstrapToken })}\n`);
-  process.stdin.resume();
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((ok, fail) => session.post(method, params, (err, res) => (err ? fail(err) : ok(res))));
+  createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'profile') {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 }); // µs
+      await post('Profiler.start');
+      process.stdout.write('profiling\n');
+    } else if (line.startsWith('stop ')) {
+      const { profile } = await post('Profiler.stop');
+      writeFileSync(line.slice(5), JSON.stringify(profile));
+      process.stdout.write('profiled\n');
+    }
+  });
   process.stdin.on('end', () => server.close().then(() => process.exit(0)));
 }
 
@@ -50,11 +70,18 @@ async function startChild(dist, dir, options) {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const lines = createInterface({ input: child.stdout });
   const line = await new Promise((ok, fail) => {
-    createInterface({ input: child.stdout }).once('line', ok);
+    lines.once('line', ok);
     child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
   });
-  return { child, ...JSON.parse(line) };
+  /** Sends a command line and waits for the server's one-line reply. */
+  const command = (text) =>
+    new Promise((ok) => {
+      lines.once('line', ok);
+      child.stdin.write(`${text}\n`);
+    });
+  return { child, command, ...JSON.parse(line) };
 }
 
 async function call(base, token, method, path, body) {
@@ -107,6 +134,7 @@ async function seed({ urls, token }) {
 }
 
 async function measure(variant, options) {
+  if (options.profile) await variant.command('profile');
   const cpu0 = cpuSeconds(variant.child.pid);
   const result = await autocannon({
     url: `${variant.urls.consumer}${variant.path}`,
@@ -118,6 +146,12 @@ async function measure(variant, options) {
   const bad = result.non2xx + result.errors;
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
   variant.requests += result.requests.total;
+  if (options.profile) {
+    const file = join(options.profile, `${variant.key}-${variant.runs?.length ?? 'warm'}.cpuprofile`);
+    await variant.command(`stop ${file}`);
+    if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')));
+    rmSync(file);
+  }
   if (variant.urls.metrics) await checkScrape(variant);
   return {
     rps: result.requests.average,
@@ -143,6 +177,51 @@ function checkLog(variant) {
   const logged = lines.filter((l) => l.includes('"route":"/v1/entity/:type/:id"') && l.includes('"status":200')).length;
   if (logged < variant.requests) throw new Error(`${variant.name}: ${logged} request lines for ${variant.requests}`);
   return logged;
+}
+
+/** Where a profile frame belongs (by its function and file); the leafmost part on a sample's stack counts. */
+const PARTS = {
+  logging: /request-log\.js|log-buffer\.js|logRequest|loggedUrl|sonic-boom|\/pino\/|createChildLogger|logger-factory/,
+  metrics: /observability\/metrics\.js|prom-client|node:internal\/perf\/observe/,
+  audit:
+    /activity-hook\.js|activity-monitor\.js|usage-meter\.js|activity\/detectors\/|audit\/activity\.js|services\/audit\.js|token-usage\.js/,
+};
+
+/** Adds a measured window's CPU profile to the variant's totals: busy time, and the time in each part and in GC. */
+function addShares(variant, profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  variant.shares ??= { busy: 0, gc: 0, logging: 0, metrics: 0, audit: 0 };
+  const t = variant.shares;
+  profile.samples.forEach((id, i) => {
+    const d = profile.timeDeltas[i] ?? 0;
+    const name = nodes.get(id).callFrame.functionName;
+    if (name === '(idle)') return;
+    t.busy += d;
+    if (name === '(garbage collector)') t.gc += d;
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url } = nodes.get(at).callFrame;
+      const part = Object.keys(PARTS).find((k) => PARTS[k].test(`${functionName} ${url}`));
+      if (part) {
+        t[part] += d;
+        return;
+      }
+    }
+  });
+}
+
+function printShares(variants) {
+  console.log("\nshare of the server main thread's busy time (CPU profiles of the measured windows, all rounds)");
+  console.log('| variant | logging | metrics | audit | together | garbage collector |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const pct = (x, t) => `${((100 * x) / t.busy).toFixed(1)}%`;
+  for (const { name, shares: t } of variants) {
+    const together = t.logging + t.metrics + t.audit;
+    console.log(
+      `| ${name} | ${pct(t.logging, t)} | ${pct(t.metrics, t)} | ${pct(t.audit, t)} | ${pct(together, t)} | ${pct(t.gc, t)} |`,
+    );
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -209,12 +288,14 @@ async function main() {
       duration: { type: 'string', default: '8' },
       connections: { type: 'string', default: '16' },
       only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
   const variants = variantsOf(here, scratch, values.baseline, values.only);
+  if (values.profile) options.profile = scratch;
   try {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`);
@@ -231,6 +312,7 @@ async function main() {
     await stopAll(variants);
     for (const v of variants) if (v.options.logFile) checkLog(v);
     printTable(variants, values, options);
+    if (values.profile) printShares(variants);
   } finally {
     await stopAll(variants);
     rmSync(scratch, { recursive: true, force: true });
