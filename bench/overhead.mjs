@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Entity-detail throughput in production mode (consumer token, rate/quota on, usage, audit and token
-// last-use counted), with and without request logging (info, to a file) and metrics, and against a
-// baseline build, interleaved in rounds so every variant meets the same machine load.
+// What logging, metrics and audit cost on entity-detail throughput in production mode (consumer token,
+// rate and quota on): every part off (the baseline), each part alone, all together, and optionally a
+// baseline build of another checkout, interleaved in rounds so every variant meets the same machine load.
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
+//     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
+//     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
 //
-// Each variant is a server process of its own (this checkout's build, or the baseline's) on a fresh data
-// directory with one live connector, one record and one consumer access. Not a test: it prints a table.
+// The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
+// after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
+// the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
+// process of its own on a fresh data directory with one live connector, one record and one consumer
+// access. Not a test: it prints a table (bench/README.md#observability-overhead).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +26,10 @@ import { cpuSeconds } from './lib.mjs';
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
 
-/** The server under test: argv = --server <dist> <dataDir> <json options>. */
+/**
+ * The server under test: argv = --server <dist> <dataDir> <json options>. It stops when its stdin ends; the
+ * stdin lines `profile` and `stop <file>` start and stop a CPU profile of its main thread (`--profile`).
+ */
 async function serverMain() {
   const { startServer } = await import(pathToFileURL(join(process.argv[3], 'index.js')).href);
   const server = await startServer({
@@ -32,7 +41,22 @@ async function serverMain() {
     ...JSON.parse(process.argv[5]),
   });
   process.stdout.write(`${JSON.stringify({ urls: server.urls, token: server.bootstrapToken })}\n`);
-  process.stdin.resume();
+  const session = new Session();
+  session.connect();
+  const post = (method, params) =>
+    new Promise((ok, fail) => session.post(method, params, (err, res) => (err ? fail(err) : ok(res))));
+  createInterface({ input: process.stdin }).on('line', async (line) => {
+    if (line === 'profile') {
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 200 }); // µs
+      await post('Profiler.start');
+      process.stdout.write('profiling\n');
+    } else if (line.startsWith('stop ')) {
+      const { profile } = await post('Profiler.stop');
+      writeFileSync(line.slice(5), JSON.stringify(profile));
+      process.stdout.write('profiled\n');
+    }
+  });
   process.stdin.on('end', () => server.close().then(() => process.exit(0)));
 }
 
@@ -46,11 +70,18 @@ async function startChild(dist, dir, options) {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const lines = createInterface({ input: child.stdout });
   const line = await new Promise((ok, fail) => {
-    createInterface({ input: child.stdout }).once('line', ok);
+    lines.once('line', ok);
     child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
   });
-  return { child, ...JSON.parse(line) };
+  /** Sends a command line and waits for the server's one-line reply. */
+  const command = (text) =>
+    new Promise((ok) => {
+      lines.once('line', ok);
+      child.stdin.write(`${text}\n`);
+    });
+  return { child, command, ...JSON.parse(line) };
 }
 
 async function call(base, token, method, path, body) {
@@ -103,6 +134,7 @@ async function seed({ urls, token }) {
 }
 
 async function measure(variant, options) {
+  if (options.profile) await variant.command('profile');
   const cpu0 = cpuSeconds(variant.child.pid);
   const result = await autocannon({
     url: `${variant.urls.consumer}${variant.path}`,
@@ -113,10 +145,140 @@ async function measure(variant, options) {
   const cpu = cpuSeconds(variant.child.pid) - cpu0;
   const bad = result.non2xx + result.errors;
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
-  return { rps: result.requests.average, cpuUs: (cpu / result.requests.total) * 1e6 };
+  variant.requests += result.requests.total;
+  if (options.profile) {
+    const file = join(options.profile, `${variant.key}-${variant.runs?.length ?? 'warm'}.cpuprofile`);
+    await variant.command(`stop ${file}`);
+    if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')));
+    rmSync(file);
+  }
+  if (variant.urls.metrics) await checkScrape(variant);
+  return {
+    rps: result.requests.average,
+    cpuUs: (cpu / result.requests.total) * 1e6,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+/** A metrics variant really counted: its scrape shows the consumer's entity-detail requests. */
+async function checkScrape(variant) {
+  const text = await (await fetch(variant.urls.metrics)).text();
+  const re =
+    /^bbk_http_request_duration_seconds_count\{[^}]*api="consumer"[^}]*route="[^"]*:id"[^}]*status="200"[^}]*\} (\d+)/m;
+  const counted = Number(re.exec(text)?.[1] ?? 0);
+  if (counted < variant.requests)
+    throw new Error(`${variant.name}: /metrics counted ${counted} of ${variant.requests}`);
+}
+
+/** A logging variant really logged: one request line per entity detail (read at the end, after close). */
+function checkLog(variant) {
+  const lines = readFileSync(variant.options.logFile, 'utf8').split('\n');
+  const logged = lines.filter((l) => l.includes('"route":"/v1/entity/:type/:id"') && l.includes('"status":200')).length;
+  if (logged < variant.requests) throw new Error(`${variant.name}: ${logged} request lines for ${variant.requests}`);
+  return logged;
+}
+
+/** Where a profile frame belongs (by its function and file); the leafmost part on a sample's stack counts. */
+const PARTS = {
+  logging: /request-log\.js|log-buffer\.js|logRequest|loggedUrl|sonic-boom|\/pino\/|createChildLogger|logger-factory/,
+  metrics: /observability\/metrics\.js|prom-client|node:internal\/perf\/observe/,
+  audit:
+    /activity-hook\.js|activity-monitor\.js|usage-meter\.js|activity\/detectors\/|audit\/activity\.js|services\/audit\.js|token-usage\.js/,
+};
+
+/** Adds a measured window's CPU profile to the variant's totals: busy time, and the time in each part and in GC. */
+function addShares(variant, profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  variant.shares ??= { busy: 0, gc: 0, logging: 0, metrics: 0, audit: 0 };
+  const t = variant.shares;
+  profile.samples.forEach((id, i) => {
+    const d = profile.timeDeltas[i] ?? 0;
+    const name = nodes.get(id).callFrame.functionName;
+    if (name === '(idle)') return;
+    t.busy += d;
+    if (name === '(garbage collector)') t.gc += d;
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const { functionName, url } = nodes.get(at).callFrame;
+      const part = Object.keys(PARTS).find((k) => PARTS[k].test(`${functionName} ${url}`));
+      if (part) {
+        t[part] += d;
+        return;
+      }
+    }
+  });
+}
+
+function printShares(variants) {
+  console.log("\nshare of the server main thread's busy time (CPU profiles of the measured windows, all rounds)");
+  console.log('| variant | logging | metrics | audit | together | garbage collector |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const pct = (x, t) => `${((100 * x) / t.busy).toFixed(1)}%`;
+  for (const { name, shares: t } of variants) {
+    const together = t.logging + t.metrics + t.audit;
+    console.log(
+      `| ${name} | ${pct(t.logging, t)} | ${pct(t.metrics, t)} | ${pct(t.audit, t)} | ${pct(together, t)} | ${pct(t.gc, t)} |`,
+    );
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The variants: every part off (`off`, the reference), each alone (`logging`, `metrics`, `audit`), all on
+ * (`all`), and with `--baseline`, that build with logging and metrics off (`before-off`) and on (`before-all`).
+ * `only` (comma-separated keys) keeps some; `off` is always kept.
+ */
+function variantsOf(here, scratch, baseline, only) {
+  const parts = (logging, metrics, audit, i) => ({
+    logLevel: logging ? 'info' : 'silent',
+    ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
+    ...(metrics ? { metricsPort: 0 } : {}),
+    consumerAccounting: audit,
+  });
+  const list = [
+    ['off', 'all off (baseline)', false, false, false],
+    ['logging', 'logging only', true, false, false],
+    ['metrics', 'metrics only', false, true, false],
+    ['audit', 'audit only', false, false, true],
+    ['all', 'logging + metrics + audit', true, true, true],
+  ].map(([key, name, l, m, a], i) => ({ key, name: `this build, ${name}`, dist: here, options: parts(l, m, a, i) }));
+  if (baseline) {
+    // an older build may not know `consumerAccounting`: its audit is always on
+    const dist = resolve(baseline, 'packages/server/dist');
+    list.push(
+      { key: 'before-off', name: 'baseline build, logging + metrics off (audit on)', dist, options: parts(0, 0, 1, 5) },
+      { key: 'before-all', name: 'baseline build, logging + metrics + audit', dist, options: parts(1, 1, 1, 6) },
+    );
+  }
+  const keep = only ? new Set(['off', ...only.split(',')]) : undefined;
+  return keep ? list.filter((v) => keep.has(v.key)) : list;
+}
+
+function printTable(variants, values, options) {
+  console.log(
+    `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, medians; ` +
+      'overhead = median over the rounds of the ratio to "this build, all off" in the same round',
+  );
+  console.log('| variant | req/s | p50 | p99 | server CPU per request | CPU overhead | req/s overhead |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const m = (v, k) => median(v.runs.map((x) => x[k]));
+  const base = variants[0];
+  const paired = (v, f) => median(v.runs.map((x, r) => f(x, base.runs[r])));
+  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  for (const v of variants) {
+    const cpu = pct(paired(v, (x, b) => x.cpuUs / b.cpuUs - 1));
+    const rps = pct(paired(v, (x, b) => 1 - x.rps / b.rps));
+    const ms = (k) => `${m(v, k).toFixed(1)} ms`;
+    console.log(
+      `| ${v.name} | ${Math.round(m(v, 'rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m(v, 'cpuUs'))} µs | ${v === base ? '' : cpu} | ${v === base ? '' : rps} |`,
+    );
+  }
+  console.log('per round, server CPU per request (µs):');
+  for (const v of variants) console.log(`  ${v.name}: ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`);
+}
 
 async function main() {
   const { values } = parseArgs({
@@ -125,30 +287,21 @@ async function main() {
       rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '8' },
       connections: { type: 'string', default: '16' },
+      only: { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
-  const variants = [
-    { name: 'this build, logging off, metrics off', dist: here, options: { logLevel: 'silent' } },
-    {
-      name: 'this build, logging info to a file, metrics on',
-      dist: here,
-      options: { logLevel: 'info', logFile: join(scratch, 'requests.log'), metricsPort: 0 },
-    },
-  ];
-  if (values.baseline)
-    variants.push({
-      name: `baseline ${values.baseline}, logging off`,
-      dist: resolve(values.baseline, 'packages/server/dist'),
-      options: { logLevel: 'silent' },
-    });
+  const variants = variantsOf(here, scratch, values.baseline, values.only);
+  if (values.profile) options.profile = scratch;
   try {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`);
       Object.assign(v, await startChild(v.dist, dir, v.options));
       Object.assign(v, await seed(v));
+      v.requests = 0;
       await measure(v, { ...options, duration: 2 }); // warm-up
       v.runs = [];
     }
@@ -156,29 +309,28 @@ async function main() {
       const order = r % 2 === 0 ? variants : [...variants].reverse();
       for (const v of order) v.runs.push(await measure(v, options));
     }
-    console.log(
-      `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s (medians)`,
-    );
-    console.log('| variant | req/s | server CPU per request |');
-    console.log('| --- | ---: | ---: |');
-    for (const v of variants)
-      console.log(
-        `| ${v.name} | ${Math.round(median(v.runs.map((x) => x.rps)))} | ${Math.round(median(v.runs.map((x) => x.cpuUs)))} µs |`,
-      );
+    await stopAll(variants);
+    for (const v of variants) if (v.options.logFile) checkLog(v);
+    printTable(variants, values, options);
+    if (values.profile) printShares(variants);
   } finally {
-    // each server closes when its stdin ends; wait for it (a CPU profile is written at exit)
-    await Promise.all(
-      variants.map((v) =>
-        v.child && v.child.exitCode === null
-          ? new Promise((ok) => {
-              v.child.once('exit', ok);
-              v.child.stdin.end();
-            })
-          : null,
-      ),
-    );
+    await stopAll(variants);
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Each server closes when its stdin ends (flushing its log); waits for them (a CPU profile is written at exit). */
+async function stopAll(variants) {
+  await Promise.all(
+    variants.map((v) =>
+      v.child && v.child.exitCode === null
+        ? new Promise((ok) => {
+            v.child.once('exit', ok);
+            v.child.stdin.end();
+          })
+        : null,
+    ),
+  );
 }
 
 if (process.argv[2] === '--server') await serverMain();

@@ -56,6 +56,13 @@ export interface ServerOptions {
   /** How often consumer usage and violation flags are written (ms). Default 2000; env `BBK_USAGE_FLUSH_MS`. */
   usageFlushMs?: number;
   /**
+   * Count every consumer call for the audit trail's activity minutes, per-access usage, the violation
+   * detectors and token last use (docs/AUDIT.md, docs/USAGE.md). Default `true`. `false` exists only so
+   * that `bench/overhead.mjs` can measure a baseline without them: the audit trail then records no
+   * consumer activity, usage stays empty and no detector runs. No environment variable or CLI flag sets it.
+   */
+  consumerAccounting?: boolean;
+  /**
    * Indexes that build themselves on the paths consumers filter on (docs/OPERATIONS.md): at most `max`
    * (default 8, 0 = off; `BBK_AUTO_INDEXES`), never on `forbid` paths (`BBK_AUTO_INDEX_FORBID`, comma-separated).
    */
@@ -87,6 +94,8 @@ export interface ServerConfig {
   bootstrap: { name: string; email: string; organization: string };
   detectors: DetectorThresholds;
   usageFlushMs: number;
+  /** Whether consumer calls are counted (audit activity, usage, detectors, token last use). */
+  consumerAccounting: boolean;
   autoIndexes: { max: number; forbid: readonly string[] };
   now: () => number;
 }
@@ -212,6 +221,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     },
     detectors: detectors(options.detectors, env),
     usageFlushMs: flushMs(options.usageFlushMs ?? env.BBK_USAGE_FLUSH_MS),
+    consumerAccounting: options.consumerAccounting ?? true,
     autoIndexes: autoIndexes(options.autoIndexes, env),
     now: options.now ?? Date.now,
   };

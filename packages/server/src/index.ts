@@ -98,7 +98,7 @@ export async function startServer(
           const check = await verifyToken(store, token, config.now());
           if (!check.ok) return check;
           if (check.kind !== kind) return { ok: false, status: 401 };
-          usage.touch(check.keyId);
+          if (config.consumerAccounting) usage.touch(check.keyId);
           return check;
         },
         flushUses: () => usage.flush(),
@@ -116,7 +116,7 @@ export async function startServer(
         thresholds: config.detectors,
         flushIntervalMs: config.usageFlushMs,
       }),
-      observers: { logger: logs?.logger, metrics },
+      observers: { logger: logs?.logger, requestLog: logs?.requestLog, metrics },
     };
     await store.catalog.syncIndexes();
     await ctx.activity.start();

@@ -152,7 +152,7 @@ describe('concurrency', () => {
         webhooks: new WebhookClient({ timeoutMs: config.webhookTimeoutMs, now: config.now }),
         schemas: new SchemaCompiler(),
         activity: new ActivityMonitor({ store: store.activity, now: config.now, thresholds: config.detectors }),
-        observers: { logger: undefined, metrics: undefined },
+        observers: { logger: undefined, requestLog: undefined, metrics: undefined },
       };
       closers.push(
         () => ctx.limits.close(),

@@ -24,9 +24,9 @@ describe('geo tiling geometry', () => {
 describe('Buckets', () => {
   it('sums one-second buckets inside the window only', () => {
     const b = new Buckets<'n'>(10_000);
-    b.add(0, { n: 1 });
-    b.add(500, { n: 2 });
-    b.add(9_000, { n: 4 });
+    b.add(0, 'n');
+    b.add(500, 'n', 2);
+    b.add(9_000, 'n', 4);
     expect(b.sum(9_500).n).toBe(7);
     expect(b.sum(10_500).n).toBe(4);
   });

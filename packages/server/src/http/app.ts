@@ -9,7 +9,7 @@ import type { Caller } from '../auth/caller.js';
 import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
-import { requestId } from '../observability/index.js';
+import { lazyChildLogger, requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -21,6 +21,9 @@ import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
+
+/** Fastify's `childLoggerFactory` option (its type is not exported by name). */
+type ChildLoggerFactory = NonNullable<NonNullable<Parameters<typeof Fastify>[0]>['childLoggerFactory']>;
 
 export const ANNOUNCE_NAMES: Record<Surface, string> = {
   coordinator: 'bit-broker coordinator service',
@@ -101,8 +104,14 @@ export function buildSurface(
   };
 
   const app = Fastify({
-    // one shared pino logger (or none); the one request line is observe.ts's, not Fastify's two
-    ...(ctx.observers.logger ? { loggerInstance: ctx.observers.logger as FastifyBaseLogger } : { logger: false }),
+    // one shared pino logger (or none); the one request line is observe.ts's, not Fastify's two, and a
+    // request's own child logger (`req.log`) is only made when something logs through it
+    ...(ctx.observers.logger
+      ? {
+          loggerInstance: ctx.observers.logger as FastifyBaseLogger,
+          childLoggerFactory: lazyChildLogger as unknown as ChildLoggerFactory,
+        }
+      : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestId,
     bodyLimit: config.bodyLimit,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { loggedUrl, type Metrics, type Observers } from '../observability/index.js';
+import { loggedUrl, type Metrics, type Observers, type RequestLog } from '../observability/index.js';
 import { RateLimited } from '../services/consumer-scope.js';
 import type { TokenKind } from '../storage/types.js';
 
@@ -24,19 +24,49 @@ export const PROBE_ROUTE = { bbkProbe: true, bbkPublic: true } as const;
  */
 export const STATIC_ROUTE = { bbkProbe: true, bbkPublic: true, bbkStatic: true } as const;
 
+/** What bbk reads of a route's config (Fastify adds `url` and `method`; the flags are ours). */
+export interface RouteConfig {
+  url?: string;
+  bbkPublic?: boolean;
+  bbkProbe?: boolean;
+  bbkStatic?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The matched route's config, read once (`routeConfig`). */
+    bbkRoute: RouteConfig | null;
+  }
+}
+
+const NO_ROUTE: RouteConfig = {};
+
+/**
+ * The matched route's config (its pattern in `url`, undefined when no route matched), read once per
+ * request: Fastify's `req.routeOptions` builds a fresh object of a dozen fields at every read.
+ */
+export function routeConfig(req: FastifyRequest): RouteConfig {
+  let config = req.bbkRoute;
+  if (config === null) {
+    config = (req.routeOptions?.config as RouteConfig | undefined) ?? NO_ROUTE;
+    req.bbkRoute = config;
+  }
+  return config;
+}
+
 /** Whether the request is for a static file route (the console), which no API document describes. */
 export function isStatic(req: FastifyRequest): boolean {
-  return (req.routeOptions?.config as { bbkStatic?: boolean } | undefined)?.bbkStatic === true;
+  return routeConfig(req).bbkStatic === true;
 }
 
 /** Whether the request is for a route that needs no token. */
 export function isPublic(req: FastifyRequest): boolean {
-  return (req.routeOptions?.config as { bbkPublic?: boolean } | undefined)?.bbkPublic === true;
+  return routeConfig(req).bbkPublic === true;
 }
 
 /** Whether the request is for a health probe route. */
 export function isProbe(req: FastifyRequest): boolean {
-  return (req.routeOptions?.config as { bbkProbe?: boolean } | undefined)?.bbkProbe === true;
+  return routeConfig(req).bbkProbe === true;
 }
 
 /**
@@ -47,7 +77,8 @@ export function isProbe(req: FastifyRequest): boolean {
 export function observeSurface(app: FastifyInstance, surface: TokenKind, observers: Observers): void {
   app.decorateRequest('policySlug', null);
   app.decorateRequest('limitedBy', null);
-  const { logger, metrics } = observers;
+  app.decorateRequest('bbkRoute', null);
+  const { requestLog, metrics } = observers;
 
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
@@ -63,38 +94,39 @@ export function observeSurface(app: FastifyInstance, surface: TokenKind, observe
     done();
   });
 
-  if (!logger && !metrics) return;
+  if (!requestLog && !metrics) return;
   const count = metrics && surface === 'contributor' ? contributionCounter(metrics) : undefined;
+  const api = metrics?.api(surface);
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url;
-    if (metrics) {
-      metrics.request(surface, req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const config = routeConfig(req);
+    const route = config.url;
+    const ms = reply.elapsedTime;
+    if (api) {
+      api.observe(req.method, route, reply.statusCode, ms / 1000);
       count?.(req, reply, route);
     }
-    if (logger) logRequest(req, reply, route);
+    if (requestLog) logRequest(requestLog, req, reply.statusCode, config, ms);
     done();
   });
 }
 
-/** The one line per request, at `info` (`warn` for 5xx). */
-function logRequest(req: FastifyRequest, reply: FastifyReply, route: string | undefined): void {
-  const status = reply.statusCode;
-  const line: Record<string, unknown> = {
+/** The one line per request, at `info` (`warn` for 5xx, `debug` for the probes and the console's files). */
+function logRequest(log: RequestLog, req: FastifyRequest, status: number, config: RouteConfig, ms: number): void {
+  const level = status >= 500 ? 'warn' : config.bbkProbe === true ? 'debug' : 'info';
+  if (!log.enabled(level)) return;
+  const caller = req.caller;
+  log.write(level, {
+    reqId: req.id,
     method: req.method,
-    route: route ?? null,
+    route: config.url,
     url: loggedUrl(req.url, req.params),
     status,
-    durationMs: Math.round(reply.elapsedTime * 100) / 100,
-  };
-  if (req.caller) {
-    line.callerKind = req.caller.kind;
-    line.callerId = req.caller.subject;
-  }
-  if (req.policySlug) line.policy = req.policySlug;
-  if (req.limitedBy) line.limitedBy = req.limitedBy;
-  if (status >= 500) req.log.warn(line, 'request');
-  else if (isProbe(req)) req.log.debug(line, 'request');
-  else req.log.info(line, 'request');
+    durationMs: Math.round(ms * 100) / 100,
+    callerKind: caller?.kind,
+    callerId: caller?.subject,
+    policy: req.policySlug,
+    limitedBy: req.limitedBy,
+  });
 }
 
 /** Counts accepted contributor calls (records per action, session events) by contribution id. */

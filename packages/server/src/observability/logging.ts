@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from '../config.js';
+import { LogBuffer } from './log-buffer.js';
+import { RequestLog } from './request-log.js';
 
 /**
  * A bbk token anywhere in a text, `<kind>.<key id>.<secret>` (auth/tokens.ts), whatever precedes
@@ -51,13 +53,16 @@ export const REDACT_PATHS = [
 /** A log destination of ours: a file to flush and close, or standard error (left open). */
 export interface LogSink {
   logger: Logger;
+  /** Writes the one line per request (http/observe.ts) to the logger's destination. */
+  requestLog: RequestLog;
   close(): Promise<void>;
 }
 
 /**
  * The one pino logger the three listeners share, or undefined when the level is `silent`.
- * Lines are JSON, written asynchronously (buffered, flushed on close) to `file` (appended;
- * its directory is created) or to standard error.
+ * Lines are JSON, gathered in memory and written asynchronously in large chunks (`LogBuffer`:
+ * at least every second, on close, and at process exit) to `file` (appended; its directory is
+ * created) or to standard error.
  * @example const sink = createLogSink({ level: 'info', file: '/var/log/bbk.log' })
  */
 export function createLogSink(options: { level: LogLevel; file: string | undefined }): LogSink | undefined {
@@ -67,31 +72,24 @@ export function createLogSink(options: { level: LogLevel; file: string | undefin
     sync: false,
     mkdir: options.file !== undefined,
     append: true,
-    minLength: 4096,
+    // LogBuffer hands over large chunks: write each at once, merged up to 1 MiB while one is being written
+    // (1, not 0: with 0, sonic-boom's flush(cb) would not wait for the write in progress)
+    minLength: 1,
+    maxWrite: 1024 * 1024,
   });
+  const out = new LogBuffer(dest);
   const logger = pino(
     {
       level: options.level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: scrubbedError },
     },
-    dest as DestinationStream,
+    out as unknown as DestinationStream,
   );
   return {
     logger,
-    async close() {
-      await new Promise<void>((resolve) => {
-        try {
-          dest.flush((err) => {
-            if (err) dest.flushSync();
-            resolve();
-          });
-        } catch {
-          resolve();
-        }
-      });
-      if (options.file !== undefined) dest.end();
-    },
+    requestLog: new RequestLog(logger, out),
+    close: () => out.close(options.file !== undefined),
   };
 }
 

@@ -13,37 +13,71 @@ interface Series {
   count: number;
 }
 
+/** The latency series of one API surface, found by route pattern, method and status. */
+export interface ApiLatency {
+  /** One finished request; `route` is the route pattern (`undefined` when no route matched). */
+  observe(method: string, route: string | undefined, status: number, seconds: number): void;
+}
+
 /**
- * `bbk_http_request_duration_seconds`: a histogram whose hot path is one Map lookup and two
- * additions per request (prom-client's own `observe` re-validates and re-hashes the labels on
- * every call, which showed in the consumer benchmark's profile). prom-client reads it through
- * `get()`, the interface every metric of a registry has, and prints it like its own histograms.
+ * `bbk_http_request_duration_seconds`: a histogram whose hot path is three Map lookups on keys
+ * whose hashes V8 keeps (the route pattern and method strings are the same objects every request,
+ * the status a small integer), a short bucket scan and two additions per request; the label objects
+ * are built once per series. (prom-client's own `observe` re-validates and re-hashes the labels on
+ * every call, which showed in the consumer benchmark's profile.) prom-client reads it through `get()`,
+ * the interface every metric of a registry has, and prints it like its own histograms.
  */
 class LatencyHistogram {
   readonly name = 'bbk_http_request_duration_seconds';
   readonly help = 'HTTP request latency by API, method, route pattern and status';
   readonly type = 'histogram';
   readonly aggregator = 'sum';
-  readonly #series = new Map<string, Series>();
+  /** api → route ('' when unmatched) → method → status → series */
+  readonly #apis = new Map<string, Map<string, Map<string, Map<number, Series>>>>();
 
-  observe(api: string, method: string, route: string | undefined, status: number, seconds: number): void {
-    const key = `${api} ${method} ${status} ${route}`;
-    let s = this.#series.get(key);
-    if (!s) {
-      const labels = { api, method, route: route ?? 'unmatched', status: String(status) };
-      s = { labels, counts: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 };
-      this.#series.set(key, s);
+  api(api: string): ApiLatency {
+    let routes = this.#apis.get(api);
+    if (!routes) {
+      routes = new Map();
+      this.#apis.set(api, routes);
     }
-    let i = 0;
-    while (i < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[i] as number)) i++;
-    s.counts[i] = (s.counts[i] as number) + 1;
-    s.sum += seconds;
-    s.count += 1;
+    const byRoute = routes;
+    return {
+      observe: (method, route, status, seconds) => {
+        const key = route ?? '';
+        let methods = byRoute.get(key);
+        if (!methods) {
+          methods = new Map();
+          byRoute.set(key, methods);
+        }
+        let statuses = methods.get(method);
+        if (!statuses) {
+          statuses = new Map();
+          methods.set(method, statuses);
+        }
+        let s = statuses.get(status);
+        if (!s) {
+          const labels = { api, method, route: route ?? 'unmatched', status: String(status) };
+          s = { labels, counts: new Float64Array(LATENCY_BUCKETS.length + 1), sum: 0, count: 0 };
+          statuses.set(status, s);
+        }
+        let i = 0;
+        while (i < LATENCY_BUCKETS.length && seconds > (LATENCY_BUCKETS[i] as number)) i++;
+        s.counts[i] = (s.counts[i] as number) + 1;
+        s.sum += seconds;
+        s.count += 1;
+      },
+    };
+  }
+
+  *#series(): Generator<Series> {
+    for (const routes of this.#apis.values())
+      for (const methods of routes.values()) for (const statuses of methods.values()) yield* statuses.values();
   }
 
   get() {
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
-    for (const s of this.#series.values()) {
+    for (const s of this.#series()) {
       let cumulative = 0;
       LATENCY_BUCKETS.forEach((le, i) => {
         cumulative += s.counts[i] as number;
@@ -57,7 +91,12 @@ class LatencyHistogram {
   }
 
   reset(): void {
-    this.#series.clear();
+    // the series stay (the surfaces hold their maps); their counts start again
+    for (const s of this.#series()) {
+      s.counts.fill(0);
+      s.sum = 0;
+      s.count = 0;
+    }
   }
 }
 
@@ -93,7 +132,7 @@ function failureReason(outcome: Exclude<CallOutcome, { ok: true }>): WebhookFail
  * looked up through the `Store` when `/metrics` is scraped.
  * @example
  * const metrics = new Metrics({ store });
- * metrics.request('consumer', 'GET', '/v1/entity/:type/:id', 200, 0.0021);
+ * metrics.api('consumer').observe('GET', '/v1/entity/:type/:id', 200, 0.0021);
  * const text = await metrics.registry.metrics();
  */
 export class Metrics {
@@ -217,9 +256,9 @@ export class Metrics {
     });
   }
 
-  /** One finished request; `route` is the route pattern (`undefined` when no route matched). */
-  request(api: string, method: string, route: string | undefined, status: number, seconds: number): void {
-    this.#latency.observe(api, method, route, status, seconds);
+  /** The latency series of one API surface (`coordinator`, `contributor`, `consumer`, `metrics`), for its request hook. */
+  api(api: string): ApiLatency {
+    return this.#latency.api(api);
   }
 
   /** A consumer call refused with 429. */

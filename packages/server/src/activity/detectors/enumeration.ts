@@ -32,7 +32,7 @@ export class Enumeration implements Detector {
     if (e.status !== 200 && e.status !== 404) return null;
     const s = this.#state.get(e.accessId, e.at);
     const found = e.status === 200;
-    s.details.add(e.at, found ? { found: 1 } : { missing: 1 });
+    s.details.add(e.at, found ? 'found' : 'missing');
     if (found) return null;
     s.missing.delete(e.id); // re-inserted last: the map stays in time order
     s.missing.set(e.id, e.at);

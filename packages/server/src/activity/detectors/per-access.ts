@@ -37,21 +37,22 @@ export class PerAccess<S extends { touched: number }> {
 
 /**
  * Counts in one-second buckets over a sliding window, so memory stays bounded whatever the call rate.
- * @example const b = new Buckets(60_000); b.add(now, { calls: 1 }); b.sum(now).calls
+ * @example const b = new Buckets(60_000); b.add(now, 'calls'); b.sum(now).calls
  */
 export class Buckets<K extends string> {
   readonly #buckets: { second: number; counts: Partial<Record<K, number>> }[] = [];
 
   constructor(private readonly windowMs: number) {}
 
-  add(nowMs: number, counts: Partial<Record<K, number>>): void {
+  /** Counts `n` (default 1) of `key` now: one increment, no allocation but a new second's bucket. */
+  add(nowMs: number, key: K, n = 1): void {
     const second = Math.floor(nowMs / 1000);
     let last = this.#buckets[this.#buckets.length - 1];
     if (!last || last.second !== second) {
       last = { second, counts: {} };
       this.#buckets.push(last);
     }
-    for (const [k, v] of Object.entries(counts) as [K, number][]) last.counts[k] = (last.counts[k] ?? 0) + v;
+    last.counts[key] = (last.counts[key] ?? 0) + n;
   }
 
   /** Sums of the buckets inside the window ending now (older ones are dropped). */

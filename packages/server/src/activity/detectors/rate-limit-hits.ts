@@ -19,8 +19,9 @@ export class RateLimitHits implements Detector {
 
   observe(e: ActivityEvent): Finding | null {
     const s = this.#state.get(e.accessId, e.at);
-    s.buckets.add(e.at, { calls: 1, ...(e.limitedBy ? { [e.limitedBy]: 1 } : {}) });
+    s.buckets.add(e.at, 'calls');
     if (!e.limitedBy) return null;
+    s.buckets.add(e.at, e.limitedBy);
     const sum = s.buckets.sum(e.at);
     const refused = (sum.rate ?? 0) + (sum.quota ?? 0);
     if (refused < this.t.count) return null;

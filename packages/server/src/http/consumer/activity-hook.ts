@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ConsumerRoute, QueryFeatures } from '../../activity/index.js';
+import type { ActivityEvent, ConsumerRoute, QueryFeatures } from '../../activity/index.js';
 import type { ServerContext } from '../../context.js';
 import { audit } from '../../services/audit.js';
+import { routeConfig } from '../observe.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,35 +29,54 @@ export function served<T extends unknown[] | object>(req: FastifyRequest, answer
  * One hook for what is counted of every answered consumer call, after the answer is sent, in memory:
  * the calls of an access (production consumer token) feed the activity monitor (usage and the
  * violation detectors, docs/USAGE.md), and every consumer call, or in development every call under a
- * policy, the audit log's per-minute activity (docs/AUDIT.md).
+ * policy, the audit log's per-minute activity (docs/AUDIT.md). Nothing when `consumerAccounting` is off
+ * (bench/overhead.mjs's baseline only).
  */
 export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: string): void {
   app.decorateRequest('served', null);
+  if (!ctx.config.consumerAccounting) return;
+  const production = ctx.config.mode === 'production';
+  const routes = new Map(Object.entries(ROUTES).map(([path, route]) => [`${prefix}${path}`, route]));
   app.addHook('onResponse', (req, reply, done) => {
     const caller = req.caller;
-    const route = ROUTES[(req.routeOptions.url ?? '').slice(prefix.length)];
-    if (ctx.config.mode === 'production' && caller?.kind === 'consumer' && route) {
-      const status = reply.statusCode;
-      const ok = status === 200 && req.served;
-      const params = req.params as { id?: string };
-      ctx.activity.record({
-        accessId: caller.subject,
-        at: ctx.config.now(),
-        route,
-        status,
-        records: ok ? (req.served?.records ?? 0) : 0,
-        limitedBy: status === 429 ? (req.limitedBy ?? null) : null,
-        ...(typeof params.id === 'string' ? { id: params.id.toLowerCase() } : {}),
-        ...(ok && req.served?.features ? req.served.features : {}),
-      });
+    const status = reply.statusCode;
+    const served = req.served;
+    if (production && caller?.kind === 'consumer') {
+      const route = routes.get(routeConfig(req).url ?? '');
+      if (route) ctx.activity.record(activityEvent(req, caller.subject, ctx.config.now(), route, status));
     }
     const key =
       caller?.kind === 'consumer'
         ? `access:${caller.subject}`
-        : req.policySlug && ctx.config.mode !== 'production'
+        : req.policySlug && !production
           ? `policy:${req.policySlug}`
           : undefined;
-    if (key) audit.consumerCall(ctx, key, { records: req.served?.records ?? 0, limited: reply.statusCode === 429 });
+    if (key) audit.consumerCall(ctx, key, { records: served?.records ?? 0, limited: status === 429 });
     done();
   });
+}
+
+/** The monitor's view of one answered call, built in one shape (no spreads on the request path). */
+function activityEvent(
+  req: FastifyRequest,
+  accessId: number,
+  at: number,
+  route: ConsumerRoute,
+  status: number,
+): ActivityEvent {
+  const served = status === 200 ? req.served : null;
+  const e: ActivityEvent = {
+    accessId,
+    at,
+    route,
+    status,
+    records: served ? served.records : 0,
+    limitedBy: status === 429 ? (req.limitedBy ?? null) : null,
+  };
+  const id = (req.params as { id?: unknown }).id;
+  if (typeof id === 'string') e.id = id.toLowerCase();
+  const features = served?.features;
+  if (features?.maskedPaths) e.maskedPaths = features.maskedPaths;
+  if (features?.geoWindows) e.geoWindows = features.geoWindows;
+  return e;
 }
