@@ -3,10 +3,13 @@
 // totals alone on a line: "N passed, M failed" (what CI reads). Extra args go to vitest.
 // The end-of-run OpenAPI check (packages/server/tests/openapi/global-setup.ts: every answer the
 // servers gave during the run, validated against the OpenAPI documents) counts as one test.
+// With BBK_TEST_DATABASE_URL set, a second pass runs the HTTP-level server tests on PostgreSQL
+// (scripts/test-postgres-pass.mjs); its tests and its own OpenAPI check count in the same totals.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runPostgresPass } from './test-postgres-pass.mjs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
 
@@ -68,11 +71,17 @@ try {
 } catch {
   // BBK_OPENAPI_RECORD=off, or vitest stopped before its teardown (counted above)
 }
+// with a PostgreSQL database: the HTTP-level server tests once more, on it (scripts/test-postgres-pass.mjs)
+const pgPass = process.env.BBK_TEST_DATABASE_URL ? runPostgresPass(run, dir, process.argv.slice(2)) : undefined;
+if (pgPass) {
+  passed += pgPass.passed;
+  failed += pgPass.failed;
+}
 rmSync(dir, { recursive: true, force: true });
 if ((await typechecked) !== 0) {
   console.log('type errors in the tests or the console (tsc -p tsconfig.test.json, packages/console/tsconfig.json)');
   failed += 1;
 }
-if (res.status !== 0 && failed === 0) failed = 1;
+if ((res.status !== 0 || (pgPass?.status ?? 0) !== 0) && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && res.status === 0 ? 0 : 1);
+process.exit(failed === 0 && res.status === 0 && (pgPass?.status ?? 0) === 0 ? 0 : 1);

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BbkApiError } from '@bbk/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import {
   type ContributorEnv,
   contributorEnv,
@@ -9,7 +10,7 @@ import {
   rec,
   type TestConnector,
 } from './contributor-setup.js';
-import { call, TEST_ENGINE } from './harness.js';
+import { call } from './harness.js';
 
 let env: ContributorEnv;
 let n = 0;
@@ -318,27 +319,34 @@ describe('stored records (spec §3.4)', () => {
     });
   });
 
-  // reads SQLite's R-tree rows (bounding boxes); the PostgreSQL engine's record_geo is covered by the store contract
-  it.skipIf(TEST_ENGINE === 'postgres')('maintains the spatial index on insert, update and delete', async () => {
+  // the spatial index rows of the engine under test: SQLite's R-tree (bounding boxes), PostgreSQL's record_geo (PostGIS)
+  const geoOf = async (seq: number): Promise<{ min_x: number; min_y: number; path: string }[]> => {
+    if (env.sqlite)
+      return env.sqlite
+        .prepare('SELECT min_x, min_y, path FROM record_geo WHERE record_seq = ? ORDER BY path')
+        .all(seq) as { min_x: number; min_y: number; path: string }[];
+    const pg = env.reader as PostgresStore;
+    const rows = await pg.db.query<{ min_x: number; min_y: number; path: string }>(
+      'SELECT ST_XMin(geom) AS min_x, ST_YMin(geom) AS min_y, path FROM record_geo WHERE record_seq = $1 ORDER BY path',
+      [seq],
+    );
+    return rows.rows;
+  };
+
+  it('maintains the spatial index on insert, update and delete', async () => {
     const c = await fresh();
-    const geoOf = (seq: number) =>
-      env.sqlite!.prepare('SELECT min_x, min_y, path FROM record_geo WHERE record_seq = ? ORDER BY path').all(seq) as {
-        min_x: number;
-        min_y: number;
-        path: string;
-      }[];
     const sid = await env.contrib.openSession(c.cid, 'stream');
     const point = (x: number, y: number) => ({ type: 'Point', coordinates: [x, y] });
     await env.contrib.upsert(c.cid, sid, [
       rec('p', { location: point(1, 2) }, { stops: [point(3, 4), { not: 'geo' }] }),
     ]);
     const p = (await env.reader.records.get(c.id, 'p'))!;
-    expect(geoOf(p.seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
+    expect((await geoOf(p.seq)).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
       ['entity.location', 1, 2],
       ['instance.stops.0', 3, 4],
     ]);
     await env.contrib.upsert(c.cid, sid, [rec('p', { location: point(10, 20) })]);
-    expect(geoOf(p.seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
+    expect((await geoOf(p.seq)).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)])).toEqual([
       ['entity.location', 10, 20],
     ]);
     expect(await env.reader.records.geometryCount(p.seq)).toBe(1);
@@ -347,27 +355,30 @@ describe('stored records (spec §3.4)', () => {
     await env.contrib.upsert(c.cid, sid, [rec('p', { location: point(5, 5) })]);
     await env.contrib.delete(c.cid, sid, ['p']);
     expect(await env.reader.records.geometryCount(p.seq)).toBe(0);
-    expect(geoOf(p.seq)).toEqual([]);
+    expect(await geoOf(p.seq)).toEqual([]);
     // accrue: geometries are indexed on commit
     const s2 = await env.contrib.openSession(c.cid, 'accrue');
     await env.contrib.upsert(c.cid, s2, [rec('q', { location: point(7, 8) })]);
     await env.contrib.closeSession(c.cid, s2, true);
     const q = (await env.reader.records.get(c.id, 'q'))!;
-    expect(geoOf(q.seq).map((g) => g.path)).toEqual(['entity.location']);
+    expect((await geoOf(q.seq)).map((g) => g.path)).toEqual(['entity.location']);
     // accrue updates, set-based commit (upserts only) and replayed commit (with a delete)
-    const at = (seq: number) => geoOf(seq).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)]);
+    const at = async (seq: number) => (await geoOf(seq)).map((g) => [g.path, Math.round(g.min_x), Math.round(g.min_y)]);
     const s3 = await env.contrib.openSession(c.cid, 'accrue');
     await env.contrib.upsert(c.cid, s3, [rec('q', {}, { at: point(-5, -6) })]);
     await env.contrib.closeSession(c.cid, s3, true);
-    expect(at(q.seq)).toEqual([['instance.at', -5, -6]]);
+    expect(await at(q.seq)).toEqual([['instance.at', -5, -6]]);
     const s4 = await env.contrib.openSession(c.cid, 'accrue');
     await env.contrib.upsert(c.cid, s4, [rec('q', { location: point(30, 40) }), rec('gone')]);
     await env.contrib.delete(c.cid, s4, ['gone']);
     await env.contrib.closeSession(c.cid, s4, true);
-    expect(at(q.seq)).toEqual([['entity.location', 30, 40]]);
-    const total = env.sqlite!.prepare('SELECT count(*) AS n FROM record_geo').get() as { n: number };
-    const mapped = env.sqlite!.prepare('SELECT count(*) AS n FROM record_geo_map').get() as { n: number };
-    expect(total.n).toBe(mapped.n);
+    expect(await at(q.seq)).toEqual([['entity.location', 30, 40]]);
+    // SQLite: the R-tree and its map to records stay in step (PostgreSQL's record_geo rows reference records by key)
+    if (env.sqlite) {
+      const total = env.sqlite.prepare('SELECT count(*) AS n FROM record_geo').get() as { n: number };
+      const mapped = env.sqlite.prepare('SELECT count(*) AS n FROM record_geo_map').get() as { n: number };
+      expect(total.n).toBe(mapped.n);
+    }
   });
 });
 

@@ -1,10 +1,31 @@
 import { reindexGeometries } from './geometries.js';
 import type { Queryable } from './pg-database.js';
 
-/** Per key of the session, the last pending operation and the last delete. */
-const KEYS = `keys AS (
-  SELECT public_id, max(seq) AS last_seq, max(seq) FILTER (WHERE op = 'delete') AS last_delete
-  FROM session_ops WHERE connector_id = $1 GROUP BY public_id)`;
+/**
+ * Per key of the session whose last operation is an upsert: that operation's `seq` and the
+ * `first_seq` of the key's first upsert after its last delete (where a new record takes its place).
+ *
+ * Window functions over one scan of the session's operations (narrow columns; the documents are
+ * fetched by `seq` afterwards), with no join between derived sets: session_ops fills and empties with
+ * every session, so its statistics are usually stale (analysed while empty, the planner expects a
+ * handful of rows), and a plan chosen for a handful of rows must stay linear for 100,000. The former
+ * form, CTEs joined to each other, became nested loops over CTE scans there: quadratic, minutes for
+ * 5,000 pending records.
+ */
+const LAST = `ops AS (
+  SELECT seq, op, public_id, max(seq) OVER k AS last_seq,
+         coalesce(max(seq) FILTER (WHERE op = 'delete') OVER k, 0) AS last_delete
+  FROM session_ops WHERE connector_id = $1 WINDOW k AS (PARTITION BY public_id)),
+ lasts AS (
+  SELECT seq, op, last_seq,
+         min(seq) FILTER (WHERE op = 'upsert' AND seq > last_delete) OVER (PARTITION BY public_id) AS first_seq
+  FROM ops)`;
+
+/** The last upserted document of each key: public_id, vendor_id, doc, geo, first_seq. */
+const LAST_DOCS = `${LAST},
+ last AS (
+  SELECT o.public_id, o.vendor_id, o.doc, o.geo, l.first_seq
+  FROM lasts l JOIN session_ops o ON o.seq = l.seq WHERE l.seq = l.last_seq AND l.op = 'upsert')`;
 
 /**
  * The commit of an accrue or replace session (inside the close transaction), set-based with the
@@ -22,39 +43,38 @@ export async function applyPending(
      WHERE r.public_id = d.public_id AND r.connector_id = $1`,
     [o.connectorId],
   );
+  // the records' old geometries are read in the FROM list (RETURNING sees only the new row)
   const updated = await c.query<{ seq: number }>(
-    `WITH ${KEYS},
-     last AS (SELECT o.public_id, o.doc, o.geo FROM session_ops o JOIN keys k ON o.seq = k.last_seq WHERE o.op = 'upsert'),
-     old AS (SELECT r.seq, r.geo FROM records r JOIN last USING (public_id) WHERE r.connector_id = $1),
+    `WITH ${LAST_DOCS},
      up AS (
-       UPDATE records r SET type = $2, name = last.doc ->> 'name', doc = last.doc, geo = last.geo
-       FROM last WHERE r.public_id = last.public_id AND r.connector_id = $1
-         AND (r.doc IS DISTINCT FROM last.doc OR r.geo IS DISTINCT FROM last.geo OR r.type IS DISTINCT FROM $2)
-       RETURNING r.seq, r.geo)
-     SELECT up.seq FROM up JOIN old USING (seq) WHERE up.geo IS DISTINCT FROM old.geo`,
+       UPDATE records r SET type = $2, name = s.doc ->> 'name', doc = s.doc, geo = s.geo
+       FROM (SELECT last.doc, last.geo, x.seq, x.geo IS DISTINCT FROM last.geo AS geo_changed
+             FROM last JOIN records x ON x.public_id = last.public_id AND x.connector_id = $1) s
+       WHERE r.seq = s.seq
+         AND (r.doc IS DISTINCT FROM s.doc OR r.geo IS DISTINCT FROM s.geo OR r.type IS DISTINCT FROM $2)
+       RETURNING r.seq, s.geo_changed)
+     SELECT seq FROM up WHERE geo_changed`,
     [o.connectorId, o.type],
   );
   const inserted = await c.query<{ seq: number }>(
-    `WITH ${KEYS},
-     first AS (
-       SELECT o.public_id, min(o.seq) AS first_seq FROM session_ops o JOIN keys k USING (public_id)
-       WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.seq > coalesce(k.last_delete, 0) GROUP BY o.public_id),
+    `WITH ${LAST_DOCS},
      ins AS (
        INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
        SELECT n.public_id, $1, $2, n.vendor_id, n.doc ->> 'name', n.doc, n.geo FROM (
-         SELECT o.public_id, o.vendor_id, o.doc, o.geo, f.first_seq
-         FROM session_ops o JOIN keys k ON o.seq = k.last_seq JOIN first f ON f.public_id = o.public_id
-         WHERE o.op = 'upsert' AND NOT EXISTS (SELECT 1 FROM records r WHERE r.public_id = o.public_id)
-         ORDER BY f.first_seq) AS n
+         SELECT * FROM last WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.public_id = last.public_id)
+         ORDER BY first_seq) AS n
        RETURNING seq, geo)
      SELECT seq FROM ins WHERE geo IS NOT NULL`,
     [o.connectorId, o.type],
   );
   if (o.replace) {
-    // what the session did not upsert goes (a key it upserted then deleted is gone already)
+    // what the session did not upsert goes (a key it upserted then deleted is gone already); EXCEPT is a
+    // hashed or sorted set operation whatever the statistics say
     await c.query(
-      `DELETE FROM records r WHERE r.connector_id = $1 AND NOT EXISTS (
-         SELECT 1 FROM session_ops o WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.public_id = r.public_id)`,
+      `DELETE FROM records r USING (
+         SELECT public_id FROM records WHERE connector_id = $1
+         EXCEPT SELECT public_id FROM session_ops WHERE connector_id = $1 AND op = 'upsert') gone
+       WHERE r.public_id = gone.public_id AND r.connector_id = $1`,
       [o.connectorId],
     );
   }
