@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -39,8 +40,19 @@ export async function benchEntry(main) {
   const env = Object.fromEntries(
     ['BBK_LOG_LEVEL', 'BBK_LOG_FILE', 'BBK_METRICS_PORT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
   );
+  // the PostgreSQL engine when the parent gave a database (and a schema of the run's own)
+  const database = process.env.BBK_BENCH_DATABASE_URL
+    ? { database: process.env.BBK_BENCH_DATABASE_URL, databaseSchema: process.env.BBK_BENCH_DATABASE_SCHEMA }
+    : {};
   const server = await startServer(
-    { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
+    {
+      mode: 'development',
+      dataDir: process.argv[3],
+      ...database,
+      coordinatorPort: 0,
+      contributorPort: 0,
+      consumerPort: 0,
+    },
     env,
   );
   process.stdout.write(`${JSON.stringify(server.urls)}\n`);
@@ -52,14 +64,23 @@ export async function benchEntry(main) {
  * Runs `script --server <dir>` in a child process and resolves with the URLs it prints on its
  * first line. Node options for the child: `BBK_BENCH_NODE_ARGS` (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), or `BBK_BENCH_PROFILE=<dir>` as a shortcut for a CPU profile.
- * `options.dist`: the `packages/server/dist/` directory to run (default: this checkout's build).
+ * `options.dist`: the `packages/server/dist/` directory to run (default: this checkout's build);
+ * `options.pg`: `{ url, schema }` runs the server on that PostgreSQL schema instead of SQLite in `dir`.
  */
 export async function startServerChild(script, dir, options = {}) {
   const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (process.env.BBK_BENCH_PROFILE) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`);
+  const env = { ...process.env };
+  delete env.BBK_BENCH_DATABASE_URL;
+  delete env.BBK_BENCH_DATABASE_SCHEMA;
+  if (options.dist) env.BBK_BENCH_SERVER_DIST = options.dist;
+  if (options.pg) {
+    env.BBK_BENCH_DATABASE_URL = options.pg.url;
+    env.BBK_BENCH_DATABASE_SCHEMA = options.pg.schema;
+  }
   const child = spawn(process.execPath, [...nodeArgs, new URL(script).pathname, '--server', dir], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: options.dist ? { ...process.env, BBK_BENCH_SERVER_DIST: options.dist } : process.env,
+    env,
   });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -86,6 +107,63 @@ export function memMb(pid, field) {
   } catch {
     return Number.NaN;
   }
+}
+
+// ---- engines: SQLite in a data directory, or a schema of a PostgreSQL database -----------------
+
+/** The `pg` client library (a dependency of the server package). */
+export const pgLib = () => createRequire(new URL('../packages/server/package.json', import.meta.url))('pg');
+
+/**
+ * The engines a benchmark runs on, from `--engines sqlite,postgres` and `--database URL` (or
+ * `BBK_DATABASE_URL`): `--engines` absent means SQLite alone, or PostgreSQL alone when a database is given.
+ * Returns `[{ name: 'sqlite' } | { name: 'postgres', url }]`.
+ */
+export function benchEngines(values) {
+  const url = values.database ?? process.env.BBK_DATABASE_URL;
+  const names = values.engines ? values.engines.split(',').map((e) => e.trim()) : [url ? 'postgres' : 'sqlite'];
+  return names.map((name) => {
+    if (name === 'sqlite') return { name };
+    if (name !== 'postgres') throw new Error(`unknown engine "${name}" (sqlite, postgres)`);
+    if (!url) throw new Error('the postgres engine needs --database postgres://… (or BBK_DATABASE_URL)');
+    return { name, url };
+  });
+}
+
+/** The options every benchmark takes to choose its engines (for `parseArgs`). */
+export const ENGINE_OPTIONS = { engines: { type: 'string' }, database: { type: 'string' } };
+
+/** A plain schema name: `bbk_bench_<what>` (what: lower-case letters, digits, `_`). */
+const benchSchemaName = (what) => `bbk_bench_${what}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/**
+ * A schema for one run on the database `url`: a fresh `bbk_bench_<pid>_<time>` dropped by `drop()`, or with
+ * `keep` the named schema `bbk_bench_<keep>` (created when missing, `existed` says whether it was there,
+ * `drop()` keeps it). `drop()` of a fresh schema removes everything in it.
+ */
+export async function benchSchema(url, { keep } = {}) {
+  const pg = pgLib();
+  const schema = keep ? benchSchemaName(keep) : benchSchemaName(`${process.pid}_${Date.now().toString(36)}`);
+  const run = async (sql) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const found = await run(`SELECT 1 FROM pg_namespace WHERE nspname = '${schema}'`);
+  const existed = found.rowCount > 0;
+  if (!existed) await run(`CREATE SCHEMA ${schema}`);
+  return {
+    url,
+    schema,
+    existed,
+    drop: keep ? async () => {} : () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => {}),
+    /** Drops a kept schema too (a load that failed half-way must not be reused). */
+    dropAlways: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => {}),
+  };
 }
 
 // ---- generated catalogs (the consumer and catalog-query benchmarks) --------------------------

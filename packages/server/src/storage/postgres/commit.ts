@@ -7,6 +7,27 @@ const KEYS = `keys AS (
   FROM session_ops WHERE connector_id = $1 GROUP BY public_id)`;
 
 /**
+ * Before a commit, outside its transaction: when the connector's pending operations clearly outnumber
+ * what the planner believes `session_ops` holds (its statistics predate the session: autovacuum has
+ * not caught up, or never ran on a fresh schema), `ANALYZE session_ops`. With statistics of an empty
+ * table the planner joins the session's operations by nested loops, quadratic in their number (a
+ * first-load replace of 2,000 records took 16 s, of 100,000 it never ended). Outside the transaction,
+ * ANALYZE's lock (which ANALYZEs of other processes wait for) is held only while it samples.
+ */
+export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<void> {
+  const r = await db.query<{ pending: number; estimate: number }>(
+    `SELECT (SELECT count(*) FROM session_ops WHERE connector_id = $1) AS pending,
+            (SELECT reltuples FROM pg_class WHERE oid = 'session_ops'::regclass) AS estimate`,
+    [connectorId],
+  );
+  const { pending, estimate } = r.rows[0] ?? { pending: 0, estimate: 0 };
+  if (pending >= ANALYZE_FROM && pending > 2 * Math.max(Number(estimate), 0)) await db.query('ANALYZE session_ops');
+}
+
+/** Pending operations from which a commit refreshes the planner's statistics first (below, any plan is quick). */
+const ANALYZE_FROM = 1000;
+
+/**
  * The commit of an accrue or replace session (inside the close transaction), set-based with the
  * catalog a replay in posted order would give: a key the session deleted is removed (and, when
  * upserted again afterwards, comes back as a new record); a key it only upserted keeps its place
