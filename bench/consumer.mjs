@@ -4,9 +4,11 @@
 //
 //   pnpm build && node bench/consumer.mjs [--sizes 10000,100000] [--million] [--duration 10] [--connections 16]
 //                                          [--detail-only] [--keep DIR]
+//                                          [--engines sqlite,postgres] [--database postgres://…]
 //
 // --keep DIR keeps each generated catalog in DIR/<size> and reuses it on the next run (the 1M catalog takes minutes
-// to generate). BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test.
+// to generate); on PostgreSQL, in the schema bbk_bench_consumer_<size> of that database (else a fresh schema,
+// dropped afterwards). BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test.
 //
 // Catalogs are generated straight into SQLite with the server's own migrations (real schema,
 // expression indexes, geo index), then the server is started on that data directory and measured
@@ -18,11 +20,16 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  benchEngines,
   benchEntry,
+  benchSchema,
   countryRecord,
   cpuSeconds,
+  databaseCpu,
+  ENGINE_OPTIONS,
   exampleCountries,
   memMb,
+  pgLib,
   rng,
   serverDist,
   startServerChild,
@@ -107,6 +114,106 @@ async function generateCatalog(dir, n) {
   return { base, random: rng(7) };
 }
 
+/** The stored document of record `r` (what the server stores for a contribution). */
+const storedDoc = (r) => ({
+  id: r.id,
+  name: r.name,
+  entity: r.entity,
+  instance: r.instance,
+  type: 'country',
+  timeseries: TIMESERIES,
+});
+
+/** Rows of records `from`..`to` for the PostgreSQL loader: one array per column. */
+async function pgRows(base, random, from, to) {
+  const { extractGeometries } = await import(new URL('geo/index.js', serverDist).href);
+  const { indexedGeometries } = await import(new URL('storage/postgres/geometries.js', serverDist).href);
+  const cols = [[], [], [], [], [], []];
+  for (let i = from; i < to; i++) {
+    const r = countryRecord(base, i, random);
+    const doc = JSON.stringify(storedDoc(r));
+    const geo = extractGeometries(JSON.parse(doc));
+    const row = [i + 1, publicId(r.id), r.id, r.name, doc, indexedGeometries(doc, geo.length ? JSON.stringify(geo) : null)];
+    for (const [k, v] of row.entries()) cols[k].push(v);
+  }
+  return cols;
+}
+
+/**
+ * Writes an n-record catalog into the PostgreSQL schema `target` through the server's own migrations: records
+ * in `unnest` batches of 10,000 (explicit seq, one transaction), their `record_geo` rows set-based from
+ * `records.geo` with the GiST index built after the load, the declared expression indexes by the store's
+ * `syncRecordIndexes`, then VACUUM ANALYZE.
+ */
+async function generatePgCatalog(target, n) {
+  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', serverDist).href);
+  const { syncRecordIndexes } = await import(new URL('storage/postgres/indexes.js', serverDist).href);
+  const store = await PostgresStore.open({ url: target.url, schema: target.schema });
+  const db = store.db;
+  const now = new Date().toISOString();
+  const base = templates();
+  const random = rng(42);
+  try {
+    await db.tx(async (c) => {
+      await c.query(
+        `INSERT INTO entity_types (slug, name, description, timeseries, indexes, created)
+         VALUES ('country', 'Countries', 'Generated countries', $1, $2, $3)`,
+        [JSON.stringify(TIMESERIES), JSON.stringify(INDEXES), now],
+      );
+      await c.query(
+        `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
+         VALUES ('generated', 1, $1, 'Generated', 'Generated', true, 'secret', $2)`,
+        [CID, now],
+      );
+      await c.query(
+        `INSERT INTO policies (slug, name, description, policy, created) VALUES ('bench', 'Bench', 'Bench', $1, $2)`,
+        [JSON.stringify(BENCH_POLICY), now],
+      );
+      await c.query('DROP INDEX record_geo_geom');
+      for (let i = 0; i < n; i += 10_000) {
+        await c.query(
+          `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
+           SELECT t.seq, t.pid, 1, 'country', t.vid, t.name, t.doc::jsonb, t.geo::jsonb
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(seq, pid, vid, name, doc, geo)`,
+          await pgRows(base, random, i, Math.min(n, i + 10_000)),
+        );
+      }
+      await c.query("SELECT setval(pg_get_serial_sequence('records', 'seq'), $1)", [n]);
+      await c.query(
+        `INSERT INTO record_geo (record_seq, path, geom)
+         SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+         FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g WHERE r.geo IS NOT NULL ORDER BY r.seq`,
+      );
+      // the migration's index, as it defines it, built once over the loaded rows
+      await c.query('CREATE INDEX record_geo_geom ON record_geo USING gist (geom)');
+      // the entity type declares its indexes; the store creates them (after the bulk load: faster)
+      await syncRecordIndexes(c);
+    });
+    await db.query('VACUUM ANALYZE');
+  } finally {
+    await store.close();
+  }
+  return { base };
+}
+
+/** Whether the kept schema holds a complete catalog of n records (a load that stopped half-way does not). */
+async function pgCatalogComplete(target, n) {
+  const client = new (pgLib().Client)({ connectionString: target.url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `SELECT (SELECT count(*) FROM ${target.schema}.records)::int AS n,
+              EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'record_geo_geom') AS geo`,
+      [target.schema],
+    );
+    return r.rows[0].n === n && r.rows[0].geo;
+  } catch {
+    return false;
+  } finally {
+    await client.end();
+  }
+}
+
 // ---- the server under test ---------------------------------------------------------------------
 
 // ---- measurements ------------------------------------------------------------------------------
@@ -135,7 +242,7 @@ async function latency(undici, agent, base, make, count) {
   return { p50: percentile(times, 50), p99: percentile(times, 99), hits: hits / count, count };
 }
 
-async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
+async function detailLoad(autocannon, base, n, { duration, connections }, pid, dbMeter) {
   const random = rng(99);
   const { base: templatesList } = { base: templates() };
   const ids = Array.from({ length: 5000 }, () => {
@@ -143,6 +250,7 @@ async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
     return publicId(`${templatesList[i % templatesList.length].id}-${i}`);
   });
   let next = 0;
+  await dbMeter.start();
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: base,
@@ -162,14 +270,17 @@ async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
   if (bad > 0) throw new Error(`detail load: ${bad} failed requests`);
   // server CPU per request: a figure that does not depend on what else the machine is running
   const cpuUs = ((cpuSeconds(pid) - cpuBefore) / result.requests.total) * 1e6;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
+  const dbUs = ((await dbMeter.stop()) / result.requests.total) * 1e6;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, dbUs };
 }
 
 /**
  * The same query's SQL alone, in this process on a read-only connection: the figure without HTTP, JSON and
  * the server's event loop (p50 ms over `count` runs, at most 20).
  */
-async function sqlOnly(dir, make, count) {
+async function sqlOnly(where, make, count) {
+  if (where.pg) return pgSqlOnly(where.pg, make, count);
+  const dir = where.dir;
   const Database = requireFromServer('better-sqlite3');
   const { compileQuery, registerSqliteFunctions, validateQuery } = await import(
     new URL('query/index.js', serverDist).href
@@ -196,18 +307,81 @@ async function sqlOnly(dir, make, count) {
   }
 }
 
-async function measure(n, options) {
-  const undici = requireFromSdk('undici');
-  const autocannon = requireFromRoot('autocannon');
+/** `sqlOnly` on PostgreSQL: the store's list SQL (`pgListQuery`) on a connection of this process. */
+async function pgSqlOnly(target, make, count) {
+  const { compileQuery, validateQuery } = await import(new URL('query/index.js', serverDist).href);
+  const { compilePolicy } = await import(new URL('policy/index.js', serverDist).href);
+  const { pgListQuery } = await import(new URL('storage/postgres/catalog.js', serverDist).href);
+  const client = new (pgLib().Client)({
+    connectionString: target.url,
+    options: `-c search_path=${target.schema},public`,
+  });
+  await client.connect();
+  try {
+    const policy = compilePolicy({ id: 1, slug: 'bench', version: 1, policy: BENCH_POLICY });
+    const times = [];
+    for (let k = -1; k < Math.min(count, 20); k++) {
+      const v = validateQuery(make(Math.max(0, k)));
+      const filter = compileQuery(v.query, { masks: policy.masks });
+      const q = pgListQuery({ segment: policy.segment, staged: [] }, { filter, limit: 250, offset: 0 });
+      const started = performance.now();
+      await client.query(q.sql, q.params);
+      if (k >= 0) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return percentile(times, 50);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Where the catalog of n records lives on `engine`, generated unless `--keep` holds a complete one: a data
+ * directory (SQLite; `keep/<n>`) or a PostgreSQL schema (fresh, or `bbk_bench_consumer_<n>` with `--keep`).
+ * `done()` removes what is not kept.
+ */
+async function catalogOn(engine, n, options) {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  if (engine.name === 'postgres') {
+    const target = await benchSchema(engine.url, options.keep ? { keep: `consumer_${n}` } : {});
+    const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-consumer-'));
+    const done = async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await target.drop();
+    };
+    if (target.existed && (await pgCatalogComplete(target, n))) return { dir, pg: target, base: templates(), done };
+    if (target.existed) {
+      await target.dropAlways();
+      return catalogOn(engine, n, options);
+    }
+    try {
+      const { base } = await generatePgCatalog(target, n);
+      return { dir, pg: target, base, genSeconds: seconds(), done };
+    } catch (err) {
+      await target.dropAlways();
+      throw err;
+    }
+  }
   const keep = options.keep ? join(options.keep, String(n)) : undefined;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'bbk-bench-consumer-'));
+  const done = async () => {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  };
+  if (keep !== undefined && existsSync(join(dir, 'bbk.sqlite'))) return { dir, base: templates(), done };
+  const { base } = await generateCatalog(dir, n);
+  return { dir, base, genSeconds: seconds(), done };
+}
+
+async function measure(engine, n, options) {
+  const undici = requireFromSdk('undici');
+  const autocannon = requireFromRoot('autocannon');
+  const where = await catalogOn(engine, n, options);
+  const { dir, base, genSeconds } = where;
+  const reuse = genSeconds === undefined;
   const rows = [];
   try {
-    const t0 = performance.now();
-    const reuse = keep !== undefined && existsSync(join(dir, 'bbk.sqlite'));
-    const base = reuse ? templates() : (await generateCatalog(dir, n)).base;
-    const genSeconds = (performance.now() - t0) / 1000;
-    const { child, urls } = await startServerChild(import.meta.url, dir);
+    const { child, urls } = await startServerChild(import.meta.url, dir, { pg: where.pg });
     const agent = new undici.Agent({ keepAliveTimeout: 30_000 });
     try {
       const random = rng(1234);
@@ -255,16 +429,17 @@ async function measure(n, options) {
       ];
       for (const [name, make, count] of options.detailOnly ? [] : kinds) {
         const r = await latency(undici, agent, urls.consumer, make, count);
-        const sql = await sqlOnly(dir, make, count);
+        const sql = await sqlOnly(where, make, count);
         rows.push({ n, name, p50: r.p50, p99: r.p99, sql, extra: `${r.hits.toFixed(1)} items avg, ${r.count} runs` });
       }
-      const d = await detailLoad(autocannon, urls.consumer, n, options, child.pid);
+      const d = await detailLoad(autocannon, urls.consumer, n, options, child.pid, databaseCpu(where.pg));
+      const db = Number.isNaN(d.dbUs) ? '' : `; database CPU ${Math.round(d.dbUs)} µs/req`;
       rows.push({
         n,
         name: `detail, ${options.connections} connections, ${options.duration} s`,
         p50: d.p50,
         p99: d.p99,
-        extra: `${Math.round(d.rps)} req/s; server CPU ${Math.round(d.cpuUs)} µs/req (≈ ${Math.round(1e6 / d.cpuUs)} req/s per core)`,
+        extra: `${Math.round(d.rps)} req/s; server CPU ${Math.round(d.cpuUs)} µs/req (≈ ${Math.round(1e6 / d.cpuUs)} req/s per core)${db}`,
       });
       rows.push({
         n,
@@ -279,9 +454,9 @@ async function measure(n, options) {
       await new Promise((r) => child.once('exit', r));
     }
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    await where.done();
   }
-  return rows;
+  return rows.map((r) => ({ ...r, engine: engine.name }));
 }
 
 async function main() {
@@ -293,8 +468,10 @@ async function main() {
       connections: { type: 'string', default: '16' },
       'detail-only': { type: 'boolean', default: false },
       keep: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   });
+  const engines = benchEngines(values);
   if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
   const sizes = values.sizes.split(',').map(Number);
   if (values.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
@@ -306,8 +483,13 @@ async function main() {
   };
   const all = [];
   for (const n of sizes) {
-    process.stderr.write(`catalog of ${n} records…\n`);
-    all.push(...(await measure(n, options)));
+    const byEngine = [];
+    for (const engine of engines) {
+      process.stderr.write(`catalog of ${n} records on ${engine.name}…\n`);
+      byEngine.push(await measure(engine, n, options));
+    }
+    // each measure's row of every engine next to each other
+    for (const [i] of byEngine[0].entries()) all.push(...byEngine.map((rows) => rows[i]));
   }
   const pad = (s, w) => String(s).padEnd(w);
   const ms = (v) => (Number.isNaN(v) ? '' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -316,14 +498,14 @@ async function main() {
   );
   console.log('HTTP p50/p99: full round trip on loopback; SQL p50: the same query, SQL alone, in-process\n');
   console.log(
-    `${pad('records', 10)}${pad('measure', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('SQL p50', 9)}notes`,
+    `${pad('records', 10)}${pad('measure', 40)}${pad('engine', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('SQL p50', 9)}notes`,
   );
-  console.log('-'.repeat(130));
+  console.log('-'.repeat(139));
   for (const r of all) {
     const sql = ms(r.sql ?? Number.NaN);
-    console.log(`${pad(r.n, 10)}${pad(r.name, 40)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`);
+    console.log(`${pad(r.n, 10)}${pad(r.name, 40)}${pad(r.engine, 9)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`);
   }
-  console.log('-'.repeat(130));
+  console.log('-'.repeat(139));
 }
 
 await benchEntry(main);

@@ -75,7 +75,10 @@ export async function startServerChild(script, dir, options = {}) {
   delete env.BBK_BENCH_DATABASE_SCHEMA;
   if (options.dist) env.BBK_BENCH_SERVER_DIST = options.dist;
   if (options.pg) {
-    env.BBK_BENCH_DATABASE_URL = options.pg.url;
+    // the server's connections carry a name of their own, so `databaseCpu` finds their backends
+    const url = new URL(options.pg.url);
+    url.searchParams.set('application_name', `bbk_bench_${process.pid}`);
+    env.BBK_BENCH_DATABASE_URL = url.href;
     env.BBK_BENCH_DATABASE_SCHEMA = options.pg.schema;
   }
   const child = spawn(process.execPath, [...nodeArgs, new URL(script).pathname, '--server', dir], {
@@ -97,6 +100,40 @@ export function cpuSeconds(pid) {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * A meter of the CPU the database server spends for the server under test: the backends of the connections
+ * `startServerChild` named `bbk_bench_<this pid>` (PostgreSQL on this machine; /proc of its processes).
+ * `start()` then `stop()` gives CPU seconds: backends that closed meanwhile are missed, new ones count whole.
+ * On SQLite, or when the backends cannot be read, NaN.
+ */
+export function databaseCpu(target) {
+  const pids = async () => {
+    if (!target) return [];
+    const client = new (pgLib().Client)({ connectionString: target.url });
+    await client.connect();
+    try {
+      const r = await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+        `bbk_bench_${process.pid}`,
+      ]);
+      return r.rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+  };
+  let before = new Map();
+  return {
+    async start() {
+      before = new Map((await pids()).map((pid) => [pid, cpuSeconds(pid)]));
+    },
+    async stop() {
+      if (!target) return Number.NaN;
+      let sum = 0;
+      for (const pid of await pids()) sum += cpuSeconds(pid) - (before.get(pid) ?? 0);
+      return sum;
+    },
+  };
 }
 
 /** A memory figure of a Linux process from /proc/<pid>/status (`VmRSS`, `VmHWM` = peak RSS), in MB. */

@@ -25,7 +25,7 @@ export async function freshPendingStatistics(db: Queryable, connectorId: number)
 }
 
 /** Pending operations from which a commit refreshes the planner's statistics first (below, any plan is quick). */
-const ANALYZE_FROM = 1000;
+const ANALYZE_FROM = 200;
 
 /**
  * The commit of an accrue or replace session (inside the close transaction), set-based with the
@@ -72,12 +72,17 @@ export async function applyPending(
     [o.connectorId, o.type],
   );
   if (o.replace) {
-    // what the session did not upsert goes (a key it upserted then deleted is gone already)
+    // what the session did not upsert goes (a key it upserted then deleted is gone already). The
+    // planner's figures for this connector's records predate the commit (a first load has just
+    // inserted them all), and a nested-loop anti join over them is quadratic: this sweep reads every
+    // record of the connector anyway, so it is a hash anti join whatever the statistics say.
+    await c.query('SET LOCAL enable_nestloop = off');
     await c.query(
       `DELETE FROM records r WHERE r.connector_id = $1 AND NOT EXISTS (
          SELECT 1 FROM session_ops o WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.public_id = r.public_id)`,
       [o.connectorId],
     );
+    await c.query('SET LOCAL enable_nestloop = on');
   }
   await reindexGeometries(
     c,
