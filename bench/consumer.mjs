@@ -28,7 +28,9 @@ import {
   databaseCpu,
   ENGINE_OPTIONS,
   exampleCountries,
+  generatePgCatalog,
   memMb,
+  pgCatalogComplete,
   pgLib,
   rng,
   serverDist,
@@ -49,6 +51,8 @@ const BENCH_POLICY = {
   data_segment: { segment_query: { type: 'country' }, field_masks: ['country.instance.serial'] },
   legal_context: [{ type: 'attribution', text: 'Generated for the benchmark', link: null }],
 };
+/** What the generated catalog holds besides its records (both engines). */
+const CATALOG = { cid: CID, publicId, timeseries: TIMESERIES, policy: BENCH_POLICY };
 /** Paths the `country` entity type declares as indexed (bbk extension). */
 const INDEXES = ['entity.code', 'entity.population'];
 
@@ -112,106 +116,6 @@ async function generateCatalog(dir, n) {
     db.close();
   }
   return { base, random: rng(7) };
-}
-
-/** The stored document of record `r` (what the server stores for a contribution). */
-const storedDoc = (r) => ({
-  id: r.id,
-  name: r.name,
-  entity: r.entity,
-  instance: r.instance,
-  type: 'country',
-  timeseries: TIMESERIES,
-});
-
-/** Rows of records `from`..`to` for the PostgreSQL loader: one array per column. */
-async function pgRows(base, random, from, to) {
-  const { extractGeometries } = await import(new URL('geo/index.js', serverDist).href);
-  const { indexedGeometries } = await import(new URL('storage/postgres/geometries.js', serverDist).href);
-  const cols = [[], [], [], [], [], []];
-  for (let i = from; i < to; i++) {
-    const r = countryRecord(base, i, random);
-    const doc = JSON.stringify(storedDoc(r));
-    const geo = extractGeometries(JSON.parse(doc));
-    const row = [i + 1, publicId(r.id), r.id, r.name, doc, indexedGeometries(doc, geo.length ? JSON.stringify(geo) : null)];
-    for (const [k, v] of row.entries()) cols[k].push(v);
-  }
-  return cols;
-}
-
-/**
- * Writes an n-record catalog into the PostgreSQL schema `target` through the server's own migrations: records
- * in `unnest` batches of 10,000 (explicit seq, one transaction), their `record_geo` rows set-based from
- * `records.geo` with the GiST index built after the load, the declared expression indexes by the store's
- * `syncRecordIndexes`, then VACUUM ANALYZE.
- */
-async function generatePgCatalog(target, n) {
-  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', serverDist).href);
-  const { syncRecordIndexes } = await import(new URL('storage/postgres/indexes.js', serverDist).href);
-  const store = await PostgresStore.open({ url: target.url, schema: target.schema });
-  const db = store.db;
-  const now = new Date().toISOString();
-  const base = templates();
-  const random = rng(42);
-  try {
-    await db.tx(async (c) => {
-      await c.query(
-        `INSERT INTO entity_types (slug, name, description, timeseries, indexes, created)
-         VALUES ('country', 'Countries', 'Generated countries', $1, $2, $3)`,
-        [JSON.stringify(TIMESERIES), JSON.stringify(INDEXES), now],
-      );
-      await c.query(
-        `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
-         VALUES ('generated', 1, $1, 'Generated', 'Generated', true, 'secret', $2)`,
-        [CID, now],
-      );
-      await c.query(
-        `INSERT INTO policies (slug, name, description, policy, created) VALUES ('bench', 'Bench', 'Bench', $1, $2)`,
-        [JSON.stringify(BENCH_POLICY), now],
-      );
-      await c.query('DROP INDEX record_geo_geom');
-      for (let i = 0; i < n; i += 10_000) {
-        await c.query(
-          `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
-           SELECT t.seq, t.pid, 1, 'country', t.vid, t.name, t.doc::jsonb, t.geo::jsonb
-           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(seq, pid, vid, name, doc, geo)`,
-          await pgRows(base, random, i, Math.min(n, i + 10_000)),
-        );
-      }
-      await c.query("SELECT setval(pg_get_serial_sequence('records', 'seq'), $1)", [n]);
-      await c.query(
-        `INSERT INTO record_geo (record_seq, path, geom)
-         SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
-         FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g WHERE r.geo IS NOT NULL ORDER BY r.seq`,
-      );
-      // the migration's index, as it defines it, built once over the loaded rows
-      await c.query('CREATE INDEX record_geo_geom ON record_geo USING gist (geom)');
-      // the entity type declares its indexes; the store creates them (after the bulk load: faster)
-      await syncRecordIndexes(c);
-    });
-    await db.query('VACUUM ANALYZE');
-  } finally {
-    await store.close();
-  }
-  return { base };
-}
-
-/** Whether the kept schema holds a complete catalog of n records (a load that stopped half-way does not). */
-async function pgCatalogComplete(target, n) {
-  const client = new (pgLib().Client)({ connectionString: target.url });
-  await client.connect();
-  try {
-    const r = await client.query(
-      `SELECT (SELECT count(*) FROM ${target.schema}.records)::int AS n,
-              EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'record_geo_geom') AS geo`,
-      [target.schema],
-    );
-    return r.rows[0].n === n && r.rows[0].geo;
-  } catch {
-    return false;
-  } finally {
-    await client.end();
-  }
 }
 
 // ---- the server under test ---------------------------------------------------------------------
@@ -356,7 +260,8 @@ async function catalogOn(engine, n, options) {
       return catalogOn(engine, n, options);
     }
     try {
-      const { base } = await generatePgCatalog(target, n);
+      const base = templates();
+      await generatePgCatalog(serverDist, target, n, { base, indexes: INDEXES, catalog: CATALOG });
       return { dir, pg: target, base, genSeconds: seconds(), done };
     } catch (err) {
       await target.dropAlways();
@@ -503,7 +408,9 @@ async function main() {
   console.log('-'.repeat(139));
   for (const r of all) {
     const sql = ms(r.sql ?? Number.NaN);
-    console.log(`${pad(r.n, 10)}${pad(r.name, 40)}${pad(r.engine, 9)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`);
+    console.log(
+      `${pad(r.n, 10)}${pad(r.name, 40)}${pad(r.engine, 9)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`,
+    );
   }
   console.log('-'.repeat(139));
 }

@@ -22,6 +22,7 @@ import {
   benchSchema,
   clamp,
   cpuSeconds,
+  databaseCpu,
   ENGINE_OPTIONS,
   exampleCountries,
   memMb,
@@ -128,6 +129,7 @@ function makeHttp(undici, concurrency) {
 async function runSession(http, server, cid, mode, bodies, concurrency) {
   const base = server.urls.contributor;
   const sid = await http.call('GET', `${base}/connector/${cid}/session/open/${mode}`);
+  await server.dbMeter.start();
   const cpu0 = cpuSeconds(server.child.pid);
   const started = performance.now();
   let next = 0;
@@ -145,6 +147,7 @@ async function runSession(http, server, cid, mode, bodies, concurrency) {
     wall: (closed - started) / 1000,
     commit: (closed - posted) / 1000,
     cpu: cpuSeconds(server.child.pid) - cpu0,
+    db: await server.dbMeter.stop(),
   };
 }
 
@@ -236,9 +239,10 @@ async function rawPgInsert(url, records, { preserialised }) {
   const store = await PostgresStore.open({ url, schema: target.schema });
   try {
     const now = new Date().toISOString();
-    await store.db.query(`INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`, [
-      now,
-    ]);
+    await store.db.query(
+      `INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`,
+      [now],
+    );
     await store.db.query(
       `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
        VALUES ('raw', 1, $1, 'raw', 'raw', 's', $2)`,
@@ -255,7 +259,9 @@ async function rawPgInsert(url, records, { preserialised }) {
     const cpu0 = process.cpuUsage();
     await store.db.tx(async (c) => {
       for (let i = 0; i < records.length; i += 5000) {
-        const rows = ready ? ready.slice(i, i + 5000) : records.slice(i, i + 5000).map((r) => ({ r, doc: docOf(r), pid: pidOf(r) }));
+        const rows = ready
+          ? ready.slice(i, i + 5000)
+          : records.slice(i, i + 5000).map((r) => ({ r, doc: docOf(r), pid: pidOf(r) }));
         await c.query(
           `WITH ins AS (
              INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc)
@@ -279,11 +285,11 @@ async function rawPgInsert(url, records, { preserialised }) {
 // ---- main ---------------------------------------------------------------------------------------
 
 /** The six sessions through the server on one engine, then its raw baselines; rows of {name, wall, cpu}. */
-async function runEngine(engine, sets, n, concurrency, undici) {
+async function runEngine(engine, sets, concurrency, undici) {
   const { bodies, changed, moved, records } = sets;
   const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-'));
   const target = engine.name === 'postgres' ? await benchSchema(engine.url) : undefined;
-  const server = await startServerChild(import.meta.url, dir, { pg: target });
+  const server = { ...(await startServerChild(import.meta.url, dir, { pg: target })), dbMeter: databaseCpu(target) };
   const { urls } = server;
   const http = makeHttp(undici, concurrency);
   const rows = [];
@@ -333,11 +339,14 @@ async function runEngine(engine, sets, n, concurrency, undici) {
 function printTable(engines, results, n) {
   const pad = (s, w) => String(s).padEnd(w);
   const lpad = (s, w) => String(s).padStart(w);
-  const group = 9 + 11 + 8 + 8 + 11;
+  const group = 9 + 11 + 8 + 8 + 11 + 8;
   console.log(`${pad('', 48)}${engines.map((e) => `| ${pad(e.name, group - 2)}`).join('')}`);
   console.log(
     `${pad('run', 48)}${engines
-      .map(() => `|${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('commit', 8)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}`)
+      .map(
+        () =>
+          `|${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('commit', 8)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}`,
+      )
       .join('')}`,
   );
   console.log('-'.repeat(48 + group * engines.length));
@@ -346,12 +355,14 @@ function printTable(engines, results, n) {
       const r = rows[i];
       if (r.rss !== undefined) return `|${lpad(r.rss.toFixed(0), 8)}${' '.repeat(group - 9)}`;
       const commit = r.commit === undefined ? '' : `${r.commit.toFixed(2)}`;
-      return `|${lpad(r.wall.toFixed(2), 8)}${lpad(Math.round(n / r.wall), 11)}${lpad(commit, 8)}${lpad(r.cpu.toFixed(2), 8)}${lpad(Math.round(n / r.cpu), 11)}`;
+      const db = r.db === undefined || Number.isNaN(r.db) ? '' : r.db.toFixed(2);
+      return `|${lpad(r.wall.toFixed(2), 8)}${lpad(Math.round(n / r.wall), 11)}${lpad(commit, 8)}${lpad(r.cpu.toFixed(2), 8)}${lpad(Math.round(n / r.cpu), 11)}${lpad(db, 8)}`;
     });
     console.log(`${pad(name, 48)}${cells.join('')}`);
   }
   console.log('-'.repeat(48 + group * engines.length));
-  console.log('CPU s: the server process (HTTP runs) or this process (raw runs); the database server not included');
+  console.log('CPU s: the server process (HTTP runs) or this process (raw runs)');
+  console.log("DB s: CPU of the PostgreSQL backends serving the server's connections (HTTP runs on PostgreSQL)");
   for (const [k, e] of engines.entries()) {
     const rows = results[k];
     const [stream, raw, rawPre] = [rows[0], rows.at(-2), rows.at(-1)];
@@ -393,7 +404,7 @@ async function main() {
   const results = [];
   for (const engine of engines) {
     process.stderr.write(`contribution on ${engine.name}…\n`);
-    results.push(await runEngine(engine, sets, n, concurrency, undici));
+    results.push(await runEngine(engine, sets, concurrency, undici));
   }
   console.log(
     `\nbbk contribution benchmark: ${n} records, ${(bytes / 1e6).toFixed(1)} MB of JSON, batches of 250, ${concurrency} calls in flight`,

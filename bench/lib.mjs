@@ -2,8 +2,8 @@
 // process, and what /proc says about that process.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -240,4 +240,113 @@ export function countryRecord(base, i, random) {
     },
     ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
   };
+}
+
+// ---- generated catalogs on PostgreSQL (the consumer and catalog-query benchmarks) ------------------
+
+/** The stored document of record `r` (what the server stores for a contribution). */
+const storedDoc = (r, timeseries) => ({
+  id: r.id,
+  name: r.name,
+  entity: r.entity,
+  instance: r.instance,
+  type: 'country',
+  timeseries,
+});
+
+/** Rows of records `from`..`to` for the PostgreSQL loader: one array per column. */
+async function pgRows(dist, catalog, base, random, from, to) {
+  const { extractGeometries } = await import(new URL('geo/index.js', dist).href);
+  const { indexedGeometries } = await import(new URL('storage/postgres/geometries.js', dist).href);
+  const cols = [[], [], [], [], [], []];
+  for (let i = from; i < to; i++) {
+    const r = countryRecord(base, i, random);
+    const doc = JSON.stringify(storedDoc(r, catalog.timeseries));
+    const geo = extractGeometries(JSON.parse(doc));
+    const row = [
+      i + 1,
+      catalog.publicId(r.id),
+      r.id,
+      r.name,
+      doc,
+      indexedGeometries(doc, geo.length ? JSON.stringify(geo) : null),
+    ];
+    for (const [k, v] of row.entries()) cols[k].push(v);
+  }
+  return cols;
+}
+
+/**
+ * Writes an n-record catalog (`countryRecord`s of `base`; entity type `country` declaring `indexes`, connector
+ * `generated` with `catalog.cid`, policy `bench` = `catalog.policy`) into the PostgreSQL schema `target` through
+ * the migrations of the build in `dist` (a `packages/server/dist/` URL): records
+ * in `unnest` batches of 10,000 (explicit seq, one transaction), their `record_geo` rows set-based from
+ * `records.geo` with the GiST index built after the load, the declared expression indexes by the store's
+ * `syncRecordIndexes`, then VACUUM ANALYZE.
+ */
+export async function generatePgCatalog(dist, target, n, { base, indexes, catalog }) {
+  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', dist).href);
+  const { syncRecordIndexes } = await import(new URL('storage/postgres/indexes.js', dist).href);
+  const store = await PostgresStore.open({ url: target.url, schema: target.schema });
+  const db = store.db;
+  const now = new Date().toISOString();
+  const random = rng(42);
+  try {
+    await db.tx(async (c) => {
+      await c.query(
+        `INSERT INTO entity_types (slug, name, description, timeseries, indexes, created)
+         VALUES ('country', 'Countries', 'Generated countries', $1, $2, $3)`,
+        [JSON.stringify(catalog.timeseries), JSON.stringify(indexes), now],
+      );
+      await c.query(
+        `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
+         VALUES ('generated', 1, $1, 'Generated', 'Generated', true, 'secret', $2)`,
+        [catalog.cid, now],
+      );
+      await c.query(
+        `INSERT INTO policies (slug, name, description, policy, created) VALUES ('bench', 'Bench', 'Bench', $1, $2)`,
+        [JSON.stringify(catalog.policy), now],
+      );
+      await c.query('DROP INDEX record_geo_geom');
+      for (let i = 0; i < n; i += 10_000) {
+        await c.query(
+          `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
+           SELECT t.seq, t.pid, 1, 'country', t.vid, t.name, t.doc::jsonb, t.geo::jsonb
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(seq, pid, vid, name, doc, geo)`,
+          await pgRows(dist, catalog, base, random, i, Math.min(n, i + 10_000)),
+        );
+      }
+      await c.query("SELECT setval(pg_get_serial_sequence('records', 'seq'), $1)", [n]);
+      await c.query(
+        `INSERT INTO record_geo (record_seq, path, geom)
+         SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+         FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g WHERE r.geo IS NOT NULL ORDER BY r.seq`,
+      );
+      // the migration's index, as it defines it, built once over the loaded rows
+      await c.query('CREATE INDEX record_geo_geom ON record_geo USING gist (geom)');
+      // the entity type declares its indexes (if any); the store creates them (after the bulk load: faster)
+      await syncRecordIndexes(c);
+    });
+    await db.query('VACUUM ANALYZE records, record_geo');
+  } finally {
+    await store.close();
+  }
+}
+
+/** Whether the kept schema holds a complete catalog of n records (a load that stopped half-way does not). */
+export async function pgCatalogComplete(target, n) {
+  const client = new (pgLib().Client)({ connectionString: target.url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `SELECT (SELECT count(*) FROM ${target.schema}.records)::int AS n,
+              EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'record_geo_geom') AS geo`,
+      [target.schema],
+    );
+    return r.rows[0].n === n && r.rows[0].geo;
+  } catch {
+    return false;
+  } finally {
+    await client.end();
+  }
 }

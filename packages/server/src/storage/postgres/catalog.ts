@@ -92,7 +92,8 @@ export class PgCatalog implements CatalogStore {
   constructor(private readonly db: PgDb) {}
 
   async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
-    return (await this.db.prepared<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug])).rows[0];
+    return (await this.db.prepared<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug]))
+      .rows[0];
   }
 
   async policyByAccess(accessId: number): Promise<PolicyHead | undefined> {
