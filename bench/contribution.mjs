@@ -345,7 +345,7 @@ function printTable(engines, results, n) {
     `${pad('run', 48)}${engines
       .map(
         () =>
-          `|${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('commit', 8)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}`,
+          `|${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('commit', 8)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}${lpad('DB s', 8)}`,
       )
       .join('')}`,
   );
