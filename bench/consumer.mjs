@@ -4,7 +4,9 @@
 //
 //   pnpm build && node bench/consumer.mjs [--sizes 10000,100000] [--million] [--duration 10] [--connections 16]
 //                                          [--detail-only] [--keep DIR]
-//                                          [--engines sqlite,postgres] [--database postgres://…]
+//                                          [--engines sqlite,postgres] [--database postgres://…] [--only TEXT,…]
+//
+// --only: only the query rows whose name contains one of the texts (e.g. `--only indexed,near`).
 //
 // --keep DIR keeps each generated catalog in DIR/<size> and reuses it on the next run (the 1M catalog takes minutes
 // to generate); on PostgreSQL, in the schema bbk_bench_consumer_<size> of that database (else a fresh schema,
@@ -332,7 +334,8 @@ async function measure(engine, n, options) {
           100,
         ],
       ];
-      for (const [name, make, count] of options.detailOnly ? [] : kinds) {
+      const chosen = kinds.filter(([name]) => !options.only || options.only.some((o) => name.includes(o)));
+      for (const [name, make, count] of options.detailOnly ? [] : chosen) {
         const r = await latency(undici, agent, urls.consumer, make, count);
         const sql = await sqlOnly(where, make, count);
         rows.push({ n, name, p50: r.p50, p99: r.p99, sql, extra: `${r.hits.toFixed(1)} items avg, ${r.count} runs` });
@@ -373,6 +376,7 @@ async function main() {
       connections: { type: 'string', default: '16' },
       'detail-only': { type: 'boolean', default: false },
       keep: { type: 'string' },
+      only: { type: 'string' },
       ...ENGINE_OPTIONS,
     },
   });
@@ -385,6 +389,7 @@ async function main() {
     connections: Number(values.connections),
     detailOnly: values['detail-only'],
     keep: values.keep,
+    only: values.only?.split(','),
   };
   const all = [];
   for (const n of sizes) {
