@@ -5,6 +5,7 @@
 //   pnpm build && node bench/catalog-queries.mjs [--sizes 100000] [--million] [--baseline <git ref | checkout dir>]
 //                                                 [--rounds 4] [--per-round 8] [--duration 5] [--connections 16]
 //                                                 [--settle 3] [--keep DIR] [--skip-detail] [--only TEXT]
+//                                                 [--engines sqlite,postgres] [--database postgres://…]
 //
 // For each build (this checkout, and the baseline when given) it generates the catalog straight into SQLite
 // through THAT build's migrations (country-like records; the entity type declares no `indexes`), starts that
@@ -13,6 +14,8 @@
 // both builds meet the same machine load (`--only TEXT`: only the rows whose name contains TEXT). Then entity
 // detail under `--connections` clients (autocannon, each build in turn) and each server's memory. A baseline given as a git ref is exported (`git archive`) to
 // /tmp/bbk-bench-baseline-<sha>, linked to this checkout's node_modules (same lockfile) and built once.
+// With --engines sqlite,postgres every build runs on both engines (PostgreSQL: --database or BBK_DATABASE_URL, a fresh
+// schema per build dropped afterwards, or with --keep the schema bbk_bench_q_<build>_<size>, reused).
 // Not a test: it prints a table. Figures and reading: bench/README.md.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -22,7 +25,19 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchEntry, countryRecord, exampleCountries, memMb, rng, startServerChild } from './lib.mjs';
+import {
+  benchEngines,
+  benchEntry,
+  benchSchema,
+  countryRecord,
+  ENGINE_OPTIONS,
+  exampleCountries,
+  generatePgCatalog,
+  memMb,
+  pgCatalogComplete,
+  rng,
+  startServerChild,
+} from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const requireFromRoot = createRequire(join(rootDir, 'package.json'));
@@ -218,6 +233,35 @@ function pssMb(pid) {
   }
 }
 
+/**
+ * The catalog a build's server runs on: SQLite, a data directory (a kept one is copied: the server under test
+ * changes its data directory, automatic indexes…); PostgreSQL, a fresh schema (dropped at the end, `drops`) or
+ * with `--keep` the schema `bbk_bench_q_<build>_<n>`, reused as is (the PostgreSQL engine builds no indexes by
+ * itself). The server is started after this, so the time it measures does not include generation.
+ */
+async function catalogFor(b, dist, base, n, options, drops) {
+  const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-q-'));
+  if (b.engine.name === 'postgres') {
+    const target = await benchSchema(b.engine.url, options.keep ? { keep: `q_${b.key}_${n}` } : {});
+    drops.push(() => target.drop());
+    if (!(target.existed && (await pgCatalogComplete(target, n)))) {
+      process.stderr.write(`${b.label}: generating ${n} records on PostgreSQL…\n`);
+      if (target.existed) await target.dropAlways().then(() => benchSchema(b.engine.url, { keep: `q_${b.key}_${n}` }));
+      const catalog = { cid: CID, publicId, timeseries: TIMESERIES, policy: BENCH_POLICY };
+      await generatePgCatalog(pathToFileURL(`${dist}/`), target, n, { base, indexes: [], catalog });
+    }
+    return { dir, pg: target };
+  }
+  const kept = options.keep ? join(options.keep, `${b.key}-${n}`) : undefined;
+  if (kept && existsSync(join(kept, 'bbk.sqlite'))) cpSync(kept, dir, { recursive: true });
+  else {
+    process.stderr.write(`${b.label}: generating ${n} records…\n`);
+    await generateCatalog(dist, kept ?? dir, base, n);
+    if (kept) cpSync(kept, dir, { recursive: true });
+  }
+  return { dir };
+}
+
 async function measure(n, builds, options) {
   const undici = requireFromSdk('undici');
   const autocannon = requireFromRoot('autocannon');
@@ -226,21 +270,14 @@ async function measure(n, builds, options) {
   const agent = new undici.Agent({ keepAliveTimeout: 30_000 });
   const servers = [];
   const temp = [];
+  const drops = [];
   try {
     for (const b of builds) {
       const dist = join(b.root, 'packages/server/dist');
-      // a kept catalog is copied: the server under test changes its data directory (automatic indexes…)
-      const kept = options.keep ? join(options.keep, `${b.key}-${n}`) : undefined;
-      const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-q-'));
-      temp.push(dir);
-      if (kept && existsSync(join(kept, 'bbk.sqlite'))) cpSync(kept, dir, { recursive: true });
-      else {
-        process.stderr.write(`${b.label}: generating ${n} records…\n`);
-        await generateCatalog(dist, kept ?? dir, base, n);
-        if (kept) cpSync(kept, dir, { recursive: true });
-      }
       const started = performance.now();
-      const { child, urls } = await startServerChild(import.meta.url, dir, { dist });
+      const { dir, pg } = await catalogFor(b, dist, base, n, options, drops);
+      temp.push(dir);
+      const { child, urls } = await startServerChild(import.meta.url, dir, { dist, pg });
       servers.push({ build: b, child, urls, startMs: performance.now() - started, times: new Map() });
     }
     const list = kinds(base).filter(([name]) => !options.only || name.includes(options.only));
@@ -305,6 +342,7 @@ async function measure(n, builds, options) {
       await new Promise((r) => s.child.once('exit', r));
     }
     for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+    for (const drop of drops) await drop();
   }
 }
 
@@ -343,18 +381,24 @@ async function main() {
       keep: { type: 'string' },
       'skip-detail': { type: 'boolean', default: false },
       only: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   });
+  const engines = benchEngines(values);
   if (!existsSync(join(rootDir, 'packages/server/dist/index.js'))) throw new Error('build first: pnpm build');
   const sizes = values.sizes.split(',').map(Number);
   if (values.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
   const head = sh('git', ['rev-parse', '--short=12', 'HEAD'], rootDir).trim();
-  const builds = [];
+  const checkouts = [];
   if (values.baseline) {
     const dir = baselineCheckout(values.baseline);
-    builds.push({ label: `baseline ${values.baseline}`, root: dir, key: `base-${sha1(dir).slice(0, 8)}` });
+    checkouts.push({ label: `baseline ${values.baseline}`, root: dir, key: `base-${sha1(dir).slice(0, 8)}` });
   }
-  builds.push({ label: `this build (${head})`, root: rootDir, key: 'this' });
+  checkouts.push({ label: `this build (${head})`, root: rootDir, key: 'this' });
+  // every build on every engine, each a column of the table
+  const builds = checkouts.flatMap((c) =>
+    engines.map((engine) => ({ ...c, engine, label: engines.length > 1 ? `${c.label}, ${engine.name}` : c.label })),
+  );
   const options = {
     rounds: Number(values.rounds),
     perRound: Number(values['per-round']),

@@ -4,9 +4,13 @@
 //
 //   pnpm build && node bench/consumer.mjs [--sizes 10000,100000] [--million] [--duration 10] [--connections 16]
 //                                          [--detail-only] [--keep DIR]
+//                                          [--engines sqlite,postgres] [--database postgres://…] [--only TEXT,…]
+//
+// --only: only the query rows whose name contains one of the texts (e.g. `--only indexed,near`).
 //
 // --keep DIR keeps each generated catalog in DIR/<size> and reuses it on the next run (the 1M catalog takes minutes
-// to generate). BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test.
+// to generate); on PostgreSQL, in the schema bbk_bench_consumer_<size> of that database (else a fresh schema,
+// dropped afterwards). BBK_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test.
 //
 // Catalogs are generated straight into SQLite with the server's own migrations (real schema,
 // expression indexes, geo index), then the server is started on that data directory and measured
@@ -18,11 +22,18 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  benchEngines,
   benchEntry,
+  benchSchema,
   countryRecord,
   cpuSeconds,
+  databaseCpu,
+  ENGINE_OPTIONS,
   exampleCountries,
+  generatePgCatalog,
   memMb,
+  pgCatalogComplete,
+  pgLib,
   rng,
   serverDist,
   startServerChild,
@@ -42,6 +53,8 @@ const BENCH_POLICY = {
   data_segment: { segment_query: { type: 'country' }, field_masks: ['country.instance.serial'] },
   legal_context: [{ type: 'attribution', text: 'Generated for the benchmark', link: null }],
 };
+/** What the generated catalog holds besides its records (both engines). */
+const CATALOG = { cid: CID, publicId, timeseries: TIMESERIES, policy: BENCH_POLICY };
 /** Paths the `country` entity type declares as indexed (bbk extension). */
 const INDEXES = ['entity.code', 'entity.population'];
 
@@ -135,7 +148,7 @@ async function latency(undici, agent, base, make, count) {
   return { p50: percentile(times, 50), p99: percentile(times, 99), hits: hits / count, count };
 }
 
-async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
+async function detailLoad(autocannon, base, n, { duration, connections }, pid, dbMeter) {
   const random = rng(99);
   const { base: templatesList } = { base: templates() };
   const ids = Array.from({ length: 5000 }, () => {
@@ -143,6 +156,7 @@ async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
     return publicId(`${templatesList[i % templatesList.length].id}-${i}`);
   });
   let next = 0;
+  await dbMeter.start();
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: base,
@@ -162,14 +176,17 @@ async function detailLoad(autocannon, base, n, { duration, connections }, pid) {
   if (bad > 0) throw new Error(`detail load: ${bad} failed requests`);
   // server CPU per request: a figure that does not depend on what else the machine is running
   const cpuUs = ((cpuSeconds(pid) - cpuBefore) / result.requests.total) * 1e6;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
+  const dbUs = ((await dbMeter.stop()) / result.requests.total) * 1e6;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs, dbUs };
 }
 
 /**
  * The same query's SQL alone, in this process on a read-only connection: the figure without HTTP, JSON and
  * the server's event loop (p50 ms over `count` runs, at most 20).
  */
-async function sqlOnly(dir, make, count) {
+async function sqlOnly(where, make, count) {
+  if (where.pg) return pgSqlOnly(where.pg, make, count);
+  const dir = where.dir;
   const Database = requireFromServer('better-sqlite3');
   const { compileQuery, registerSqliteFunctions, validateQuery } = await import(
     new URL('query/index.js', serverDist).href
@@ -196,18 +213,82 @@ async function sqlOnly(dir, make, count) {
   }
 }
 
-async function measure(n, options) {
-  const undici = requireFromSdk('undici');
-  const autocannon = requireFromRoot('autocannon');
+/** `sqlOnly` on PostgreSQL: the store's list SQL (`pgListQuery`) on a connection of this process. */
+async function pgSqlOnly(target, make, count) {
+  const { compileQuery, validateQuery } = await import(new URL('query/index.js', serverDist).href);
+  const { compilePolicy } = await import(new URL('policy/index.js', serverDist).href);
+  const { pgListQuery } = await import(new URL('storage/postgres/catalog.js', serverDist).href);
+  const client = new (pgLib().Client)({
+    connectionString: target.url,
+    options: `-c search_path=${target.schema},public`,
+  });
+  await client.connect();
+  try {
+    const policy = compilePolicy({ id: 1, slug: 'bench', version: 1, policy: BENCH_POLICY });
+    const times = [];
+    for (let k = -1; k < Math.min(count, 20); k++) {
+      const v = validateQuery(make(Math.max(0, k)));
+      const filter = compileQuery(v.query, { masks: policy.masks });
+      const q = pgListQuery({ segment: policy.segment, staged: [] }, { filter, limit: 250, offset: 0 });
+      const started = performance.now();
+      await client.query(q.sql, q.params);
+      if (k >= 0) times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return percentile(times, 50);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Where the catalog of n records lives on `engine`, generated unless `--keep` holds a complete one: a data
+ * directory (SQLite; `keep/<n>`) or a PostgreSQL schema (fresh, or `bbk_bench_consumer_<n>` with `--keep`).
+ * `done()` removes what is not kept.
+ */
+async function catalogOn(engine, n, options) {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  if (engine.name === 'postgres') {
+    const target = await benchSchema(engine.url, options.keep ? { keep: `consumer_${n}` } : {});
+    const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-consumer-'));
+    const done = async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await target.drop();
+    };
+    if (target.existed && (await pgCatalogComplete(target, n))) return { dir, pg: target, base: templates(), done };
+    if (target.existed) {
+      await target.dropAlways();
+      return catalogOn(engine, n, options);
+    }
+    try {
+      const base = templates();
+      await generatePgCatalog(serverDist, target, n, { base, indexes: INDEXES, catalog: CATALOG });
+      return { dir, pg: target, base, genSeconds: seconds(), done };
+    } catch (err) {
+      await target.dropAlways();
+      throw err;
+    }
+  }
   const keep = options.keep ? join(options.keep, String(n)) : undefined;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'bbk-bench-consumer-'));
+  const done = async () => {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  };
+  if (keep !== undefined && existsSync(join(dir, 'bbk.sqlite'))) return { dir, base: templates(), done };
+  const { base } = await generateCatalog(dir, n);
+  return { dir, base, genSeconds: seconds(), done };
+}
+
+async function measure(engine, n, options) {
+  const undici = requireFromSdk('undici');
+  const autocannon = requireFromRoot('autocannon');
+  const where = await catalogOn(engine, n, options);
+  const { dir, base, genSeconds } = where;
+  const reuse = genSeconds === undefined;
   const rows = [];
   try {
-    const t0 = performance.now();
-    const reuse = keep !== undefined && existsSync(join(dir, 'bbk.sqlite'));
-    const base = reuse ? templates() : (await generateCatalog(dir, n)).base;
-    const genSeconds = (performance.now() - t0) / 1000;
-    const { child, urls } = await startServerChild(import.meta.url, dir);
+    const { child, urls } = await startServerChild(import.meta.url, dir, { pg: where.pg });
     const agent = new undici.Agent({ keepAliveTimeout: 30_000 });
     try {
       const random = rng(1234);
@@ -253,18 +334,20 @@ async function measure(n, options) {
           100,
         ],
       ];
-      for (const [name, make, count] of options.detailOnly ? [] : kinds) {
+      const chosen = kinds.filter(([name]) => !options.only || options.only.some((o) => name.includes(o)));
+      for (const [name, make, count] of options.detailOnly ? [] : chosen) {
         const r = await latency(undici, agent, urls.consumer, make, count);
-        const sql = await sqlOnly(dir, make, count);
+        const sql = await sqlOnly(where, make, count);
         rows.push({ n, name, p50: r.p50, p99: r.p99, sql, extra: `${r.hits.toFixed(1)} items avg, ${r.count} runs` });
       }
-      const d = await detailLoad(autocannon, urls.consumer, n, options, child.pid);
+      const d = await detailLoad(autocannon, urls.consumer, n, options, child.pid, databaseCpu(where.pg));
+      const db = Number.isNaN(d.dbUs) ? '' : `; database CPU ${Math.round(d.dbUs)} µs/req`;
       rows.push({
         n,
         name: `detail, ${options.connections} connections, ${options.duration} s`,
         p50: d.p50,
         p99: d.p99,
-        extra: `${Math.round(d.rps)} req/s; server CPU ${Math.round(d.cpuUs)} µs/req (≈ ${Math.round(1e6 / d.cpuUs)} req/s per core)`,
+        extra: `${Math.round(d.rps)} req/s; server CPU ${Math.round(d.cpuUs)} µs/req (≈ ${Math.round(1e6 / d.cpuUs)} req/s per core)${db}`,
       });
       rows.push({
         n,
@@ -279,9 +362,9 @@ async function measure(n, options) {
       await new Promise((r) => child.once('exit', r));
     }
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    await where.done();
   }
-  return rows;
+  return rows.map((r) => ({ ...r, engine: engine.name }));
 }
 
 async function main() {
@@ -293,8 +376,11 @@ async function main() {
       connections: { type: 'string', default: '16' },
       'detail-only': { type: 'boolean', default: false },
       keep: { type: 'string' },
+      only: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   });
+  const engines = benchEngines(values);
   if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
   const sizes = values.sizes.split(',').map(Number);
   if (values.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
@@ -303,11 +389,17 @@ async function main() {
     connections: Number(values.connections),
     detailOnly: values['detail-only'],
     keep: values.keep,
+    only: values.only?.split(','),
   };
   const all = [];
   for (const n of sizes) {
-    process.stderr.write(`catalog of ${n} records…\n`);
-    all.push(...(await measure(n, options)));
+    const byEngine = [];
+    for (const engine of engines) {
+      process.stderr.write(`catalog of ${n} records on ${engine.name}…\n`);
+      byEngine.push(await measure(engine, n, options));
+    }
+    // each measure's row of every engine next to each other
+    for (const [i] of byEngine[0].entries()) all.push(...byEngine.map((rows) => rows[i]));
   }
   const pad = (s, w) => String(s).padEnd(w);
   const ms = (v) => (Number.isNaN(v) ? '' : v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -316,14 +408,16 @@ async function main() {
   );
   console.log('HTTP p50/p99: full round trip on loopback; SQL p50: the same query, SQL alone, in-process\n');
   console.log(
-    `${pad('records', 10)}${pad('measure', 40)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('SQL p50', 9)}notes`,
+    `${pad('records', 10)}${pad('measure', 40)}${pad('engine', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('SQL p50', 9)}notes`,
   );
-  console.log('-'.repeat(130));
+  console.log('-'.repeat(139));
   for (const r of all) {
     const sql = ms(r.sql ?? Number.NaN);
-    console.log(`${pad(r.n, 10)}${pad(r.name, 40)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`);
+    console.log(
+      `${pad(r.n, 10)}${pad(r.name, 40)}${pad(r.engine, 9)}${pad(ms(r.p50), 9)}${pad(ms(r.p99), 9)}${pad(sql, 9)}${r.extra}`,
+    );
   }
-  console.log('-'.repeat(130));
+  console.log('-'.repeat(139));
 }
 
 await benchEntry(main);

@@ -4,6 +4,10 @@
 // same records inserted with raw better-sqlite3 prepared statements in one transaction.
 //
 //   pnpm build && node bench/contribution.mjs [--records 100000] [--concurrency 4]
+//                                            [--engines sqlite,postgres] [--database postgres://…]
+//
+// On PostgreSQL (`--database`, or BBK_DATABASE_URL) the server runs on a fresh schema dropped afterwards, and the
+// raw baseline is the same records inserted with node-postgres (`unnest`, one transaction).
 //
 // Not a test: it prints a table. Figures are recorded in bench/README.md.
 import { createHash } from 'node:crypto';
@@ -12,7 +16,19 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchEntry, clamp, cpuSeconds, exampleCountries, memMb, serverDist, startServerChild } from './lib.mjs';
+import {
+  benchEngines,
+  benchEntry,
+  benchSchema,
+  clamp,
+  cpuSeconds,
+  databaseCpu,
+  ENGINE_OPTIONS,
+  exampleCountries,
+  memMb,
+  serverDist,
+  startServerChild,
+} from './lib.mjs';
 
 const root = new URL('..', import.meta.url);
 const requireFromServer = createRequire(new URL('package.json', new URL('packages/server/', root)));
@@ -113,6 +129,7 @@ function makeHttp(undici, concurrency) {
 async function runSession(http, server, cid, mode, bodies, concurrency) {
   const base = server.urls.contributor;
   const sid = await http.call('GET', `${base}/connector/${cid}/session/open/${mode}`);
+  await server.dbMeter.start();
   const cpu0 = cpuSeconds(server.child.pid);
   const started = performance.now();
   let next = 0;
@@ -130,6 +147,7 @@ async function runSession(http, server, cid, mode, bodies, concurrency) {
     wall: (closed - started) / 1000,
     commit: (closed - posted) / 1000,
     cpu: cpuSeconds(server.child.pid) - cpu0,
+    db: await server.dbMeter.stop(),
   };
 }
 
@@ -208,31 +226,70 @@ async function rawInsert(records, { preserialised }) {
   }
 }
 
+// ---- raw PostgreSQL baseline ------------------------------------------------------------------
+
+/**
+ * The same records into the PostgreSQL engine's tables (the server's migrations, in a fresh schema), one
+ * transaction of `unnest` inserts of 5,000 rows: records (`jsonb`) and their `record_geo` rows. The client's
+ * work (stringify, sha1) is in the loop unless `preserialised`; the database's CPU is not in the figure.
+ */
+async function rawPgInsert(url, records, { preserialised }) {
+  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', serverDist).href);
+  const target = await benchSchema(url);
+  const store = await PostgresStore.open({ url, schema: target.schema });
+  try {
+    const now = new Date().toISOString();
+    await store.db.query(
+      `INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`,
+      [now],
+    );
+    await store.db.query(
+      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
+       VALUES ('raw', 1, $1, 'raw', 'raw', 's', $2)`,
+      ['a'.repeat(40), now],
+    );
+    const docOf = (r) =>
+      JSON.stringify({ id: r.id, name: r.name, entity: r.entity, instance: r.instance, type: 'country', timeseries });
+    const pidOf = (r) =>
+      createHash('sha1')
+        .update(`${'a'.repeat(40)}:${r.id}`)
+        .digest('hex');
+    const ready = preserialised ? records.map((r) => ({ r, doc: docOf(r), pid: pidOf(r) })) : undefined;
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await store.db.tx(async (c) => {
+      for (let i = 0; i < records.length; i += 5000) {
+        const rows = ready
+          ? ready.slice(i, i + 5000)
+          : records.slice(i, i + 5000).map((r) => ({ r, doc: docOf(r), pid: pidOf(r) }));
+        await c.query(
+          `WITH ins AS (
+             INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc)
+             SELECT t.p, 1, 'country', t.v, t.n, t.d::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+               WITH ORDINALITY AS t(p, v, n, d, ord) ORDER BY t.ord
+             RETURNING seq, doc)
+           INSERT INTO record_geo (record_seq, path, geom)
+           SELECT seq, 'entity.location', ST_SetSRID(ST_GeomFromGeoJSON(doc #>> '{entity,location}'), 4326) FROM ins`,
+          [rows.map((x) => x.pid), rows.map((x) => x.r.id), rows.map((x) => x.r.name), rows.map((x) => x.doc)],
+        );
+      }
+    });
+    const cpu = process.cpuUsage(cpu0);
+    return { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    await store.close();
+    await target.drop();
+  }
+}
+
 // ---- main ---------------------------------------------------------------------------------------
 
-async function main() {
-  const { values } = parseArgs({
-    options: { records: { type: 'string', default: '100000' }, concurrency: { type: 'string', default: '4' } },
-  });
-  const n = Number(values.records);
-  const concurrency = Number(values.concurrency);
-  if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
-  const undici = requireFromSdk('undici');
-  requireFromServer.resolve('better-sqlite3');
-
-  const records = generate(n);
-  const batches = (list) => {
-    const out = [];
-    for (let i = 0; i < n; i += 250) out.push(JSON.stringify(list.slice(i, i + 250)));
-    return out;
-  };
-  const bodies = batches(records);
-  const changed = batches(generate(n, { revision: 1 }));
-  const moved = batches(generate(n, { revision: 2, moved: true }));
-  const bytes = bodies.reduce((s, b) => s + b.length, 0);
-
+/** The six sessions through the server on one engine, then its raw baselines; rows of {name, wall, cpu}. */
+async function runEngine(engine, sets, concurrency, undici) {
+  const { bodies, changed, moved, records } = sets;
   const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-'));
-  const server = await startServerChild(import.meta.url, dir);
+  const target = engine.name === 'postgres' ? await benchSchema(engine.url) : undefined;
+  const server = { ...(await startServerChild(import.meta.url, dir, { pg: target })), dbMeter: databaseCpu(target) };
   const { urls } = server;
   const http = makeHttp(undici, concurrency);
   const rows = [];
@@ -247,7 +304,7 @@ async function main() {
 
     const run = async (name, connector, mode, list) => {
       const r = await runSession(http, server, connector, mode, list, concurrency);
-      rows.push({ name: mode === 'replace' ? `${name} (commit ${r.commit.toFixed(2)} s)` : name, ...r });
+      rows.push({ name, ...r, commit: mode === 'replace' ? r.commit : undefined });
     };
     await run('HTTP stream, new records', cid, 'stream', bodies);
     await run('HTTP replace, unchanged', cid, 'replace', bodies);
@@ -266,15 +323,89 @@ async function main() {
     server.child.stdin.end();
     await new Promise((r) => server.child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
+    await target?.drop();
   }
+  rows.push({ name: 'server peak RSS MB', rss });
+  const raw =
+    engine.name === 'postgres'
+      ? (pre) => rawPgInsert(engine.url, records, { preserialised: pre })
+      : (pre) => rawInsert(records, { preserialised: pre });
+  rows.push({ name: 'raw: stringify, sha1, insert (one transaction)', ...(await raw(false)), raw: true });
+  rows.push({ name: 'raw: insert only (pre-serialised)', ...(await raw(true)), raw: true });
+  return rows;
+}
 
-  const raw = await rawInsert(records, { preserialised: false });
-  const rawPre = await rawInsert(records, { preserialised: true });
-  rows.push({ name: 'raw better-sqlite3: stringify, sha1, insert', ...raw });
-  rows.push({ name: 'raw better-sqlite3: insert only (pre-serialised)', ...rawPre });
-
+/** One table, one column group per engine: wall s, records/s, commit s, server CPU s, records per CPU-second. */
+function printTable(engines, results, n) {
   const pad = (s, w) => String(s).padEnd(w);
   const lpad = (s, w) => String(s).padStart(w);
+  const group = 9 + 11 + 8 + 8 + 11 + 8;
+  console.log(`${pad('', 48)}${engines.map((e) => `| ${pad(e.name, group - 2)}`).join('')}`);
+  console.log(
+    `${pad('run', 48)}${engines
+      .map(
+        () =>
+          `|${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('commit', 8)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}${lpad('DB s', 8)}`,
+      )
+      .join('')}`,
+  );
+  console.log('-'.repeat(48 + group * engines.length));
+  for (const [i, { name }] of results[0].entries()) {
+    const cells = results.map((rows) => {
+      const r = rows[i];
+      if (r.rss !== undefined) return `|${lpad(r.rss.toFixed(0), 8)}${' '.repeat(group - 9)}`;
+      const commit = r.commit === undefined ? '' : `${r.commit.toFixed(2)}`;
+      const db = r.db === undefined || Number.isNaN(r.db) ? '' : r.db.toFixed(2);
+      return `|${lpad(r.wall.toFixed(2), 8)}${lpad(Math.round(n / r.wall), 11)}${lpad(commit, 8)}${lpad(r.cpu.toFixed(2), 8)}${lpad(Math.round(n / r.cpu), 11)}${lpad(db, 8)}`;
+    });
+    console.log(`${pad(name, 48)}${cells.join('')}`);
+  }
+  console.log('-'.repeat(48 + group * engines.length));
+  console.log('CPU s: the server process (HTTP runs) or this process (raw runs)');
+  console.log("DB s: CPU of the PostgreSQL backends serving the server's connections (HTTP runs on PostgreSQL)");
+  for (const [k, e] of engines.entries()) {
+    const rows = results[k];
+    const [stream, raw, rawPre] = [rows[0], rows.at(-2), rows.at(-1)];
+    const ratio = (a, b) => (b / a).toFixed(2);
+    console.log(
+      `${e.name}: HTTP stream / raw (stringify, sha1, insert) ${ratio(stream.wall, raw.wall)} wall; / raw (insert only) ${ratio(stream.wall, rawPre.wall)} wall`,
+    );
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '100000' },
+      concurrency: { type: 'string', default: '4' },
+      ...ENGINE_OPTIONS,
+    },
+  });
+  const n = Number(values.records);
+  const concurrency = Number(values.concurrency);
+  const engines = benchEngines(values);
+  if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
+  const undici = requireFromSdk('undici');
+  requireFromServer.resolve('better-sqlite3');
+
+  const records = generate(n);
+  const batches = (list) => {
+    const out = [];
+    for (let i = 0; i < n; i += 250) out.push(JSON.stringify(list.slice(i, i + 250)));
+    return out;
+  };
+  const sets = {
+    records,
+    bodies: batches(records),
+    changed: batches(generate(n, { revision: 1 })),
+    moved: batches(generate(n, { revision: 2, moved: true })),
+  };
+  const bytes = sets.bodies.reduce((s, b) => s + b.length, 0);
+  const results = [];
+  for (const engine of engines) {
+    process.stderr.write(`contribution on ${engine.name}…\n`);
+    results.push(await runEngine(engine, sets, concurrency, undici));
+  }
   console.log(
     `\nbbk contribution benchmark: ${n} records, ${(bytes / 1e6).toFixed(1)} MB of JSON, batches of 250, ${concurrency} calls in flight`,
   );
@@ -283,23 +414,7 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}\n`,
   );
-  console.log(
-    `${pad('run', 50)}${lpad('wall s', 8)}${lpad('records/s', 11)}${lpad('CPU s', 8)}${lpad('rec/CPU-s', 11)}`,
-  );
-  console.log('-'.repeat(88));
-  for (const r of rows) {
-    const line = `${pad(r.name, 50)}${lpad(r.wall.toFixed(2), 8)}${lpad(Math.round(n / r.wall), 11)}`;
-    console.log(`${line}${lpad(r.cpu.toFixed(2), 8)}${lpad(Math.round(n / r.cpu), 11)}`);
-  }
-  console.log('-'.repeat(88));
-  console.log(`server peak RSS: ${rss.toFixed(0)} MB`);
-  const ratio = (a, b) => (n / a / (n / b)).toFixed(2);
-  console.log(
-    `HTTP stream / raw (stringify, sha1, insert): ${ratio(rows[0].wall, raw.wall)} wall, ${ratio(rows[0].cpu, raw.cpu)} CPU`,
-  );
-  console.log(
-    `HTTP stream / raw (insert only):             ${ratio(rows[0].wall, rawPre.wall)} wall, ${ratio(rows[0].cpu, rawPre.cpu)} CPU`,
-  );
+  printTable(engines, results, n);
 }
 
 await benchEntry(main);

@@ -2,6 +2,7 @@
 // process, and what /proc says about that process.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
@@ -39,8 +40,19 @@ export async function benchEntry(main) {
   const env = Object.fromEntries(
     ['BBK_LOG_LEVEL', 'BBK_LOG_FILE', 'BBK_METRICS_PORT'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
   );
+  // the PostgreSQL engine when the parent gave a database (and a schema of the run's own)
+  const database = process.env.BBK_BENCH_DATABASE_URL
+    ? { database: process.env.BBK_BENCH_DATABASE_URL, databaseSchema: process.env.BBK_BENCH_DATABASE_SCHEMA }
+    : {};
   const server = await startServer(
-    { mode: 'development', dataDir: process.argv[3], coordinatorPort: 0, contributorPort: 0, consumerPort: 0 },
+    {
+      mode: 'development',
+      dataDir: process.argv[3],
+      ...database,
+      coordinatorPort: 0,
+      contributorPort: 0,
+      consumerPort: 0,
+    },
     env,
   );
   process.stdout.write(`${JSON.stringify(server.urls)}\n`);
@@ -52,14 +64,26 @@ export async function benchEntry(main) {
  * Runs `script --server <dir>` in a child process and resolves with the URLs it prints on its
  * first line. Node options for the child: `BBK_BENCH_NODE_ARGS` (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), or `BBK_BENCH_PROFILE=<dir>` as a shortcut for a CPU profile.
- * `options.dist`: the `packages/server/dist/` directory to run (default: this checkout's build).
+ * `options.dist`: the `packages/server/dist/` directory to run (default: this checkout's build);
+ * `options.pg`: `{ url, schema }` runs the server on that PostgreSQL schema instead of SQLite in `dir`.
  */
 export async function startServerChild(script, dir, options = {}) {
   const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (process.env.BBK_BENCH_PROFILE) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BBK_BENCH_PROFILE}`);
+  const env = { ...process.env };
+  delete env.BBK_BENCH_DATABASE_URL;
+  delete env.BBK_BENCH_DATABASE_SCHEMA;
+  if (options.dist) env.BBK_BENCH_SERVER_DIST = options.dist;
+  if (options.pg) {
+    // the server's connections carry a name of their own, so `databaseCpu` finds their backends
+    const url = new URL(options.pg.url);
+    url.searchParams.set('application_name', `bbk_bench_${process.pid}`);
+    env.BBK_BENCH_DATABASE_URL = url.href;
+    env.BBK_BENCH_DATABASE_SCHEMA = options.pg.schema;
+  }
   const child = spawn(process.execPath, [...nodeArgs, new URL(script).pathname, '--server', dir], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: options.dist ? { ...process.env, BBK_BENCH_SERVER_DIST: options.dist } : process.env,
+    env,
   });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -78,6 +102,40 @@ export function cpuSeconds(pid) {
   }
 }
 
+/**
+ * A meter of the CPU the database server spends for the server under test: the backends of the connections
+ * `startServerChild` named `bbk_bench_<this pid>` (PostgreSQL on this machine; /proc of its processes).
+ * `start()` then `stop()` gives CPU seconds: backends that closed meanwhile are missed, new ones count whole.
+ * On SQLite, or when the backends cannot be read, NaN.
+ */
+export function databaseCpu(target) {
+  const pids = async () => {
+    if (!target) return [];
+    const client = new (pgLib().Client)({ connectionString: target.url });
+    await client.connect();
+    try {
+      const r = await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+        `bbk_bench_${process.pid}`,
+      ]);
+      return r.rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+  };
+  let before = new Map();
+  return {
+    async start() {
+      before = new Map((await pids()).map((pid) => [pid, cpuSeconds(pid)]));
+    },
+    async stop() {
+      if (!target) return Number.NaN;
+      let sum = 0;
+      for (const pid of await pids()) sum += cpuSeconds(pid) - (before.get(pid) ?? 0);
+      return sum;
+    },
+  };
+}
+
 /** A memory figure of a Linux process from /proc/<pid>/status (`VmRSS`, `VmHWM` = peak RSS), in MB. */
 export function memMb(pid, field) {
   try {
@@ -86,6 +144,63 @@ export function memMb(pid, field) {
   } catch {
     return Number.NaN;
   }
+}
+
+// ---- engines: SQLite in a data directory, or a schema of a PostgreSQL database -----------------
+
+/** The `pg` client library (a dependency of the server package). */
+export const pgLib = () => createRequire(new URL('../packages/server/package.json', import.meta.url))('pg');
+
+/**
+ * The engines a benchmark runs on, from `--engines sqlite,postgres` and `--database URL` (or
+ * `BBK_DATABASE_URL`): `--engines` absent means SQLite alone, or PostgreSQL alone when a database is given.
+ * Returns `[{ name: 'sqlite' } | { name: 'postgres', url }]`.
+ */
+export function benchEngines(values) {
+  const url = values.database ?? process.env.BBK_DATABASE_URL;
+  const names = values.engines ? values.engines.split(',').map((e) => e.trim()) : [url ? 'postgres' : 'sqlite'];
+  return names.map((name) => {
+    if (name === 'sqlite') return { name };
+    if (name !== 'postgres') throw new Error(`unknown engine "${name}" (sqlite, postgres)`);
+    if (!url) throw new Error('the postgres engine needs --database postgres://… (or BBK_DATABASE_URL)');
+    return { name, url };
+  });
+}
+
+/** The options every benchmark takes to choose its engines (for `parseArgs`). */
+export const ENGINE_OPTIONS = { engines: { type: 'string' }, database: { type: 'string' } };
+
+/** A plain schema name: `bbk_bench_<what>` (what: lower-case letters, digits, `_`). */
+const benchSchemaName = (what) => `bbk_bench_${what}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+
+/**
+ * A schema for one run on the database `url`: a fresh `bbk_bench_<pid>_<time>` dropped by `drop()`, or with
+ * `keep` the named schema `bbk_bench_<keep>` (created when missing, `existed` says whether it was there,
+ * `drop()` keeps it). `drop()` of a fresh schema removes everything in it.
+ */
+export async function benchSchema(url, { keep } = {}) {
+  const pg = pgLib();
+  const schema = keep ? benchSchemaName(keep) : benchSchemaName(`${process.pid}_${Date.now().toString(36)}`);
+  const run = async (sql) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const found = await run(`SELECT 1 FROM pg_namespace WHERE nspname = '${schema}'`);
+  const existed = found.rowCount > 0;
+  if (!existed) await run(`CREATE SCHEMA ${schema}`);
+  return {
+    url,
+    schema,
+    existed,
+    drop: keep ? async () => {} : () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => {}),
+    /** Drops a kept schema too (a load that failed half-way must not be reused). */
+    dropAlways: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => {}),
+  };
 }
 
 // ---- generated catalogs (the consumer and catalog-query benchmarks) --------------------------
@@ -125,4 +240,113 @@ export function countryRecord(base, i, random) {
     },
     ...(t.instance ? { instance: { ...t.instance, serial: i } } : {}),
   };
+}
+
+// ---- generated catalogs on PostgreSQL (the consumer and catalog-query benchmarks) ------------------
+
+/** The stored document of record `r` (what the server stores for a contribution). */
+const storedDoc = (r, timeseries) => ({
+  id: r.id,
+  name: r.name,
+  entity: r.entity,
+  instance: r.instance,
+  type: 'country',
+  timeseries,
+});
+
+/** Rows of records `from`..`to` for the PostgreSQL loader: one array per column. */
+async function pgRows(dist, catalog, base, random, from, to) {
+  const { extractGeometries } = await import(new URL('geo/index.js', dist).href);
+  const { indexedGeometries } = await import(new URL('storage/postgres/geometries.js', dist).href);
+  const cols = [[], [], [], [], [], []];
+  for (let i = from; i < to; i++) {
+    const r = countryRecord(base, i, random);
+    const doc = JSON.stringify(storedDoc(r, catalog.timeseries));
+    const geo = extractGeometries(JSON.parse(doc));
+    const row = [
+      i + 1,
+      catalog.publicId(r.id),
+      r.id,
+      r.name,
+      doc,
+      indexedGeometries(doc, geo.length ? JSON.stringify(geo) : null),
+    ];
+    for (const [k, v] of row.entries()) cols[k].push(v);
+  }
+  return cols;
+}
+
+/**
+ * Writes an n-record catalog (`countryRecord`s of `base`; entity type `country` declaring `indexes`, connector
+ * `generated` with `catalog.cid`, policy `bench` = `catalog.policy`) into the PostgreSQL schema `target` through
+ * the migrations of the build in `dist` (a `packages/server/dist/` URL): records
+ * in `unnest` batches of 10,000 (explicit seq, one transaction), their `record_geo` rows set-based from
+ * `records.geo` with the GiST index built after the load, the declared expression indexes by the store's
+ * `syncRecordIndexes`, then VACUUM ANALYZE.
+ */
+export async function generatePgCatalog(dist, target, n, { base, indexes, catalog }) {
+  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', dist).href);
+  const { syncRecordIndexes } = await import(new URL('storage/postgres/indexes.js', dist).href);
+  const store = await PostgresStore.open({ url: target.url, schema: target.schema });
+  const db = store.db;
+  const now = new Date().toISOString();
+  const random = rng(42);
+  try {
+    await db.tx(async (c) => {
+      await c.query(
+        `INSERT INTO entity_types (slug, name, description, timeseries, indexes, created)
+         VALUES ('country', 'Countries', 'Generated countries', $1, $2, $3)`,
+        [JSON.stringify(catalog.timeseries), JSON.stringify(indexes), now],
+      );
+      await c.query(
+        `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
+         VALUES ('generated', 1, $1, 'Generated', 'Generated', true, 'secret', $2)`,
+        [catalog.cid, now],
+      );
+      await c.query(
+        `INSERT INTO policies (slug, name, description, policy, created) VALUES ('bench', 'Bench', 'Bench', $1, $2)`,
+        [JSON.stringify(catalog.policy), now],
+      );
+      await c.query('DROP INDEX record_geo_geom');
+      for (let i = 0; i < n; i += 10_000) {
+        await c.query(
+          `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
+           SELECT t.seq, t.pid, 1, 'country', t.vid, t.name, t.doc::jsonb, t.geo::jsonb
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(seq, pid, vid, name, doc, geo)`,
+          await pgRows(dist, catalog, base, random, i, Math.min(n, i + 10_000)),
+        );
+      }
+      await c.query("SELECT setval(pg_get_serial_sequence('records', 'seq'), $1)", [n]);
+      await c.query(
+        `INSERT INTO record_geo (record_seq, path, geom)
+         SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+         FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g WHERE r.geo IS NOT NULL ORDER BY r.seq`,
+      );
+      // the migration's index, as it defines it, built once over the loaded rows
+      await c.query('CREATE INDEX record_geo_geom ON record_geo USING gist (geom)');
+      // the entity type declares its indexes (if any); the store creates them (after the bulk load: faster)
+      await syncRecordIndexes(c);
+    });
+    await db.query('VACUUM ANALYZE records, record_geo');
+  } finally {
+    await store.close();
+  }
+}
+
+/** Whether the kept schema holds a complete catalog of n records (a load that stopped half-way does not). */
+export async function pgCatalogComplete(target, n) {
+  const client = new (pgLib().Client)({ connectionString: target.url });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `SELECT (SELECT count(*) FROM ${target.schema}.records)::int AS n,
+              EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'record_geo_geom') AS geo`,
+      [target.schema],
+    );
+    return r.rows[0].n === n && r.rows[0].geo;
+  } catch {
+    return false;
+  } finally {
+    await client.end();
+  }
 }

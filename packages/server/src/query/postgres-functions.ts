@@ -109,6 +109,11 @@ $fn$;
  * `isNear` of `geo/predicates.ts`, the same planar-shapes-on-the-sphere distance as
  * `geometryDistance` (haversine on Turf's mean radius, nearest points of segments found in an
  * equirectangular projection), so both engines give the same answers at the bounds.
+ *
+ * A PL/pgSQL function with an `EXCEPTION` block starts a subtransaction, which a parallel worker
+ * cannot: such functions, and those that call them, are `PARALLEL UNSAFE` (marked safe, a `$within`
+ * over a catalog large enough for a parallel plan answered 500, "cannot start subtransactions during
+ * a parallel operation").
  */
 export const POSTGRES_GEO_FUNCTIONS = `
 -- PostgreSQL raises an error where a float8 product or quotient underflows to zero (JavaScript
@@ -177,7 +182,7 @@ END
 $fn$;
 
 CREATE OR REPLACE FUNCTION bbk_parts_intersect(a geometry, b geometry) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $fn$
 BEGIN
   RETURN EXISTS (SELECT 1 FROM ST_Dump(a) AS x, ST_Dump(b) AS y WHERE ST_Intersects(x.geom, y.geom));
 EXCEPTION WHEN OTHERS THEN
@@ -186,7 +191,7 @@ END
 $fn$;
 
 CREATE OR REPLACE FUNCTION bbk_geo_distance(a geometry, b geometry) RETURNS float8
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $fn$
 DECLARE
   best float8 := 'Infinity';
   p geometry;
@@ -211,7 +216,7 @@ END
 $fn$;
 
 CREATE OR REPLACE FUNCTION bbk_geo_near(field geometry, target geometry, min_m float8, max_m float8) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE AS $fn$
 DECLARE
   d float8;
 BEGIN
@@ -227,7 +232,7 @@ $fn$;
 -- each part of the field lies in one polygon of the container, polygons by cover (their
 -- boundaries may touch), points and lines by within (some of it inside, none outside)
 CREATE OR REPLACE FUNCTION bbk_geo_within(g geometry, c geometry) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $fn$
 DECLARE
   polygons geometry[] := ARRAY(SELECT (ST_Dump(c)).geom);
   parts geometry[] := ARRAY(SELECT (ST_Dump(g)).geom);

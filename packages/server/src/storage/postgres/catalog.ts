@@ -92,11 +92,12 @@ export class PgCatalog implements CatalogStore {
   constructor(private readonly db: PgDb) {}
 
   async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
-    return (await this.db.query<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug])).rows[0];
+    return (await this.db.prepared<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug]))
+      .rows[0];
   }
 
   async policyByAccess(accessId: number): Promise<PolicyHead | undefined> {
-    const r = await this.db.query<PolicyHead>(
+    const r = await this.db.prepared<PolicyHead>(
       'SELECT p.id, p.slug, p.version FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = $1',
       [accessId],
     );
@@ -140,6 +141,7 @@ export class PgCatalog implements CatalogStore {
       .add((n) => `r.public_id = $${n}`, publicId)
       .add((n) => `r.type = $${n}`, type)
       .fragment(view.segment);
+    // one text per policy segment (its values are parameters): a bounded set, so a named statement
     const rows = await this.#all<
       Omit<CatalogRecord, 'connector'> & { cid: number; webhook: string | null; cache: number; secret: string }
     >(
@@ -147,6 +149,7 @@ export class PgCatalog implements CatalogStore {
               c.id AS cid, c.webhook, c.cache, c.webhook_secret AS secret
        FROM records r JOIN connectors c ON c.id = r.connector_id WHERE ${w.terms.join(' AND ')}`,
       w.params,
+      true,
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -155,7 +158,7 @@ export class PgCatalog implements CatalogStore {
   }
 
   async usage(key: string, window: string): Promise<number> {
-    const r = await this.db.query<{ count: number }>('SELECT count FROM usage WHERE key = $1 AND "window" = $2', [
+    const r = await this.db.prepared<{ count: number }>('SELECT count FROM usage WHERE key = $1 AND "window" = $2', [
       key,
       window,
     ]);
@@ -177,9 +180,9 @@ export class PgCatalog implements CatalogStore {
     return this.db.tx((c) => syncRecordIndexes(c));
   }
 
-  async #all<T>(sql: string, params: unknown[]): Promise<T[]> {
+  async #all<T>(sql: string, params: unknown[], prepared = false): Promise<T[]> {
     try {
-      return (await this.db.query(sql, params)).rows as T[];
+      return (await (prepared ? this.db.prepared(sql, params) : this.db.query(sql, params))).rows as T[];
     } catch (err) {
       throw unusable(err);
     }

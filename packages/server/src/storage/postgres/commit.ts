@@ -1,31 +1,34 @@
-import { reindexGeometries } from './geometries.js';
+import { REINDEX_CHANGED } from './geometries.js';
 import type { Queryable } from './pg-database.js';
 
-/**
- * Per key of the session whose last operation is an upsert: that operation's `seq` and the
- * `first_seq` of the key's first upsert after its last delete (where a new record takes its place).
- *
- * Window functions over one scan of the session's operations (narrow columns; the documents are
- * fetched by `seq` afterwards), with no join between derived sets: session_ops fills and empties with
- * every session, so its statistics are usually stale (analysed while empty, the planner expects a
- * handful of rows), and a plan chosen for a handful of rows must stay linear for 100,000. The former
- * form, CTEs joined to each other, became nested loops over CTE scans there: quadratic, minutes for
- * 5,000 pending records.
- */
-const LAST = `ops AS (
-  SELECT seq, op, public_id, max(seq) OVER k AS last_seq,
-         coalesce(max(seq) FILTER (WHERE op = 'delete') OVER k, 0) AS last_delete
-  FROM session_ops WHERE connector_id = $1 WINDOW k AS (PARTITION BY public_id)),
- lasts AS (
-  SELECT seq, op, last_seq,
-         min(seq) FILTER (WHERE op = 'upsert' AND seq > last_delete) OVER (PARTITION BY public_id) AS first_seq
-  FROM ops)`;
+/** Per key of the session, the last pending operation and the last delete. */
+const KEYS = `keys AS (
+  SELECT public_id, max(seq) AS last_seq, max(seq) FILTER (WHERE op = 'delete') AS last_delete
+  FROM session_ops WHERE connector_id = $1 GROUP BY public_id)`;
 
-/** The last upserted document of each key: public_id, vendor_id, doc, geo, first_seq. */
-const LAST_DOCS = `${LAST},
- last AS (
-  SELECT o.public_id, o.vendor_id, o.doc, o.geo, l.first_seq
-  FROM lasts l JOIN session_ops o ON o.seq = l.seq WHERE l.seq = l.last_seq AND l.op = 'upsert')`;
+/**
+ * Before a commit, outside its transaction: when the connector's pending operations clearly outnumber
+ * what the planner believes `session_ops` holds (its statistics predate the session: autovacuum has
+ * not caught up, or never ran on a fresh schema), `ANALYZE session_ops`. With statistics of an empty
+ * table the planner joins the session's operations by nested loops, quadratic in their number (a
+ * first-load replace of 2,000 records took 16 s, of 100,000 it never ended). Outside the transaction,
+ * ANALYZE's lock (which ANALYZEs of other processes wait for) is held only while it samples.
+ */
+export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<void> {
+  const r = await db.query<{ pending: number; estimate: number }>(
+    `SELECT (SELECT count(*) FROM session_ops WHERE connector_id = $1) AS pending,
+            (SELECT reltuples FROM pg_class WHERE oid = 'session_ops'::regclass) AS estimate`,
+    [connectorId],
+  );
+  const { pending, estimate } = r.rows[0] ?? { pending: 0, estimate: 0 };
+  if (pending >= ANALYZE_FROM && pending > 2 * Math.max(Number(estimate), 0)) await db.query('ANALYZE session_ops');
+}
+
+/** `work_mem` of a commit's transaction (PostgreSQL's default, 4 MB, sorts 100,000 documents on disk). */
+const COMMIT_WORK_MEM = '64MB';
+
+/** Pending operations from which a commit refreshes the planner's statistics first (below, any plan is quick). */
+const ANALYZE_FROM = 200;
 
 /**
  * The commit of an accrue or replace session (inside the close transaction), set-based with the
@@ -43,43 +46,49 @@ export async function applyPending(
      WHERE r.public_id = d.public_id AND r.connector_id = $1`,
     [o.connectorId],
   );
-  // the records' old geometries are read in the FROM list (RETURNING sees only the new row)
-  const updated = await c.query<{ seq: number }>(
-    `WITH ${LAST_DOCS},
+  // the new records are sorted by first upsert with their documents: in memory, not on disk
+  await c.query(`SET LOCAL work_mem = '${COMMIT_WORK_MEM}'`);
+  await c.query(
+    `WITH ${KEYS},
+     last AS (SELECT o.public_id, o.doc, o.geo FROM session_ops o JOIN keys k ON o.seq = k.last_seq WHERE o.op = 'upsert'),
+     old AS (SELECT r.seq, r.geo FROM records r JOIN last USING (public_id) WHERE r.connector_id = $1),
      up AS (
-       UPDATE records r SET type = $2, name = s.doc ->> 'name', doc = s.doc, geo = s.geo
-       FROM (SELECT last.doc, last.geo, x.seq, x.geo IS DISTINCT FROM last.geo AS geo_changed
-             FROM last JOIN records x ON x.public_id = last.public_id AND x.connector_id = $1) s
-       WHERE r.seq = s.seq
-         AND (r.doc IS DISTINCT FROM s.doc OR r.geo IS DISTINCT FROM s.geo OR r.type IS DISTINCT FROM $2)
-       RETURNING r.seq, s.geo_changed)
-     SELECT seq FROM up WHERE geo_changed`,
+       UPDATE records r SET type = $2, name = last.doc ->> 'name', doc = last.doc, geo = last.geo
+       FROM last WHERE r.public_id = last.public_id AND r.connector_id = $1
+         AND (r.doc IS DISTINCT FROM last.doc OR r.geo IS DISTINCT FROM last.geo OR r.type IS DISTINCT FROM $2)
+       RETURNING r.seq, r.geo),
+     changed AS (SELECT up.seq, up.geo FROM up JOIN old USING (seq) WHERE up.geo IS DISTINCT FROM old.geo),
+     ${REINDEX_CHANGED}`,
     [o.connectorId, o.type],
   );
-  const inserted = await c.query<{ seq: number }>(
-    `WITH ${LAST_DOCS},
+  await c.query(
+    `WITH ${KEYS},
+     first AS (
+       SELECT o.public_id, min(o.seq) AS first_seq FROM session_ops o JOIN keys k USING (public_id)
+       WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.seq > coalesce(k.last_delete, 0) GROUP BY o.public_id),
      ins AS (
        INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
        SELECT n.public_id, $1, $2, n.vendor_id, n.doc ->> 'name', n.doc, n.geo FROM (
-         SELECT * FROM last WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.public_id = last.public_id)
-         ORDER BY first_seq) AS n
-       RETURNING seq, geo)
-     SELECT seq FROM ins WHERE geo IS NOT NULL`,
+         SELECT o.public_id, o.vendor_id, o.doc, o.geo, f.first_seq
+         FROM session_ops o JOIN keys k ON o.seq = k.last_seq JOIN first f ON f.public_id = o.public_id
+         WHERE o.op = 'upsert' AND NOT EXISTS (SELECT 1 FROM records r WHERE r.public_id = o.public_id)
+         ORDER BY f.first_seq) AS n
+       RETURNING seq, geo),
+     changed AS (SELECT seq, geo FROM ins WHERE geo IS NOT NULL),
+     ${REINDEX_CHANGED}`,
     [o.connectorId, o.type],
   );
   if (o.replace) {
-    // what the session did not upsert goes (a key it upserted then deleted is gone already); EXCEPT is a
-    // hashed or sorted set operation whatever the statistics say
+    // what the session did not upsert goes (a key it upserted then deleted is gone already). The
+    // planner's figures for this connector's records predate the commit (a first load has just
+    // inserted them all), and a nested-loop anti join over them is quadratic: this sweep reads every
+    // record of the connector anyway, so it is a hash anti join whatever the statistics say.
+    await c.query('SET LOCAL enable_nestloop = off');
     await c.query(
-      `DELETE FROM records r USING (
-         SELECT public_id FROM records WHERE connector_id = $1
-         EXCEPT SELECT public_id FROM session_ops WHERE connector_id = $1 AND op = 'upsert') gone
-       WHERE r.public_id = gone.public_id AND r.connector_id = $1`,
+      `DELETE FROM records r WHERE r.connector_id = $1 AND NOT EXISTS (
+         SELECT 1 FROM session_ops o WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.public_id = r.public_id)`,
       [o.connectorId],
     );
+    await c.query('SET LOCAL enable_nestloop = on');
   }
-  await reindexGeometries(
-    c,
-    [...updated.rows, ...inserted.rows].map((r) => r.seq),
-  );
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { UnstorableValueError } from '../store.js';
 
@@ -15,6 +16,9 @@ export interface PgConnectOptions {
   /** Most connections the pool opens. Default 10. */
   max?: number;
 }
+
+/** Most SQL texts `prepared` names (statements each pooled connection may keep). */
+const MAX_NAMED = 256;
 
 const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -36,6 +40,8 @@ const TYPES = {
 export class PgDb implements Queryable {
   readonly pool: pg.Pool;
   readonly schema: string | undefined;
+  /** Statement names of `prepared` SQL texts. */
+  readonly #names = new Map<string, string>();
 
   constructor(options: PgConnectOptions) {
     if (options.schema !== undefined && !PLAIN_NAME.test(options.schema))
@@ -60,12 +66,40 @@ export class PgDb implements Queryable {
     sql: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
+    return this.#run<R>(sql, params, undefined);
+  }
+
+  /**
+   * `query` as a named statement: each pooled connection parses it once and PostgreSQL may keep its
+   * plan, so a request's hot reads (policy, record, token) skip parse and plan. Only for SQL from a
+   * bounded set of texts (fixed strings, one per policy segment): past `MAX_NAMED` texts, statements run
+   * unnamed, so a stream of distinct texts cannot grow every connection's statements without bound.
+   */
+  async prepared<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    let name = this.#names.get(sql);
+    if (name === undefined && this.#names.size < MAX_NAMED) {
+      name = `bbk_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.#names.set(sql, name);
+    }
+    return this.#run<R>(sql, params, name);
+  }
+
+  async #run<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    name: string | undefined,
+  ): Promise<pg.QueryResult<R>> {
     if (params.some(hasNul)) {
       if (/^\s*SELECT\b/i.test(sql)) return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
       throw new UnstorableValueError();
     }
     try {
-      return await this.pool.query<R>(sql, params);
+      return await (name === undefined
+        ? this.pool.query<R>(sql, params)
+        : this.pool.query<R>({ name, text: sql, values: params }));
     } catch (err) {
       throw storeError(err);
     }

@@ -22,7 +22,7 @@ export class PgPolicies implements PolicyStore {
   }
 
   async getById(id: number): Promise<PolicyRow | undefined> {
-    return (await this.db.query<PolicyRow>(`SELECT ${COLUMNS} FROM policies WHERE id = $1`, [id])).rows[0];
+    return (await this.db.prepared<PolicyRow>(`SELECT ${COLUMNS} FROM policies WHERE id = $1`, [id])).rows[0];
   }
 
   async create(slug: string, i: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean> {

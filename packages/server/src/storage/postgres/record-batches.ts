@@ -1,5 +1,5 @@
 import { MAX_SECTION_DEPTH, type PreparedRecord, UnstorableRecordError } from '../records-store.js';
-import { indexedGeometries, reindexGeometries } from './geometries.js';
+import { indexedGeometries, REINDEX_CHANGED } from './geometries.js';
 import { type Queryable, sqlState } from './pg-database.js';
 
 /** The input rows of a batch, one array per column (one parameter each, however many records). */
@@ -7,9 +7,9 @@ const BATCH = `unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]
   WITH ORDINALITY AS t(public_id, vendor_id, name, doc, geo, ord)`;
 
 /**
- * Stream upserts: a key already stored keeps its place; one stored exactly so already is not
- * rewritten; new keys follow in posted order (the identity is drawn in that order). Returns the
- * records whose geometries changed.
+ * Stream upserts, one statement: a key already stored keeps its place; one stored exactly so already
+ * is not rewritten; new keys follow in posted order (the identity is drawn in that order); the spatial
+ * index rows of the records whose geometries changed are rebuilt from what the upsert returned.
  */
 const STREAM_UPSERT = `WITH old AS (SELECT public_id, geo FROM records WHERE public_id = ANY($3::text[])),
 up AS (
@@ -19,8 +19,10 @@ up AS (
   ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc, geo = excluded.geo
   WHERE records.doc IS DISTINCT FROM excluded.doc OR records.geo IS DISTINCT FROM excluded.geo
      OR records.type IS DISTINCT FROM excluded.type
-  RETURNING seq, public_id, geo)
-SELECT up.seq FROM up LEFT JOIN old USING (public_id) WHERE old.public_id IS NULL OR old.geo IS DISTINCT FROM up.geo`;
+  RETURNING seq, public_id, geo),
+changed AS (SELECT up.seq, up.geo FROM up LEFT JOIN old USING (public_id)
+  WHERE old.public_id IS NULL OR old.geo IS DISTINCT FROM up.geo),
+${REINDEX_CHANGED}`;
 
 const PEND_UPSERT = `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo)
   SELECT $1, 'upsert', n.vendor_id, n.public_id, n.doc, n.geo FROM (
@@ -86,18 +88,14 @@ export function tooDeep(records: readonly PreparedRecord[]): number {
   return records.findIndex((r) => depthOf(r.doc) > MAX_SECTION_DEPTH + 1);
 }
 
-/** Stream mode: writes the call's records into the catalog and re-indexes the geometries that changed. */
+/** Stream mode: writes the call's records into the catalog and re-indexes the geometries that changed (one statement). */
 export async function writeStream(
   c: Queryable,
   connectorId: number,
   type: string,
   records: readonly PreparedRecord[],
 ): Promise<void> {
-  const changed = await c.query<{ seq: number }>(STREAM_UPSERT, [connectorId, type, ...batch(lastWins(records))]);
-  await reindexGeometries(
-    c,
-    changed.rows.map((r) => r.seq),
-  );
+  await c.query(STREAM_UPSERT, [connectorId, type, ...batch(lastWins(records))]);
 }
 
 /** Accrue / replace mode: notes the call's upserts as pending operations, in posted order. */

@@ -6,7 +6,7 @@ import {
   type StoredRecord,
   UnstorableRecordError,
 } from '../records-store.js';
-import { applyPending } from './commit.js';
+import { applyPending, freshPendingStatistics } from './commit.js';
 import { inStoredOrder } from './documents.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 import { tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
@@ -89,14 +89,19 @@ export class PgRecords implements RecordStore {
   }
 
   closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {
-    return this.#inOrder(connectorId, async (c) => {
-      const mode = await lockSession(c, connectorId, sessionId);
-      if (mode === undefined) return false;
-      if (commit && mode !== 'stream') await applyPending(c, { connectorId, type, replace: mode === 'replace' });
-      // its pending operations cascade
-      await c.query('DELETE FROM sessions WHERE connector_id = $1', [connectorId]);
-      return true;
-    });
+    const before = commit ? () => freshPendingStatistics(this.db, connectorId) : undefined;
+    return this.#inOrder(
+      connectorId,
+      async (c) => {
+        const mode = await lockSession(c, connectorId, sessionId);
+        if (mode === undefined) return false;
+        if (commit && mode !== 'stream') await applyPending(c, { connectorId, type, replace: mode === 'replace' });
+        // its pending operations cascade
+        await c.query('DELETE FROM sessions WHERE connector_id = $1', [connectorId]);
+        return true;
+      },
+      before,
+    );
   }
 
   async get(connectorId: number, vendorId: string): Promise<StoredRecord | undefined> {
@@ -148,13 +153,17 @@ export class PgRecords implements RecordStore {
     ]);
   }
 
-  /** Runs `work` in a transaction after the connector's previously handed-over writes settled. */
-  #inOrder<T>(connectorId: number, work: (c: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction after the connector's previously handed-over writes settled
+   * (`before`, when given, first and outside the transaction).
+   */
+  #inOrder<T>(connectorId: number, work: (c: Queryable) => Promise<T>, before?: () => Promise<void>): Promise<T> {
     const previous = this.#tails.get(connectorId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.db.tx(work),
-      () => this.db.tx(work),
-    );
+    const run = async () => {
+      await before?.();
+      return this.db.tx(work);
+    };
+    const next = previous.then(run, run);
     const tail = next.catch(() => {});
     this.#tails.set(connectorId, tail);
     void tail.then(() => {

@@ -51,7 +51,7 @@ export class PgTokens implements TokenStore {
 
   async get(keyId: string): Promise<TokenRow | undefined> {
     const r = (
-      await this.db.query<TokenRecord>(
+      await this.db.prepared<TokenRecord>(
         'SELECT key_id, kind, hash, subject, revoked, expires FROM tokens WHERE key_id = $1',
         [keyId],
       )
