@@ -1,4 +1,4 @@
-import type { UsageDelta } from '../../limits/index.js';
+import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index.js';
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
 import {
   type CatalogEntry,
@@ -15,6 +15,7 @@ import {
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
+import { admitShared } from './limits.js';
 import { hasNul, type PgDb, sqlState } from './pg-database.js';
 
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
@@ -171,6 +172,11 @@ export class PgCatalog implements CatalogStore {
        ON CONFLICT (key, "window") DO UPDATE SET count = usage.count + excluded.count`,
       [deltas.map((d) => d.key), deltas.map((d) => d.window), deltas.map((d) => d.delta)],
     );
+  }
+
+  /** Rate and quota decided against the counts every process shares (`bbk_admit`, storage/postgres/limits.ts). */
+  admitShared(call: SharedCall): Promise<SharedAdmission> {
+    return admitShared(this.db, call);
   }
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {
