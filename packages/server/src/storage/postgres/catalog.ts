@@ -98,7 +98,10 @@ export class PgCatalog implements CatalogStore {
 
   async policyByAccess(accessId: number): Promise<PolicyHead | undefined> {
     const r = await this.db.query<PolicyHead>(
-      'SELECT p.id, p.slug, p.version FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = $1',
+      `SELECT p.id, p.slug, p.version,
+              CASE WHEN g.suspended IS NOT NULL THEN coalesce(g.reason, 'suspended') END AS suspension
+       FROM accesses a JOIN policies p ON p.id = a.policy_id LEFT JOIN access_guards g ON g.access_id = a.id
+       WHERE a.id = $1`,
       [accessId],
     );
     return r.rows[0];
