@@ -114,7 +114,7 @@ describe.skipIf(!TEST_DATABASE_URL || !existsSync(CLI))('several bbk processes, 
     contributorToken = created.token;
     cid = created.id;
     uid = (await coord.users.create({ name: 'Consumer', email: 'c@example.org', organization: 'Example' })).id;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await coord?.close();
     await Promise.all(procs.map((x) => x.stop()));
