@@ -60,7 +60,11 @@ async function startProcess(url, schema, dir) {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const exited = new Promise((r) => child.once('exit', r));
-  return { child, urls: JSON.parse(line), stop: () => (child.stdin.end(), exited) };
+  const stop = () => {
+    child.stdin.end();
+    return exited;
+  };
+  return { child, urls: JSON.parse(line), stop };
 }
 
 async function send(method, url, body) {
