@@ -133,6 +133,9 @@ describe.skipIf(!TEST_DATABASE_URL || !existsSync(CLI))('several bbk processes, 
     await b.upsert(cid, sid, [{ id: 'z', name: 'z1', entity: {} }]);
     await a.upsert(cid, sid, [{ id: 'y', name: 'y2', entity: {} }]);
     await b.closeSession(cid, sid, true);
+    // its audit entry counts what every process wrote (the session's row keeps the tally)
+    const [entry] = await coordinatorOf(1).audit.list({ action: 'session.commit', order: 'desc', limit: 1 });
+    expect(entry?.detail).toEqual({ mode: 'accrue', upserts: 5, deletes: 1 });
     // the stale session id is refused through either process
     await expect(a.upsert(cid, sid, [{ id: 'late', name: 'late', entity: {} }])).rejects.toMatchObject({ status: 401 });
     const token = await consumerTokenFor('everything', { enabled: false });

@@ -2,7 +2,8 @@ import type { SharedAdmission, SharedCall } from '../../limits/index.js';
 import type { Queryable } from './pg-database.js';
 
 /**
- * Migration 5: the rate windows every process counts in. One row per key (the current second
+ * Migration 5: the rate windows every process counts in (and the session tallies: `sessions.upserts`
+ * and `sessions.deletes`, added in each write's transaction, see records.ts). One row per key (the current second
  * and its count), so the table never grows beyond the number of limited accesses or policies.
  * `UNLOGGED`: a window lives one second, so a crash may empty it (PostgreSQL truncates unlogged
  * tables on crash recovery) at the price of nothing; quota counts stay in `usage` (logged).
@@ -13,6 +14,9 @@ CREATE UNLOGGED TABLE rate_windows (
   second bigint NOT NULL,
   count  integer NOT NULL
 );
+-- what a session posted, for its audit entry, whichever process served its calls
+ALTER TABLE sessions ADD COLUMN upserts bigint NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN deletes bigint NOT NULL DEFAULT 0;
 `;
 
 /**

@@ -14,7 +14,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'access usage and violations', sql: ACTIVITY_SCHEMA },
   { version: 3, name: 'audit trail', sql: AUDIT_SCHEMA },
   { version: 4, name: 'token lifetimes', sql: TOKEN_LIFETIMES_SCHEMA },
-  { version: 5, name: 'shared rate windows', sql: RATE_WINDOWS_SCHEMA },
+  { version: 5, name: 'shared rate windows and session tallies', sql: RATE_WINDOWS_SCHEMA },
 ];
 
 /** The newest migration's number: the version of a current database. */
