@@ -257,7 +257,7 @@ describe.skipIf(!TEST_DATABASE_URL || !existsSync(CLI))('several bbk processes, 
     } finally {
       await reader.close();
     }
-  }, 40_000);
+  }, 90_000);
 
   it('the rate is one budget per clock second across processes', async () => {
     const rate = 40;
