@@ -39,6 +39,10 @@ if (!process.env.BBK_TEST_DATABASE_URL)
   console.log(
     'PostgreSQL tests skipped: set BBK_TEST_DATABASE_URL=postgres://user:pass@host:port/db to run them (scripts/ci-postgres.sh starts one on Debian as root)',
   );
+else if (spawnSync('haproxy', ['-v']).status !== 0)
+  console.log(
+    'Deploy demo test skipped: haproxy is not installed (Debian: apt-get install haproxy; .ci/run installs it as root)',
+  );
 
 const dir = mkdtempSync(join(tmpdir(), 'bbk-vitest-'));
 const out = join(dir, 'results.json');

@@ -115,6 +115,7 @@ export async function startServer(
         now: config.now,
         thresholds: config.detectors,
         flushIntervalMs: config.usageFlushMs,
+        shared: store.shared,
       }),
       observers: { logger: logs?.logger, requestLog: logs?.requestLog, metrics },
     };

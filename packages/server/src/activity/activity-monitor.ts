@@ -12,6 +12,11 @@ export interface ActivityMonitorOptions {
   flushIntervalMs?: number;
   /** Called when a background flush fails (what it held stays pending and is retried). */
   onError?: (err: unknown) => void;
+  /**
+   * The store is shared by several processes (PostgreSQL): guards are then read from the store,
+   * never from memory, since another process may change them. Default false.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -19,6 +24,9 @@ export interface ActivityMonitorOptions {
  * transaction per interval (and on close), the violation detectors fed with every answered call,
  * their flags stored in the same rhythm, and the per-access guards (auto-suspend, suspended) kept
  * in memory so that checking one costs no I/O. Recording a call is synchronous and does no I/O.
+ * With `shared` (several processes on one database) no guard is kept in memory: the consumer
+ * admission passes the stored suspension it read with the policy (`suspension(id, stored)`), and
+ * the guard views and changes read and write the store.
  * @example
  * const monitor = new ActivityMonitor({ store: store.activity, now: Date.now, thresholds: DEFAULT_THRESHOLDS });
  * await monitor.start();
@@ -33,6 +41,9 @@ export class ActivityMonitor {
   readonly #onError: (err: unknown) => void;
   #flags: ViolationFlag[] = [];
   readonly #guards = new Map<number, AccessGuard>();
+  readonly #shared: boolean;
+  /** Shared mode: auto-suspensions of this process not yet written (access id → detector). */
+  readonly #suspending = new Map<number, string>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -43,10 +54,12 @@ export class ActivityMonitor {
     this.#detectors = createDetectors(options.thresholds);
     this.#intervalMs = options.flushIntervalMs ?? 2000;
     this.#onError = options.onError ?? (() => {});
+    this.#shared = options.shared ?? false;
   }
 
-  /** Loads the guards that were set. */
+  /** Loads the guards that were set (shared: none, they are read when needed). */
   async start(): Promise<void> {
+    if (this.#shared) return;
     for (const g of await this.#store.guards()) this.#guards.set(g.accessId, g);
   }
 
@@ -59,6 +72,10 @@ export class ActivityMonitor {
       if (!finding) continue;
       const at = new Date(e.at).toISOString();
       this.#flags.push({ accessId: e.accessId, detector: d.name, ...finding, at });
+      if (this.#shared) {
+        this.#autoSuspendShared(e.accessId, d.name, at);
+        continue;
+      }
       const guard = this.#guards.get(e.accessId);
       if (guard?.autoSuspend && !guard.suspended) {
         guard.suspended = at;
@@ -69,14 +86,24 @@ export class ActivityMonitor {
     this.#startTimer();
   }
 
-  /** Why the access is suspended (the detector), or null when it is not. */
-  suspension(accessId: number): string | null {
+  /**
+   * Why the access is suspended (the detector), or null when it is not. Shared: `stored` is the
+   * suspension read from the store for this call (an auto-suspension of this process still being
+   * written counts too).
+   */
+  suspension(accessId: number, stored?: string | null): string | null {
+    if (this.#shared) return this.#suspending.get(accessId) ?? stored ?? null;
     const g = this.#guards.get(accessId);
     return g?.suspended ? (g.reason ?? 'suspended') : null;
   }
 
   /** The access's guard (defaults when none was set). */
-  guard(accessId: number): AccessGuard {
+  async guard(accessId: number): Promise<AccessGuard> {
+    if (this.#shared) return this.#store.guard(accessId);
+    return this.#memoryGuard(accessId);
+  }
+
+  #memoryGuard(accessId: number): AccessGuard {
     return { ...(this.#guards.get(accessId) ?? { autoSuspend: false, suspended: null, reason: null }) };
   }
 
@@ -85,12 +112,16 @@ export class ActivityMonitor {
    * suspends by hand. Written at once.
    */
   async setGuard(accessId: number, change: { autoSuspend?: boolean; suspended?: boolean }): Promise<AccessGuard> {
-    const g = this.guard(accessId);
-    if (change.autoSuspend !== undefined) g.autoSuspend = change.autoSuspend;
-    if (change.suspended === false) Object.assign(g, { suspended: null, reason: null });
+    const g = await this.guard(accessId);
+    const write: { autoSuspend?: boolean; suspended?: string | null; reason?: string | null } = {};
+    if (change.autoSuspend !== undefined) write.autoSuspend = change.autoSuspend;
+    if (change.suspended === false) Object.assign(write, { suspended: null, reason: null });
     if (change.suspended === true && !g.suspended)
-      Object.assign(g, { suspended: new Date(this.#now()).toISOString(), reason: 'coordinator' });
-    await this.#store.setGuard(accessId, g);
+      Object.assign(write, { suspended: new Date(this.#now()).toISOString(), reason: 'coordinator' });
+    Object.assign(g, write);
+    // shared: only what changes is written, so a concurrent change of the other field is kept
+    await this.#store.setGuard(accessId, this.#shared ? write : g);
+    if (this.#shared) return this.#store.guard(accessId);
     this.#guards.set(accessId, g);
     return { ...g };
   }
@@ -133,6 +164,25 @@ export class ActivityMonitor {
       this.#flags = [...flags, ...this.#flags];
       throw err;
     }
+  }
+
+  /**
+   * Shared: suspends the access when its stored guard asks for it (read now: another process may
+   * have changed it); from then on counted as suspended here until the write is done.
+   */
+  #autoSuspendShared(accessId: number, detector: string, at: string): void {
+    this.#store
+      .guard(accessId)
+      .then(async (g) => {
+        if (!g.autoSuspend || g.suspended || this.#suspending.has(accessId)) return;
+        this.#suspending.set(accessId, detector);
+        try {
+          await this.#store.setGuard(accessId, { suspended: at, reason: detector });
+        } finally {
+          this.#suspending.delete(accessId);
+        }
+      })
+      .catch(this.#onError);
   }
 
   #persistGuard(accessId: number, change: { suspended: string; reason: string }): void {

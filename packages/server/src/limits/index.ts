@@ -11,6 +11,8 @@ export {
   QuotaCounter,
   type QuotaInterval,
   quotaWindow,
+  type SharedAdmission,
+  type SharedCall,
   type UsageDelta,
   type UsageStore,
   windowEnd,

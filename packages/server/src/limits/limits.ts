@@ -1,4 +1,11 @@
-import { type QuotaCount, QuotaCounter, quotaWindow, type UsageStore, windowEnd } from './quota-counter.js';
+import {
+  type QuotaCount,
+  QuotaCounter,
+  quotaWindow,
+  type SharedAdmission,
+  type UsageStore,
+  windowEnd,
+} from './quota-counter.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** The limit part of a policy's `access_control` (spec §2.6). */
@@ -46,6 +53,11 @@ const ADMITTED: Admission = { ok: true };
  * current UTC day or month); only admitted calls are counted, so 429s do not
  * eat into the budget. `enabled: false` means no limits; a missing `rate` or
  * `quota` means no limit of that kind; `0` means no calls at all.
+ *
+ * On a store one process owns (SQLite) the counts live in memory and quota counts are written
+ * behind. On a store several processes share (one offering `admitShared`, PostgreSQL) every
+ * admission is decided by the database against the shared counts, so each call is counted once
+ * across all processes and nothing is lost when they restart.
  * @example
  * const limits = new Limits({ usage: store.catalog, now: Date.now });
  * const verdict = await limits.admit('access:3', policy.accessControl);
@@ -57,11 +69,13 @@ export class Limits {
   readonly #now: () => number;
   readonly #onError: (err: unknown) => void;
   readonly #intervalMs: number;
+  readonly #usage: UsageStore;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
 
   constructor(options: LimitsOptions) {
+    this.#usage = options.usage;
     this.#quota = new QuotaCounter(options.usage);
     this.#now = options.now;
     this.#onError = options.onError ?? (() => {});
@@ -73,6 +87,7 @@ export class Limits {
    * case (counter already in memory) does no I/O.
    */
   async admit(key: string, ac: AccessControl): Promise<Admission> {
+    if (this.#usage.admitShared) return (await this.admitWithStatus(key, ac)).verdict;
     return (await this.#admit(key, ac)).verdict;
   }
 
@@ -81,6 +96,7 @@ export class Limits {
    * counter the admission read instead of looking it up again.
    */
   async admitWithStatus(key: string, ac: AccessControl): Promise<{ verdict: Admission; status: LimitStatus | null }> {
+    if (this.#usage.admitShared) return this.#admitShared(key, ac);
     const { verdict, counter } = await this.#admit(key, ac);
     return { verdict, status: await this.#status(key, ac, counter) };
   }
@@ -107,6 +123,29 @@ export class Limits {
     return { verdict: ADMITTED, counter };
   }
 
+  /** The shared path: one atomic admission in the store, the headers from the counts it returns. */
+  async #admitShared(key: string, ac: AccessControl): Promise<{ verdict: Admission; status: LimitStatus | null }> {
+    if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return { verdict: ADMITTED, status: null };
+    const now = this.#now();
+    const quota = ac.quota;
+    const counts: SharedAdmission = await this.#usage.admitShared!({
+      key,
+      second: ac.rate === undefined ? null : Math.floor(now / 1000),
+      rate: ac.rate ?? null,
+      window: quota ? quotaWindow(quota.interval_type, now) : null,
+      max: quota ? quota.max_number : null,
+    });
+    const status: LimitStatus = {};
+    if (ac.rate !== undefined) status.rate = rateState(ac.rate, counts.rateUsed);
+    if (quota) status.quota = quotaState(quota.interval_type, quota.max_number, counts.quotaUsed, now);
+    if (counts.refusedBy === 'rate') return { verdict: { ok: false, retryAfter: 1, limit: 'rate' }, status };
+    if (counts.refusedBy === 'quota') {
+      const retryAfter = Math.max(1, Math.ceil((windowEnd(quota!.interval_type, now) - now) / 1000));
+      return { verdict: { ok: false, retryAfter, limit: 'quota' }, status };
+    }
+    return { verdict: ADMITTED, status };
+  }
+
   /**
    * What is left of the key's limits now, without counting anything; null when the policy sets none.
    * `known` is a quota counter already read, used while it is still the current window's.
@@ -115,26 +154,13 @@ export class Limits {
     if (!ac.enabled || (ac.rate === undefined && ac.quota === undefined)) return null;
     const now = this.#now();
     const out: LimitStatus = {};
-    if (ac.rate !== undefined) {
-      const remaining = Math.max(0, ac.rate - this.#rate.used(key, now));
-      out.rate = { limit: ac.rate, remaining, reset: 1, window: 1 };
-    }
+    if (ac.rate !== undefined) out.rate = rateState(ac.rate, this.#rate.used(key, now));
     if (ac.quota) {
       const { interval_type: interval, max_number: max } = ac.quota;
       const window = quotaWindow(interval, now);
       const counter =
         known && known.key === key && known.window === window ? known : await this.#quota.counter(key, window, now);
-      const end = windowEnd(interval, now);
-      const start =
-        interval === 'day'
-          ? end - 86_400_000
-          : Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
-      out.quota = {
-        limit: max,
-        remaining: Math.max(0, max - counter.count),
-        reset: Math.max(1, Math.ceil((end - now) / 1000)),
-        window: Math.round((end - start) / 1000),
-      };
+      out.quota = quotaState(interval, max, counter.count, now);
     }
     return out;
   }
@@ -164,4 +190,22 @@ export class Limits {
     }, this.#intervalMs);
     this.#timer.unref();
   }
+}
+
+/** The rate as the headers state it: `used` calls counted in the current second. */
+function rateState(rate: number, used: number): LimitState {
+  return { limit: rate, remaining: Math.max(0, rate - used), reset: 1, window: 1 };
+}
+
+/** The quota as the headers state it: `used` calls counted in the window containing `now`. */
+function quotaState(interval: string, max: number, used: number, now: number): LimitState {
+  const end = windowEnd(interval, now);
+  const start =
+    interval === 'day' ? end - 86_400_000 : Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+  return {
+    limit: max,
+    remaining: Math.max(0, max - used),
+    reset: Math.max(1, Math.ceil((end - now) / 1000)),
+    window: Math.round((end - start) / 1000),
+  };
 }

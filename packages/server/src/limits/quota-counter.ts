@@ -30,12 +30,41 @@ export interface UsageDelta {
   delta: number;
 }
 
+/** One call to admit against counts shared by every process (`UsageStore.admitShared`). */
+export interface SharedCall {
+  key: string;
+  /** The clock second of the call (`floor(ms / 1000)`); null when the policy sets no rate. */
+  second: number | null;
+  /** Calls allowed per second; null: no rate. */
+  rate: number | null;
+  /** The quota window (`quotaWindow`); null when the policy sets no quota. */
+  window: string | null;
+  /** Calls allowed in the window; null: no quota. */
+  max: number | null;
+}
+
+/** What a shared admission decided, and the counts after it (the `RateLimit` headers). */
+export interface SharedAdmission {
+  /** null: admitted and counted; else the limit that refused it (nothing counted). */
+  refusedBy: 'rate' | 'quota' | null;
+  /** Calls counted in the call's second (this one included when admitted). */
+  rateUsed: number;
+  /** Calls counted in the quota window (this one included when admitted). */
+  quotaUsed: number;
+}
+
 /** Where quota counts persist (the `usage` table). */
 export interface UsageStore {
   /** Count stored for a key in a window (0 when none). */
   usage(key: string, window: string): Promise<number>;
   /** Adds each delta to its stored count, all in one transaction. */
   addUsage(deltas: readonly UsageDelta[]): Promise<void>;
+  /**
+   * Offered by a store several processes share (PostgreSQL): checks the call against the stored
+   * rate and quota counts and counts it, atomically and in one round trip, only when both admit
+   * it. When present, `Limits` keeps no count in memory.
+   */
+  admitShared?(call: SharedCall): Promise<SharedAdmission>;
 }
 
 export interface QuotaCount {

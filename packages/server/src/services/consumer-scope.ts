@@ -2,7 +2,7 @@ import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { LimitStatus } from '../limits/index.js';
 import { type CompiledPolicy, compilePolicy, type LegalNotice } from '../policy/index.js';
-import type { CatalogView } from '../storage/catalog-store.js';
+import type { CatalogView, PolicyHead } from '../storage/catalog-store.js';
 
 /** What a consumer call brings, independent of the HTTP framework. */
 export interface ConsumerCall {
@@ -81,16 +81,18 @@ export function stagedConnectors(header: string | undefined): string[] {
  */
 const compiledPolicies = new WeakMap<ServerContext, Map<number, CompiledPolicy>>();
 
-async function policyOf(ctx: ServerContext, call: ConsumerCall): Promise<CompiledPolicy | undefined> {
-  let head: { id: number; version: number } | undefined;
+/** The head of the call's policy (production: through its access, with the access's stored suspension). */
+async function headOf(ctx: ServerContext, call: ConsumerCall): Promise<PolicyHead | undefined> {
   if (ctx.config.mode === 'production') {
     if (call.caller?.kind !== 'consumer') return undefined;
-    head = await ctx.store.catalog.policyByAccess(call.caller.subject);
-  } else {
-    const slug = call.audience?.trim().toLowerCase();
-    if (!slug) return undefined;
-    head = await ctx.store.catalog.policyBySlug(slug);
+    return ctx.store.catalog.policyByAccess(call.caller.subject);
   }
+  const slug = call.audience?.trim().toLowerCase();
+  return slug ? ctx.store.catalog.policyBySlug(slug) : undefined;
+}
+
+/** The compiled policy of a head: remembered per (id, version), so a change is seen on the next call. */
+async function compiledOf(ctx: ServerContext, head: PolicyHead | undefined): Promise<CompiledPolicy | undefined> {
   if (!head) return undefined;
   let compiled = compiledPolicies.get(ctx);
   if (!compiled) {
@@ -114,9 +116,18 @@ export const consumerScope = {
    */
   async admit(ctx: ServerContext, call: ConsumerCall): Promise<Admitted> {
     const accessId = accessOf(ctx, call);
-    const suspended = accessId === undefined ? null : ctx.activity.suspension(accessId);
-    if (suspended) throw new Suspended(suspended);
-    const policy = await policyOf(ctx, call);
+    // one process: the suspension is known in memory and checked before any I/O
+    if (accessId !== undefined && !ctx.store.shared) {
+      const suspended = ctx.activity.suspension(accessId);
+      if (suspended) throw new Suspended(suspended);
+    }
+    const head = await headOf(ctx, call);
+    // several processes: read with the policy, so a change made through another is seen at once
+    if (accessId !== undefined && ctx.store.shared) {
+      const suspended = ctx.activity.suspension(accessId, head?.suspension ?? null);
+      if (suspended) throw new Suspended(suspended);
+    }
+    const policy = await compiledOf(ctx, head);
     let limits: LimitStatus | null = null;
     if (policy) {
       const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;

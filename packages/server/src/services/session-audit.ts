@@ -5,8 +5,10 @@ import { audit } from './audit.js';
 /**
  * Audit entries of contributor sessions (docs/AUDIT.md): `session.commit` and `session.rollback`
  * with the session's mode and what it posted. A session is closed on the catalog writer, so its
- * entry is appended right after the close commits. Counts are kept in memory per open session:
- * for a session opened before a server restart they cover only the calls since (`partial: true`).
+ * entry is appended right after the close commits. On a store several processes share
+ * (PostgreSQL) the counts are kept in the session's row, added in each write's transaction, so they
+ * cover the calls served by every process. Else they are kept in memory per open session: for a
+ * session opened before a server restart they cover only the calls since (`partial: true`).
  */
 
 interface Tally {
@@ -35,7 +37,9 @@ async function record(
   how: { commit: boolean; implicit?: boolean },
 ): Promise<void> {
   const tally = talliesOf(ctx).get(target.connectorId);
-  const known = tally?.sid === session.id ? tally : undefined;
+  // a store several processes share counts in the database; else this process counted in memory
+  const stored = target.session?.id === session.id ? target.session.posted : undefined;
+  const known = stored ?? (tally?.sid === session.id ? tally : undefined);
   const slug = (await ctx.store.connectors.getById(target.connectorId))?.slug ?? `#${target.connectorId}`;
   await audit.record(ctx, {
     actor: `contributor:${slug}`,

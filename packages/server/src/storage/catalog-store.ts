@@ -7,6 +7,11 @@ export interface PolicyHead {
   id: number;
   slug: string;
   version: number;
+  /**
+   * `policyByAccess` on a store several processes share: the access's stored suspension (its
+   * reason), null when it is not suspended, read in the same query as the policy.
+   */
+  suspension?: string | null;
 }
 
 /**

@@ -13,6 +13,12 @@ export type SessionMode = 'stream' | 'accrue' | 'replace';
 export interface OpenSession {
   id: string;
   mode: SessionMode;
+  /**
+   * Records upserted and ids deleted through the session so far, as stored by a store several
+   * processes share (PostgreSQL: counted in each write's transaction); absent on SQLite, where the
+   * one process counts them in memory (services/session-audit.ts).
+   */
+  posted?: { upserts: number; deletes: number };
 }
 
 /** What a contributor call needs to know about the connector named by a contribution id. */

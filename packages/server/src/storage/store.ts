@@ -57,6 +57,13 @@ export interface NewToken {
  * transaction as the change it records (see `AuditNote`).
  */
 export interface Store {
+  /**
+   * Whether several bbk processes may use this database at once (PostgreSQL). Then nothing above
+   * the store may keep, between requests, state another process can change: what is remembered
+   * must be keyed by a version read on every request (compiled policies, compiled schemas) or
+   * not kept at all (guards, rate and quota counts). SQLite: one process owns the file.
+   */
+  readonly shared: boolean;
   readonly meta: MetaStore;
   readonly users: UserStore;
   readonly tokens: TokenStore;

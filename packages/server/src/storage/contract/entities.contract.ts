@@ -242,7 +242,15 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
       expect((await store.accesses.list(user)).map((a) => a.policy)).toEqual(['q', 'p']);
       expect((await store.users.get(user))!.accesses).toEqual(['q', 'p']);
       expect(await store.accesses.get(user, 'p')).toEqual(ap);
-      expect(await store.catalog.policyByAccess(aq.id)).toEqual({ id: q.id, slug: 'q', version: 1 });
+      // a shared store also says whether the access is suspended (services/consumer-scope.ts)
+      const head = { id: q.id, slug: 'q', version: 1, ...(store.shared ? { suspension: null } : {}) };
+      expect(await store.catalog.policyByAccess(aq.id)).toEqual(head);
+      if (store.shared) {
+        await store.activity.setGuard(aq.id, { suspended: '2024-01-01T00:00:00.000Z', reason: 'coordinator' });
+        expect(await store.catalog.policyByAccess(aq.id)).toEqual({ ...head, suspension: 'coordinator' });
+        await store.activity.setGuard(aq.id, { suspended: null });
+        expect(await store.catalog.policyByAccess(aq.id)).toEqual(head);
+      }
       expect(await store.tokens.get(tq.keyId)).toMatchObject({ kind: 'consumer', subject: aq.id, revoked: false });
       expect(await store.policies.delete('q')).toBe(true);
       expect(await store.policies.delete('q')).toBe(false);

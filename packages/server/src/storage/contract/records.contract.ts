@@ -29,7 +29,12 @@ export function recordsContract(open: StoreFactory): void {
         session: undefined,
       });
       await store.records.openSession(c.id, 's1', 'accrue');
-      expect((await store.records.target(c.cid))!.session).toEqual({ id: 's1', mode: 'accrue' });
+      // a shared store keeps what the session posted (its audit counts, services/session-audit.ts)
+      const tally = (upserts: number, deletes: number) => (store.shared ? { posted: { upserts, deletes } } : {});
+      expect((await store.records.target(c.cid))!.session).toEqual({ id: 's1', mode: 'accrue', ...tally(0, 0) });
+      await store.records.upsert(c.id, 's1', 'country', [rec('a'), rec('b')]);
+      await store.records.delete(c.id, 's1', [{ vendorId: 'a', publicId: `${c.cid}:a` }]);
+      expect((await store.records.target(c.cid))!.session).toEqual({ id: 's1', mode: 'accrue', ...tally(2, 1) });
     });
 
     it('a call with a session id that is not the open one changes nothing', async () => {

@@ -1,4 +1,4 @@
-import type { UsageDelta } from '../../limits/index.js';
+import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index.js';
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
 import {
   type CatalogEntry,
@@ -15,6 +15,7 @@ import {
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
+import { admitShared } from './limits.js';
 import { hasNul, type PgDb, sqlState } from './pg-database.js';
 
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
@@ -98,7 +99,10 @@ export class PgCatalog implements CatalogStore {
 
   async policyByAccess(accessId: number): Promise<PolicyHead | undefined> {
     const r = await this.db.prepared<PolicyHead>(
-      'SELECT p.id, p.slug, p.version FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = $1',
+      `SELECT p.id, p.slug, p.version,
+              CASE WHEN g.suspended IS NOT NULL THEN coalesce(g.reason, 'suspended') END AS suspension
+       FROM accesses a JOIN policies p ON p.id = a.policy_id LEFT JOIN access_guards g ON g.access_id = a.id
+       WHERE a.id = $1`,
       [accessId],
     );
     return r.rows[0];
@@ -174,6 +178,11 @@ export class PgCatalog implements CatalogStore {
        ON CONFLICT (key, "window") DO UPDATE SET count = usage.count + excluded.count`,
       [deltas.map((d) => d.key), deltas.map((d) => d.window), deltas.map((d) => d.delta)],
     );
+  }
+
+  /** Rate and quota decided against the counts every process shares (`bbk_admit`, storage/postgres/limits.ts). */
+  admitShared(call: SharedCall): Promise<SharedAdmission> {
+    return admitShared(this.db, call);
   }
 
   async syncIndexes(): Promise<{ created: string[]; dropped: string[] }> {

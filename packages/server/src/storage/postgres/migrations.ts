@@ -1,5 +1,6 @@
 import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from '../../query/index.js';
 import type { Migration } from '../migrations/index.js';
+import { POSTGRES_LIMIT_FUNCTIONS, RATE_WINDOWS_SCHEMA } from './limits.js';
 import type { PgDb, Queryable } from './pg-database.js';
 import { INITIAL_SCHEMA } from './schema.js';
 import { ACTIVITY_SCHEMA, AUDIT_SCHEMA, TOKEN_LIFETIMES_SCHEMA } from './schema-activity.js';
@@ -13,6 +14,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'access usage and violations', sql: ACTIVITY_SCHEMA },
   { version: 3, name: 'audit trail', sql: AUDIT_SCHEMA },
   { version: 4, name: 'token lifetimes', sql: TOKEN_LIFETIMES_SCHEMA },
+  { version: 5, name: 'shared rate windows and session tallies', sql: RATE_WINDOWS_SCHEMA },
 ];
 
 /** The newest migration's number: the version of a current database. */
@@ -73,6 +75,7 @@ export async function migrate(db: PgDb): Promise<void> {
       }
       await client.query(POSTGRES_FUNCTIONS);
       await client.query(POSTGRES_GEO_FUNCTIONS);
+      await client.query(POSTGRES_LIMIT_FUNCTIONS);
     } finally {
       await client.query("SELECT pg_advisory_unlock(hashtext('bbk migrations ' || current_schema()))");
     }

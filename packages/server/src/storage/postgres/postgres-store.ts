@@ -36,6 +36,8 @@ FROM connectors c JOIN entity_types e ON e.id = c.entity_type_id ORDER BY c.slug
  * @example const store = await PostgresStore.open({ url: 'postgres://bbk@localhost/bbk' });
  */
 export class PostgresStore implements Store {
+  /** Several bbk processes may share this database (see `Store.shared`). */
+  readonly shared = true;
   readonly meta: PgMeta;
   readonly users: PgUsers;
   readonly tokens: PgTokens;

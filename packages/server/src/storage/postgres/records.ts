@@ -32,9 +32,16 @@ export class PgRecords implements RecordStore {
   constructor(private readonly db: PgDb) {}
 
   async target(contributionId: string): Promise<ContributionTarget | undefined> {
-    const r = await this.db.query<ContributionTarget & { sessionId: string | null; mode: SessionMode | null }>(
+    type Row = ContributionTarget & {
+      sessionId: string | null;
+      mode: SessionMode | null;
+      upserts: number;
+      deletes: number;
+    };
+    const r = await this.db.query<Row>(
       `SELECT c.id AS "connectorId", c.contribution_id AS "contributionId", e.id AS "entityTypeId",
-              e.slug AS "entityType", e.version AS "typeVersion", s.session_id AS "sessionId", s.mode
+              e.slug AS "entityType", e.version AS "typeVersion", s.session_id AS "sessionId", s.mode,
+              s.upserts, s.deletes
        FROM connectors c JOIN entity_types e ON e.id = c.entity_type_id
        LEFT JOIN sessions s ON s.connector_id = c.id
        WHERE c.contribution_id = $1`,
@@ -42,8 +49,9 @@ export class PgRecords implements RecordStore {
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    const { sessionId, mode, ...rest } = row;
-    return { ...rest, session: sessionId !== null && mode !== null ? { id: sessionId, mode } : undefined };
+    const { sessionId, mode, upserts, deletes, ...rest } = row;
+    const open = sessionId !== null && mode !== null;
+    return { ...rest, session: open ? { id: sessionId, mode, posted: { upserts, deletes } } : undefined };
   }
 
   openSession(connectorId: number, sessionId: string, mode: SessionMode): Promise<void> {
@@ -62,6 +70,7 @@ export class PgRecords implements RecordStore {
       } catch (err) {
         throw unstorable(err, records);
       }
+      await tally(c, connectorId, 'upserts', records.length);
       return true;
     });
   }
@@ -84,6 +93,7 @@ export class PgRecords implements RecordStore {
           [connectorId, ids, records.map((r) => r.vendorId)],
         );
       }
+      await tally(c, connectorId, 'deletes', records.length);
       return true;
     });
   }
@@ -174,6 +184,11 @@ export class PgRecords implements RecordStore {
 }
 
 /** Locks the connector's session row when `sessionId` is its open session; its mode, or undefined. */
+/** Adds to what the open (locked) session posted: its audit entry's counts, whichever process closes it. */
+async function tally(c: Queryable, connectorId: number, what: 'upserts' | 'deletes', n: number): Promise<void> {
+  await c.query(`UPDATE sessions SET ${what} = ${what} + $2 WHERE connector_id = $1`, [connectorId, n]);
+}
+
 async function lockSession(c: Queryable, connectorId: number, sessionId: string): Promise<SessionMode | undefined> {
   const r = await c.query<{ mode: SessionMode }>(
     'SELECT mode FROM sessions WHERE connector_id = $1 AND session_id = $2 FOR UPDATE',

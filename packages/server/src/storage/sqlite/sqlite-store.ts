@@ -44,6 +44,8 @@ export interface SqliteStoreOptions {
 
 /** The SQLite implementation of `Store` (better-sqlite3, WAL, foreign keys on). */
 export class SqliteStore implements Store {
+  /** One process owns the file (see `Store.shared`). */
+  readonly shared = false;
   readonly meta: SqliteMeta;
   readonly users: SqliteUsers;
   readonly tokens: SqliteTokens;
