@@ -221,7 +221,7 @@ export class StoreNotEmptyError extends Error {
   override readonly name = 'StoreNotEmptyError';
   constructor(readonly found: Partial<DumpCounts>) {
     const what = Object.entries(found)
-      .map(([table, n]) => `${n} ${table}`)
+      .map(([table, n]) => (table === 'sequences' ? 'ids already handed out' : `${n} ${table}`))
       .join(', ');
     super(`the target store is not empty (${what}): import only into a new, empty store`);
   }

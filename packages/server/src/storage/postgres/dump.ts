@@ -12,6 +12,7 @@ import {
   type LoadProgress,
   type SequenceRow,
   StoreNotEmptyError,
+  zeroCounts,
 } from '../dump.js';
 import { PG_TABLES, type PgDumpTable } from './dump-tables.js';
 import { indexedGeometries, reindexGeometries } from './geometries.js';
@@ -45,7 +46,8 @@ export async function* dumpPostgres(db: PgDb): AsyncGenerator<DumpItem> {
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const counts = { sequences: DUMP_SEQUENCES.length } as DumpCounts;
+    const counts = zeroCounts();
+    counts.sequences = DUMP_SEQUENCES.length;
     for (const t of COUNT_TABLES) counts[t] = Number((await client.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
     const sessions = await client.query<{ n: number }>('SELECT count(*) AS n FROM sessions');
     yield { t: 'start', engine: 'postgres', counts, openSessions: Number(sessions.rows[0]?.n ?? 0) };

@@ -11,6 +11,7 @@ import {
   type LoadProgress,
   type RecordDumpRow,
   StoreNotEmptyError,
+  zeroCounts,
 } from '../dump.js';
 import type { Db } from './database.js';
 import { SQLITE_RECORDS, SQLITE_TABLES } from './dump-tables.js';
@@ -44,10 +45,9 @@ export async function* dumpSqlite(db: Db): AsyncGenerator<DumpItem> {
       snap.pragma('busy_timeout = 5000');
       snap.exec('BEGIN');
     }
-    const counts = Object.fromEntries(
-      COUNT_TABLES.map((t) => [t, (snap.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
-    ) as DumpCounts;
+    const counts = zeroCounts();
     counts.sequences = DUMP_SEQUENCES.length;
+    for (const t of COUNT_TABLES) counts[t] = (snap.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     const openSessions = (snap.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
     yield { t: 'start', engine: 'sqlite', counts, openSessions };
     yield* sequences(snap);
