@@ -300,6 +300,14 @@ describe('bbk export and bbk import', () => {
       BBK_DATABASE_SCHEMA: place.schema,
     });
     expect(r.code).toBe(2);
+    // U+0000, which SQLite stores and PostgreSQL cannot: refused as data (exit 6), nothing written
+    const nul = join(dir, 'nul.gz');
+    writeFileSync(nul, gzipSync(lines.map((l) => l.replace('"name":"Alice"', '"name":"Al\\u0000ice"')).join('\n')));
+    const refused = await run(['import', '--from', nul, '--database', TEST_DATABASE_URL], {
+      BBK_DATABASE_SCHEMA: place.schema,
+    });
+    expect(refused.code, refused.stderr).toBe(6);
+    expect(refused.errorJson().error.message).toMatch(/U\+0000/);
     // nothing was left behind: the whole bundle then goes into the same schema
     const whole = await run(['import', '--from', bundle, '--database', TEST_DATABASE_URL], {
       BBK_DATABASE_SCHEMA: place.schema,

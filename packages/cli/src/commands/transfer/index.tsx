@@ -16,6 +16,7 @@ const EXIT_FOR = {
   NOT_EMPTY: EXIT.CONFLICT,
   NO_DIRECTORY: EXIT.USAGE,
   NO_FILE: EXIT.USAGE,
+  UNSTORABLE: EXIT.INVALID,
 } as const;
 
 /** The store of `bbk start`: flags, then BBK_* variables, then ./.bbk. */

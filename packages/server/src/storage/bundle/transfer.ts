@@ -21,7 +21,7 @@ import { DUMP_TABLES, type DumpCounts, DumpFormatError, type DumpTable, StoreNot
 import { PostgresStore } from '../postgres/postgres-store.js';
 import { DB_FILE } from '../sqlite/database.js';
 import { SqliteStore } from '../sqlite/sqlite-store.js';
-import type { Store } from '../store.js';
+import { type Store, UnstorableValueError } from '../store.js';
 import { BundleError, type BundleHeader, readBundle, readBundleHeader, writeBundle } from './format.js';
 
 /** The store of `bbk start`: PostgreSQL when `database` is set, else SQLite in `dataDir`. */
@@ -39,7 +39,7 @@ export interface TransferProgress {
 }
 
 /** Why an export or import was refused. */
-export type TransferErrorCode = 'NO_DATABASE' | 'EXISTS' | 'NO_DIRECTORY' | 'NO_FILE' | 'NOT_EMPTY';
+export type TransferErrorCode = 'NO_DATABASE' | 'EXISTS' | 'NO_DIRECTORY' | 'NO_FILE' | 'NOT_EMPTY' | 'UNSTORABLE';
 
 /** An export or import refused for a reason the caller can act on (nothing was written). */
 export class TransferError extends Error {
@@ -146,6 +146,9 @@ export async function importBundle(
       if (err instanceof StoreNotEmptyError) throw new TransferError('NOT_EMPTY', err.message);
       if (err instanceof DumpFormatError)
         throw new BundleError('CORRUPT', `the bundle does not add up: ${err.message}`);
+      // SQLite stores U+0000 in text, PostgreSQL cannot (docs/POSTGRES.md): such an instance cannot move there as is
+      if (err instanceof UnstorableValueError)
+        throw new TransferError('UNSTORABLE', `a value of the bundle ${err.message}; nothing was imported`);
       throw err;
     }
     await store.catalog.syncIndexes();
