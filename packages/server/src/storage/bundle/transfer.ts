@@ -134,9 +134,11 @@ export async function importBundle(
   const started = performance.now();
   const header = await readBundleHeader(file);
   const all = total(header.counts);
-  let done = 0;
+  // the stores report rows loaded per table; the bar counts them all
+  const loaded = new Map<DumpTable, number>();
   const progress = (table: DumpTable, rows: number) => {
-    done = rows;
+    loaded.set(table, rows);
+    const done = [...loaded.values()].reduce((a, b) => a + b, 0);
     options.onProgress?.({ table, done: Math.min(done, all), total: all });
   };
   const load = async (store: Store) => {

@@ -207,7 +207,7 @@ export const PG_TABLES: Tables = {
       doc: s(r.doc),
     }),
     table: 'records',
-    // geo is appended by the loader (postgres/dump.ts)
+    // the loader inserts records column by column with their geo (postgres/dump.ts, insertRecords)
     columns: ['seq', 'public_id', 'connector_id', 'type', 'vendor_id', 'name', 'doc'],
     params: (r) => [r.seq, r.publicId, r.connectorId, r.type, r.vendorId, r.name, r.doc],
   },

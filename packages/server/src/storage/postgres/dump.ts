@@ -10,6 +10,7 @@ import {
   type DumpSequence,
   LOAD_BATCH,
   type LoadProgress,
+  type RecordDumpRow,
   type SequenceRow,
   StoreNotEmptyError,
   zeroCounts,
@@ -149,25 +150,44 @@ async function loadRows(c: Queryable, items: AsyncIterable<DumpItem>, onProgress
   return counts;
 }
 
-/** One table's rows in one statement (records: also their spatial index rows). */
+/** One table's rows in one statement (records: `insertRecords`). */
 async function insertBatch(c: Queryable, rows: DumpRow[]): Promise<void> {
   const t = rows[0]!.t as Exclude<DumpRow['t'], 'sequences'>;
+  if (t === 'records') return insertRecords(c, rows as RecordDumpRow[]);
   const spec = PG_TABLES[t] as PgDumpTable;
-  const columns = t === 'records' ? [...spec.columns, 'geo'] : [...spec.columns];
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
     const values = spec.params(row);
-    if (row.t === 'records') values.push(recordGeo(row.doc));
     const start = params.length;
     params.push(...values);
     return `(${values.map((_, i) => `$${start + i + 1}`).join(', ')})`;
   });
-  const sql = `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${spec.onConflict ?? ''}`;
+  const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${tuples.join(', ')} ${spec.onConflict ?? ''}`;
   await c.query(sql, params);
-  if (t === 'records') {
-    const seqs = (rows as Extract<DumpRow, { t: 'records' }>[]).map((r) => r.seq);
-    await reindexGeometries(c, seqs);
-  }
+}
+
+/** The catalog's rows as one array per column (one parameter each, as the write path does), then their spatial index rows. */
+const INSERT_RECORDS = `INSERT INTO records (seq, public_id, connector_id, type, vendor_id, name, doc, geo)
+  SELECT t.seq, t.public_id, t.connector_id, t.type, t.vendor_id, t.name, t.doc::jsonb, t.geo::jsonb
+  FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    AS t(seq, public_id, connector_id, type, vendor_id, name, doc, geo)`;
+
+async function insertRecords(c: Queryable, rows: readonly RecordDumpRow[]): Promise<void> {
+  const geos = rows.map((r) => recordGeo(r.doc));
+  await c.query(INSERT_RECORDS, [
+    rows.map((r) => r.seq),
+    rows.map((r) => r.publicId),
+    rows.map((r) => r.connectorId),
+    rows.map((r) => r.type),
+    rows.map((r) => r.vendorId),
+    rows.map((r) => r.name),
+    rows.map((r) => r.doc),
+    geos,
+  ]);
+  await reindexGeometries(
+    c,
+    rows.filter((_, i) => geos[i] !== null).map((r) => r.seq),
+  );
 }
 
 /** `records.geo` for a stored document: its geometries as the write path indexes them. */
