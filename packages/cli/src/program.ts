@@ -20,6 +20,7 @@ import { registerStart } from './commands/start/register.js';
 import { registerStatus } from './commands/status/register.js';
 import { registerTimeseries } from './commands/timeseries/register.js';
 import { registerToken } from './commands/token/register.js';
+import { registerTransfer } from './commands/transfer/register.js';
 import { registerUsage } from './commands/usage/register.js';
 import { registerUser } from './commands/user/register.js';
 import { registerViolations } from './commands/violations/register.js';
@@ -82,6 +83,7 @@ export function buildProgram(state: RunState): Command {
   registerStart(program, run);
   registerToken(program, run);
   registerBackup(program, run);
+  registerTransfer(program, run);
   registerStatus(program, run);
   registerLogin(program, run);
   registerProfile(program, run);

@@ -20,6 +20,24 @@ import { WebhookClient } from './webhooks/index.js';
 
 export type { LogLevel, ServerConfig, ServerMode, ServerOptions } from './config.js';
 export { ConfigError, LOG_LEVELS, resolveConfig } from './config.js';
+export {
+  BUNDLE_FORMAT,
+  BUNDLE_VERSION,
+  BundleError,
+  type BundleErrorCode,
+  type BundleHeader,
+  readBundleHeader,
+} from './storage/bundle/format.js';
+export {
+  exportBundle,
+  importBundle,
+  TransferError,
+  type TransferErrorCode,
+  type TransferProgress,
+  type TransferResult,
+  type TransferStore,
+} from './storage/bundle/transfer.js';
+export { DUMP_TABLES, type DumpCounts, type DumpTable } from './storage/dump.js';
 export { PostgisMissingError } from './storage/postgres/migrations.js';
 export { verifyAuditFile } from './storage/sqlite/audit.js';
 export {

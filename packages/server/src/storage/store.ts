@@ -1,6 +1,7 @@
 import type { ActivityStore } from './activity-store.js';
 import type { AuditNote, AuditStore } from './audit-store.js';
 import type { CatalogStore } from './catalog-store.js';
+import type { DumpCounts, DumpItem, LoadProgress } from './dump.js';
 import type { RecordStore } from './records-store.js';
 import type {
   AccessRow,
@@ -83,6 +84,19 @@ export interface Store {
   health(): Promise<StoreHealth>;
   /** Operational figures computed on call (`/metrics`): catalog size, open sessions, database size. */
   figures(): Promise<StoreFigures>;
+  /**
+   * Every row of the store, engine-neutral, from one consistent snapshot (`bbk export`, dump.ts): first a
+   * `start` item with the row counts, then the rows table by table in `DUMP_TABLES` order. Open
+   * contribution sessions are not carried (`start.openSessions` says how many there were).
+   */
+  dump(): AsyncGenerator<DumpItem>;
+  /**
+   * Loads a dump into this store, which must be empty (`StoreNotEmptyError` otherwise), in one
+   * transaction: ids, sequences, token hashes, record order and the audit chain as dumped; nothing
+   * is left when it throws (`DumpFormatError`: rows that do not fit together or counts that differ).
+   * The store must be otherwise idle meanwhile (`bbk import` opens it for this alone).
+   */
+  load(items: AsyncIterable<DumpItem>, onProgress?: LoadProgress): Promise<DumpCounts>;
   close(): Promise<void>;
 }
 

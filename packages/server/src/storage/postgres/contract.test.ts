@@ -4,8 +4,10 @@ import { afterAll, describe } from 'vitest';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
 import { activityContract } from '../contract/activity.contract.js';
 import { catalogContract } from '../contract/catalog.contract.js';
+import { dumpContract } from '../contract/dump.contract.js';
 import { entitiesContract } from '../contract/entities.contract.js';
 import { recordsContract } from '../contract/records.contract.js';
+import { SqliteStore } from '../sqlite/sqlite-store.js';
 import type { Store } from '../store.js';
 import { PostgresStore } from './postgres-store.js';
 import { createTestSchema } from './testing/pg-schema.js';
@@ -29,4 +31,5 @@ describe.skipIf(!TEST_DATABASE_URL)('store contract on PostgreSQL', () => {
   recordsContract(open);
   catalogContract(open);
   activityContract(open);
+  dumpContract(open, { name: 'SQLite', open: async () => SqliteStore.open(':memory:') });
 });

@@ -1,9 +1,11 @@
+import type { DumpCounts, DumpItem, LoadProgress } from '../dump.js';
 import type { MetaStore, OpenSession, Store, StoreFigures, StoreHealth } from '../store.js';
 import { PgAccesses } from './accesses.js';
 import { PgActivity } from './activity.js';
 import { PgAudit } from './audit.js';
 import { PgCatalog } from './catalog.js';
 import { PgConnectors } from './connectors.js';
+import { dumpPostgres, loadPostgres } from './dump.js';
 import { PgEntityTypes } from './entity-types.js';
 import { migrate, PG_SCHEMA_VERSION, schemaVersion } from './migrations.js';
 import { type PgConnectOptions, PgDb } from './pg-database.js';
@@ -105,6 +107,14 @@ export class PostgresStore implements Store {
       // the server's WAL is shared by every database on it: not this store's figure
       walBytes: 0,
     };
+  }
+
+  dump(): AsyncGenerator<DumpItem> {
+    return dumpPostgres(this.db);
+  }
+
+  load(items: AsyncIterable<DumpItem>, onProgress?: LoadProgress): Promise<DumpCounts> {
+    return loadPostgres(this.db, items, onProgress);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import { activityContract } from '../contract/activity.contract.js';
 import { catalogContract } from '../contract/catalog.contract.js';
+import { dumpContract } from '../contract/dump.contract.js';
 import { entitiesContract } from '../contract/entities.contract.js';
 import { recordsContract } from '../contract/records.contract.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -13,4 +14,5 @@ describe('store contract on SQLite', () => {
   recordsContract(open);
   catalogContract(open);
   activityContract(open);
+  dumpContract(open);
 });

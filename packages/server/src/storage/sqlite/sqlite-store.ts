@@ -1,3 +1,4 @@
+import type { DumpCounts, DumpItem, LoadProgress } from '../dump.js';
 import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
 import { SqliteActivity } from './activity.js';
@@ -7,6 +8,7 @@ import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase } from './database.js';
+import { dumpSqlite, loadSqlite } from './dump.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqliteFigures } from './figures.js';
 import { SqlitePolicies } from './policies.js';
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
   readonly activity: SqliteActivity;
   readonly audit: SqliteAudit;
   private readonly readers: CatalogReaders | undefined;
+  readonly #gate: WriteGate;
   readonly #figures: SqliteFigures;
 
   readonly autoIndexes: AutoIndexes;
@@ -68,6 +71,7 @@ export class SqliteStore implements Store {
   ) {
     // every write of this process to the file takes its turn here (write-gate.ts)
     const gate = new WriteGate(db);
+    this.#gate = gate;
     // a file-backed store writes the catalog on its own thread; an in-memory one cannot share it
     const writes = db.memory ? localWrites(catalogWrites(db)) : new WriterThread(db.name, gate);
     this.meta = new SqliteMeta(db, gate);
@@ -103,6 +107,14 @@ export class SqliteStore implements Store {
 
   figures(): Promise<StoreFigures> {
     return this.#figures.figures();
+  }
+
+  dump(): AsyncGenerator<DumpItem> {
+    return dumpSqlite(this.db);
+  }
+
+  load(items: AsyncIterable<DumpItem>, onProgress?: LoadProgress): Promise<DumpCounts> {
+    return loadSqlite(this.db, this.#gate, items, onProgress);
   }
 
   static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {

@@ -87,6 +87,26 @@ export class WriteGate {
     });
   }
 
+  /**
+   * Runs async `fn` alone: no other write of this process starts until it settles. `fn` runs its
+   * own transaction on the main connection across awaits (`Store.load` streaming a bundle in).
+   */
+  alone<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      this.#exclusive = true;
+      try {
+        return await fn();
+      } finally {
+        this.#exclusive = false;
+        this.#drain();
+      }
+    };
+    if (!this.#exclusive && this.#shared === 0 && this.#queue.length === 0) return run();
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ exclusive: true, start: () => run().then(resolve, reject) });
+    });
+  }
+
   #runShared<T>(send: () => Promise<T>): Promise<T> {
     this.#shared++;
     return send().finally(() => {
