@@ -85,10 +85,9 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
       await page.setViewportSize({ width, height });
       for (const screen of screens()) {
         await screen.open(page);
-        const { scroll, inner } = await page.evaluate(() => ({
-          scroll: document.documentElement.scrollWidth,
-          inner: window.innerWidth,
-        }));
+        const { scroll, inner } = await page.evaluate<{ scroll: number; inner: number }>(
+          '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+        );
         expect(scroll, `${screen.name}: ${scroll} px wide in ${inner}`).toBeLessThanOrEqual(inner);
         if (width < 500 && screen.shot) await browser.shot(page, `phone-${screen.name}`);
       }
@@ -114,7 +113,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
         shot: true,
         open: async (page) => {
           await page.goto(base);
-          await page.evaluate(() => sessionStorage.clear());
+          await page.evaluate('sessionStorage.clear()');
           await page.reload();
           await page.getByRole('button', { name: 'Sign in' }).waitFor();
         },
@@ -144,6 +143,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
             .click();
           await page.getByTestId('results').locator('tbody tr').first().getByRole('button').click();
           await page.getByTestId('record-detail').locator('svg.chart polyline').waitFor();
+          await page.evaluate(`document.querySelector('[data-testid="record-detail"]').scrollIntoView()`);
         },
       },
       {
@@ -164,6 +164,25 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
   }
 });
 
+/** What has the focus (the page has no DOM types here: the script is text). */
+interface Focus {
+  tag: string;
+  name: string;
+  text: string;
+  visible: boolean;
+}
+const FOCUS = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(),
+    name: el.getAttribute('name') ?? '',
+    text: (el.textContent ?? '').trim(),
+    visible: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2,
+  };
+})()`;
+
 /**
  * Presses Tab until the focused element is the `tag` named `name` (its `name` attribute, or its text), checking at
  * every stop that the focus is visible (an outline of at least 2 px). Fails after 80 stops.
@@ -171,17 +190,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
 async function tabTo(page: Page, tag: string, name: string): Promise<void> {
   for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');
-    const focus = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el || el === document.body) return null;
-      const style = getComputedStyle(el);
-      return {
-        tag: el.tagName.toLowerCase(),
-        name: el.getAttribute('name') ?? '',
-        text: (el.textContent ?? '').trim(),
-        visible: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2,
-      };
-    });
+    const focus = await page.evaluate<Focus | null>(FOCUS);
     if (!focus) continue;
     expect(focus.visible, `focus on <${focus.tag}> ${focus.name || focus.text} is not visible`).toBe(true);
     if (focus.tag === tag && (focus.name === name || focus.text === name)) return;
