@@ -11,7 +11,7 @@ export interface Paging {
 
 /** A page of a record list, and the stored fields each item should carry (bbk extension). */
 export interface ListOptions extends Paging {
-  /** Dotted paths under `entity` or `instance` (at most 16), e.g. `['entity.location']`: items carry `fields`. */
+  /** Dotted paths, `entity` or `instance` or under them (at most 16), e.g. `['entity.location']`: items carry `fields`. */
   fields?: readonly string[];
 }
 

@@ -322,15 +322,15 @@ export const PAGING_DEFAULTS = { limit: 250, offset: 0 } as const;
 
 /**
  * `fields` of `GET /catalog` and `GET /entity/:type` (bbk extension, docs/CONSUMER.md): comma-separated dotted
- * paths under `entity` or `instance` whose values each list item carries, masks applied.
+ * paths (`entity`, `instance`, or under them) whose values each list item carries, masks applied.
  */
 export const FIELDS_PARAM = {
   /** At most this many paths. */
   maxPaths: 16,
   /** At most this many characters a path. */
   maxLength: 256,
-  /** A path: `entity` or `instance`, then one or more non-empty segments, dot-separated. */
-  pattern: '^(entity|instance)(\\.[^.,]+)+$',
+  /** A path: `entity` or `instance` (the whole section), then any non-empty segments, dot-separated. */
+  pattern: '^(entity|instance)(\\.[^.,]+)*$',
 } as const;
 
 /** Query parameters of the paged consumer lists. */

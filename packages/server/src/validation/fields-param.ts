@@ -6,11 +6,11 @@ import { FIELDS_PARAM, type ValidationItem } from '@bbk/sdk/protocol';
 const PATH = new RegExp(FIELDS_PARAM.pattern);
 
 /**
- * Reads `fields` (comma-separated dotted paths under `entity` or `instance`; a repeated parameter counts as one
+ * Reads `fields` (comma-separated dotted paths: `entity`, `instance`, or under them; a repeated parameter counts as one
  * list) into path segment arrays, without duplicates, in the order given. Absent or empty: no paths.
  * @example validateFields({ fields: 'entity.location,entity.iso' }).value // [['entity', 'location'], ['entity', 'iso']]
  * @example validateFields({ fields: 'name' }).items
- * // [{ name: 'fields', index: 0, reason: 'does not match pattern "^(entity|instance)(\\.[^.,]+)+$"' }]
+ * // [{ name: 'fields', index: 0, reason: 'does not match pattern "^(entity|instance)(\\.[^.,]+)*$"' }]
  */
 export function validateFields(query: { fields?: unknown }): { value: string[][]; items: ValidationItem[] } {
   const raw = query.fields;

@@ -57,7 +57,7 @@ const fields: ParameterDoc = {
   name: 'fields',
   in: 'query',
   description:
-    `bbk extension: comma-separated dotted paths under \`entity\` or \`instance\` (at most ${FIELDS_PARAM.maxPaths}, ` +
+    `bbk extension: comma-separated dotted paths, \`entity\` or \`instance\` or under them (at most ${FIELDS_PARAM.maxPaths}, ` +
     `${FIELDS_PARAM.maxLength} characters each), e.g. \`entity.location\`. Each item then carries \`fields\`: path → ` +
     'the stored value with the policy’s masks applied, as the detail shows it without the webhook’s data; a masked or ' +
     'missing path is absent. Errors are named `fields`, `index` the path’s position.',
