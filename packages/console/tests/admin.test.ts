@@ -25,7 +25,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: administration', () => {
 
   it('signs in with the coordinator token', async () => {
     await page.goto(server.urls.console ?? '');
-    await page.getByRole('radio', { name: 'Coordinator' }).check();
+    await page.getByRole('button', { name: 'Coordinator' }).click();
     await page.locator('input[name=token]').fill('coordinator.wrong.token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('.problem').textContent()).toContain('401');

@@ -43,7 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: development mode', () => {
     const page = await browser.page();
     await page.goto(server.urls.console ?? '');
     expect(await page.locator('input[name=token]').count()).toBe(0);
-    await page.getByRole('radio', { name: 'Consumer' }).check();
+    await page.getByRole('button', { name: 'Consumer' }).click();
     await page.locator('select[name=policy]').selectOption('cities');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const types = page.getByTestId('entity-types').getByRole('button');

@@ -17,6 +17,8 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
   /** A consumer of the heritage sites inscribed since 2005 (257 of them), for the map. */
   let mapToken: string;
   let mapConsumer: ConsumerClient;
+  /** A consumer of every heritage site with the location masked: nothing may be placed. */
+  let maskedToken: string;
 
   beforeAll(async () => {
     server = await testServer();
@@ -39,6 +41,16 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
       organization: 'Maps',
     });
     mapToken = await coordinator.accesses.grant(id, 'recent-sites');
+    await coordinator.policies.create('sites-unplaced', {
+      name: 'Heritage sites without their locations',
+      description: 'Heritage sites, locations masked',
+      policy: {
+        access_control: { enabled: false },
+        data_segment: { segment_query: { type: 'heritage-site' }, field_masks: ['heritage-site.entity.location'] },
+        legal_context: [],
+      },
+    });
+    maskedToken = await coordinator.accesses.grant(id, 'sites-unplaced');
     await coordinator.close();
     mapConsumer = new ConsumerClient({ baseUrl: server.urls.consumer, token: mapToken });
     browser = await launchBrowser();
@@ -147,6 +159,25 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
       api.map((r) => r.name).sort(),
     );
     await browser.shot(page, 'map-within');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('places nothing when the policy masks the location', { timeout: 60_000 }, async () => {
+    await page.goto(`${server.urls.console}#/map?token=${encodeURIComponent(maskedToken)}`);
+    const status = page.getByTestId('map-status');
+    await expect.poll(() => status.textContent(), { timeout: 40_000 }).toBe('No visible entity type has locations.');
+    await page.locator('textarea[name=query]').fill('{ "type": "heritage-site" }');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const masked = new ConsumerClient({ baseUrl: server.urls.consumer, token: maskedToken });
+    const sites = [];
+    for await (const item of masked.entitiesAll('heritage-site', { fields: ['entity.location'] })) sites.push(item);
+    await masked.close();
+    expect(sites.length).toBeGreaterThan(1000);
+    expect(sites.every((i) => i.fields && !('entity.location' in i.fields))).toBe(true);
+    await expect
+      .poll(() => status.textContent(), { timeout: 40_000 })
+      .toBe(`0 of ${sites.length} records have a location`);
+    expect(await page.getByTestId('map-list').locator('li').count()).toBe(0);
     expect(browser.errors).toEqual([]);
   });
 });

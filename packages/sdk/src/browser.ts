@@ -27,7 +27,7 @@ export {
 export { ContributorClient } from './contributor.js';
 export { CoordinatorClient, type Created } from './coordinator/index.js';
 export { type ApiErrorCode, BbkApiError, BbkNetworkError, codeForStatus, type NetworkErrorKind } from './errors.js';
-export { MAX_PAGE_SIZE, type Paging } from './paging.js';
+export { type ListOptions, MAX_PAGE_SIZE, type Paging } from './paging.js';
 export * from './protocol/errors.js';
 export * from './protocol/query.js';
 export type * from './protocol/types.js';

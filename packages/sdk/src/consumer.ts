@@ -1,6 +1,7 @@
 import { type ClientInit, type HttpClient, toHttpClient } from './client.js';
 import { BbkApiError } from './errors.js';
 import {
+  type ListOptions,
   offsetPageList,
   offsetPages,
   type Paging,
@@ -34,6 +35,8 @@ export interface ConsumerOptions {
 export interface PageOptions {
   /** Items per request, 1–250 (default 250). */
   pageSize?: number;
+  /** As ListOptions.fields (record lists only; `entityTypesPages` ignores it). */
+  fields?: readonly string[];
   /** How 429s are waited out (default: `Retry-After`, at most 5 retries a page and 60 s in all); `false`: none. */
   retry?: RetryOptions | false;
 }
@@ -89,11 +92,13 @@ export class ConsumerClient {
   }
 
   /**
-   * `GET /catalog?q=`: records matching `query` (JSON-encoded into `q`). `{}` matches nothing.
+   * `GET /catalog?q=`: records matching `query` (JSON-encoded into `q`). `{}` matches nothing. With `fields`
+   * (bbk extension), each item carries those stored values as the policy shows them.
    * @example await consumer.catalog({ type: 'country', 'entity.continent': 'Europe' }, { limit: 10 });
+   * @example await consumer.catalog({ type: 'site' }, { fields: ['entity.location'] }); // item.fields['entity.location']
    */
-  async catalog(query: Query, paging: Paging = {}): Promise<CatalogItem[]> {
-    return this.#get<CatalogItem[]>('/catalog', { q: JSON.stringify(query), ...paging });
+  async catalog(query: Query, options: ListOptions = {}): Promise<CatalogItem[]> {
+    return this.#get<CatalogItem[]>('/catalog', { q: JSON.stringify(query), ...listQuery(options) });
   }
 
   /**
@@ -101,7 +106,12 @@ export class ConsumerClient {
    * @example for await (const item of consumer.catalogAll({ type: 'country' })) …
    */
   catalogAll(query: Query, options: PageOptions = {}): AsyncGenerator<CatalogItem> {
-    return offsetPages((limit, offset) => this.catalog(query, { limit, offset }), options.pageSize, options.retry);
+    const fields = options.fields;
+    return offsetPages(
+      (limit, offset) => this.catalog(query, { limit, offset, ...(fields ? { fields } : {}) }),
+      options.pageSize,
+      options.retry,
+    );
   }
 
   /**
@@ -109,7 +119,12 @@ export class ConsumerClient {
    * @example for await (const page of consumer.catalogPages({ type: 'country' })) console.log(page.length);
    */
   catalogPages(query: Query, options: PageOptions = {}): AsyncGenerator<CatalogItem[]> {
-    return offsetPageList((limit, offset) => this.catalog(query, { limit, offset }), options.pageSize, options.retry);
+    const fields = options.fields;
+    return offsetPageList(
+      (limit, offset) => this.catalog(query, { limit, offset, ...(fields ? { fields } : {}) }),
+      options.pageSize,
+      options.retry,
+    );
   }
 
   /** `GET /entity`: entity types with at least one visible record, ordered by slug. */
@@ -117,9 +132,9 @@ export class ConsumerClient {
     return this.#get<ConsumerEntityType[]>('/entity', { ...paging });
   }
 
-  /** `GET /entity/:type`: one page of visible records of a type (`[]` for an unknown type). */
-  async entities(type: string, paging: Paging = {}): Promise<CatalogItem[]> {
-    return this.#get<CatalogItem[]>(path`/entity/${type}`, { ...paging });
+  /** `GET /entity/:type`: one page of visible records of a type (`[]` for an unknown type); `fields` as `catalog`. */
+  async entities(type: string, options: ListOptions = {}): Promise<CatalogItem[]> {
+    return this.#get<CatalogItem[]>(path`/entity/${type}`, listQuery(options));
   }
 
   /**
@@ -127,12 +142,22 @@ export class ConsumerClient {
    * @example const names = []; for await (const c of consumer.entitiesAll('country')) names.push(c.name);
    */
   entitiesAll(type: string, options: PageOptions = {}): AsyncGenerator<CatalogItem> {
-    return offsetPages((limit, offset) => this.entities(type, { limit, offset }), options.pageSize, options.retry);
+    const fields = options.fields;
+    return offsetPages(
+      (limit, offset) => this.entities(type, { limit, offset, ...(fields ? { fields } : {}) }),
+      options.pageSize,
+      options.retry,
+    );
   }
 
   /** The pages of `entitiesAll` as they arrive. */
   entitiesPages(type: string, options: PageOptions = {}): AsyncGenerator<CatalogItem[]> {
-    return offsetPageList((limit, offset) => this.entities(type, { limit, offset }), options.pageSize, options.retry);
+    const fields = options.fields;
+    return offsetPageList(
+      (limit, offset) => this.entities(type, { limit, offset, ...(fields ? { fields } : {}) }),
+      options.pageSize,
+      options.retry,
+    );
   }
 
   /** Every entity type with visible records, page by page (`entityTypes` pages). */
@@ -274,4 +299,10 @@ export function consumerHeaders(options: ConsumerOptions): Record<string, string
   if (options.audience) headers['x-bbk-audience'] = options.audience;
   if (options.connectors?.length) headers['x-bbk-connectors'] = options.connectors.join(',');
   return headers;
+}
+
+/** The query parameters of a record list: paging, and `fields` comma-joined when given. */
+function listQuery(options: ListOptions): Record<string, string | number | undefined> {
+  const { fields, ...paging } = options;
+  return { ...paging, ...(fields && fields.length > 0 ? { fields: fields.join(',') } : {}) };
 }

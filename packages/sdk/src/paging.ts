@@ -9,6 +9,12 @@ export interface Paging {
   offset?: number;
 }
 
+/** A page of a record list, and the stored fields each item should carry (bbk extension). */
+export interface ListOptions extends Paging {
+  /** Dotted paths, `entity` or `instance` or under them (at most 16), e.g. `['entity.location']`: items carry `fields`. */
+  fields?: readonly string[];
+}
+
 /** The largest page of the consumer lists. */
 export const MAX_PAGE_SIZE = 250;
 

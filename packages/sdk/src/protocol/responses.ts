@@ -377,7 +377,19 @@ export const sessionReportSchema = { type: 'object', additionalProperties: sha1 
 /** An item of `GET /catalog` and `GET /entity/:type` ({@link CatalogItem}). */
 export const catalogItemSchema = {
   type: 'object',
-  properties: { id: sha1, url, type: str, name: str, legal: { type: 'array', items: legalItemSchema } },
+  properties: {
+    id: sha1,
+    url,
+    type: str,
+    name: str,
+    legal: { type: 'array', items: legalItemSchema },
+    fields: {
+      type: 'object',
+      description:
+        'Only with `?fields=` (bbk extension): each asked path the record has and the policy shows → its value',
+      additionalProperties: true,
+    },
+  },
   required: ['id', 'url', 'type', 'name', 'legal'],
   additionalProperties: false,
 } as const;

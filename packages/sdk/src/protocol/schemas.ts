@@ -320,6 +320,19 @@ export const pagingParamSchemas = {
 /** Defaults of the consumer paging parameters. */
 export const PAGING_DEFAULTS = { limit: 250, offset: 0 } as const;
 
+/**
+ * `fields` of `GET /catalog` and `GET /entity/:type` (bbk extension, docs/CONSUMER.md): comma-separated dotted
+ * paths (`entity`, `instance`, or under them) whose values each list item carries, masks applied.
+ */
+export const FIELDS_PARAM = {
+  /** At most this many paths. */
+  maxPaths: 16,
+  /** At most this many characters a path. */
+  maxLength: 256,
+  /** A path: `entity` or `instance` (the whole section), then any non-empty segments, dot-separated. */
+  pattern: '^(entity|instance)(\\.[^.,]+)*$',
+} as const;
+
 /** Query parameters of the paged consumer lists. */
 export interface PagingParams {
   limit?: number;

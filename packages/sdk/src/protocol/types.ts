@@ -252,6 +252,11 @@ export interface CatalogItem {
   type: string;
   name: string;
   legal: LegalItem[];
+  /**
+   * Only when the list was asked `fields` (bbk extension): each asked path the record has and the policy
+   * shows (e.g. `'entity.location'`) → its stored value, masks applied.
+   */
+  fields?: Record<string, unknown>;
 }
 
 /** An item of the consumer's `GET /entity` (no `legal`). */

@@ -8,7 +8,7 @@
 export type { Comparison, FieldOp, Json, Query, QueryNode } from './ast.js';
 export { type CompileOptions, compileQuery, QueryError } from './compile.js';
 export type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
-export { jsonPath, jsonPathLiteral, sqlString } from './json-path.js';
+export { INDEX_SEGMENT, jsonPath, jsonPathLiteral, sqlString } from './json-path.js';
 export { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
 export { applyMasks, type FieldMask, maskRelation, parseFieldMask, removePath } from './masks.js';
 export { MAX_IN_LENGTH } from './parse.js';

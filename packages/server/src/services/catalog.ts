@@ -2,14 +2,16 @@ import { type QueryFeatures, queryFeatures } from '../activity/index.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type LegalNotice, maskRecord, seriesMasked } from '../policy/index.js';
-import { compileQuery, QUERY_REASONS, validateQuery } from '../query/index.js';
+import { compileQuery, INDEX_SEGMENT, QUERY_REASONS, validateQuery } from '../query/index.js';
 import {
   type CatalogEntry,
   type CatalogRecord,
+  type ListOptions,
+  type RecordDocument,
   UnusableQueryError,
   type VisibleEntityType,
 } from '../storage/catalog-store.js';
-import { validatePaging, validateTimeseriesParams } from '../validation/index.js';
+import { validateFields, validatePaging, validateTimeseriesParams } from '../validation/index.js';
 import type { WebhookTarget } from '../webhooks/index.js';
 import { type Admitted, accessOf, consumerScope, type Scope } from './consumer-scope.js';
 
@@ -20,9 +22,12 @@ type Params = Record<string, unknown>;
 const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.map(String).join(',') : '');
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** A list item; `fields` when the list asked for some (`?fields=`): path → value as the policy shows it. */
+export type ListedRecord = CatalogEntry & { fields?: Record<string, unknown> };
+
 /** Records of a list, with the legal notices every item carries. */
 export interface RecordPage {
-  rows: CatalogEntry[];
+  rows: ListedRecord[];
   legal: LegalNotice[];
   /** `/catalog` of an access: the masked paths and geographic windows of its query (activity detectors). */
   features?: QueryFeatures;
@@ -68,16 +73,66 @@ export function detailOf(
   record: CatalogRecord,
   extras?: { entity?: Record<string, unknown>; instance?: Record<string, unknown> },
 ): RecordDetail {
-  const { doc } = record;
+  const masked = maskedSections(s, record.type, record.doc, extras);
+  const timeseries: Record<string, Record<string, unknown>> = {};
+  for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
+  return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+}
+
+/** A stored document's sections, extras merged, then the policy's masks applied (the detail and `fields`). */
+function maskedSections(
+  s: Scope,
+  type: string,
+  doc: RecordDocument,
+  extras?: { entity?: Record<string, unknown>; instance?: Record<string, unknown> },
+) {
   let entity = isObject(doc.entity) ? doc.entity : {};
   let instance = isObject(doc.instance) ? doc.instance : {};
   if (extras?.entity) entity = { ...entity, ...extras.entity };
   if (extras?.instance) instance = { ...instance, ...extras.instance };
   const declared = isObject(doc.timeseries) ? doc.timeseries : {};
-  const masked = maskRecord(record.type, { entity, instance, timeseries: declared }, s.policy.masks);
-  const timeseries: Record<string, Record<string, unknown>> = {};
-  for (const [tsid, decl] of Object.entries(masked.timeseries)) timeseries[tsid] = isObject(decl) ? decl : {};
-  return { record, entity: masked.entity, instance: masked.instance, timeseries, legal: s.legal };
+  return maskRecord(type, { entity, instance, timeseries: declared }, s.policy.masks);
+}
+
+/** The value at `path` (object keys; numeric segments also index arrays), or undefined. */
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (Array.isArray(cur) && INDEX_SEGMENT.test(seg)) cur = cur[Number(seg)];
+    else if (isObject(cur) && Object.hasOwn(cur, seg)) cur = cur[seg];
+    else return undefined;
+  }
+  return cur;
+}
+
+/**
+ * `?fields=` of the consumer lists: each item with the values at `paths` of its stored document as the
+ * detail would show them without the webhook (the same masks: a masked path is absent, a masked part of a
+ * value is cut out of it). Paths the record lacks are absent.
+ */
+function withFields(s: Scope, rows: readonly CatalogEntry[], paths: readonly string[][]): ListedRecord[] {
+  return rows.map(({ doc, ...row }) => {
+    const fields: Record<string, unknown> = {};
+    if (doc) {
+      const masked = maskedSections(s, row.type, doc);
+      for (const path of paths) {
+        const v = valueAt(masked, path);
+        if (v !== undefined) fields[path.join('.')] = v;
+      }
+    }
+    return { ...row, fields };
+  });
+}
+
+/** The page of a list, with `fields` when asked: the store reads the documents only then. */
+async function listPage(
+  ctx: ServerContext,
+  s: Scope,
+  options: ListOptions,
+  paths: readonly string[][],
+): Promise<ListedRecord[]> {
+  const rows = await ctx.store.catalog.list(s.view, { ...options, ...(paths.length > 0 ? { withDoc: true } : {}) });
+  return paths.length > 0 ? withFields(s, rows, paths) : rows;
 }
 
 /**
@@ -89,14 +144,16 @@ export const catalog = {
   /** `GET /catalog?q=` (spec §4.3). */
   async query(ctx: ServerContext, a: Admitted, params: Params): Promise<RecordPage> {
     const paging = validatePaging(params);
+    const fields = validateFields(params);
     const v = validateQuery(text(params.q));
-    validation([...paging.items, ...(v.ok ? [] : [{ name: QUERY_ERROR_NAME, index: null, reason: v.reason }])]);
+    const queryItems = v.ok ? [] : [{ name: QUERY_ERROR_NAME, index: null, reason: v.reason }];
+    validation([...paging.items, ...fields.items, ...queryItems]);
     const s = consumerScope.of(a);
     if (!v.ok || v.query.root === null) return { rows: [], legal: s.legal };
     const features = accessOf(ctx, a.call) === undefined ? undefined : queryFeatures(v.query, s.policy.masks);
     const filter = compileQuery(v.query, { masks: s.policy.masks });
     try {
-      const rows = await ctx.store.catalog.list(s.view, { filter, ...paging.value });
+      const rows = await listPage(ctx, s, { filter, ...paging.value }, fields.value);
       return { rows, legal: s.legal, ...(features ? { features } : {}) };
     } catch (err) {
       // a hostile-but-valid query the database cannot run: unusable → 400, not 500
@@ -115,9 +172,10 @@ export const catalog = {
   /** `GET /entity/:type` (spec §4.2); an unknown type lists `[]`. */
   async entities(ctx: ServerContext, a: Admitted, type: string, params: Params): Promise<RecordPage> {
     const paging = validatePaging(params);
-    validation(paging.items);
+    const fields = validateFields(params);
+    validation([...paging.items, ...fields.items]);
     const s = consumerScope.of(a);
-    return { rows: await ctx.store.catalog.list(s.view, { type, ...paging.value }), legal: s.legal };
+    return { rows: await listPage(ctx, s, { type, ...paging.value }, fields.value), legal: s.legal };
   },
 
   /** `GET /entity/:type/:id` (spec §4.4): webhook merge, then masks (bbk links are the view's). */

@@ -35,6 +35,16 @@ export interface CatalogEntry {
   publicId: string;
   type: string;
   name: string;
+  /** The stored document, only when the list asked for it (`withDoc`), before any mask. */
+  doc?: RecordDocument;
+}
+
+/** What a catalog list reads: its page, filter and type, and whether each item carries its stored document. */
+export interface ListOptions extends Page {
+  filter?: Ir;
+  type?: string;
+  /** Each item carries its stored document (`doc`): the Consumer API's `fields` (docs/CONSUMER.md). */
+  withDoc?: boolean;
 }
 
 /**
@@ -110,11 +120,12 @@ export interface CatalogStore extends UsageStore {
   policyByAccess(accessId: number): Promise<PolicyHead | undefined>;
   /**
    * Visible records matching `filter` (when given) and of `type` (when given).
-   * A `filter` of constant false returns `[]` without touching the table.
+   * A `filter` of constant false returns `[]` without touching the table. With `withDoc`, each
+   * entry carries its stored document (unmasked: the caller applies the policy's masks).
    */
-  list(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]>;
+  list(view: CatalogView, options: ListOptions): Promise<CatalogEntry[]>;
   /** How `list` runs these options: plan, indexes, rows looked at (runs the query once, returns no rows). */
-  explain(view: CatalogView, options: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain>;
+  explain(view: CatalogView, options: ListOptions): Promise<CatalogExplain>;
   /** Entity types with at least one visible record, by slug. */
   entityTypes(view: CatalogView, page: Page): Promise<VisibleEntityType[]>;
   /**

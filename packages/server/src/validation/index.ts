@@ -18,6 +18,7 @@ export {
 export { createValidator, type Validate, type ValidatorOptions } from './create-validator.js';
 export type { RecordEntityValidator } from './entity-schema.js';
 export { type CheckedExpires, checkExpires } from './expires.js';
+export { validateFields } from './fields-param.js';
 export { EMAIL_FORMAT, isIsoDate, parseIsoDate, URI_FORMAT } from './formats.js';
 export { type JsonBodyResult, MAX_BODY_DEPTH, parseJsonBody } from './json-body.js';
 export {

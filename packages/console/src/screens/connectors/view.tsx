@@ -25,7 +25,12 @@ export function ConnectorsScreen(props: ScreenProps) {
     <section>
       <div class="title-row">
         <h1>Connectors</h1>
-        <select name="entity-type" value={eid} onChange={(e) => go('/connectors', { eid: e.currentTarget.value })}>
+        <select
+          name="entity-type"
+          aria-label="Entity type"
+          value={eid}
+          onChange={(e) => go('/connectors', { eid: e.currentTarget.value })}
+        >
           {(types.data ?? []).map((t) => (
             <option key={t.id} value={t.id}>
               {t.name} ({t.id})

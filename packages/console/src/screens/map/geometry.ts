@@ -26,6 +26,26 @@ function firstPosition(c: unknown): [number, number] | undefined {
   return undefined;
 }
 
+/** Where a GeoJSON geometry value is placed on the map (its first position), or undefined for anything else. */
+export function positionOf(value: unknown): [number, number] | undefined {
+  return isGeometry(value) ? firstPosition(value.coordinates) : undefined;
+}
+
+/**
+ * A list item placed by its `fields` (the Consumer API's `?fields=`): the first of `paths` that holds a GeoJSON
+ * geometry, with that path; undefined when none does (no location, or the policy masks it).
+ */
+export function placeItem(
+  item: { id: string; type: string; name: string; fields?: Record<string, unknown> },
+  paths: readonly string[],
+): { placed: Placed; path: string } | undefined {
+  for (const path of paths) {
+    const at = positionOf(item.fields?.[path]);
+    if (at) return { placed: { id: item.id, type: item.type, name: item.name, at }, path };
+  }
+  return undefined;
+}
+
 /**
  * The first GeoJSON geometry in a record's entity (breadth-first), with its dotted path for `$near` and
  * `$within`, e.g. `{ path: 'entity.location', at: [2.35, 48.85] }`.

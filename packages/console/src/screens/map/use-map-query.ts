@@ -20,11 +20,12 @@ export interface MapQuery {
 }
 
 /**
- * Runs catalog queries for the map and places their records. Only the latest query may change the screen:
- * an earlier one still placing its records is dropped. The first query covers the entity types with locations.
+ * Runs catalog queries for the map and places their records from the lists' `fields` (the geometry paths the
+ * entity types use). Only the latest query may change the screen: an earlier one still paging is dropped. The
+ * first query covers the entity types with locations.
  */
 export function useMapQuery(api: ConsumerClient): MapQuery {
-  const cache = useRef(new Map<string, Placed | null>());
+  const paths = useRef<string[]>(['entity.location']);
   const generation = useRef(0);
   const [text, setText] = useState('');
   const [records, setRecords] = useState<Placed[]>([]);
@@ -40,14 +41,14 @@ export function useMapQuery(api: ConsumerClient): MapQuery {
     const current = () => mine === generation.current;
     try {
       setStatus('Querying…');
-      const items = await queryAll(api, (parsed.value ?? {}) as Record<string, unknown>);
-      if (!current()) return;
-      const out = await placeAll(api, items, cache.current, (n, placed) => {
+      const query = (parsed.value ?? {}) as Record<string, unknown>;
+      const items = await queryAll(api, query, paths.current, (sofar) => {
         if (!current()) return;
-        setStatus(`Placing ${n} of ${items.length}…`);
-        if (n % 200 === 0) setRecords(placed()); // the map fills as the details arrive
+        setStatus(`Placing ${sofar.length} records…`);
+        setRecords(placeAll(sofar, paths.current).placed); // the map fills page by page
       });
       if (!current()) return;
+      const out = placeAll(items, paths.current);
       if (out.path) setPath(out.path);
       setRecords(out.placed);
       setStatus(`${out.placed.length} of ${items.length} records have a location`);
@@ -61,7 +62,10 @@ export function useMapQuery(api: ConsumerClient): MapQuery {
   useEffect(() => {
     geoTypes(api).then(
       (found) => {
-        if (found.path) setPath(found.path);
+        if (found.paths.length > 0) {
+          paths.current = found.paths;
+          setPath(found.paths[0] as string);
+        }
         if (found.types.length === 0) return setStatus('No visible entity type has locations.');
         const q = JSON.stringify({ type: { $in: found.types } });
         setText(q);

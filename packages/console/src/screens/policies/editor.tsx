@@ -126,6 +126,7 @@ function AccessControlFields(props: { d: Draft; setD: (d: Draft) => void; errors
         </label>
         <input
           name="rate"
+          aria-label="Rate: calls a second"
           placeholder="calls a second"
           value={d.rate}
           disabled={!d.limited}
@@ -133,6 +134,7 @@ function AccessControlFields(props: { d: Draft; setD: (d: Draft) => void; errors
         />
         <input
           name="quota"
+          aria-label="Quota: calls an interval"
           placeholder="quota"
           value={d.quota}
           disabled={!d.limited}
@@ -140,6 +142,7 @@ function AccessControlFields(props: { d: Draft; setD: (d: Draft) => void; errors
         />
         <select
           name="interval"
+          aria-label="Quota interval"
           value={d.interval}
           disabled={!d.limited}
           onChange={(e) => setD({ ...d, interval: e.currentTarget.value as Draft['interval'] })}

@@ -97,14 +97,24 @@ function useDevPolicies(site: Site): { id: string; name: string }[] {
   return policies;
 }
 
+/**
+ * Coordinator or consumer: two toggle buttons (each a Tab stop, Space or Enter picks it), so the choice needs
+ * no arrow keys as a radio group would.
+ */
 function RoleChoice(props: { role: Session['role']; setRole: (r: Session['role']) => void }) {
   return (
-    <fieldset class="row">
+    <fieldset class="row role-choice">
+      <legend>Sign in as</legend>
       {(['coordinator', 'consumer'] as const).map((r) => (
-        <label key={r}>
-          <input type="radio" name="role" checked={props.role === r} onChange={() => props.setRole(r)} />{' '}
+        <button
+          key={r}
+          type="button"
+          class={props.role === r ? 'toggle on' : 'toggle'}
+          aria-pressed={props.role === r}
+          onClick={() => props.setRole(r)}
+        >
           {r === 'coordinator' ? 'Coordinator' : 'Consumer'}
-        </label>
+        </button>
       ))}
     </fieldset>
   );

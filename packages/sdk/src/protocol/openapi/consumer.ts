@@ -1,6 +1,6 @@
 /** The Consumer API's routes (spec §4, bbk extensions §9), as the OpenAPI document describes them. */
 import { DETECTORS } from '../activity.js';
-import { pagingParamSchemas, timeseriesParamSchemas } from '../schemas.js';
+import { FIELDS_PARAM, pagingParamSchemas, timeseriesParamSchemas } from '../schemas.js';
 import {
   error,
   invalid,
@@ -52,6 +52,18 @@ const paging: ParameterDoc[] = [
     schema: pagingParamSchemas.offset,
   },
 ];
+/** `fields` of the record lists (bbk extension, docs/CONSUMER.md). */
+const fields: ParameterDoc = {
+  name: 'fields',
+  in: 'query',
+  description:
+    `bbk extension: comma-separated dotted paths, \`entity\` or \`instance\` or under them (at most ${FIELDS_PARAM.maxPaths}, ` +
+    `${FIELDS_PARAM.maxLength} characters each), e.g. \`entity.location\`. Each item then carries \`fields\`: path → ` +
+    'the stored value with the policy’s masks applied, as the detail shows it without the webhook’s data; a masked or ' +
+    'missing path is absent. Errors are named `fields`, `index` the path’s position.',
+  schema: { type: 'string' },
+};
+
 const timeseriesQuery: ParameterDoc[] = [
   {
     name: 'start',
@@ -139,10 +151,10 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     path: '/catalog',
     tag: 'Catalog',
     summary: 'Query the records the policy lets you see',
-    parameters: [query, ...paging, ...scopeHeaders],
+    parameters: [query, ...paging, fields, ...scopeHeaders],
     responses: answers({
       200: jsonList('Matching records, in catalog order', 'CatalogItem'),
-      400: invalid('`q`, `limit` or `offset`'),
+      400: invalid('`q`, `limit`, `offset` or `fields`'),
     }),
   },
   {
@@ -158,10 +170,10 @@ export const CONSUMER_ROUTES: readonly RouteDoc[] = [
     path: '/entity/:type',
     tag: 'Catalog',
     summary: 'List the visible records of an entity type (unknown type: `[]`)',
-    parameters: [...paging, ...scopeHeaders],
+    parameters: [...paging, fields, ...scopeHeaders],
     responses: answers({
       200: jsonList('Records, in catalog order', 'CatalogItem'),
-      400: invalid('`limit` or `offset`'),
+      400: invalid('`limit`, `offset` or `fields`'),
     }),
   },
   {

@@ -15,6 +15,8 @@ export function recordItemsView(route: string, page: RecordPage) {
     type: r.type,
     name: r.name,
     legal: page.legal as LegalNotice[],
+    // `?fields=` (bbk extension): bbk links rewritten as in the detail
+    ...(r.fields ? { fields: rewriteLinks(r.fields, route) } : {}),
   }));
 }
 

@@ -90,6 +90,19 @@ export function catalogContract(open: StoreFactory): void {
       expect(await store.catalog.list(view(), { ...page, filter: NOTHING })).toEqual([]);
     });
 
+    it('lists with each stored document when asked (withDoc), the same rows and page', async () => {
+      const segment = compileQuery({ 'entity.pop': { $gte: 1 } });
+      const rows = await store.catalog.list(view(segment), { limit: 1, offset: 1, withDoc: true });
+      expect(names(rows)).toEqual(['fr']);
+      const doc = (await store.catalog.record(view(), 'country', `${live.cid}:fr`))!.doc;
+      expect(rows[0]).toEqual({ publicId: `${live.cid}:fr`, type: 'country', name: 'name of fr', doc });
+      expect(Object.keys(rows[0]!.doc!)).toEqual(Object.keys(doc));
+      expect(rows[0]!.doc!.entity).toEqual({ iso: 'FR', pop: 68 });
+      const typed = await store.catalog.list(view(), { ...page, type: 'city', withDoc: true });
+      expect(typed.map((r) => r.doc?.entity)).toEqual([{ iso: 'FR' }]);
+      expect(await store.catalog.list(view(NOTHING), { ...page, withDoc: true })).toEqual([]);
+    });
+
     it('lists the entity types with a visible record, by slug', async () => {
       expect(await store.catalog.entityTypes(view(), page)).toEqual([
         { slug: 'city', name: 'Country', description: 'countries' },

@@ -6,8 +6,10 @@ import {
   type CatalogRecord,
   type CatalogStore,
   type CatalogView,
+  type ListOptions,
   type Page,
   type PolicyHead,
+  type RecordDocument,
   type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
@@ -75,7 +77,7 @@ class Where {
  * The SQL of a catalog list on PostgreSQL (exported for exact-SQL tests), or undefined when the
  * segment or filter can match nothing.
  */
-export function pgListQuery(view: CatalogView, o: Page & { filter?: Ir; type?: string }): SqlFragment | undefined {
+export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
   const w = new Where(VISIBLE, view.staged);
   if (o.type !== undefined) w.add((n) => `r.type = $${n}`, o.type);
@@ -83,7 +85,7 @@ export function pgListQuery(view: CatalogView, o: Page & { filter?: Ir; type?: s
   const where = w.terms.join(' AND ');
   const page = w.page(o);
   return {
-    sql: `SELECT r.public_id AS "publicId", r.type, r.name FROM records r WHERE ${where} ORDER BY r.seq ${page}`,
+    sql: `SELECT r.public_id AS "publicId", r.type, r.name${o.withDoc ? ', r.doc' : ''} FROM records r WHERE ${where} ORDER BY r.seq ${page}`,
     params: w.params,
   };
 }
@@ -108,12 +110,13 @@ export class PgCatalog implements CatalogStore {
     return r.rows[0];
   }
 
-  async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
+  async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
     const q = pgListQuery(view, o);
-    return q ? this.#all<CatalogEntry>(q.sql, q.params) : [];
+    const rows = q ? await this.#all<CatalogEntry>(q.sql, q.params) : [];
+    return o.withDoc ? rows.map((r) => ({ ...r, doc: inStoredOrder(r.doc as RecordDocument) })) : rows;
   }
 
-  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+  async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
     try {
       return await pgExplainList(this.db, pgListQuery(view, o));
     } catch (err) {

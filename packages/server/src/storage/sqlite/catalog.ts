@@ -16,6 +16,7 @@ import {
   type CatalogRecord,
   type CatalogStore,
   type CatalogView,
+  type ListOptions,
   type Page,
   type PolicyHead,
   type RecordDocument,
@@ -31,6 +32,9 @@ import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-quer
 import { PageMarks } from './page-marks.js';
 
 export { listQuery, listShape } from './list-query.js';
+
+/** A list row as read: the document (`withDoc`) is JSON text until parsed. */
+type ListRow = Omit<CatalogEntry, 'doc'> & { doc?: unknown };
 
 import type { WriteGate } from './write-gate.js';
 
@@ -170,21 +174,22 @@ export class SqliteCatalog implements CatalogStore {
     return this.q.policyByAccess.get(accessId);
   }
 
-  async list(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogEntry[]> {
+  async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
     this.autoIndexes?.observe(o.filter);
     this.#syncRender();
     const shape = this.#shape(view, o);
     if (!shape) return [];
     // a deep page starts from a remembered position instead of walking from the first row
-    const marked = await this.#marks?.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
+    const marked = await this.#marks?.page<ListRow>(shape, o.limit, o.offset).catch((err) => {
       throw unusable(err);
     });
-    if (marked) return marked;
     const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
-    return this.#all<CatalogEntry>(sql, [...shape.params, o.limit, o.offset]);
+    const rows = marked ?? (await this.#all<ListRow>(sql, [...shape.params, o.limit, o.offset]));
+    if (!o.withDoc) return rows as CatalogEntry[];
+    return rows.map((r) => ({ ...r, doc: JSON.parse(r.doc as string) as RecordDocument }));
   }
 
-  async explain(view: CatalogView, o: Page & { filter?: Ir; type?: string }): Promise<CatalogExplain> {
+  async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
     const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
       kind: i.kind,
       path: i.path,
@@ -292,7 +297,7 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   /** The list without its page, rendered as the indexes that exist now allow. */
-  #shape(view: CatalogView, o: { filter?: Ir; type?: string }): ListShape | undefined {
+  #shape(view: CatalogView, o: { filter?: Ir; type?: string; withDoc?: boolean }): ListShape | undefined {
     return listShape(view, o, (ir) => this.#segment(ir), this.#render);
   }
 

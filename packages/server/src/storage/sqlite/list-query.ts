@@ -1,5 +1,5 @@
 import { type Ir, renderSqlite, type SqlFragment, type SqliteRenderOptions } from '../../query/index.js';
-import type { CatalogView, Page } from '../catalog-store.js';
+import type { CatalogView, ListOptions } from '../catalog-store.js';
 
 /** A catalog list without its page: the WHERE clause over alias `r`, its parameters, and the selected columns. */
 export interface ListShape {
@@ -20,6 +20,8 @@ export const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 export const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
 
 const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
+/** The list's columns and the stored document as JSON text (`withDoc`). */
+const LIST_COLUMNS_WITH_DOC = `${LIST_COLUMNS}, json(r.doc) AS doc`;
 
 /**
  * A catalog list without its page (columns, WHERE clause, parameters), or undefined when the
@@ -27,7 +29,7 @@ const LIST_COLUMNS = 'r.public_id AS publicId, r.type, r.name';
  */
 export function listShape(
   view: CatalogView,
-  o: { filter?: Ir; type?: string },
+  o: { filter?: Ir; type?: string; withDoc?: boolean },
   segment: (ir: Ir) => SqlFragment | undefined = (ir) => (isTrue(ir) ? undefined : renderSqlite(ir)),
   options: SqliteRenderOptions = {},
 ): ListShape | undefined {
@@ -43,7 +45,7 @@ export function listShape(
     where.push(`(${f.sql})`);
     params.push(...f.params);
   }
-  return { columns: LIST_COLUMNS, where: where.join(' AND '), params };
+  return { columns: o.withDoc ? LIST_COLUMNS_WITH_DOC : LIST_COLUMNS, where: where.join(' AND '), params };
 }
 
 /**
@@ -52,7 +54,7 @@ export function listShape(
  */
 export function listQuery(
   view: CatalogView,
-  o: Page & { filter?: Ir; type?: string },
+  o: ListOptions,
   segment?: (ir: Ir) => SqlFragment | undefined,
 ): SqlFragment | undefined {
   const shape = listShape(view, o, segment);
