@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain ES module of the build scripts, without type declarations
+import { LongestFirst } from './scripts/test-order.mjs';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -35,6 +37,9 @@ export default defineConfig({
     // Most test files wait on processes, sockets and timers more than they compute, so two run
     // side by side (BBK_TEST_FORKS overrides).
     poolOptions: { forks: { maxForks: Number(process.env.BBK_TEST_FORKS ?? 2), minForks: 1 } },
+    // longest files first (from the last run's timings, or scripts/test-durations.json in a fresh clone), so the
+    // forks end together
+    sequence: { sequencer: LongestFirst },
     reporters: ['default'],
   },
 });
