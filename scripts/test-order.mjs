@@ -2,8 +2,8 @@
 // slow file (the connector scaffolds' npm installs, the CLI files) starting last and running alone at the end.
 // Vitest's own order does this from its results cache (node_modules/.vite/vitest), which a fresh clone does not
 // have: it then starts the largest files first, whatever they cost. This takes each file's duration from that
-// cache when there is one, else from scripts/test-durations.json (committed, seconds per file), else guesses it
-// from the file's size. `node scripts/test-order.mjs` rewrites test-durations.json from the cache of the last run.
+// cache when there is one, else from scripts/test-durations.json (committed, seconds per file of one run: only
+// their order matters), else guesses it from the file's size. `node scripts/test-order.mjs` rewrites test-durations.json from the cache of the last run.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,9 +51,7 @@ function lastRun() {
   const dir = join(root, 'node_modules', '.vite', 'vitest');
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('results.json'));
-  const newest = files
-    .map((f) => join(dir, f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const newest = files.map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   return newest ? JSON.parse(readFileSync(newest, 'utf8')).results : null;
 }
 
