@@ -155,9 +155,11 @@ describe('bbk connector init (real processes, npm install from the registry)', (
     expect(existsSync(join(dir, 'src', 'webhook.ts'))).toBe(true);
   });
 
-  it(
+  // The two scaffolds install and test side by side (different directories, entity types and connectors on the
+  // one server): most of their time is waiting on the registry and on npm, which overlaps.
+  it.concurrent(
     'json + webhook, stream: npm install && npm test pass; npm start contributes and serves the webhook',
-    async () => {
+    async ({ expect }) => {
       const dir = join(work, 'stations');
       const args = [
         dir,
@@ -250,9 +252,9 @@ describe('bbk connector init (real processes, npm install from the registry)', (
     INSTALL_MS + 6 * 60_000,
   );
 
-  it(
+  it.concurrent(
     'sql (better-sqlite3), replace, no webhook: npm install && npm test pass; npm start replaces the records',
-    async () => {
+    async ({ expect }) => {
       const dir = join(work, 'depots');
       const created = await init([
         dir,
