@@ -1,5 +1,6 @@
 import { parseGeometry } from '../../geo/index.js';
 import type { RecordGeometry } from '../records-store.js';
+import type { Queryable } from './pg-database.js';
 
 /**
  * What `records.geo` holds on PostgreSQL for a prepared record: JSON text of
@@ -32,3 +33,15 @@ export const REINDEX_CHANGED = `regeo_gone AS (DELETE FROM record_geo g USING ch
 INSERT INTO record_geo (record_seq, path, geom)
 SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)
 FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
+/** Rebuilds the spatial index rows of the records `seqs` from their `geo` column. */
+export async function reindexGeometries(c: Queryable, seqs: readonly number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await c.query('DELETE FROM record_geo WHERE record_seq = ANY($1::bigint[])', [seqs]);
+  await c.query(
+    `INSERT INTO record_geo (record_seq, path, geom)
+     SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+     FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g
+     WHERE r.seq = ANY($1::bigint[]) AND r.geo IS NOT NULL`,
+    [seqs],
+  );
+}
