@@ -47,7 +47,9 @@ const NO_ROUTE: RouteConfig = {};
  */
 export function routeConfig(req: FastifyRequest): RouteConfig {
   let config = req.bbkRoute;
-  if (config === null) {
+  // null until read; undefined on a request the decorators never reached (the router's own errors)
+  // or of an app without observeSurface
+  if (config == null) {
     config = (req.routeOptions?.config as RouteConfig | undefined) ?? NO_ROUTE;
     req.bbkRoute = config;
   }
