@@ -41,6 +41,15 @@ export const DUMP_SEQUENCES = [
 ] as const;
 export type DumpSequence = (typeof DUMP_SEQUENCES)[number];
 
+/** The tables a dump's start item counts: every one but the sequences. */
+export const DUMP_COUNTED_TABLES = DUMP_TABLES.filter((t) => t !== 'sequences');
+
+/**
+ * The tables whose rows make a store "not empty", which a load refuses: meta alone does not (an opened store may
+ * hold its secret), nor guards (they belong to accesses).
+ */
+export const DUMP_CONTENT_TABLES = DUMP_COUNTED_TABLES.filter((t) => t !== 'meta' && t !== 'access_guards');
+
 export interface SequenceRow {
   t: 'sequences';
   name: DumpSequence;
@@ -238,29 +247,41 @@ export function zeroCounts(): DumpCounts {
 }
 
 /**
- * Checks the row stream a store loads: tables in `DUMP_TABLES` order, each row a known kind,
- * counted; `end()` compares the counts with those announced. Shared by both engines' `load`.
+ * Checks the item stream a store loads: the start item first and once, then rows in `DUMP_TABLES`
+ * order, each a known kind, counted; `end()` compares the counts with those the start item announced.
+ * Shared by both engines' `load`.
  */
 export class DumpChecker {
   readonly counts = zeroCounts();
+  #expected: DumpCounts | undefined;
   #at = 0;
 
-  constructor(private readonly expected?: DumpCounts) {}
-
-  row(row: DumpRow): void {
-    const index = DUMP_TABLES.indexOf(row.t);
-    if (index < 0) throw new DumpFormatError(`unknown row kind ${JSON.stringify((row as { t?: unknown }).t)}`);
-    if (index < this.#at) throw new DumpFormatError(`a ${row.t} row after the ${DUMP_TABLES[this.#at]} rows`);
+  /**
+   * Takes the next item of a dump as a loader reads it: `false` for the start item (it must come first, and
+   * once), `true` for a row, which must come in table order and is counted.
+   */
+  take(item: DumpItem): item is DumpRow {
+    if (item.t === 'start') {
+      if (this.#expected) throw new DumpFormatError('a second start item');
+      this.#expected = item.counts;
+      return false;
+    }
+    if (!this.#expected) throw new DumpFormatError('rows before the start item');
+    const index = DUMP_TABLES.indexOf(item.t);
+    if (index < 0) throw new DumpFormatError(`unknown row kind ${JSON.stringify((item as { t?: unknown }).t)}`);
+    if (index < this.#at) throw new DumpFormatError(`a ${item.t} row after the ${DUMP_TABLES[this.#at]} rows`);
     this.#at = index;
-    this.counts[row.t]++;
+    this.counts[item.t]++;
+    return true;
   }
 
+  /** The counts, once every row has come as the start item announced. */
   end(): DumpCounts {
-    if (this.expected) {
-      for (const t of DUMP_TABLES) {
-        if (this.counts[t] !== this.expected[t])
-          throw new DumpFormatError(`${t}: ${this.counts[t]} rows, the dump announced ${this.expected[t]}`);
-      }
+    const expected = this.#expected;
+    if (!expected) throw new DumpFormatError('no start item: not a dump');
+    for (const t of DUMP_TABLES) {
+      if (this.counts[t] !== expected[t])
+        throw new DumpFormatError(`${t}: ${this.counts[t]} rows, the dump announced ${expected[t]}`);
     }
     return this.counts;
   }

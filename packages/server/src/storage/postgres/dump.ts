@@ -1,10 +1,10 @@
 import { extractGeometries } from '../../geo/index.js';
 import {
+  DUMP_CONTENT_TABLES,
+  DUMP_COUNTED_TABLES,
   DUMP_SEQUENCES,
-  DUMP_TABLES,
   DumpChecker,
   type DumpCounts,
-  DumpFormatError,
   type DumpItem,
   type DumpRow,
   type DumpSequence,
@@ -19,8 +19,6 @@ import { PG_TABLES, type PgDumpTable } from './dump-tables.js';
 import { indexedGeometries, reindexGeometries } from './geometries.js';
 import type { PgDb, Queryable } from './pg-database.js';
 
-const COUNT_TABLES = DUMP_TABLES.filter((t) => t !== 'sequences');
-const CONTENT_TABLES = COUNT_TABLES.filter((t) => t !== 'meta' && t !== 'access_guards');
 /** Rows fetched from the dump's cursor at a time. */
 const FETCH = 2000;
 
@@ -49,14 +47,15 @@ export async function* dumpPostgres(db: PgDb): AsyncGenerator<DumpItem> {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const counts = zeroCounts();
     counts.sequences = DUMP_SEQUENCES.length;
-    for (const t of COUNT_TABLES) counts[t] = Number((await client.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
+    for (const t of DUMP_COUNTED_TABLES)
+      counts[t] = Number((await client.query(`SELECT count(*) AS n FROM ${t}`)).rows[0].n);
     const sessions = await client.query<{ n: number }>('SELECT count(*) AS n FROM sessions');
     yield { t: 'start', engine: 'postgres', counts, openSessions: Number(sessions.rows[0]?.n ?? 0) };
     for (const name of DUMP_SEQUENCES) {
       const v = await client.query<{ v: number }>(LAST_VALUE, [SEQUENCE_OF[name]]);
       yield { t: 'sequences', name, value: Number(v.rows[0]?.v ?? 0) };
     }
-    for (const t of COUNT_TABLES) {
+    for (const t of DUMP_COUNTED_TABLES) {
       const spec = PG_TABLES[t] as PgDumpTable;
       await client.query(`DECLARE dump_rows NO SCROLL CURSOR FOR ${spec.select}`);
       for (;;) {
@@ -76,7 +75,7 @@ export async function* dumpPostgres(db: PgDb): AsyncGenerator<DumpItem> {
 /** What a store holds that makes it not empty (absent: nothing). */
 export async function pgContents(c: Queryable): Promise<Partial<DumpCounts> | undefined> {
   const found: Partial<DumpCounts> = {};
-  for (const t of CONTENT_TABLES) {
+  for (const t of DUMP_CONTENT_TABLES) {
     const r = await c.query<{ n: number }>(`SELECT count(*) AS n FROM ${t}`);
     const count = Number(r.rows[0]?.n ?? 0);
     if (count > 0) found[t] = count;
@@ -108,12 +107,12 @@ export async function loadPostgres(
     return loadRows(c, items, onProgress);
   });
   // this schema's tables only: a bare ANALYZE would visit every table of the database
-  await db.query(`ANALYZE ${[...COUNT_TABLES, 'record_geo'].join(', ')}`);
+  await db.query(`ANALYZE ${[...DUMP_COUNTED_TABLES, 'record_geo'].join(', ')}`);
   return counts;
 }
 
 async function loadRows(c: Queryable, items: AsyncIterable<DumpItem>, onProgress?: LoadProgress): Promise<DumpCounts> {
-  let checker: DumpChecker | undefined;
+  const checker = new DumpChecker();
   let pending: DumpRow[] = [];
   const sequences: SequenceRow[] = [];
   const flush = async () => {
@@ -122,16 +121,10 @@ async function loadRows(c: Queryable, items: AsyncIterable<DumpItem>, onProgress
     pending = [];
     await insertBatch(c, rows);
     const t = rows[0]!.t;
-    onProgress?.(t, checker?.counts[t] ?? 0);
+    onProgress?.(t, checker.counts[t]);
   };
   for await (const item of items) {
-    if (item.t === 'start') {
-      if (checker) throw new DumpFormatError('a second start item');
-      checker = new DumpChecker(item.counts);
-      continue;
-    }
-    if (!checker) throw new DumpFormatError('rows before the start item');
-    checker.row(item);
+    if (!checker.take(item)) continue;
     if (item.t === 'sequences') {
       sequences.push(item);
       continue;
@@ -140,7 +133,6 @@ async function loadRows(c: Queryable, items: AsyncIterable<DumpItem>, onProgress
     pending.push(item);
   }
   await flush();
-  if (!checker) throw new DumpFormatError('no start item: not a dump');
   const counts = checker.end();
   // setval is not undone by a rollback: sequences move only once every row is in and checked
   for (const r of sequences) {

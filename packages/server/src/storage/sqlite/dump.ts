@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { extractGeometries } from '../../geo/index.js';
 import {
+  DUMP_CONTENT_TABLES,
+  DUMP_COUNTED_TABLES,
   DUMP_SEQUENCES,
-  DUMP_TABLES,
   DumpChecker,
   type DumpCounts,
-  DumpFormatError,
   type DumpItem,
   type DumpRow,
   type LoadProgress,
@@ -16,23 +16,6 @@ import {
 import type { Db } from './database.js';
 import { SQLITE_RECORDS, SQLITE_TABLES } from './dump-tables.js';
 import type { WriteGate } from './write-gate.js';
-
-/** Tables whose rows make a store "not empty" (meta alone does not: an opened store may hold its secret). */
-const CONTENT_TABLES = [
-  'users',
-  'entity_types',
-  'connectors',
-  'policies',
-  'accesses',
-  'tokens',
-  'records',
-  'usage',
-  'access_usage',
-  'violations',
-  'audit',
-] as const;
-
-const COUNT_TABLES = DUMP_TABLES.filter((t) => t !== 'sequences');
 
 /**
  * Every row of the store from one read snapshot: a read transaction on a connection of its own
@@ -47,11 +30,12 @@ export async function* dumpSqlite(db: Db): AsyncGenerator<DumpItem> {
     }
     const counts = zeroCounts();
     counts.sequences = DUMP_SEQUENCES.length;
-    for (const t of COUNT_TABLES) counts[t] = (snap.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    for (const t of DUMP_COUNTED_TABLES)
+      counts[t] = (snap.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     const openSessions = (snap.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
     yield { t: 'start', engine: 'sqlite', counts, openSessions };
     yield* sequences(snap);
-    for (const table of COUNT_TABLES) {
+    for (const table of DUMP_COUNTED_TABLES) {
       if (table === 'records') {
         for (const r of snap.prepare(SQLITE_RECORDS.select).iterate() as IterableIterator<Record<string, unknown>>)
           yield recordRow(r);
@@ -94,7 +78,7 @@ function recordRow(r: Record<string, unknown>): RecordDumpRow {
 /** What a store holds that makes it not empty (absent: nothing). */
 export function sqliteContents(db: Db): Partial<DumpCounts> | undefined {
   const found: Partial<DumpCounts> = {};
-  for (const t of CONTENT_TABLES) {
+  for (const t of DUMP_CONTENT_TABLES) {
     const n = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     if (n > 0) found[t] = n;
   }
@@ -130,19 +114,13 @@ export async function loadSqlite(
 }
 
 async function loadRows(db: Db, items: AsyncIterable<DumpItem>, onProgress?: LoadProgress): Promise<DumpCounts> {
-  let checker: DumpChecker | undefined;
+  const checker = new DumpChecker();
   const insert = new Map<string, Database.Statement>();
   const writeRecord = recordWriter(db);
   const setSeq = db.prepare('UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?');
   const addSeq = db.prepare('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)');
   for await (const item of items) {
-    if (item.t === 'start') {
-      if (checker) throw new DumpFormatError('a second start item');
-      checker = new DumpChecker(item.counts);
-      continue;
-    }
-    if (!checker) throw new DumpFormatError('rows before the start item');
-    checker.row(item);
+    if (!checker.take(item)) continue;
     if (item.t === 'sequences') {
       if (item.name !== 'records' && item.value > 0 && setSeq.run(item.value, item.name).changes === 0)
         addSeq.run(item.name, item.value);
@@ -156,7 +134,6 @@ async function loadRows(db: Db, items: AsyncIterable<DumpItem>, onProgress?: Loa
     const n = checker.counts[item.t];
     if (onProgress && n % 10_000 === 0) onProgress(item.t, n);
   }
-  if (!checker) throw new DumpFormatError('no start item: not a dump');
   return checker.end();
 }
 
