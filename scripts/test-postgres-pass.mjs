@@ -2,8 +2,8 @@
 // (BBK_TEST_ENGINE=postgres: every server packages/server/tests/harness.ts starts gets a fresh schema of
 // BBK_TEST_DATABASE_URL). Runs only when that URL is set; the first pass has run the PostgreSQL store tests.
 // Every packages/server/tests file runs, but for those named in SKIPPED, each with why.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { runVitestPass } from './vitest-pass.mjs';
 
 const TESTS = 'packages/server/tests';
 
@@ -37,41 +37,12 @@ export function runPostgresPass(run, dir, args) {
     console.log('PostgreSQL pass: no HTTP-level server test among the files asked for');
     return { passed: 0, failed: 0, status: 0 };
   }
-  const out = join(dir, 'results-postgres.json');
-  const openapiResult = join(dir, 'openapi-postgres.json');
   const started = Date.now();
   console.log(`\nPostgreSQL pass: ${files.length} HTTP-level server test files with BBK_TEST_ENGINE=postgres`);
-  process.env.BBK_OPENAPI_RESULT = openapiResult;
   process.env.BBK_TEST_ENGINE = 'postgres';
   const options = args.filter((a) => a.startsWith('-'));
-  const res = run(process.execPath, [
-    'node_modules/vitest/vitest.mjs',
-    'run',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-    ...options,
-    ...files,
-  ]);
-  let passed = 0;
-  let failed = 0;
-  try {
-    const r = JSON.parse(readFileSync(out, 'utf8'));
-    passed = r.numPassedTests ?? 0;
-    failed =
-      (r.numFailedTests ?? 0) +
-      (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-  } catch {
-    failed = 1;
-  }
-  try {
-    const check = JSON.parse(readFileSync(openapiResult, 'utf8'));
-    if (check.failures.length === 0) passed += 1;
-    else failed += 1;
-  } catch {
-    // BBK_OPENAPI_RECORD=off, or vitest stopped before its teardown (counted above)
-  }
+  const { passed, failed, status } = runVitestPass(run, dir, 'postgres', [...options, ...files]);
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   console.log(`PostgreSQL pass: ${passed} passed, ${failed} failed in ${minutes} min`);
-  return { passed, failed, status: res.status };
+  return { passed, failed, status };
 }

@@ -6,10 +6,11 @@
 // With BBK_TEST_DATABASE_URL set, a second pass runs the HTTP-level server tests on PostgreSQL
 // (scripts/test-postgres-pass.mjs); its tests and its own OpenAPI check count in the same totals.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPostgresPass } from './test-postgres-pass.mjs';
+import { runVitestPass } from './vitest-pass.mjs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
 
@@ -45,36 +46,8 @@ else if (spawnSync('haproxy', ['-v']).status !== 0)
   );
 
 const dir = mkdtempSync(join(tmpdir(), 'bbk-vitest-'));
-const out = join(dir, 'results.json');
-const openapiResult = join(dir, 'openapi.json');
-process.env.BBK_OPENAPI_RESULT = openapiResult;
-const res = run(process.execPath, [
-  'node_modules/vitest/vitest.mjs',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${out}`,
-  ...process.argv.slice(2),
-]);
-
-let passed = 0;
-let failed = 0;
-try {
-  const r = JSON.parse(readFileSync(out, 'utf8'));
-  passed = r.numPassedTests ?? 0;
-  failed =
-    (r.numFailedTests ?? 0) +
-    (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
-} catch {
-  failed = Math.max(1, failed);
-}
-try {
-  const check = JSON.parse(readFileSync(openapiResult, 'utf8'));
-  if (check.failures.length === 0) passed += 1;
-  else failed += 1;
-} catch {
-  // BBK_OPENAPI_RECORD=off, or vitest stopped before its teardown (counted above)
-}
+const first = runVitestPass(run, dir, 'main', process.argv.slice(2));
+let { passed, failed } = first;
 // with a PostgreSQL database: the HTTP-level server tests once more, on it (scripts/test-postgres-pass.mjs)
 const pgPass = process.env.BBK_TEST_DATABASE_URL ? runPostgresPass(run, dir, process.argv.slice(2)) : undefined;
 if (pgPass) {
@@ -86,6 +59,6 @@ if ((await typechecked) !== 0) {
   console.log('type errors in the tests or the console (tsc -p tsconfig.test.json, packages/console/tsconfig.json)');
   failed += 1;
 }
-if ((res.status !== 0 || (pgPass?.status ?? 0) !== 0) && failed === 0) failed = 1;
+if ((first.status !== 0 || (pgPass?.status ?? 0) !== 0) && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && res.status === 0 && (pgPass?.status ?? 0) === 0 ? 0 : 1);
+process.exit(failed === 0 && first.status === 0 && (pgPass?.status ?? 0) === 0 ? 0 : 1);
