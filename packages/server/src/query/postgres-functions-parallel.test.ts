@@ -1,34 +1,24 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './index.js';
-import { TEST_DATABASE_URL } from './testing/postgres.js';
+import { connectFunctionsSchema, TEST_DATABASE_URL } from './testing/postgres.js';
 
 // A PL/pgSQL EXCEPTION block starts a subtransaction, which a parallel worker cannot: a function
 // with one (or calling one) marked PARALLEL SAFE fails once a catalog is large enough for a
 // parallel plan. Forcing every query into a worker shows it on a tiny schema.
 
 describe.skipIf(TEST_DATABASE_URL === undefined)('query functions under parallel plans (PostgreSQL)', () => {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  const schema = `bbk_test_par_${process.pid}_${Date.now().toString(36)}`;
+  let client: pg.Client;
+  let schema: string;
 
   beforeAll(async () => {
-    await client.connect();
-    await client.query('SELECT pg_advisory_lock(7246)');
-    try {
-      await client.query('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(7246)');
-    }
-    await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}, public`);
-    await client.query(POSTGRES_FUNCTIONS);
-    await client.query(POSTGRES_GEO_FUNCTIONS);
+    ({ client, schema } = await connectFunctionsSchema(TEST_DATABASE_URL!, 'bbk_test_par'));
     await client.query(`CREATE TABLE g AS SELECT i, ST_SetSRID(ST_MakePoint(i % 10, i % 5), 4326) AS geom,
       ST_SetSRID(ST_MakeEnvelope(i % 10, 0, i % 10 + 1, 1), 4326) AS area FROM generate_series(1, 200) AS i`);
   });
 
   afterAll(async () => {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
-    await client.end();
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    await client?.end();
   });
 
   it('functions with an EXCEPTION block, and their callers, are not parallel safe', async () => {

@@ -1,10 +1,10 @@
 // Test support: the PostgreSQL twin of catalog-db.ts, in a schema of its own on the database that
 // BBK_TEST_DATABASE_URL names (see testing/postgres.ts). Not used at run time.
-import pg from 'pg';
 import { extractGeometries, parseGeometry } from '../../geo/index.js';
-import { compileQuery, POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS, renderPostgres, validateQuery } from '../index.js';
+import { compileQuery, renderPostgres, validateQuery } from '../index.js';
 import type { FieldMask } from '../masks.js';
 import { type TestRecord, TIMESERIES } from './catalog-db.js';
+import { connectFunctionsSchema } from './postgres.js';
 
 export interface PgCatalogDb {
   insert(record: TestRecord, type?: string, timeseries?: Record<string, unknown>): Promise<void>;
@@ -14,26 +14,12 @@ export interface PgCatalogDb {
   close(): Promise<void>;
 }
 
-let schemas = 0;
-
 export async function createPgCatalogDb(
   url: string,
   records: readonly TestRecord[] = [],
   type = 'country',
 ): Promise<PgCatalogDb> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const schema = `bbk_test_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
-  // PostGIS lives in public, created once per database (the lock keeps parallel fixtures apart)
-  await client.query('SELECT pg_advisory_lock(7246)');
-  try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public');
-  } finally {
-    await client.query('SELECT pg_advisory_unlock(7246)');
-  }
-  await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}, public`);
-  await client.query(POSTGRES_FUNCTIONS);
-  await client.query(POSTGRES_GEO_FUNCTIONS);
+  const { client, schema } = await connectFunctionsSchema(url, 'bbk_test');
   await client.query(`
     CREATE TABLE records (
       seq bigserial PRIMARY KEY, public_id text NOT NULL UNIQUE, connector_id int NOT NULL,
