@@ -26,6 +26,7 @@ import {
   ENGINE_OPTIONS,
   exampleCountries,
   memMb,
+  rawPgStore,
   serverDist,
   startServerChild,
 } from './lib.mjs';
@@ -234,20 +235,8 @@ async function rawInsert(records, { preserialised }) {
  * work (stringify, sha1) is in the loop unless `preserialised`; the database's CPU is not in the figure.
  */
 async function rawPgInsert(url, records, { preserialised }) {
-  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', serverDist).href);
-  const target = await benchSchema(url);
-  const store = await PostgresStore.open({ url, schema: target.schema });
+  const { store, close } = await rawPgStore(serverDist, url);
   try {
-    const now = new Date().toISOString();
-    await store.db.query(
-      `INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`,
-      [now],
-    );
-    await store.db.query(
-      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
-       VALUES ('raw', 1, $1, 'raw', 'raw', 's', $2)`,
-      ['a'.repeat(40), now],
-    );
     const docOf = (r) =>
       JSON.stringify({ id: r.id, name: r.name, entity: r.entity, instance: r.instance, type: 'country', timeseries });
     const pidOf = (r) =>
@@ -277,8 +266,7 @@ async function rawPgInsert(url, records, { preserialised }) {
     const cpu = process.cpuUsage(cpu0);
     return { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
   } finally {
-    await store.close();
-    await target.drop();
+    await close();
   }
 }
 

@@ -203,6 +203,37 @@ export async function benchSchema(url, { keep } = {}) {
   };
 }
 
+/**
+ * The PostgreSQL store of the build `dist` (a file URL of its dist/) in a fresh bench schema, with the entity type
+ * `country` (id 1) and a connector `raw` of it (id 1, contribution id forty `a`s): what the raw-insert and session
+ * benchmarks write into. `close()` closes the store and drops the schema.
+ */
+export async function rawPgStore(dist, url) {
+  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', dist).href);
+  const target = await benchSchema(url);
+  const store = await PostgresStore.open({ url, schema: target.schema });
+  const close = async () => {
+    await store.close();
+    await target.drop();
+  };
+  try {
+    const now = new Date().toISOString();
+    await store.db.query(
+      `INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`,
+      [now],
+    );
+    await store.db.query(
+      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
+       VALUES ('raw', 1, $1, 'raw', 'raw', 's', $2)`,
+      ['a'.repeat(40), now],
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { store, close };
+}
+
 // ---- generated catalogs (the consumer and catalog-query benchmarks) --------------------------
 
 /** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */

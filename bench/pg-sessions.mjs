@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchSchema, serverDist } from './lib.mjs';
+import { rawPgStore, serverDist } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -42,20 +42,8 @@ const records = Array.from({ length: n }, (_, i) => {
 
 console.log(`${n} records, ${values.mode} sessions, load average ${loadavg()[0].toFixed(1)}`);
 for (const dist of dists) {
-  const { PostgresStore } = await import(new URL('storage/postgres/postgres-store.js', dist).href);
-  const target = await benchSchema(url);
-  const store = await PostgresStore.open({ url, schema: target.schema });
+  const { store, close } = await rawPgStore(dist, url);
   try {
-    const now = new Date().toISOString();
-    await store.db.query(
-      `INSERT INTO entity_types (slug, name, description, created) VALUES ('country', 'C', 'C', $1)`,
-      [now],
-    );
-    await store.db.query(
-      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
-       VALUES ('raw', 1, $1, 'raw', 'raw', 's', $2)`,
-      ['a'.repeat(40), now],
-    );
     for (const round of ['first load', 'same records again']) {
       const sid = `s-${round}`;
       await store.records.openSession(1, sid, values.mode);
@@ -69,7 +57,6 @@ for (const dist of dists) {
       );
     }
   } finally {
-    await store.close();
-    await target.drop();
+    await close();
   }
 }
