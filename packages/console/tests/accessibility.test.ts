@@ -122,12 +122,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
         name: 'explorer',
         shot: true,
         open: async (page) => {
-          await page.goto(`${base}#/explore?token=${encodeURIComponent(token)}`);
-          await page
-            .getByTestId('entity-types')
-            .getByRole('button', { name: /countr/i })
-            .first()
-            .click();
+          await openCountries(page, `${base}#/explore?token=${encodeURIComponent(token)}`);
           await page.getByTestId('results').locator('tbody tr').first().waitFor();
         },
       },
@@ -135,12 +130,7 @@ describe.skipIf(!HAS_CHROMIUM)('console: keyboard, labels, narrow screens', () =
         name: 'record-detail',
         shot: true,
         open: async (page) => {
-          await page.goto(`${base}#/explore?token=${encodeURIComponent(token)}`);
-          await page
-            .getByTestId('entity-types')
-            .getByRole('button', { name: /countr/i })
-            .first()
-            .click();
+          await openCountries(page, `${base}#/explore?token=${encodeURIComponent(token)}`);
           await page.getByTestId('results').locator('tbody tr').first().getByRole('button').click();
           await page.getByTestId('record-detail').locator('svg.chart polyline').waitFor();
           await page.evaluate(`document.querySelector('[data-testid="record-detail"]').scrollIntoView()`);
@@ -187,6 +177,16 @@ const FOCUS = `(() => {
  * Presses Tab until the focused element is the `tag` named `name` (its `name` attribute, or its text), checking at
  * every stop that the focus is visible (an outline of at least 2 px). Fails after 80 stops.
  */
+/** Opens the explorer at `url` and picks the countries entity type. */
+async function openCountries(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page
+    .getByTestId('entity-types')
+    .getByRole('button', { name: /countr/i })
+    .first()
+    .click();
+}
+
 async function tabTo(page: Page, tag: string, name: string): Promise<void> {
   for (let i = 0; i < 80; i++) {
     await page.keyboard.press('Tab');

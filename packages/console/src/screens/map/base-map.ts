@@ -16,6 +16,10 @@ export function createBaseMap(el: HTMLElement): { map: L.Map; renderer: L.Canvas
     minZoom: 1,
     maxZoom: 12,
     zoomSnap: 0.5,
+    // zooms are instant: a map removed in the middle of a zoom animation (leaving the map screen just after
+    // the first fit or a cluster click) throws when the animation ends (Leaflet/Leaflet#9575), and the
+    // clusters are redrawn at every zoom anyway
+    zoomAnimation: false,
     attributionControl: true,
   });
   map.attributionControl.setPrefix(false).addAttribution('Natural Earth');
