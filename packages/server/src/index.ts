@@ -159,6 +159,13 @@ export async function startServer(
       metricsUrl = urlOf(surface, '/metrics');
     }
     const base = config.basePath ? `/${config.basePath}` : '';
+    for (const [api, app] of [
+      ['coordinator', coordinator],
+      ['contributor', contributor],
+      ['consumer', consumer],
+    ] as const)
+      logs?.logger.info({ api, url: urlOf(app, base) }, 'listening');
+    if (metricsUrl) logs?.logger.info({ api: 'metrics', url: metricsUrl }, 'listening');
 
     let closing: Promise<void> | undefined;
     return {

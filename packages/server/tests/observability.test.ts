@@ -15,7 +15,7 @@ import {
   type TestConnector,
   type TestWebhook,
 } from './consumer-setup.js';
-import { call, TEST_ENGINE } from './harness.js';
+import { call, startTestServer, TEST_ENGINE } from './harness.js';
 
 const SCHEMA_VERSION = TEST_ENGINE === 'postgres' ? PG_SCHEMA_VERSION : SQLITE_SCHEMA_VERSION;
 
@@ -265,6 +265,13 @@ describe('request log', () => {
       headers: { 'x-request-id': consumerToken },
     });
     await call(`${env.server.urls.coordinator}/user`, { token: `${env.server.adminToken}x` });
+    // a path the router cannot decode is answered before any hook, and logged all the same
+    const bad = await call(`${consumer}/entity/%zz`, {
+      token: consumerToken,
+      headers: { 'x-request-id': 'bad-url-1' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-request-id')).toBe('bad-url-1');
 
     await env.close(); // flushes and closes the log file
     env.close = async () => {};
@@ -289,6 +296,9 @@ describe('request log', () => {
     expect(requests.find((l) => l.reqId === generated)).toMatchObject({ route: '/v1/entity', status: 200 });
     expect(requests.find((l) => l.status === 429)).toMatchObject({ policy: 'tight', limitedBy: 'rate' });
     expect(requests.find((l) => l.url === '/v1/user' && l.status === 401)).toBeDefined();
+    const badLine = requests.find((l) => l.reqId === 'bad-url-1');
+    expect(badLine).toMatchObject({ status: 400, callerKind: 'consumer' });
+    expect(badLine?.durationMs).toBeLessThan(10_000);
     const contributorLine = requests.find((l) => String(l.route).endsWith('/session/:sid/:action'));
     expect(contributorLine).toMatchObject({ callerKind: 'contributor' });
     expect(String(contributorLine?.url)).toContain('[sid]');
@@ -302,5 +312,30 @@ describe('request log', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('error log', () => {
+  it('logs a 500 once, with its error and stack under the request id, next to its request line at warn', async () => {
+    const file = join(logDir, 'errors.log');
+    const dev = await startTestServer({ mode: 'development', logLevel: 'info', logFile: file });
+    let id: string | null;
+    try {
+      const res = await call(`${dev.urls.consumer}/error/test`, { headers: { 'x-request-id': 'boom-1' } });
+      expect(res.status).toBe(500);
+      id = res.headers.get('x-request-id');
+    } finally {
+      await dev.destroy();
+    }
+    expect(id).toBe('boom-1');
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string; reqId?: string; err?: { stack?: string } });
+    const errors = lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ reqId: 'boom-1', msg: 'test error message - please ignore' });
+    expect(errors[0]?.err?.stack).toContain('test error message - please ignore');
+    expect(lines.find((l) => l.msg === 'request' && l.reqId === 'boom-1')).toMatchObject({ level: 40, status: 500 });
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditNote } from '../storage/audit-store.js';
 import type { Store } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
@@ -10,7 +10,7 @@ const SECRET_BYTES = 32;
 const KEY_ID_BYTES = 16;
 
 function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /** A random base64url string of `bytes` bytes of entropy. */
@@ -96,5 +96,5 @@ export async function verifyToken(store: Store, token: string | undefined, now: 
 
 /** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */
 export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hash('sha1', text, 'hex');
 }

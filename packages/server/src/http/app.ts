@@ -1,29 +1,20 @@
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Caller } from '../auth/caller.js';
 import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
-import { lazyChildLogger, requestId } from '../observability/index.js';
+import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
-import { isPublic, observeSurface } from './observe.js';
+import { Completions, completeOnSend, isPublic, observeSurface } from './observe.js';
 import { recordResponses } from './openapi/record.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
-
-/** Fastify's `childLoggerFactory` option (its type is not exported by name). */
-type ChildLoggerFactory = NonNullable<NonNullable<Parameters<typeof Fastify>[0]>['childLoggerFactory']>;
 
 export const ANNOUNCE_NAMES: Record<Surface, string> = {
   coordinator: 'bit-broker coordinator service',
@@ -65,17 +56,26 @@ function routerError(
   req: FastifyRequest,
   reply: FastifyReply,
   authenticate: (req: FastifyRequest) => Promise<void>,
+  completions: Completions,
 ): void {
+  req.bbkStart = performance.now();
+  reply.header('x-request-id', req.id);
   corsHeaders(reply);
+  // Fastify answers these outside every route context, so no hook runs: the answer is counted here
+  const answer = (status: number, body: unknown) => {
+    reply.code(status);
+    completions.complete(req, reply);
+    reply.send(body);
+  };
   authenticate(req).then(
     () => {
       if (err.code === 'FST_ERR_BAD_URL') {
-        reply.code(400).send(errorBody(400, [{ name: 'url', index: null, reason: 'is not a valid URL path' }]));
-      } else reply.code(404).send(errorBody(404));
+        answer(400, errorBody(400, [{ name: 'url', index: null, reason: 'is not a valid URL path' }]));
+      } else answer(404, errorBody(404));
     },
     (authErr: unknown) => {
       const status = authErr instanceof ApiError ? authErr.status : 401;
-      reply.code(status).send(errorBody(status, authErr instanceof ApiError ? (authErr.text ?? '') : ''));
+      answer(status, errorBody(status, authErr instanceof ApiError ? (authErr.text ?? '') : ''));
     },
   );
 }
@@ -103,16 +103,12 @@ export function buildSurface(
     req.caller = { kind: check.kind, subject: check.subject };
   };
 
+  const completions = new Completions(ctx.observers.logger);
   const app = Fastify({
-    // one shared pino logger (or none); the one request line is observe.ts's, not Fastify's two, and a
-    // request's own child logger (`req.log`) is only made when something logs through it
-    ...(ctx.observers.logger
-      ? {
-          loggerInstance: ctx.observers.logger as FastifyBaseLogger,
-          childLoggerFactory: lazyChildLogger as unknown as ChildLoggerFactory,
-        }
-      : { logger: false }),
-    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify logs nothing itself: the one request line is observe.ts's, and the few events Fastify would
+    // log go to bbk's logger through the log controller (no per-request child logger, no finish listeners)
+    logger: false,
+    logController: completions,
     genReqId: requestId,
     bodyLimit: config.bodyLimit,
     // Node's parser caps the request line and headers at 16 KB, so no path segment can be
@@ -127,7 +123,8 @@ export function buildSurface(
     http: { requireHostHeader: false },
     // The router's own errors (a path that cannot be percent-decoded) still check the token
     // first, like every route: without one, 401, not a hint about the path.
-    frameworkErrors: (err, req, reply) => routerError(err, req, reply as unknown as FastifyReply, authenticate),
+    frameworkErrors: (err, req, reply) =>
+      routerError(err, req, reply as unknown as FastifyReply, authenticate, completions),
   });
   app.decorateRequest('caller', null);
   const registered: RegisteredRoute[] = [];
@@ -135,12 +132,14 @@ export function buildSurface(
     for (const method of [route.method].flat()) registered.push({ method, url: route.url });
   });
   ROUTES.set(app, registered);
-  observeSurface(app, surface, ctx.observers);
+  observeSurface(app, completions, surface, ctx.observers);
   healthRoutes(app, ctx.store, config.basePath);
 
   bodyParsers(app, surface === 'coordinator' ? MAX_BODY_DEPTH : undefined);
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
   app.addHook('onRequest', async (req, reply) => {
+    req.bbkStart = performance.now();
+    reply.header('x-request-id', req.id);
     corsHeaders(reply);
     // HTTP/1.1 requires Host, and every URL the API writes is built from it (spec §1.2)
     if (!req.headers.host) throw ApiError.one('host', 'requires a Host header');
@@ -150,6 +149,7 @@ export function buildSurface(
   errorHandlers(app, config.mode);
   openCors(app);
   recordResponses(app, surface, config.basePath);
+  completeOnSend(app);
 
   const prefix = config.basePath ? `/${config.basePath}` : '';
   app.register(

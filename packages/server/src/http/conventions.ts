@@ -1,5 +1,5 @@
 // The conventions every API surface shares (spec §1): bodies, ETags, errors, CORS.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMode } from '../config.js';
@@ -24,8 +24,8 @@ export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined):
 }
 
 function weakEtag(payload: string | Buffer): string {
-  const hash = createHash('sha1').update(payload).digest('base64').slice(0, 27);
-  return `W/"${Buffer.byteLength(payload).toString(16)}-${hash}"`;
+  const digest = hash('sha1', payload, 'base64').slice(0, 27);
+  return `W/"${Buffer.byteLength(payload).toString(16)}-${digest}"`;
 }
 
 /** Weak ETags on every 200 GET; a matching `If-None-Match` gets 304 (spec §1.1). */
@@ -65,7 +65,7 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
       const { status, body } = clientErrorBody(err);
       return reply.code(status).send(body);
     }
-    req.log.error(err);
+    app.bbkCompletions.error(req, err, err.message);
     return reply.code(500).send(errorBody(500, mode === 'production' ? '' : err.message));
   });
   app.setNotFoundHandler((_req, reply) => {

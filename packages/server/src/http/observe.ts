@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { loggedUrl, type Metrics, type Observers, type RequestLog } from '../observability/index.js';
 import { RateLimited } from '../services/consumer-scope.js';
 import type { TokenKind } from '../storage/types.js';
@@ -71,21 +71,110 @@ export function isProbe(req: FastifyRequest): boolean {
   return routeConfig(req).bbkProbe === true;
 }
 
+/** Work done once a response is ready, its status and time known (the request line, metrics, consumer accounting). */
+export type Completion = (req: FastifyRequest, reply: FastifyReply, ms: number) => void;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The surface's completions (`Completions`), for routes that add their own (the consumer's accounting). */
+    bbkCompletions: Completions;
+  }
+  interface FastifyRequest {
+    /** `performance.now()` when the request reached its first hook. */
+    bbkStart: number;
+  }
+}
+
+type Logger = NonNullable<Observers['logger']>;
+
+/**
+ * A surface's work once each answer is final, and the logging of the few events Fastify reports itself.
+ * The work runs in the surface's last `onSend` hook (`completeOnSend`), after the ETag hook has settled
+ * the status (304), with the time from the first hook to the answer: Fastify then needs no `finish` and
+ * `error` listeners per response, which it adds only when it has a logger or an `onResponse` hook, and
+ * which cost several µs per request together with the hook runner (bench/README.md#observability-overhead).
+ * So Fastify runs without a logger, and this controller (its `logController`) writes the events it would
+ * have logged (a failing serializer, a broken stream) to bbk's logger. A completion that throws is logged,
+ * never rethrown: the answer is not changed by what is counted of it.
+ */
+export class Completions extends LogController {
+  readonly #run: Completion[] = [];
+  readonly #logger: Logger | undefined;
+
+  constructor(logger: Logger | undefined) {
+    super({ disableRequestLogging: true });
+    this.#logger = logger;
+  }
+
+  /** Adds work run once per answer of the surface, in the order added. */
+  add(completion: Completion): void {
+    this.#run.push(completion);
+  }
+
+  /** Runs the completions for an answer about to be sent. */
+  complete(req: FastifyRequest, reply: FastifyReply): void {
+    // 0 when no hook saw the request (an answer Fastify gives before its hooks)
+    const ms = req.bbkStart > 0 ? performance.now() - req.bbkStart : 0;
+    for (const completion of this.#run) {
+      try {
+        completion(req, reply, ms);
+      } catch (err) {
+        this.error(req, err, 'accounting for an answer failed');
+      }
+    }
+  }
+
+  /** Logs an error of a request (the 500s of the error handler, the events below). */
+  error(req: FastifyRequest, err: unknown, message: string): void {
+    this.#logger?.error({ err, reqId: req.id }, message);
+  }
+
+  override requestCompleted(): void {}
+  override incomingRequest(): void {}
+  override routeNotFound(): void {}
+  override defaultErrorLog(err: Error, req: FastifyRequest): void {
+    this.error(req, err, err.message);
+  }
+  override streamError(err: Error, req: FastifyRequest): void {
+    this.error(req, err, 'response stream failed');
+  }
+  override writeHeadError(err: Error, req: FastifyRequest): void {
+    this.error(req, err, 'writing the response head failed');
+  }
+  override serializerError(err: Error, req: FastifyRequest): void {
+    this.error(req, err, 'the serializer failed');
+  }
+}
+
+/**
+ * The surface's last `onSend` hook: runs its completions once the answer is final (added after every
+ * other `onSend` hook, so after the ETag's 304).
+ */
+export function completeOnSend(app: FastifyInstance): void {
+  const completions = app.bbkCompletions;
+  app.addHook('onSend', (req, reply, payload, done) => {
+    completions.complete(req, reply);
+    done(null, payload);
+  });
+}
+
 /**
  * Adds the request id echo, the one log line per request and the metrics of one API surface
- * (docs/OPERATIONS.md). Nothing here logs a header or a body (the contributor count only takes
- * the length of an accepted body).
+ * (docs/OPERATIONS.md), the latter two as completions (`Completions`, run by the last `onSend` hook). Nothing here
+ * logs a header or a body (the contributor count only takes the length of an accepted body).
  */
-export function observeSurface(app: FastifyInstance, surface: TokenKind, observers: Observers): void {
+export function observeSurface(
+  app: FastifyInstance,
+  completions: Completions,
+  surface: TokenKind,
+  observers: Observers,
+): void {
   app.decorateRequest('policySlug', null);
   app.decorateRequest('limitedBy', null);
   app.decorateRequest('bbkRoute', null);
+  app.decorateRequest('bbkStart', 0);
+  app.decorate('bbkCompletions', completions);
   const { requestLog, metrics } = observers;
-
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
 
   app.addHook('onError', (req, _reply, err, done) => {
     if (err instanceof RateLimited) {
@@ -99,16 +188,14 @@ export function observeSurface(app: FastifyInstance, surface: TokenKind, observe
   if (!requestLog && !metrics) return;
   const count = metrics && surface === 'contributor' ? contributionCounter(metrics) : undefined;
   const api = metrics?.api(surface);
-  app.addHook('onResponse', (req, reply, done) => {
+  completions.add((req, reply, ms) => {
     const config = routeConfig(req);
     const route = config.url;
-    const ms = reply.elapsedTime;
     if (api) {
       api.observe(req.method, route, reply.statusCode, ms / 1000);
       count?.(req, reply, route);
     }
     if (requestLog) logRequest(requestLog, req, reply.statusCode, config, ms);
-    done();
   });
 }
 

@@ -26,7 +26,7 @@ export function served<T extends unknown[] | object>(req: FastifyRequest, answer
 }
 
 /**
- * One hook for what is counted of every answered consumer call, after the answer is sent, in memory:
+ * One completion (http/observe.ts `Completions`) for what is counted of every answered consumer call, after the answer is sent, in memory:
  * the calls of an access (production consumer token) feed the activity monitor (usage and the
  * violation detectors, docs/USAGE.md), and every consumer call, or in development every call under a
  * policy, the audit log's per-minute activity (docs/AUDIT.md). Nothing when `consumerAccounting` is off
@@ -37,7 +37,7 @@ export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: s
   if (!ctx.config.consumerAccounting) return;
   const production = ctx.config.mode === 'production';
   const routes = new Map(Object.entries(ROUTES).map(([path, route]) => [`${prefix}${path}`, route]));
-  app.addHook('onResponse', (req, reply, done) => {
+  app.bbkCompletions.add((req, reply) => {
     const caller = req.caller;
     const status = reply.statusCode;
     const served = req.served;
@@ -52,7 +52,6 @@ export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: s
           ? `policy:${req.policySlug}`
           : undefined;
     if (key) audit.consumerCall(ctx, key, { records: served?.records ?? 0, limited: status === 429 });
-    done();
   });
 }
 
