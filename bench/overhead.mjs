@@ -5,6 +5,7 @@
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
 //     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
+//     [--pin]   (servers on CPU 0, this load generator on CPU 1: less noise on a 2-core machine)
 //     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
@@ -12,7 +13,7 @@
 // the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
 // process of its own on a fresh data directory with one live connector, one record and one consumer
 // access. Not a test: it prints a table (bench/README.md#observability-overhead).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
@@ -224,6 +225,12 @@ function printShares(variants) {
   }
 }
 
+/** Sets the CPU affinity of every thread of a process (`taskset`, from util-linux). */
+function pin(pid, cpu) {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`--pin: taskset failed for ${pid} (is util-linux installed?)`);
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
@@ -289,9 +296,12 @@ async function main() {
       connections: { type: 'string', default: '16' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      pin: { type: 'boolean', default: false },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
+  // --pin: this process (the load generator) on CPU 1, every server (all its threads) on CPU 0
+  if (values.pin) pin(process.pid, 1);
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
   const variants = variantsOf(here, scratch, values.baseline, values.only);
@@ -300,6 +310,7 @@ async function main() {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`);
       Object.assign(v, await startChild(v.dist, dir, v.options));
+      if (values.pin) pin(v.child.pid, 0);
       Object.assign(v, await seed(v));
       v.requests = 0;
       await measure(v, { ...options, duration: 2 }); // warm-up
