@@ -51,8 +51,24 @@ const inputs = Math.max(
 );
 if (!process.argv.includes('--force') && built > 0 && built >= inputs) process.exit(0);
 
+/**
+ * ink connects to React DevTools when DEV=true (a name that shells may set for other reasons), and then reads its
+ * own package.json next to its files, which the bundle does not have: every human output would fail. Bundled, ink's
+ * `isDev()` is false (the unbundled dist/cli.js keeps the DevTools connection).
+ */
+let inkUtilsReplaced = false;
+const inkNotDev = {
+  name: 'ink-not-dev',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => {
+      inkUtilsReplaced = true;
+      return { contents: 'export const isDev = () => false;', loader: 'js' };
+    });
+  },
+};
+
 const { build } = await import('esbuild');
-rmSync(outdir, { recursive: true, force: true });
+// in place: a `bbk` that runs now keeps the chunks it has yet to import (unchanged chunks keep their names)
 const result = await build({
   absWorkingDir: root,
   entryPoints: { cli: entry },
@@ -64,13 +80,11 @@ const result = await build({
   target: 'node20',
   // chunks beside the entry: lib/version.ts finds ../../package.json from its chunk as it does from dist/lib/
   chunkNames: '[name]-[hash]',
-  external: [
-    '@bbk/*',
-    // ink imports it only when DEV=true, and says how to install it when it is missing (as unbundled)
-    'react-devtools-core',
-  ],
-  // production React and ink, as `NODE_ENV` would select at run time for users (a test run sets NODE_ENV=test)
+  // (ink's React DevTools module imports react-devtools-core, not installed; it never runs: see `inkNotDev`)
+  external: ['@bbk/*', 'react-devtools-core'],
+  // production React, whatever the environment says (a test run sets NODE_ENV=test)
   define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [inkNotDev],
   // CommonJS packages in the bundle `require` Node's modules; an ES module has no `require` of its own
   banner: {
     js: "import { createRequire as __bbkCreateRequire } from 'node:module'; const require = __bbkCreateRequire(import.meta.url);",
@@ -92,5 +106,16 @@ if (cjsSplits.length > 0) {
       'import it statically in a module of the CLI (as lib/yaml.ts does) and import() that module instead',
   );
   process.exit(1);
+}
+if (!inkUtilsReplaced) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error("build-cli: ink's build/utils.js (isDev) was not in the bundle: update inkNotDev in this script");
+  process.exit(1);
+}
+// the chunks of earlier builds that this one did not write
+const written = new Set(Object.keys(outputs).map((out) => join(root, out)));
+for (const name of readdirSync(outdir)) {
+  const path = join(outdir, name);
+  if (name !== 'meta.json' && !written.has(path)) rmSync(path, { force: true });
 }
 writeFileSync(metafile, JSON.stringify(result.metafile));

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
-import { baseEnv, CLI, cleanup, tempDir, urlFlags } from './helpers.js';
+import { baseEnv, bbk, CLI, cleanup, tempDir, urlFlags } from './helpers.js';
 
 /**
  * Start-up: which modules a command loads (a figure that does not depend on the machine's load, unlike its
@@ -115,5 +115,12 @@ describe('what a command loads', () => {
     expect(outsideBundle(files)).toEqual([]);
     expect(modules.filter((m) => /\/node_modules\/react\/index\.js$/.test(m))).toHaveLength(1);
     expect(modules.some((m) => /\/node_modules\/react-reconciler\//.test(m))).toBe(true);
+  });
+
+  it('human output with DEV=true (ink: connect to React DevTools) still prints the table', async () => {
+    const r = await bbk(['user', 'list', ...urlFlags(server)], { env: { DEV: 'true' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ID +NAME/m);
   });
 });
