@@ -15,7 +15,7 @@ import { countryRecord, exampleCountries, memMb, rng } from './lib.mjs';
 
 // pg is the server package's dependency
 const pg = createRequire(new URL('../packages/server/package.json', import.meta.url))('pg');
-const CLI = new URL('../packages/cli/dist/cli.js', import.meta.url).pathname;
+const CLI = new URL('../packages/cli/dist/bundle/cli.js', import.meta.url).pathname;
 const arg = process.argv.indexOf('--records');
 const N = arg > 0 ? Number(process.argv[arg + 1]) : 100_000;
 const AT = '2026-01-01T00:00:00.000Z';

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bbk <command>`: runs the bbk CLI from the workspace, building first when needed.
 // The build (`tsc -b tsconfig.build.json`) runs only when a source file is newer than a package's
-// build stamp (dist/.tsbuildinfo), so an up-to-date checkout starts at once. The CLI then runs as a
+// build stamp (dist/.tsbuildinfo), and the bundling of the CLI (scripts/build-cli.mjs) only when the bundle is older
+// than the CLI's dist/, so an up-to-date checkout starts at once. The CLI then runs as a
 // child process with the same stdio; its exit code (or signal) becomes ours, and signals sent to this
 // launcher are passed on to it (SIGINT and SIGQUIT only without a terminal: see `forward`).
 import { spawn, spawnSync } from 'node:child_process';
@@ -75,6 +76,16 @@ if (pkgs.some(stale)) {
   }
 }
 
+// The bundled CLI (scripts/build-cli.mjs), when missing or older than the TypeScript build: it is what runs below.
+const cliBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], {
+  cwd: root,
+  stdio: ['ignore', 2, 2], // nothing on standard output, which `--json` commands keep for their answer
+});
+if (cliBuild.status !== 0) {
+  process.stderr.write('bbk: bundling the CLI failed (see above); fix it or run `pnpm build`.\n');
+  process.exit(cliBuild.status ?? 1);
+}
+
 // The web console's files, when missing or older than their sources (quick to check, a few seconds to build).
 // The APIs run without them, so a failed console build only warns.
 const consoleBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build-console.mjs')], {
@@ -83,9 +94,13 @@ const consoleBuild = spawnSync(process.execPath, [join(root, 'scripts', 'build-c
 });
 if (consoleBuild.status !== 0) process.stderr.write('bbk: the console build failed; the APIs run without it.\n');
 
-const child = spawn(process.execPath, [join(root, 'packages', 'cli', 'dist', 'cli.js'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [join(root, 'packages', 'cli', 'dist', 'bundle', 'cli.js'), ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 // Ctrl+C and Ctrl+\ on a terminal signal the whole foreground process group: the CLI (same group) has its own
 // SIGINT already, and a second one from here would cut its clean-up short (`bbk demo` would leave its data

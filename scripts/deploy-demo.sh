@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BBK_DATABASE_URL:?set BBK_DATABASE_URL=postgres://user:pass@host:port/db (PostGIS required)}"
 command -v haproxy >/dev/null || { echo "deploy-demo: haproxy is not installed (Debian: apt-get install haproxy)"; exit 2; }
-[ -f packages/cli/dist/cli.js ] || { echo "deploy-demo: build first (node node_modules/typescript/bin/tsc -b tsconfig.build.json)"; exit 2; }
+[ -f packages/cli/dist/bundle/cli.js ] || { echo "deploy-demo: build first (pnpm build: tsc -b tsconfig.build.json, then node scripts/build-cli.mjs)"; exit 2; }
 
 base=${BBK_DEMO_PORT:-18001}
 logs=${BBK_DEMO_LOG:-$(mktemp -d)}
@@ -42,7 +42,7 @@ export BBK2_COORDINATOR_PORT=$((base + 6)) BBK2_CONTRIBUTOR_PORT=$((base + 7)) B
 # the processes: the first creates the schema and prints the bootstrap token, the second joins it
 start_bbk() { # n coordinator contributor consumer
   mkdir -p "$logs/data$1"
-  node packages/cli/dist/cli.js start --database "$BBK_DATABASE_URL" --data-dir "$logs/data$1" --no-console \
+  node packages/cli/dist/bundle/cli.js start --database "$BBK_DATABASE_URL" --data-dir "$logs/data$1" --no-console \
     --coordinator-port "$2" --contributor-port "$3" --consumer-port "$4" --json --log-file "$logs/bbk$1.log" \
     >"$logs/bbk$1.out" 2>&1 &
   pids+=($!)

@@ -14,7 +14,9 @@ import { runVitestPass } from './vitest-pass.mjs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
 
-const build = run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']);
+const tsc = run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json']);
+// the bundled `bbk` executable (esbuild), which the CLI tests spawn as users run it
+const build = tsc.status === 0 ? run(process.execPath, ['scripts/build-cli.mjs']) : tsc;
 // the web console's static files (vite), which the server serves and the browser tests load
 const consoleBuild = build.status === 0 ? run(process.execPath, ['scripts/build-console.mjs']) : build;
 if (build.status !== 0 || consoleBuild.status !== 0) {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Start-up time of the built `bbk` (docs/CLI.md, "Start-up time"): the wall time of the whole process, spawn to
-// exit, for `node -e 0` (the floor), `bbk --help`, and `bbk user list --json` / `bbk catalog types --json`
-// against a development server started in this process on free loopback ports. Two warm-up runs, then `--runs`
-// runs (default 15) each; prints the median and the minimum. `--cli PATH` (repeatable) measures other builds of
-// `dist/cli.js` too (e.g. an older checkout), their runs interleaved with this one's so that all see the same load.
+// exit, for `node -e 0` (the floor), `bbk --help`, `bbk user list --json` / `bbk catalog types --json` and the
+// table of `bbk user list` against a development server started in this process on free loopback ports. Two warm-up
+// runs, then `--runs` runs (default 15) each; prints the median and the minimum. This build is the bundle
+// (dist/bundle/cli.js, scripts/build-cli.mjs); `--cli PATH` (repeatable) measures other builds too (e.g. an older
+// checkout's unbundled `dist/cli.js`), their runs interleaved with this one's so that all see the same load.
 // Usage: pnpm build && node packages/cli/scripts/startup.mjs [--runs N] [--cli OTHER/packages/cli/dist/cli.js]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@bbk/server';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url));
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15;
 const clis = [cli, ...process.argv.flatMap((arg, i) => (arg === '--cli' ? [process.argv[i + 1]] : []))];
@@ -80,6 +81,7 @@ try {
   await measure('bbk --help', each(['--help']));
   await measure('bbk user list --json', each(['user', 'list', '--json', ...urls]));
   await measure('bbk catalog types --json', each(['catalog', 'types', '--json', '--audience', 'everything', ...urls]));
+  await measure('bbk user list (table)', each(['user', 'list', ...urls]));
 } finally {
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });

@@ -25,7 +25,7 @@ import { registerUsage } from './commands/usage/register.js';
 import { registerUser } from './commands/user/register.js';
 import { registerViolations } from './commands/violations/register.js';
 import { Command, Option } from './lib/commander.js';
-import { examples, optional, type Run } from './lib/commands.js';
+import { examples, type Run, selfConfigured } from './lib/commands.js';
 import { OUTPUT_STYLES } from './lib/output.js';
 import { action, type RunState } from './lib/run.js';
 import { cliVersion } from './lib/version.js';
@@ -99,10 +99,10 @@ export function buildProgram(state: RunState): Command {
   registerCatalog(program, run);
   registerTimeseries(program, run);
   registerOpenApi(program, run);
-  optional(
+  selfConfigured(
     program,
     'demo',
-    'commands/demo/index.js',
+    () => import('./commands/demo/index.js'),
     'start a server with example data and walk through it',
     'demo',
     run,

@@ -7,12 +7,16 @@ import { CoordinatorClient } from '@bbk/sdk';
 import type { ServerOptions } from '@bbk/server';
 import { startTestServer, type TestServer } from '../../server/tests/harness.js';
 
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** The bundled executable (scripts/build-cli.mjs), what the package's `bin` runs. */
+export const CLI = fileURLToPath(new URL('../dist/bundle/cli.js', import.meta.url));
 /** The example country data set, kept in the repo (examples/countries/data). */
 export const DATA = fileURLToPath(new URL('../../../examples/countries/data', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./pty-driver.py', import.meta.url));
 
-if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b packages/cli, or pnpm build)`);
+if (!existsSync(CLI))
+  throw new Error(
+    `${CLI} is missing: build first (pnpm build: tsc -b tsconfig.build.json, then node scripts/build-cli.mjs)`,
+  );
 
 /** What a CLI run gave. */
 export interface Run {

@@ -1,5 +1,5 @@
 // Several bbk processes on one PostgreSQL schema: each is a real `bbk start --database …` (the built
-// CLI, packages/cli/dist) in its own OS process, and every call may land on any of them. Each test
+// CLI, packages/cli/dist/bundle) in its own OS process, and every call may land on any of them. Each test
 // proves one point of issue 10 "Several processes, one database". Skipped without
 // BBK_TEST_DATABASE_URL (scripts/test.mjs says so once).
 import { spawn } from 'node:child_process';
@@ -15,7 +15,7 @@ import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
 import { createTestSchema } from '../src/storage/postgres/testing/pg-schema.js';
 import { call } from './harness.js';
 
-const CLI = fileURLToPath(new URL('../../cli/dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/dist/bundle/cli.js', import.meta.url));
 
 interface Urls {
   coordinator: string;

@@ -2,7 +2,6 @@
  * Helpers of the command table: each command folder's `register.ts` adds its commands to the program with them.
  * Nothing here loads a command's module; `run(primary, load)` defers that to the moment the command runs.
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Api } from './config-file.js';
 import type { CommandFn } from './run.js';
@@ -47,24 +46,23 @@ export function consumerFlags(command: Command, paging: boolean): Command {
   return command;
 }
 
+/** A module that configures its own command: `configure(command)` adds arguments, options and help text. */
+export type SelfConfiguring = Record<string, unknown> & { configure?: (command: Command) => void };
+
 /**
- * Registers a command whose module another package area provides, only once that module exists.
- * The module exports `configure(command)` (options, arguments, help) and the command function `exportName`;
- * `configure` is loaded only when the command is about to run (or show its help). `modulePath` is relative to
- * the package's `dist/` (e.g. `commands/demo/index.js`).
+ * Registers a command whose module adds its own arguments, options and help (`configure(command)`) besides the
+ * command function `exportName`. `load` is a static `() => import('…')`, so that the bundler follows it and the
+ * module stays in a lazily loaded chunk: it is loaded only when the command is about to run (or show its help).
+ * @example selfConfigured(program, 'demo', () => import('./commands/demo/index.js'), 'start a demo', 'demo', run)
  */
-export function optional(
+export function selfConfigured(
   parent: Command,
   name: string,
-  modulePath: string,
+  load: () => Promise<SelfConfiguring>,
   description: string,
   exportName: string,
   run: Run,
 ): void {
-  const url = new URL(`../${modulePath}`, import.meta.url);
-  if (!existsSync(url)) return;
-  type Module = Record<string, unknown> & { configure?: (command: Command) => void };
-  const load = () => import(url.href) as Promise<Module>;
   const command = parent.command(name).description(description);
   parent.hook('preSubcommand', async (_parent, sub) => {
     if (sub !== command) return;

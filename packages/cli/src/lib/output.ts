@@ -185,7 +185,7 @@ async function write(view: ReactNode, columns: number, sink: Sink): Promise<void
 
 async function serialise(data: unknown, style: OutputStyle): Promise<string> {
   if (style !== 'yaml') return `${JSON.stringify(data, null, 2)}\n`;
-  const { stringify } = await import('yaml');
+  const { stringify } = await import('./yaml.js');
   return stringify(data, { lineWidth: 0 });
 }
 
@@ -196,9 +196,8 @@ async function fieldTable(
   columns: number,
   header: boolean,
 ): Promise<ReactNode> {
-  const [{ Table }, { show }] = await Promise.all([import('../ui/table.js'), import('../ui/format.js')]);
-  const { createElement } = await import('react');
-  return createElement(Table, {
+  const [{ tableElement }, { show }] = await Promise.all([import('../ui/table.js'), import('../ui/format.js')]);
+  return tableElement({
     width: columns,
     header,
     columns: fields.map((field) => ({ header: field.toUpperCase(), keep: field === 'id' })),

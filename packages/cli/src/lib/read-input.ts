@@ -89,7 +89,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 async function parseYaml(text: string, what: string): Promise<unknown> {
-  const { parse } = await import('yaml');
+  const { parse } = await import('./yaml.js');
   try {
     return parse(text);
   } catch (error) {

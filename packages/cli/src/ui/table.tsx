@@ -68,3 +68,10 @@ function Row(props: { cells: readonly string[]; columns: readonly Column[]; widt
     </Box>
   );
 }
+
+/**
+ * A `<Table>` element, for callers outside TSX (lib/output.ts), which then need not import React (CommonJS: a
+ * dynamic `import('react')` would get only its default export in the bundled CLI).
+ * @example tableElement({ width: 80, columns: [{ header: 'ID' }], rows: [['1']] })
+ */
+export const tableElement = (props: TableProps) => <Table {...props} />;

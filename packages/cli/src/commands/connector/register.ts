@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { examples, optional, type Run } from '../../lib/commands.js';
+import { examples, type Run, selfConfigured } from '../../lib/commands.js';
 
-/** `bbk connector …` (Coordinator API), and `connector init` when its module is there. */
+/** `bbk connector …` (Coordinator API), and `connector init` (its module configures its own command). */
 export function registerConnector(program: Command, run: Run): void {
   const connector = program
     .command('connector')
@@ -76,10 +76,10 @@ export function registerConnector(program: Command, run: Run): void {
     .command('stage <eid> <cid>')
     .description('take a connector back to staging')
     .action(run('coordinator', async () => (await connectors()).connectorStage));
-  optional(
+  selfConfigured(
     connector,
     'init',
-    'commands/connector-init/index.js',
+    () => import('../connector-init/index.js'),
     'create a connector project from a template',
     'connectorInit',
     run,
