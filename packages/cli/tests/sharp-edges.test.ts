@@ -80,8 +80,8 @@ describe('--where', () => {
 });
 
 describe('--all under a rate limit (2 calls a second)', () => {
-  it('waits out each 429 (Retry-After) and prints everything', async () => {
-    const r = await run(['entity', 'get', 'thing', '--all', '--limit', '2', '--audience', 'rate2', '--json']);
+  it('waits out each 429 (Retry-After) and prints everything (one item a page: more calls than a second allows)', async () => {
+    const r = await run(['entity', 'get', 'thing', '--all', '--limit', '1', '--audience', 'rate2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json<{ id: string }[]>().map((i) => i.id)).toEqual(ids);
     expect(r.stderr).toMatch(/rate limited \(429\); waiting \d+(\.\d)? s, retry 1/);
