@@ -8,7 +8,7 @@
 // modules. Writes dist/bundle/meta.json (esbuild's metafile: which inputs each chunk holds).
 // Builds only when the bundle is missing or older than the CLI's dist/ (or this script, or the lockfile);
 // `--force` builds anyway. Run by `pnpm build`, `pnpm test`, `pnpm bbk` and the tests' global setup, after tsc.
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,6 +67,25 @@ const inkNotDev = {
   },
 };
 
+/**
+ * yoga-layout (ink's layout engine) is WebAssembly embedded as a base64 `data:` URL, which its Emscripten loader
+ * fetches with the global `fetch` whenever there is one: on Node that loads Node's own undici (about 50 ms of CPU,
+ * a fifth of a table command) to decode a string it can decode itself. Bundled, it always takes its synchronous
+ * path (the one it takes where `fetch` is missing).
+ */
+let yogaFetches = 0;
+const yogaNoFetch = {
+  name: 'yoga-no-fetch',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const contents = text.replaceAll('"function"!=typeof fetch', 'true');
+      yogaFetches = (text.length - contents.length) / ('"function"!=typeof fetch'.length - 'true'.length);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 const { build } = await import('esbuild');
 // in place: a `bbk` that runs now keeps the chunks it has yet to import (unchanged chunks keep their names)
 const result = await build({
@@ -84,7 +103,7 @@ const result = await build({
   external: ['@bbk/*', 'react-devtools-core'],
   // production React, whatever the environment says (a test run sets NODE_ENV=test)
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [inkNotDev],
+  plugins: [inkNotDev, yogaNoFetch],
   // CommonJS packages in the bundle `require` Node's modules; an ES module has no `require` of its own
   banner: {
     js: "import { createRequire as __bbkCreateRequire } from 'node:module'; const require = __bbkCreateRequire(import.meta.url);",
@@ -104,6 +123,13 @@ if (cjsSplits.length > 0) {
   console.error(
     `build-cli: a dynamic import() of CommonJS gets only its default export when bundled: ${cjsSplits.join(', ')}\n` +
       'import it statically in a module of the CLI (as lib/yaml.ts does) and import() that module instead',
+  );
+  process.exit(1);
+}
+if (yogaFetches !== 2) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error(
+    `build-cli: yoga-layout's loader had ${yogaFetches} fetch tests, not 2: update yogaNoFetch in this script`,
   );
   process.exit(1);
 }

@@ -1,9 +1,10 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Caller } from '../auth/caller.js';
 import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
-import { requestId } from '../observability/index.js';
+import { lazyChildLogger, requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -15,6 +16,9 @@ import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
+
+/** Fastify's `childLoggerFactory` option (its type is not exported by name). */
+type ChildLoggerFactory = NonNullable<NonNullable<Parameters<typeof Fastify>[0]>['childLoggerFactory']>;
 
 export const ANNOUNCE_NAMES: Record<Surface, string> = {
   coordinator: 'bit-broker coordinator service',
@@ -103,11 +107,19 @@ export function buildSurface(
     req.caller = { kind: check.kind, subject: check.subject };
   };
 
-  const completions = new Completions(ctx.observers.logger);
+  const logger = ctx.observers.logger;
+  const completions = new Completions(logger);
   const app = Fastify({
-    // Fastify logs nothing itself: the one request line is observe.ts's, and the few events Fastify would
-    // log go to bbk's logger through the log controller (no per-request child logger, no finish listeners)
+    // Fastify holds no logger, so it adds no `finish` listeners to each response: the one request line is
+    // observe.ts's, and the few events Fastify would log reach bbk's logger through the log controller. A
+    // request's `req.log` is still bbk's pino logger bound to its `reqId`, made only when something logs.
     logger: false,
+    ...(logger
+      ? {
+          childLoggerFactory: ((_none: unknown, bindings: Bindings, options: ChildLoggerOptions) =>
+            lazyChildLogger(logger, bindings, options)) as unknown as ChildLoggerFactory,
+        }
+      : {}),
     logController: completions,
     genReqId: requestId,
     bodyLimit: config.bodyLimit,

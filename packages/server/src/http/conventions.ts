@@ -65,7 +65,7 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
       const { status, body } = clientErrorBody(err);
       return reply.code(status).send(body);
     }
-    app.bbkCompletions.error(req, err, err.message);
+    req.log.error(err);
     return reply.code(500).send(errorBody(500, mode === 'production' ? '' : err.message));
   });
   app.setNotFoundHandler((_req, reply) => {
