@@ -30,6 +30,13 @@ describe('Buckets', () => {
     expect(b.sum(9_500).n).toBe(7);
     expect(b.sum(10_500).n).toBe(4);
   });
+
+  it('stays bounded by its window when it is counted into and never summed', () => {
+    const b = new Buckets<'n'>(10_000);
+    for (let ms = 0; ms < 3_600_000; ms += 250) b.add(ms, 'n');
+    expect(b.size).toBeLessThanOrEqual(11);
+    expect(b.sum(3_600_000).n).toBe(36);
+  });
 });
 
 describe('queryFeatures', () => {

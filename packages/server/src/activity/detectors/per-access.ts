@@ -44,25 +44,38 @@ export class Buckets<K extends string> {
 
   constructor(private readonly windowMs: number) {}
 
-  /** Counts `n` (default 1) of `key` now: one increment, no allocation but a new second's bucket. */
+  /**
+   * Counts `n` (default 1) of `key` now: one increment, no allocation but a new second's bucket (buckets that have
+   * left the window are dropped then, so a state that is counted into but never summed stays bounded too).
+   */
   add(nowMs: number, key: K, n = 1): void {
     const second = Math.floor(nowMs / 1000);
     let last = this.#buckets[this.#buckets.length - 1];
     if (!last || last.second !== second) {
+      this.#drop(nowMs);
       last = { second, counts: {} };
       this.#buckets.push(last);
     }
     last.counts[key] = (last.counts[key] ?? 0) + n;
   }
 
+  /** How many one-second buckets are kept. */
+  get size(): number {
+    return this.#buckets.length;
+  }
+
   /** Sums of the buckets inside the window ending now (older ones are dropped). */
   sum(nowMs: number): Partial<Record<K, number>> {
-    const oldest = Math.floor((nowMs - this.windowMs) / 1000);
-    while (this.#buckets.length > 0 && this.#buckets[0]!.second <= oldest) this.#buckets.shift();
+    this.#drop(nowMs);
     const total: Partial<Record<K, number>> = {};
     for (const b of this.#buckets)
       for (const [k, v] of Object.entries(b.counts) as [K, number][]) total[k] = (total[k] ?? 0) + v;
     return total;
+  }
+
+  #drop(nowMs: number): void {
+    const oldest = Math.floor((nowMs - this.windowMs) / 1000);
+    while (this.#buckets.length > 0 && this.#buckets[0]!.second <= oldest) this.#buckets.shift();
   }
 }
 
