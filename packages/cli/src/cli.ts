@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `bbk` executable. The command table is in program.ts (one `register.ts` per command folder); `main`
- * (lib/main.ts) runs it and alone sets the exit code.
+ * (lib/main.ts) runs it against this process's environment and streams, and this file alone sets the exit code.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -10,5 +10,10 @@ import { setFlagsFromString } from 'node:v8';
 // a command's few responses; the long-running servers of `start` and `demo` keep the optimising tier.
 if (!process.argv.slice(2).some((arg) => arg === 'start' || arg === 'demo')) setFlagsFromString('--liftoff-only');
 
-const [{ main }, { buildProgram }] = await Promise.all([import('./lib/main.js'), import('./program.js')]);
-await main(process.argv, buildProgram);
+const [{ main }, { buildProgram }, { processIo }] = await Promise.all([
+  import('./lib/main.js'),
+  import('./program.js'),
+  import('./lib/io.js'),
+]);
+// Sets the exit code rather than calling process.exit, so output is flushed.
+process.exitCode = await main(process.argv, buildProgram, processIo());

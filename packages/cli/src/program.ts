@@ -66,6 +66,13 @@ export function buildProgram(state: RunState): Command {
     .option('--no-input', 'never prompt, even on a terminal')
     .option('--no-color', 'no colours in human output')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    // help, version and usage errors go to this run's streams (subcommands inherit it when they are added)
+    .configureOutput({
+      writeOut: (text) => state.io.stdout.write(text),
+      writeErr: (text) => state.io.stderr.write(text),
+      getOutHelpWidth: () => (state.io.stdout.isTTY && state.io.stdout.columns) || 80,
+      getErrHelpWidth: () => (state.io.stderr.isTTY && state.io.stderr.columns) || 80,
+    })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText(

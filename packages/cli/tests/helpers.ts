@@ -66,14 +66,60 @@ export function cleanup(): void {
   for (const dir of [scratch.home, ...temps.splice(0)]) rmSync(dir, { recursive: true, force: true });
 }
 
+/** How a test runs `bbk`. */
+export interface BbkOptions {
+  env?: Record<string, string>;
+  /** Given on stdin. */
+  input?: string;
+  /** The working directory (default: the test file's scratch home). */
+  cwd?: string;
+  /** Run the built executable as a real process, even where running the program in this process would do. */
+  process?: boolean;
+}
+
 /**
- * Runs `bbk` as a real process (asynchronously, so a server in this process keeps answering).
+ * Commands that own the process they run in (servers that wait for signals): always run as real processes.
+ */
+const PROCESS_COMMANDS = new Set(['start', 'demo']);
+
+/**
+ * Every `bbk` run of these tests as a real process (BBK_CLI_TEST_PROCESS=1): the slow, most literal way, for a
+ * maintainer who suspects the in-process runs (tests/in-process.test.ts compares the two on every kind of output).
+ */
+const ALWAYS_PROCESS = process.env.BBK_CLI_TEST_PROCESS === '1';
+
+/**
+ * Runs `bbk` with these arguments and resolves to what it printed and its exit code. The program runs in this
+ * process (lib/main.ts with captured streams, this file's environment and working directory, never the test
+ * process's): starting a Node process and loading the CLI for each of the suite's thousand-odd commands cost
+ * most of its time. `bbk start` and `bbk demo`, and runs with `process: true`, start the built executable as
+ * a real process instead (asynchronously, so a server in this process keeps answering).
  * @example const r = await bbk(['user', 'list', '--json'], { env: { BBK_TOKEN: token } });
  */
-export function bbk(
-  args: string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
-): Promise<Run> {
+export function bbk(args: string[], options: BbkOptions = {}): Promise<Run> {
+  return options.process || ALWAYS_PROCESS || PROCESS_COMMANDS.has(args[0] ?? '')
+    ? bbkProcess(args, options)
+    : bbkInProcess(args, options);
+}
+
+/** `bbk` run by lib/main.ts in this process, against captured streams. */
+async function bbkInProcess(args: string[], options: BbkOptions): Promise<Run> {
+  const [{ main }, { buildProgram }] = await Promise.all([import('../src/lib/main.js'), import('../src/program.js')]);
+  let stdout = '';
+  let stderr = '';
+  const code = await main([process.execPath, CLI, ...args], buildProgram, {
+    env: baseEnv(options.env),
+    cwd: options.cwd ?? scratch.home,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdinIsTTY: false,
+    readStdin: () => options.input ?? '',
+  });
+  return result(code, null, stdout, stderr);
+}
+
+/** `bbk` as a real process: the bundled executable, as the package's `bin` runs it. */
+function bbkProcess(args: string[], options: BbkOptions): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: baseEnv(options.env),
@@ -89,18 +135,20 @@ export function bbk(
       stderr += d;
     });
     child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({
-        code,
-        signal,
-        stdout,
-        stderr,
-        json: <T>() => JSON.parse(stdout) as T,
-        errorJson: () => JSON.parse(stderr),
-      }),
-    );
+    child.on('close', (code, signal) => resolve(result(code, signal, stdout, stderr)));
     child.stdin.end(options.input ?? '');
   });
+}
+
+function result(code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): Run {
+  return {
+    code,
+    signal,
+    stdout,
+    stderr,
+    json: <T>() => JSON.parse(stdout) as T,
+    errorJson: () => JSON.parse(stderr),
+  };
 }
 
 /** `--*-url` flags for a test server. */

@@ -1,5 +1,6 @@
 import type { ConsumerClient, ContributorClient, CoordinatorClient } from '@bbk/sdk';
 import type { Api } from './config-file.js';
+import type { Io } from './io.js';
 import type { Format, Output, OutputStyle } from './output.js';
 import type { GlobalOptions, Settings } from './settings.js';
 
@@ -10,6 +11,8 @@ import type { GlobalOptions, Settings } from './settings.js';
 export interface CommandContext {
   options: GlobalOptions;
   settings: Settings;
+  /** The process around the run: environment, working directory, standard streams (read through it, not `process`). */
+  io: Io;
   env: NodeJS.ProcessEnv;
   format: Format;
   /** `-o` style: `table` (default), `wide`, `json` (also `--json`) or `yaml`. */
@@ -18,8 +21,6 @@ export interface CommandContext {
   interactive: boolean;
   /** Width for human output. */
   columns: number;
-  /** stderr is a terminal (live progress is drawn there). */
-  stderrIsTTY: boolean;
   /** Clients for the configured URLs and tokens; closed by the entry point after the command. */
   coordinator(): CoordinatorClient;
   contributor(): ContributorClient;

@@ -1,44 +1,34 @@
 import { type Command, CommanderError } from './commander.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT, type ExitCode, exitCodeFor } from './exit-codes.js';
 import { formatError } from './format-error.js';
+import type { Io } from './io.js';
 import type { RunState } from './run.js';
 
 /**
- * The entry point's one job: runs the program and turns its outcome into the exit code (table in
- * lib/exit-codes.ts) and, for failures, a message on stderr (JSON with `--json`). Sets `process.exitCode`
- * and never calls `process.exit` (so output is flushed), except when stdout is a closed pipe.
- * @example await main(process.argv, buildProgram);
+ * Runs the program once and turns its outcome into the exit code (table in lib/exit-codes.ts) and, for failures,
+ * a message on stderr (JSON with `--json`). Touches nothing of the process but what `io` gives it: the executable
+ * (cli.ts) sets the process's exit code from the result; the CLI's tests call it in their own process.
+ * @example process.exitCode = await main(process.argv, buildProgram, processIo());
  */
-export async function main(argv: string[], buildProgram: (state: RunState) => Command): Promise<void> {
-  const state: RunState = { exitCode: undefined, format: undefined };
+export async function main(argv: string[], buildProgram: (state: RunState) => Command, io: Io): Promise<ExitCode> {
+  const state: RunState = { exitCode: undefined, format: undefined, io };
   const wantsJson = argv.some(
     (arg, i) =>
       arg === '--json' ||
       /^(-o|--output)=?(json|yaml)$/.test(arg) ||
       ((arg === '-o' || arg === '--output') && /^(json|yaml)$/.test(argv[i + 1] ?? '')),
   );
-  // `bbk … | head`: the reader went away; stop quietly as other Unix tools do.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw error;
-    });
-  }
   try {
     await buildProgram(state).parseAsync(argv);
-    process.exitCode = state.exitCode ?? EXIT.OK;
+    return state.exitCode ?? EXIT.OK;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // commander printed its own message (or the help/version) already.
-      process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-      return;
-    }
+    // commander printed its own message (or the help/version) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const code = (error as Error)?.name === 'ExitPromptError' ? EXIT.INTERRUPTED : exitCodeFor(error);
     const { report, lines } = formatError(error);
     report.error.exit = code;
-    if ((state.format ?? (wantsJson ? 'json' : 'human')) === 'json')
-      process.stderr.write(`${JSON.stringify(report)}\n`);
-    else process.stderr.write(`bbk: ${lines.join('\n')}\n`);
-    process.exitCode = code;
+    if ((state.format ?? (wantsJson ? 'json' : 'human')) === 'json') io.stderr.write(`${JSON.stringify(report)}\n`);
+    else io.stderr.write(`bbk: ${lines.join('\n')}\n`);
+    return code;
   }
 }

@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { UsageError } from './exit-codes.js';
+import type { Io } from './io.js';
+
+/** What reading an input needs of the process: relative paths resolve against `cwd`; `-` is stdin. */
+export type InputIo = Pick<Io, 'cwd' | 'readStdin'>;
 
 /**
  * Reads a file as text; `-` reads stdin.
- * @example readText('policy.json', '--file')
+ * @example readText(ctx.io, 'policy.json', '--file')
  */
-export function readText(path: string, flag: string): string {
+export function readText(io: InputIo, path: string, flag: string): string {
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    return path === '-' ? io.readStdin() : readFileSync(resolve(io.cwd, path), 'utf8');
   } catch (error) {
     throw new UsageError(
       `cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
@@ -18,10 +22,10 @@ export function readText(path: string, flag: string): string {
 
 /**
  * Reads a JSON or YAML document (YAML for `.yaml`/`.yml`, JSON otherwise, YAML as a fallback for stdin).
- * @example const body = await readStructured('policy.yaml', '--file');
+ * @example const body = await readStructured(ctx.io, 'policy.yaml', '--file');
  */
-export async function readStructured(path: string, flag: string): Promise<unknown> {
-  const text = readText(path, flag);
+export async function readStructured(io: InputIo, path: string, flag: string): Promise<unknown> {
+  const text = readText(io, path, flag);
   const ext = extname(path).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') return parseYaml(text, `${flag} ${path}`);
   try {
@@ -34,10 +38,10 @@ export async function readStructured(path: string, flag: string): Promise<unknow
 
 /**
  * Parses a JSON value given on the command line, or `@FILE` to read it from a file.
- * @example await jsonArg('{"team":"red"}', '--addendum') // { team: 'red' }
+ * @example await jsonArg(ctx.io, '{"team":"red"}', '--addendum') // { team: 'red' }
  */
-export async function jsonArg(text: string, flag: string): Promise<unknown> {
-  if (text.startsWith('@')) return readStructured(text.slice(1), flag);
+export async function jsonArg(io: InputIo, text: string, flag: string): Promise<unknown> {
+  if (text.startsWith('@')) return readStructured(io, text.slice(1), flag);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -47,10 +51,15 @@ export async function jsonArg(text: string, flag: string): Promise<unknown> {
 
 /**
  * Reads an object-valued input (file or inline JSON) and checks that it is an object.
- * @example await objectArg('@schema.json', '--schema')
+ * @example await objectArg(ctx.io, '@schema.json', '--schema')
  */
-export async function objectArg(text: string, flag: string, fromFile = false): Promise<Record<string, unknown>> {
-  const value = fromFile ? await readStructured(text, flag) : await jsonArg(text, flag);
+export async function objectArg(
+  io: InputIo,
+  text: string,
+  flag: string,
+  fromFile = false,
+): Promise<Record<string, unknown>> {
+  const value = fromFile ? await readStructured(io, text, flag) : await jsonArg(io, text, flag);
   if (!isPlainObject(value)) throw new UsageError(`${flag} must be a JSON object`);
   return value;
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Api } from './config-file.js';
 import type { CommandContext } from './context.js';
 import { type ExitCode, UsageError } from './exit-codes.js';
+import type { Io } from './io.js';
 import {
   type Format,
   type Output,
@@ -22,6 +23,8 @@ export type CommandFn = (options: any, ctx: CommandContext) => Promise<Output | 
 export interface RunState {
   exitCode: ExitCode | undefined;
   format: Format | undefined;
+  /** The process around this run (the real one, or a test's). */
+  io: Io;
 }
 
 /**
@@ -36,7 +39,7 @@ export function action(state: RunState, primary: Api | undefined, load: () => Pr
     command.registeredArguments.forEach((argument, i) => {
       options[camel(argument.name())] = args[i];
     });
-    const { ctx, close } = createContext(options as GlobalOptions, primary, process.env);
+    const { ctx, close } = createContext(options as GlobalOptions, primary, state.io);
     state.format = ctx.format;
     try {
       const run = await load();
@@ -51,18 +54,19 @@ export function action(state: RunState, primary: Api | undefined, load: () => Pr
 
 /**
  * Builds a command's context: settings, lazily created SDK clients, output helpers.
- * @example const { ctx, close } = createContext({ json: true }, 'coordinator', process.env);
+ * @example const { ctx, close } = createContext({ json: true }, 'coordinator', processIo());
  */
 export function createContext(
   options: GlobalOptions,
   primary: Api | undefined,
-  env: NodeJS.ProcessEnv,
+  io: Io,
 ): { ctx: CommandContext; close: () => Promise<void> } {
+  const { env } = io;
   const style = outputStyle(options);
   const format: Format = style === 'json' || style === 'yaml' ? 'json' : options.quiet ? 'quiet' : 'human';
   const fields = parseFields(options.fields);
   const settings = resolveSettings(options, env, primary);
-  const columns = style === 'wide' ? WIDE_COLUMNS : terminalColumns(process.stdout, env);
+  const columns = style === 'wide' ? WIDE_COLUMNS : terminalColumns(io.stdout, env);
   const closers: (() => Promise<void>)[] = [];
   let coordinator: CoordinatorClient | undefined;
   let contributor: ContributorClient | undefined;
@@ -74,12 +78,12 @@ export function createContext(
   const ctx: CommandContext = {
     options,
     settings,
+    io,
     env,
     format,
     style,
-    interactive: options.input !== false && process.stdin.isTTY === true,
+    interactive: options.input !== false && io.stdinIsTTY,
     columns,
-    stderrIsTTY: process.stderr.isTTY === true,
     coordinator() {
       if (!coordinator) {
         const client = new CoordinatorClient(transport('coordinator'));
@@ -102,9 +106,9 @@ export function createContext(
       return client;
     },
     url: (api) => settings.endpoint(api).url,
-    print: (output) => printOutput(output, { format, style, columns, fields }, process.stdout),
+    print: (output) => printOutput(output, { format, style, columns, fields }, io.stdout),
     note(text) {
-      if (format !== 'quiet') process.stderr.write(`${text}\n`);
+      if (format !== 'quiet') io.stderr.write(`${text}\n`);
     },
   };
   return {

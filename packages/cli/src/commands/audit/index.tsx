@@ -72,7 +72,7 @@ export async function auditTail(options: TailOptions, ctx: CommandContext): Prom
 export async function auditVerify(options: { dataDir?: string }, ctx: CommandContext): Promise<Output> {
   let verdict: AuditVerdict;
   if (options.dataDir !== undefined) {
-    const dir = resolve(options.dataDir);
+    const dir = resolve(ctx.io.cwd, options.dataDir);
     if (!existsSync(join(dir, 'bbk.sqlite'))) throw new UsageError(`no bbk database in ${dir}`);
     const { verifyAuditFile } = await import('@bbk/server');
     verdict = await verifyAuditFile(dir);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { BackupProgress, BackupResult } from '@bbk/server';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
+import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
 
 /** Options of `bbk backup`. */
@@ -27,7 +28,7 @@ const EXIT_FOR = {
  */
 export async function backup(options: BackupCommandOptions, ctx: CommandContext): Promise<Output> {
   if (!options.to?.trim()) throw new UsageError('missing required value: --to (the backup file)');
-  const dataDir = resolve(options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
+  const dataDir = resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
   const { backupDatabase, BackupError } = await import('@bbk/server');
   const progress = await startProgress(ctx);
   let result: BackupResult;
@@ -74,16 +75,17 @@ function formatBytes(bytes: number): string {
 
 /** A live progress bar of copied pages on stderr when it is a terminal and output is for people; else nothing. */
 async function startProgress(ctx: CommandContext) {
-  if (ctx.format !== 'human' || !ctx.stderrIsTTY || !process.stderr.columns) {
+  const tty = terminalStderr(ctx.io);
+  if (ctx.format !== 'human' || !tty) {
     return { update: (_p: BackupProgress) => {}, stop: async () => {} };
   }
   const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = process.stderr.columns;
+  const width = tty.columns;
   const view = (p: BackupProgress) => (
     <ProgressBar label="Backing up" done={p.totalPages - p.remainingPages} total={p.totalPages} width={width} />
   );
   const instance = render(view({ totalPages: 0, remainingPages: 0 }), {
-    stdout: process.stderr,
+    stdout: tty,
     patchConsole: false,
     exitOnCtrlC: false,
   });

@@ -53,7 +53,7 @@ export function configure(command: Command): void {
  */
 export async function connectorInit(options: ConnectorInitOptions, ctx: CommandContext): Promise<Output> {
   const answers = await collectAnswers(options, ctx);
-  const dir = resolve(answers.dir);
+  const dir = resolve(ctx.io.cwd, answers.dir);
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new UsageError(`${dir} exists and is not empty: choose another directory`);
   const tarballs = await vendorPackages(resolve(dir, 'vendor'));

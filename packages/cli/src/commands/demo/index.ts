@@ -124,7 +124,7 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
       profiles,
       ...(explorerUrl(urls.console, setup.consumers) ?? {}),
     };
-    if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
+    if (ctx.format === 'json') ctx.io.stdout.write(`${JSON.stringify(ready)}\n`);
     else await ctx.print({ data: ready, ids: ready.consumers.map((c) => c.token), view: demoText(ready) });
     await stop.stopped;
     return undefined;
@@ -138,7 +138,7 @@ export async function demo(options: DemoOptions, ctx: CommandContext): Promise<O
     } finally {
       stop.release();
     }
-    if (ctx.format === 'human') process.stderr.write(`bbk demo stopped${temporary ? `; ${dataDir} removed` : ''}.\n`);
+    if (ctx.format === 'human') ctx.io.stderr.write(`bbk demo stopped${temporary ? `; ${dataDir} removed` : ''}.\n`);
   }
 }
 

@@ -4,7 +4,7 @@ import { done } from '../../lib/done.js';
 import { UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { need } from '../../lib/prompt.js';
-import { isPlainObject, list, objectArg } from '../../lib/read-input.js';
+import { type InputIo, isPlainObject, list, objectArg } from '../../lib/read-input.js';
 
 export interface EntityTypeFields {
   eid: string;
@@ -34,8 +34,8 @@ export async function entityList(_options: unknown, ctx: CommandContext): Promis
 
 /** `bbk entity add <eid> --name --description [--schema FILE] [--timeseries FILE]`: prints the created type. */
 export async function entityAdd(options: EntityTypeFields, ctx: CommandContext): Promise<Output> {
-  const base = options.file ? await bodyFile(options.file) : {};
-  const input = await merge(base, options);
+  const base = options.file ? await bodyFile(ctx.io, options.file) : {};
+  const input = await merge(ctx.io, base, options);
   input.name = await need(input.name, { flag: '--name', label: 'entity type name' }, ctx);
   input.description = await need(input.description, { flag: '--description', label: 'entity type description' }, ctx);
   const api = ctx.coordinator().entityTypes;
@@ -63,7 +63,7 @@ export async function entityUpdate(options: EntityTypeFields, ctx: CommandContex
   // `indexes` is a bbk extension a server may or may not echo: kept when it does.
   const indexes = (current as { indexes?: unknown }).indexes;
   const base: Partial<EntityTypeInput> = options.file
-    ? await bodyFile(options.file)
+    ? await bodyFile(ctx.io, options.file)
     : {
         name,
         description,
@@ -73,7 +73,7 @@ export async function entityUpdate(options: EntityTypeFields, ctx: CommandContex
         icon,
         ...(Array.isArray(indexes) ? { indexes } : {}),
       };
-  const input = await merge(base, options);
+  const input = await merge(ctx.io, base, options);
   await api.update(options.eid, input as EntityTypeInput);
   return detail(await api.get(options.eid), ctx);
 }
@@ -91,18 +91,22 @@ function detail(type: EntityTypeDetail, ctx: CommandContext): Output {
 
 const views = () => import('./views.js');
 
-async function bodyFile(path: string): Promise<Partial<EntityTypeInput>> {
-  return (await objectArg(path, '--file', true)) as Partial<EntityTypeInput>;
+async function bodyFile(io: InputIo, path: string): Promise<Partial<EntityTypeInput>> {
+  return (await objectArg(io, path, '--file', true)) as Partial<EntityTypeInput>;
 }
 
 /** Applies the flags over a base body. The server validates the result. */
-async function merge(base: Partial<EntityTypeInput>, options: EntityTypeFields): Promise<Partial<EntityTypeInput>> {
+async function merge(
+  io: InputIo,
+  base: Partial<EntityTypeInput>,
+  options: EntityTypeFields,
+): Promise<Partial<EntityTypeInput>> {
   const input: Partial<EntityTypeInput> = { ...base };
   if (options.name !== undefined) input.name = options.name;
   if (options.description !== undefined) input.description = options.description;
-  if (options.schema !== undefined) input.schema = await objectArg(options.schema, '--schema', true);
+  if (options.schema !== undefined) input.schema = await objectArg(io, options.schema, '--schema', true);
   if (options.timeseries !== undefined) {
-    const series = await objectArg(options.timeseries, '--timeseries', true);
+    const series = await objectArg(io, options.timeseries, '--timeseries', true);
     for (const [id, value] of Object.entries(series)) {
       if (!isPlainObject(value)) throw new UsageError(`--timeseries: "${id}" must be an object {period, value, unit}`);
     }

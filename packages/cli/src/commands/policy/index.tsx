@@ -3,7 +3,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { done } from '../../lib/done.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { missing } from '../../lib/prompt.js';
-import { list, objectArg } from '../../lib/read-input.js';
+import { type InputIo, list, objectArg } from '../../lib/read-input.js';
 
 export interface PolicyFields {
   pid: string;
@@ -27,7 +27,7 @@ export async function policyList(_options: unknown, ctx: CommandContext): Promis
 /** `bbk policy add <pid> --file POLICY.json|yaml`, or a wizard on a terminal. Prints the created policy. */
 export async function policyAdd(options: PolicyFields, ctx: CommandContext): Promise<Output> {
   const coordinator = ctx.coordinator();
-  const input = options.file ? await fromFile(options) : await wizard(options, ctx, undefined);
+  const input = options.file ? await fromFile(ctx.io, options) : await wizard(options, ctx, undefined);
   const { id } = await coordinator.policies.create(options.pid, input);
   return detail(await coordinator.policies.get(id), ctx);
 }
@@ -43,7 +43,7 @@ export async function policyUpdate(options: PolicyFields, ctx: CommandContext): 
   const current = await api.get(options.pid);
   const { name, description, tags, policy } = current;
   let input: PolicyInput;
-  if (options.file) input = await fromFile(options);
+  if (options.file) input = await fromFile(ctx.io, options);
   else if (options.name !== undefined || options.description !== undefined || options.tags !== undefined) {
     input = overrides({ name, description, tags, policy }, options) as PolicyInput;
   } else input = await wizard(options, ctx, { name, description, tags, policy });
@@ -68,9 +68,9 @@ function detail(policy: PolicyDetail, ctx: CommandContext): Output {
 
 const views = () => import('./views.js');
 
-async function fromFile(options: PolicyFields): Promise<PolicyInput> {
+async function fromFile(io: InputIo, options: PolicyFields): Promise<PolicyInput> {
   // The server validates the body and reports every problem at once (exit 6).
-  const body = await objectArg(options.file ?? '', '--file', true);
+  const body = await objectArg(io, options.file ?? '', '--file', true);
   return overrides(body as Partial<PolicyInput>, options) as PolicyInput;
 }
 

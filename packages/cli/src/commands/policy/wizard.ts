@@ -30,7 +30,7 @@ type Query = Record<string, unknown>;
 export async function policyWizard({ pid, initial, ctx }: WizardOptions): Promise<PolicyInput> {
   const p = await loadPrompts();
   const policy = initial.policy;
-  process.stderr.write(`Policy ${pid}: answer each question (Ctrl+C cancels, nothing is saved until the end).\n`);
+  ctx.io.stderr.write(`Policy ${pid}: answer each question (Ctrl+C cancels, nothing is saved until the end).\n`);
   const name = await p.input({ message: 'Name', default: initial.name, validate: length('name', 1, 64) });
   const description = await p.input({
     message: 'Description',
@@ -72,7 +72,7 @@ export async function policyWizard({ pid, initial, ctx }: WizardOptions): Promis
   };
   const problems = describeProblems(compileCheck(policySchema).check(body));
   if (problems.length) throw new CliError('the policy built is not valid', EXIT.INVALID, problems);
-  process.stderr.write(`\n${JSON.stringify(body, null, 2)}\n\n`);
+  ctx.io.stderr.write(`\n${JSON.stringify(body, null, 2)}\n\n`);
   const verb = initial.policy ? 'Update' : 'Create';
   if (!(await p.confirm({ message: `${verb} policy ${pid} as shown?`, default: true }))) {
     throw new CliError('cancelled: nothing was saved', EXIT.INTERRUPTED);
@@ -137,7 +137,7 @@ async function segmentStep(p: Prompts, ctx: CommandContext, current: Query | und
     }
     const query = andQueries(parts);
     if (query) return query;
-    process.stderr.write('An empty segment query shares nothing: pick an entity type or add a condition.\n');
+    ctx.io.stderr.write('An empty segment query shares nothing: pick an entity type or add a condition.\n');
   }
 }
 

@@ -1,9 +1,10 @@
 import { recordUpsertSchema, type SessionMode } from '@bbk/sdk';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
+import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { need } from '../../lib/prompt.js';
-import { integer, objectArg } from '../../lib/read-input.js';
+import { type InputIo, integer, objectArg } from '../../lib/read-input.js';
 import { compileCheck, describeProblems } from '../../lib/validate.js';
 import { type Candidate, type InputFormat, readRecords } from './read-records.js';
 import { Interrupted, sendRecords } from './send.js';
@@ -38,7 +39,7 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
   }
   if ((options.schema || options.entity) && !options.dryRun)
     throw new UsageError('--schema and --entity go with --dry-run');
-  const read = readChecked(options);
+  const read = readChecked(ctx.io, options);
   const report = emptyReport(options, read);
   if (options.dryRun) return dryRun(options, ctx, read, report);
 
@@ -93,8 +94,8 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
 }
 
 /** Reads the file and checks each record's shape (spec §3.2) locally. */
-function readChecked(options: PushOptions): ReturnType<typeof readRecords> {
-  const read = readRecords(options.file, {
+function readChecked(io: InputIo, options: PushOptions): ReturnType<typeof readRecords> {
+  const read = readRecords(io, options.file, {
     ...(options.format ? { format: options.format } : {}),
     ...(options.map ? { maps: options.map } : {}),
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
@@ -181,7 +182,7 @@ function finish(
 
 async function entitySchema(options: PushOptions, ctx: CommandContext): Promise<Record<string, unknown> | undefined> {
   const schema = options.schema
-    ? await objectArg(options.schema, '--schema', true)
+    ? await objectArg(ctx.io, options.schema, '--schema', true)
     : options.entity
       ? (await ctx.coordinator().entityTypes.get(options.entity)).schema
       : undefined;
@@ -191,14 +192,14 @@ async function entitySchema(options: PushOptions, ctx: CommandContext): Promise<
 
 /** A live progress bar on stderr when it is a terminal and output is for people; otherwise nothing. */
 async function startProgress(ctx: CommandContext, total: number) {
-  // A terminal that reports no width (some CI ptys) would get one character per line: no bar there.
-  if (ctx.format !== 'human' || !ctx.stderrIsTTY || !process.stderr.columns || total === 0) {
+  const tty = terminalStderr(ctx.io);
+  if (ctx.format !== 'human' || !tty || total === 0) {
     return { update: (_done: number) => {}, stop: async () => {} };
   }
   const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = process.stderr.columns;
+  const width = tty.columns;
   const view = (done: number) => <ProgressBar label="Pushing" done={done} total={total} width={width} />;
-  const instance = render(view(0), { stdout: process.stderr, patchConsole: false, exitOnCtrlC: false });
+  const instance = render(view(0), { stdout: tty, patchConsole: false, exitOnCtrlC: false });
   return {
     update: (done: number) => instance.rerender(view(done)),
     stop: async () => {

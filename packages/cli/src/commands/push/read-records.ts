@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { RecordInput } from '@bbk/sdk';
 import { UsageError } from '../../lib/exit-codes.js';
-import { isPlainObject, readText } from '../../lib/read-input.js';
+import { type InputIo, isPlainObject, readText } from '../../lib/read-input.js';
 import { CellError, mapColumns, parseCsv, rowToRecord } from './csv.js';
 
 export type InputFormat = 'json' | 'ndjson' | 'csv';
@@ -37,11 +37,11 @@ export interface ReadResult {
 /**
  * Reads records from a JSON array, NDJSON (one object per line) or CSV file (`-` = stdin).
  * Top-level keys starting with `_` are connector-private (e.g. `_population` in the example data) and are dropped.
- * @example const { candidates } = readRecords('countries.json', {});
+ * @example const { candidates } = readRecords(ctx.io, 'countries.json', {});
  */
-export function readRecords(path: string, options: ReadOptions): ReadResult {
+export function readRecords(io: InputIo, path: string, options: ReadOptions): ReadResult {
   const format = options.format ?? formatOf(path);
-  const text = readText(path, 'FILE');
+  const text = readText(io, path, 'FILE');
   const dropped = new Set<string>();
   const keep = (raw: unknown): Record<string, unknown> => {
     if (!isPlainObject(raw)) return {};

@@ -83,7 +83,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
     dataDir: server.dataDir,
     ...(token ? { bootstrapToken: token } : {}),
   };
-  if (ctx.format === 'json') process.stdout.write(`${JSON.stringify(ready)}\n`);
+  if (ctx.format === 'json') ctx.io.stdout.write(`${JSON.stringify(ready)}\n`);
   else
     await ctx.print({
       data: ready,
@@ -97,7 +97,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   const signal = await stopped;
   await server.close();
   for (const s of signals) process.removeListener(s, onSignal);
-  if (ctx.format === 'human') process.stderr.write(`bbk stopped (${signal}); database closed.\n`);
+  if (ctx.format === 'human') ctx.io.stderr.write(`bbk stopped (${signal}); database closed.\n`);
   return undefined;
 }
 

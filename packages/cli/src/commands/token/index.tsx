@@ -15,7 +15,7 @@ export async function tokenBootstrap(
   options: { dataDir?: string; database?: string },
   ctx: CommandContext,
 ): Promise<Output> {
-  const dataDir = resolve(options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
+  const dataDir = resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
   const database = options.database || ctx.env.BBK_DATABASE_URL || undefined;
   const databaseSchema = ctx.env.BBK_DATABASE_SCHEMA || undefined;
   // Opening a missing directory would create an empty database: refuse instead.

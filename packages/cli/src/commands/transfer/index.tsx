@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { TransferProgress, TransferResult } from '@bbk/server';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
+import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
 
 interface StoreFlags {
@@ -23,7 +24,7 @@ const EXIT_FOR = {
 function storeOf(options: StoreFlags, ctx: CommandContext) {
   const database = options.database || ctx.env.BBK_DATABASE_URL || undefined;
   return {
-    dataDir: resolve(options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk'),
+    dataDir: resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk'),
     database,
     databaseSchema: database ? ctx.env.BBK_DATABASE_SCHEMA || undefined : undefined,
   };
@@ -107,16 +108,17 @@ function report(result: TransferResult, where: ReturnType<typeof storeOf>, headl
 
 /** A progress bar of rows on stderr when it is a terminal and output is for people; else nothing. */
 async function startProgress(ctx: CommandContext, label: string) {
-  if (ctx.format !== 'human' || !ctx.stderrIsTTY || !process.stderr.columns) {
+  const tty = terminalStderr(ctx.io);
+  if (ctx.format !== 'human' || !tty) {
     return { update: (_p: TransferProgress) => {}, stop: async () => {} };
   }
   const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = process.stderr.columns;
+  const width = tty.columns;
   const view = (p: TransferProgress) => (
     <ProgressBar label={`${label} ${p.table}`} done={p.done} total={p.total} width={width} />
   );
   const instance = render(view({ table: 'users', done: 0, total: 0 }), {
-    stdout: process.stderr,
+    stdout: tty,
     patchConsole: false,
     exitOnCtrlC: false,
   });

@@ -30,7 +30,7 @@ export async function userAdd(options: UserFields, ctx: CommandContext): Promise
   const name = await need(options.name, { flag: '--name', label: 'user name' }, ctx);
   const email = await need(options.email, { flag: '--email', label: 'email address', validate: emailish }, ctx);
   const organization = await need(options.organization, { flag: '--organization', label: 'organization' }, ctx);
-  const addendum = options.addendum === undefined ? undefined : await objectArg(options.addendum, '--addendum');
+  const addendum = options.addendum === undefined ? undefined : await objectArg(ctx.io, options.addendum, '--addendum');
   const user = await ctx
     .coordinator()
     .users.createAndGet({ name, email, organization, ...(addendum ? { addendum } : {}) });
@@ -56,7 +56,8 @@ export async function userUpdate(options: UserFields & { uid: string }, ctx: Com
   const input: UserUpdateInput = {
     name: options.name ?? current.name,
     organization: options.organization ?? current.organization,
-    addendum: options.addendum === undefined ? current.addendum : await objectArg(options.addendum, '--addendum'),
+    addendum:
+      options.addendum === undefined ? current.addendum : await objectArg(ctx.io, options.addendum, '--addendum'),
   };
   await users.update(id, input);
   return detail(await users.get(id), ctx);
