@@ -1,4 +1,4 @@
-// The order vitest starts test files in: longest first, so that the two forks finish together instead of one
+// The order vitest starts test files in: longest first, so that the forks finish together instead of one
 // slow file (the connector scaffolds' npm installs, the CLI files) starting last and running alone at the end.
 // Vitest's own order does this from its results cache (node_modules/.vite/vitest), which a fresh clone does not
 // have: it then starts the largest files first, whatever they cost. This takes each file's duration from that
