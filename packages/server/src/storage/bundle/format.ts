@@ -90,6 +90,31 @@ export async function writeBundle(
   return header;
 }
 
+/** A gzip stream's error as a `BundleError` (not gzip at all, or damaged or cut); file system errors as they are. */
+function gzipError(err: unknown): unknown {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return err;
+  if (code === 'Z_DATA_ERROR' && /header/i.test((err as Error).message))
+    return new BundleError('NOT_A_BUNDLE', 'the bundle is not gzip data', { cause: err });
+  return new BundleError('CORRUPT', 'the bundle is damaged', { cause: err });
+}
+
+/**
+ * Reads the whole gzip stream once, for its checksum and length, which gzip keeps at the end: a damaged byte is
+ * found there before any row is loaded (a flipped byte inside a row's text would otherwise reach the loader first
+ * and fail there as something else, or not at all). Unpacking is fast beside loading (about 15 MB for 100,000
+ * records).
+ */
+async function checkGzip(file: string): Promise<void> {
+  try {
+    await pipeline(createReadStream(file), createGunzip(), async (chunks: AsyncIterable<Buffer>) => {
+      for await (const _ of chunks);
+    });
+  } catch (err) {
+    throw gzipError(err);
+  }
+}
+
 /** The lines of a gzip'd text file, one at a time; a damaged or cut gzip stream is a `BundleError`. */
 async function* gunzipLines(file: string): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
@@ -102,12 +127,7 @@ async function* gunzipLines(file: string): AsyncGenerator<string> {
       yield* parts;
     }
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw err;
-    const what = code === 'Z_DATA_ERROR' && /header/i.test((err as Error).message) ? 'not gzip data' : 'damaged';
-    throw new BundleError(what === 'not gzip data' ? 'NOT_A_BUNDLE' : 'CORRUPT', `the bundle is ${what}`, {
-      cause: err,
-    });
+    throw gzipError(err);
   }
   rest += decoder.end();
   if (rest !== '') yield rest;
@@ -148,11 +168,12 @@ export async function readBundleHeader(file: string): Promise<BundleHeader> {
 }
 
 /**
- * A bundle's items, streamed: the start item from the header, then each row. A line that is not
- * JSON, a missing end line or lines after it are `BundleError`s, thrown when reached: the loading
- * store's transaction then rolls back.
+ * A bundle's items, streamed: the start item from the header, then each row. A damaged or cut gzip stream is a
+ * `BundleError` before the first item (`checkGzip`); a line that is not JSON, a missing end line or lines after
+ * it are `BundleError`s, thrown when reached: the loading store's transaction then rolls back.
  */
 export async function* readBundle(file: string): AsyncGenerator<DumpItem> {
+  await checkGzip(file);
   const lines = gunzipLines(file);
   const header = parseHeader((await lines.next()).value as string | undefined);
   yield { t: 'start', engine: header.source?.engine ?? 'sqlite', counts: header.counts, openSessions: 0 };
