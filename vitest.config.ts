@@ -41,7 +41,7 @@ export default defineConfig({
   test: {
     // unit: pure functions (query, policy, geo, validation, …, the SDK) in one worker thread that imports the
     // server's sources once for all of them (importing them again for every file, in a fresh process each, was
-    // most of these files' cost); integration: everything else, in three forked processes that each run file after
+    // most of these files' cost); integration: everything else, in two forked processes that each run file after
     // file (servers, threads, child processes, browsers). Vitest runs the two pools side by side. Tests of either kind
     // are written the same way.
     projects: [
@@ -70,12 +70,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Vitest's default is one fork less than the cores: a single fork on these 2-core machines.
-    // Most test files wait on processes, sockets, browsers and timers more than they compute, so three run
-    // side by side (BBK_TEST_FORKS overrides): the whole run took 261 and 247 s with three, 307 and 290 s with
-    // two, alternating on a quiet 2-core machine (with two, a third of the CPU sat idle while files waited).
+    // Most test files wait on processes, sockets, browsers and timers more than they compute, so two run
+    // side by side (BBK_TEST_FORKS overrides). Three were faster with warm caches (a whole run 261 and 247 s
+    // against 307 and 290 s with two, alternating), but slower from a fresh clone, where each fork imports and
+    // transforms the sources itself (vitest 355 s against 313 s, alternating; 381 s against 363 s before).
     // (the unit project's pool: one thread, not isolated, see above)
     poolOptions: {
-      forks: { maxForks: Number(process.env.BBK_TEST_FORKS ?? 3), minForks: 1 },
+      forks: { maxForks: Number(process.env.BBK_TEST_FORKS ?? 2), minForks: 1 },
       threads: { isolate: false, maxThreads: 1, minThreads: 1 },
     },
     // longest files first (from the last run's timings, or scripts/test-durations.json in a fresh clone), so the

@@ -1,4 +1,4 @@
-import { booleanIntersects } from '@turf/turf';
+import { booleanIntersects } from '@turf/boolean-intersects';
 import { type BBox, type Geometry, type Position, vertices } from './geometry.js';
 
 /** Mean Earth radius in metres (the value Turf uses). */

@@ -1,4 +1,4 @@
-import { booleanWithin } from '@turf/turf';
+import { booleanWithin } from '@turf/boolean-within';
 import { geometryDistance } from './distance.js';
 import type { Geometry, MultiPolygon, Polygon } from './geometry.js';
 
