@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../server/tests/harness.js';
@@ -80,6 +80,13 @@ describe('bbk run in the test process prints and exits as the executable does', 
     const fromStdin = await same([...dryRun, '-', '--json'], { cwd: work, input: bad });
     expect(fromStdin.code).toBe(6);
     expect((await same([...dryRun, 'missing.json'], { cwd: work })).stderr).toContain('missing.json');
+  });
+
+  it('files a command writes land in the working directory', async () => {
+    const backup = await bbk(['backup', '--to', 'copy.sqlite', '--data-dir', server.dataDir, '--json'], { cwd: work });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.json<{ file: string }>().file).toBe(join(work, 'copy.sqlite'));
+    expect(existsSync(join(work, 'copy.sqlite'))).toBe(true);
   });
 
   it('a completion script, written straight to stdout', async () => {

@@ -12,7 +12,8 @@ export interface OutStream {
 /**
  * The process around one run of the program: environment, working directory and standard streams. The executable
  * passes the real ones (`processIo`); the CLI's tests run commands in their own process with captured streams, so
- * nothing in `bbk` reads `process.env`, `process.cwd()` or the standard streams directly.
+ * no command reads `process.env`, `process.cwd()` or the standard streams directly. (`bbk start` and `bbk demo` own
+ * the process they run in: the server they start resolves its relative paths there, and they handle its signals.)
  */
 export interface Io {
   env: NodeJS.ProcessEnv;

@@ -4,6 +4,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { storeLocation } from '../../lib/store-location.js';
 
 /** Options of `bbk backup`. */
 export interface BackupCommandOptions {
@@ -28,14 +29,14 @@ const EXIT_FOR = {
  */
 export async function backup(options: BackupCommandOptions, ctx: CommandContext): Promise<Output> {
   if (!options.to?.trim()) throw new UsageError('missing required value: --to (the backup file)');
-  const dataDir = resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
+  const { dataDir } = storeLocation({ dataDir: options.dataDir }, ctx);
   const { backupDatabase, BackupError } = await import('@bbk/server');
   const progress = await startProgress(ctx);
   let result: BackupResult;
   try {
     result = await backupDatabase({
       dataDir,
-      to: options.to,
+      to: resolve(ctx.io.cwd, options.to),
       force: options.force === true,
       onProgress: progress.update,
     });

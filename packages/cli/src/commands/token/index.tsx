@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { type StoreFlags, storeLocation } from '../../lib/store-location.js';
 
 /** The database file inside a data directory (the server's `DB_FILE`). */
 const DB_FILE = 'bbk.sqlite';
@@ -11,13 +12,8 @@ const DB_FILE = 'bbk.sqlite';
  * `bbk token bootstrap [--data-dir DIR | --database URL]`: a fresh bootstrap coordinator token; the previous one stops working.
  * Works on the database directly, with or without the server running.
  */
-export async function tokenBootstrap(
-  options: { dataDir?: string; database?: string },
-  ctx: CommandContext,
-): Promise<Output> {
-  const dataDir = resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk');
-  const database = options.database || ctx.env.BBK_DATABASE_URL || undefined;
-  const databaseSchema = ctx.env.BBK_DATABASE_SCHEMA || undefined;
+export async function tokenBootstrap(options: StoreFlags, ctx: CommandContext): Promise<Output> {
+  const { dataDir, database, databaseSchema } = storeLocation(options, ctx);
   // Opening a missing directory would create an empty database: refuse instead.
   if (!database && (!existsSync(dataDir) || !statSync(dataDir).isDirectory() || !existsSync(join(dataDir, DB_FILE)))) {
     throw new UsageError(`no bbk database in ${dataDir}: give the --data-dir of a server started at least once`);

@@ -4,11 +4,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
-
-interface StoreFlags {
-  dataDir?: string;
-  database?: string;
-}
+import { type StoreFlags, storeLocation } from '../../lib/store-location.js';
 
 /** How each refusal ends the command (docs/CLI.md, exit codes). */
 const EXIT_FOR = {
@@ -20,30 +16,20 @@ const EXIT_FOR = {
   UNSTORABLE: EXIT.INVALID,
 } as const;
 
-/** The store of `bbk start`: flags, then BBK_* variables, then ./.bbk. */
-function storeOf(options: StoreFlags, ctx: CommandContext) {
-  const database = options.database || ctx.env.BBK_DATABASE_URL || undefined;
-  return {
-    dataDir: resolve(ctx.io.cwd, options.dataDir ?? ctx.env.BBK_DATA_DIR ?? '.bbk'),
-    database,
-    databaseSchema: database ? ctx.env.BBK_DATABASE_SCHEMA || undefined : undefined,
-  };
-}
-
 /** `bbk export --to FILE [--data-dir DIR | --database URL] [--force]`. */
 export async function exportCommand(
   options: StoreFlags & { to: string; force?: boolean },
   ctx: CommandContext,
 ): Promise<Output> {
   if (!options.to?.trim()) throw new UsageError('missing required value: --to (the bundle file)');
-  const where = storeOf(options, ctx);
+  const where = storeLocation(options, ctx);
   const server = await import('@bbk/server');
   const progress = await startProgress(ctx, 'Exporting');
   let result: TransferResult;
   try {
     result = await server.exportBundle({
       ...where,
-      to: options.to,
+      to: resolve(ctx.io.cwd, options.to),
       force: options.force === true,
       onProgress: progress.update,
     });
@@ -58,12 +44,16 @@ export async function exportCommand(
 /** `bbk import --from FILE [--data-dir DIR | --database URL]`. */
 export async function importCommand(options: StoreFlags & { from: string }, ctx: CommandContext): Promise<Output> {
   if (!options.from?.trim()) throw new UsageError('missing required value: --from (the bundle file)');
-  const where = storeOf(options, ctx);
+  const where = storeLocation(options, ctx);
   const server = await import('@bbk/server');
   const progress = await startProgress(ctx, 'Importing');
   let result: TransferResult;
   try {
-    result = await server.importBundle({ ...where, from: options.from, onProgress: progress.update });
+    result = await server.importBundle({
+      ...where,
+      from: resolve(ctx.io.cwd, options.from),
+      onProgress: progress.update,
+    });
   } catch (error) {
     throw refusal(error, server, 'import');
   } finally {
@@ -84,12 +74,12 @@ function refusal(error: unknown, server: typeof import('@bbk/server'), verb: str
   return error;
 }
 
-function describe(where: ReturnType<typeof storeOf>): string {
+function describe(where: ReturnType<typeof storeLocation>): string {
   if (!where.database) return where.dataDir;
   return `PostgreSQL${where.databaseSchema ? ` (schema ${where.databaseSchema})` : ''}`;
 }
 
-function report(result: TransferResult, where: ReturnType<typeof storeOf>, headline: string): Output {
+function report(result: TransferResult, where: ReturnType<typeof storeLocation>, headline: string): Output {
   const rows = Object.entries(result.counts).filter(([table, n]) => n > 0 && table !== 'sequences');
   const lines = [`${headline}: ${rows.map(([table, n]) => `${n} ${table}`).join(', ')} (${result.durationMs} ms).`];
   if (result.openSessions > 0)
