@@ -19,8 +19,8 @@ export interface ConsumerFlags {
  * @example const consumer = consumerFor(options, ctx);
  */
 export function consumerFor(options: ConsumerFlags, ctx: CommandContext) {
-  const audience = options.audience ?? ctx.env.BBK_AUDIENCE ?? ctx.settings.login('consumer').audience;
-  const connectors = list(options.connectors ?? ctx.env.BBK_CONNECTORS);
+  const audience = options.audience ?? ctx.io.env.BBK_AUDIENCE ?? ctx.settings.login('consumer').audience;
+  const connectors = list(options.connectors ?? ctx.io.env.BBK_CONNECTORS);
   return ctx.consumer({ ...(audience ? { audience } : {}), ...(connectors?.length ? { connectors } : {}) });
 }
 
@@ -52,8 +52,8 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
  * @example consumer.catalogPages(q, { retry: retryFor(ctx) })
  */
 export function retryFor(ctx: CommandContext): RetryOptions {
-  const maxRetries = integer(ctx.env.BBK_RETRY_MAX, 'BBK_RETRY_MAX', 0, 100);
-  const maxWait = integer(ctx.env.BBK_RETRY_MAX_WAIT, 'BBK_RETRY_MAX_WAIT', 0, 86_400);
+  const maxRetries = integer(ctx.io.env.BBK_RETRY_MAX, 'BBK_RETRY_MAX', 0, 100);
+  const maxWait = integer(ctx.io.env.BBK_RETRY_MAX_WAIT, 'BBK_RETRY_MAX_WAIT', 0, 86_400);
   return {
     ...(maxRetries !== undefined ? { maxRetries } : {}),
     ...(maxWait !== undefined ? { maxWaitMs: maxWait * 1000 } : {}),

@@ -13,7 +13,6 @@ export interface CommandContext {
   settings: Settings;
   /** The process around the run: environment, working directory, standard streams (read through it, not `process`). */
   io: Io;
-  env: NodeJS.ProcessEnv;
   format: Format;
   /** `-o` style: `table` (default), `wide`, `json` (also `--json`) or `yaml`. */
   style: OutputStyle;

@@ -79,7 +79,6 @@ export function createContext(
     options,
     settings,
     io,
-    env,
     format,
     style,
     interactive: options.input !== false && io.stdinIsTTY,

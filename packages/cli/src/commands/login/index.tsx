@@ -90,7 +90,11 @@ function loginUrls(
       (options.api === api ? options.url : undefined) ??
       (ctx.options as Record<string, string | undefined>)[URL_FLAG[api]];
     return checkUrl(
-      flag ?? fromServer?.[api] ?? ctx.env[`BBK_${api.toUpperCase()}_URL`] ?? previous?.[api]?.url ?? DEFAULT_URLS[api],
+      flag ??
+        fromServer?.[api] ??
+        ctx.io.env[`BBK_${api.toUpperCase()}_URL`] ??
+        previous?.[api]?.url ??
+        DEFAULT_URLS[api],
       api,
     );
   };
@@ -108,7 +112,7 @@ async function verifyLogin(
   apis: readonly Api[],
   urls: Partial<Record<Api, string>>,
 ): Promise<Checked> {
-  let token = options.token ?? ctx.env.BBK_TOKEN;
+  let token = options.token ?? ctx.io.env.BBK_TOKEN;
   let answers = await announceAll(apis, urls, token);
   if (token === undefined && apis.every((api) => answers[api] === 'unauthorized')) {
     token = await need(
@@ -142,7 +146,7 @@ async function verifyLogin(
 
 /** `--no-verify`: the token goes to the API named, or the one its kind names. */
 async function unverifiedLogin(options: LoginOptions, ctx: CommandContext): Promise<Checked> {
-  let token = options.token ?? ctx.env.BBK_TOKEN;
+  let token = options.token ?? ctx.io.env.BBK_TOKEN;
   if (token === undefined && options.api)
     token = await need(undefined, { flag: '--token', label: `${options.api} token`, secret: true }, ctx);
   const kind = token === undefined ? undefined : tokenKind(token);
@@ -187,7 +191,7 @@ function loggedInProfile(
 export async function login(options: LoginOptions, ctx: CommandContext): Promise<Output> {
   const path = ctx.settings.configPath;
   const config = readConfig(path);
-  const name = checkProfileName(options.profile ?? ctx.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE);
+  const name = checkProfileName(options.profile ?? ctx.io.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE);
   if (options.api === undefined && options.url !== undefined)
     throw new UsageError('--url is for one API (bbk login <api> --url URL); for a whole server use --server URL');
   const apis: readonly Api[] = options.api ? [options.api] : APIS;
@@ -248,7 +252,7 @@ async function announceAll(
 export async function logout(options: { api?: Api; profile?: string }, ctx: CommandContext): Promise<Output> {
   const path = ctx.settings.configPath;
   const config = readConfig(path);
-  const name = options.profile ?? ctx.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE;
+  const name = options.profile ?? ctx.io.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE;
   const profile = config.profiles[name];
   if (!profile || (options.api && !profile[options.api])) {
     const what = options.api ? `no ${options.api} login` : 'no login';

@@ -16,7 +16,7 @@ export interface ProfileSummary {
 /** `bbk profile list` */
 export async function profileList(_options: unknown, ctx: CommandContext): Promise<Output> {
   const config = readConfig(ctx.settings.configPath);
-  const current = ctx.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE;
+  const current = ctx.io.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE;
   const profiles = summarise(config, current);
   const cell = (login: { url: string; has_token: boolean } | null) =>
     login ? `${login.url}${login.has_token ? ' (token)' : ''}` : '';

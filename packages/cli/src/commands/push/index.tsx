@@ -44,7 +44,7 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
   if (options.dryRun) return dryRun(options, ctx, read, report);
 
   const cid = await need(
-    options.connector ?? ctx.env.BBK_CONNECTOR ?? ctx.settings.login('contributor').connector,
+    options.connector ?? ctx.io.env.BBK_CONNECTOR ?? ctx.settings.login('contributor').connector,
     { flag: '--connector', label: 'contribution id of the connector (see bbk connector show)' },
     ctx,
   );

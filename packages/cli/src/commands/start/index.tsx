@@ -40,18 +40,18 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   };
   for (const [key, value] of Object.entries(ports))
     if (value !== undefined) Object.assign(serverOptions, { [key]: value });
-  Object.assign(serverOptions, observability(options, ctx.env));
+  Object.assign(serverOptions, observability(options, ctx.io.env));
 
   let server: RunningServer;
   try {
-    server = await startServer(serverOptions, ctx.env);
+    server = await startServer(serverOptions, ctx.io.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     if (error instanceof PostgisMissingError) throw new CliError(error.message, EXIT.FAILURE);
     const code = (error as NodeJS.ErrnoException).code;
     // PostgreSQL unreachable, login refused (28xxx) or no such database (3D000); the message never holds the URL
     if (
-      (serverOptions.database || ctx.env.BBK_DATABASE_URL) &&
+      (serverOptions.database || ctx.io.env.BBK_DATABASE_URL) &&
       (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /^(28|3D)/.test(code ?? ''))
     ) {
       throw new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.FAILURE);
