@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { BackupProgress, BackupResult } from '@bbk/server';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
-import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { liveProgress } from '../../lib/progress.js';
 import { storeLocation } from '../../lib/store-location.js';
 
 /** Options of `bbk backup`. */
@@ -31,7 +31,12 @@ export async function backup(options: BackupCommandOptions, ctx: CommandContext)
   if (!options.to?.trim()) throw new UsageError('missing required value: --to (the backup file)');
   const { dataDir } = storeLocation({ dataDir: options.dataDir }, ctx);
   const { backupDatabase, BackupError } = await import('@bbk/server');
-  const progress = await startProgress(ctx);
+  const initial: BackupProgress = { totalPages: 0, remainingPages: 0 };
+  const progress = await liveProgress(ctx, initial, (p) => ({
+    label: 'Backing up',
+    done: p.totalPages - p.remainingPages,
+    total: p.totalPages,
+  }));
   let result: BackupResult;
   try {
     result = await backupDatabase({
@@ -72,29 +77,4 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** A live progress bar of copied pages on stderr when it is a terminal and output is for people; else nothing. */
-async function startProgress(ctx: CommandContext) {
-  const tty = terminalStderr(ctx.io);
-  if (ctx.format !== 'human' || !tty) {
-    return { update: (_p: BackupProgress) => {}, stop: async () => {} };
-  }
-  const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = tty.columns;
-  const view = (p: BackupProgress) => (
-    <ProgressBar label="Backing up" done={p.totalPages - p.remainingPages} total={p.totalPages} width={width} />
-  );
-  const instance = render(view({ totalPages: 0, remainingPages: 0 }), {
-    stdout: tty,
-    patchConsole: false,
-    exitOnCtrlC: false,
-  });
-  return {
-    update: (p: BackupProgress) => instance.rerender(view(p)),
-    stop: async () => {
-      instance.unmount();
-      await instance.waitUntilExit();
-    },
-  };
 }

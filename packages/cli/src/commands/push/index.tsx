@@ -1,8 +1,8 @@
 import { recordUpsertSchema, type SessionMode } from '@bbk/sdk';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
-import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { liveProgress } from '../../lib/progress.js';
 import { need } from '../../lib/prompt.js';
 import { type InputIo, integer, objectArg } from '../../lib/read-input.js';
 import { compileCheck, describeProblems } from '../../lib/validate.js';
@@ -55,7 +55,8 @@ export async function push(options: PushOptions, ctx: CommandContext): Promise<O
     report.aborted = 'every record was rejected before sending, so no session was opened';
     return finish(report, { valid, rejected: read.candidates }, ctx);
   }
-  const progress = await startProgress(ctx, valid.length);
+  const total = valid.length;
+  const progress = await liveProgress<number>(ctx, 0, (done) => ({ label: 'Pushing', done, total }), total > 0);
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -188,23 +189,4 @@ async function entitySchema(options: PushOptions, ctx: CommandContext): Promise<
       : undefined;
   // An empty schema accepts any entity (spec §3.2).
   return schema && Object.keys(schema).length ? schema : undefined;
-}
-
-/** A live progress bar on stderr when it is a terminal and output is for people; otherwise nothing. */
-async function startProgress(ctx: CommandContext, total: number) {
-  const tty = terminalStderr(ctx.io);
-  if (ctx.format !== 'human' || !tty || total === 0) {
-    return { update: (_done: number) => {}, stop: async () => {} };
-  }
-  const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = tty.columns;
-  const view = (done: number) => <ProgressBar label="Pushing" done={done} total={total} width={width} />;
-  const instance = render(view(0), { stdout: tty, patchConsole: false, exitOnCtrlC: false });
-  return {
-    update: (done: number) => instance.rerender(view(done)),
-    stop: async () => {
-      instance.unmount();
-      await instance.waitUntilExit();
-    },
-  };
 }

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { TransferProgress, TransferResult } from '@bbk/server';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
-import { terminalStderr } from '../../lib/io.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { liveProgress } from '../../lib/progress.js';
 import { type StoreFlags, storeLocation } from '../../lib/store-location.js';
 
 /** How each refusal ends the command (docs/CLI.md, exit codes). */
@@ -24,7 +24,7 @@ export async function exportCommand(
   if (!options.to?.trim()) throw new UsageError('missing required value: --to (the bundle file)');
   const where = storeLocation(options, ctx);
   const server = await import('@bbk/server');
-  const progress = await startProgress(ctx, 'Exporting');
+  const progress = await rowProgress(ctx, 'Exporting');
   let result: TransferResult;
   try {
     result = await server.exportBundle({
@@ -46,7 +46,7 @@ export async function importCommand(options: StoreFlags & { from: string }, ctx:
   if (!options.from?.trim()) throw new UsageError('missing required value: --from (the bundle file)');
   const where = storeLocation(options, ctx);
   const server = await import('@bbk/server');
-  const progress = await startProgress(ctx, 'Importing');
+  const progress = await rowProgress(ctx, 'Importing');
   let result: TransferResult;
   try {
     result = await server.importBundle({
@@ -96,27 +96,8 @@ function report(result: TransferResult, where: ReturnType<typeof storeLocation>,
   };
 }
 
-/** A progress bar of rows on stderr when it is a terminal and output is for people; else nothing. */
-async function startProgress(ctx: CommandContext, label: string) {
-  const tty = terminalStderr(ctx.io);
-  if (ctx.format !== 'human' || !tty) {
-    return { update: (_p: TransferProgress) => {}, stop: async () => {} };
-  }
-  const [{ render }, { ProgressBar }] = await Promise.all([import('ink'), import('../../ui/progress-bar.js')]);
-  const width = tty.columns;
-  const view = (p: TransferProgress) => (
-    <ProgressBar label={`${label} ${p.table}`} done={p.done} total={p.total} width={width} />
-  );
-  const instance = render(view({ table: 'users', done: 0, total: 0 }), {
-    stdout: tty,
-    patchConsole: false,
-    exitOnCtrlC: false,
-  });
-  return {
-    update: (p: TransferProgress) => instance.rerender(view(p)),
-    stop: async () => {
-      instance.unmount();
-      await instance.waitUntilExit();
-    },
-  };
+/** A progress bar of the rows of each table, while exporting or importing. */
+function rowProgress(ctx: CommandContext, label: string) {
+  const initial: TransferProgress = { table: 'users', done: 0, total: 0 };
+  return liveProgress(ctx, initial, (p) => ({ label: `${label} ${p.table}`, done: p.done, total: p.total }));
 }
