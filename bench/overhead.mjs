@@ -7,6 +7,10 @@
 //     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
 //     [--pin]   (servers on CPU 0, this load generator on CPU 1: less noise on a 2-core machine)
 //     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
+//     [--replicas 2]   (server processes per variant: a process's own speed varies with JIT and memory layout)
+//     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
+//     [--warmup 2]   (seconds of load per server before the rounds)
+//     [--database postgres://…]   (the PostgreSQL engine, a fresh schema per server; also BBK_DATABASE_URL)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
@@ -22,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cpuSeconds } from './lib.mjs';
+import { benchSchema, cpuSeconds } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
@@ -137,6 +141,7 @@ async function seed({ urls, token }) {
 async function measure(variant, options) {
   if (options.profile) await variant.command('profile');
   const cpu0 = cpuSeconds(variant.child.pid);
+  const sys0 = systemSeconds(variant.child.pid);
   const result = await autocannon({
     url: `${variant.urls.consumer}${variant.path}`,
     headers: { 'x-bbk-auth-token': variant.consumerToken },
@@ -144,19 +149,21 @@ async function measure(variant, options) {
     duration: options.duration,
   });
   const cpu = cpuSeconds(variant.child.pid) - cpu0;
+  const sys = systemSeconds(variant.child.pid) - sys0;
   const bad = result.non2xx + result.errors;
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
   variant.requests += result.requests.total;
   if (options.profile) {
     const file = join(options.profile, `${variant.key}-${variant.runs?.length ?? 'warm'}.cpuprofile`);
     await variant.command(`stop ${file}`);
-    if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')));
+    if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')), result.requests.total);
     rmSync(file);
   }
   if (variant.urls.metrics) await checkScrape(variant);
   return {
     rps: result.requests.average,
     cpuUs: (cpu / result.requests.total) * 1e6,
+    sysUs: (sys / result.requests.total) * 1e6,
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
@@ -189,12 +196,13 @@ const PARTS = {
 };
 
 /** Adds a measured window's CPU profile to the variant's totals: busy time, and the time in each part and in GC. */
-function addShares(variant, profile) {
+function addShares(variant, profile, requests) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  variant.shares ??= { busy: 0, gc: 0, logging: 0, metrics: 0, audit: 0 };
+  variant.shares ??= { busy: 0, gc: 0, logging: 0, metrics: 0, audit: 0, requests: 0 };
   const t = variant.shares;
+  t.requests += requests;
   profile.samples.forEach((id, i) => {
     const d = profile.timeDeltas[i] ?? 0;
     const name = nodes.get(id).callFrame.functionName;
@@ -214,14 +222,23 @@ function addShares(variant, profile) {
 
 function printShares(variants) {
   console.log("\nshare of the server main thread's busy time (CPU profiles of the measured windows, all rounds)");
-  console.log('| variant | logging | metrics | audit | together | garbage collector |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| variant | main thread busy per request | logging | metrics | audit | together | garbage collector |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const pct = (x, t) => `${((100 * x) / t.busy).toFixed(1)}%`;
   for (const { name, shares: t } of variants) {
     const together = t.logging + t.metrics + t.audit;
     console.log(
-      `| ${name} | ${pct(t.logging, t)} | ${pct(t.metrics, t)} | ${pct(t.audit, t)} | ${pct(together, t)} | ${pct(t.gc, t)} |`,
+      `| ${name} | ${Math.round(t.busy / t.requests)} µs | ${pct(t.logging, t)} | ${pct(t.metrics, t)} | ${pct(t.audit, t)} | ${pct(together, t)} | ${pct(t.gc, t)} |`,
     );
+  }
+}
+
+/** CPU seconds a Linux process has spent in the kernel so far (stime; `cpuSeconds` is user + system). */
+function systemSeconds(pid) {
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[12]) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -238,7 +255,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * (`all`), and with `--baseline`, that build with logging and metrics off (`before-off`) and on (`before-all`).
  * `only` (comma-separated keys) keeps some; `off` is always kept.
  */
-function variantsOf(here, scratch, baseline, only) {
+function variantsOf(here, scratch, baseline, only, replicas = 1) {
   const parts = (logging, metrics, audit, i) => ({
     logLevel: logging ? 'info' : 'silent',
     ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
@@ -261,30 +278,52 @@ function variantsOf(here, scratch, baseline, only) {
     );
   }
   const keep = only ? new Set(['off', ...only.split(',')]) : undefined;
-  return keep ? list.filter((v) => keep.has(v.key)) : list;
+  const kept = keep ? list.filter((v) => keep.has(v.key)) : list;
+  // --replicas N: N server processes per variant (a process's own speed varies: JIT and memory layout)
+  return kept.flatMap((v, i) =>
+    Array.from({ length: replicas }, (_, r) => ({
+      ...v,
+      replica: r,
+      options:
+        v.options.logFile && r > 0 ? { ...v.options, logFile: join(scratch, `requests-${i}-${r}.log`) } : v.options,
+    })),
+  );
 }
 
 function printTable(variants, values, options) {
+  const replicas = Number(values.replicas);
   console.log(
-    `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, medians; ` +
-      'overhead = median over the rounds of the ratio to "this build, all off" in the same round',
+    `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, ` +
+      `${replicas} server process(es) per variant, medians over rounds and processes; overhead = median of the ratio ` +
+      'to "this build, all off" in the same round (with several processes, their median in that round)',
   );
-  console.log('| variant | req/s | p50 | p99 | server CPU per request | CPU overhead | req/s overhead |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const m = (v, k) => median(v.runs.map((x) => x[k]));
-  const base = variants[0];
-  const paired = (v, f) => median(v.runs.map((x, r) => f(x, base.runs[r])));
+  console.log(
+    '| variant | req/s | p50 | p99 | server CPU per request | of which in the kernel | CPU overhead | req/s overhead |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const offs = variants.filter((v) => v.key === 'off');
+  const reference = offs[0].runs.map((_, r) => ({
+    cpuUs: median(offs.map((o) => o.runs[r].cpuUs)),
+    rps: median(offs.map((o) => o.runs[r].rps)),
+  }));
   const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-  for (const v of variants) {
-    const cpu = pct(paired(v, (x, b) => x.cpuUs / b.cpuUs - 1));
-    const rps = pct(paired(v, (x, b) => 1 - x.rps / b.rps));
-    const ms = (k) => `${m(v, k).toFixed(1)} ms`;
+  for (const key of new Set(variants.map((v) => v.key))) {
+    const group = variants.filter((v) => v.key === key);
+    const runs = group.flatMap((v) => v.runs.map((x, r) => ({ ...x, r })));
+    const m = (k) => median(runs.map((x) => x[k]));
+    const cpu = pct(median(runs.map((x) => x.cpuUs / reference[x.r].cpuUs - 1)));
+    const rps = pct(median(runs.map((x) => 1 - x.rps / reference[x.r].rps)));
+    const ms = (k) => `${m(k).toFixed(1)} ms`;
+    const isBase = key === 'off';
     console.log(
-      `| ${v.name} | ${Math.round(m(v, 'rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m(v, 'cpuUs'))} µs | ${v === base ? '' : cpu} | ${v === base ? '' : rps} |`,
+      `| ${group[0].name} | ${Math.round(m('rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m('cpuUs'))} µs | ${Math.round(m('sysUs'))} µs | ${isBase ? '' : cpu} | ${isBase ? '' : rps} |`,
     );
   }
   console.log('per round, server CPU per request (µs):');
-  for (const v of variants) console.log(`  ${v.name}: ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`);
+  for (const v of variants)
+    console.log(
+      `  ${v.name}${replicas > 1 ? ` #${v.replica + 1}` : ''}: ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`,
+    );
 }
 
 async function main() {
@@ -297,6 +336,10 @@ async function main() {
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       pin: { type: 'boolean', default: false },
+      replicas: { type: 'string', default: '1' },
+      together: { type: 'boolean', default: false },
+      warmup: { type: 'string', default: '2' },
+      database: { type: 'string', default: process.env.BBK_DATABASE_URL },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
@@ -304,19 +347,33 @@ async function main() {
   if (values.pin) pin(process.pid, 1);
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
-  const variants = variantsOf(here, scratch, values.baseline, values.only);
+  const drops = [];
+  const variants = variantsOf(here, scratch, values.baseline, values.only, Number(values.replicas));
   if (values.profile) options.profile = scratch;
   try {
     for (const [i, v] of variants.entries()) {
-      const dir = join(scratch, `v${i}`);
-      Object.assign(v, await startChild(v.dist, dir, v.options));
+      const dir = join(scratch, `v${i}`); // one data directory per server process
+      // --database: each server on a fresh schema of its own (dropped at the end)
+      const pg = values.database ? await benchSchema(values.database) : undefined;
+      if (pg) drops.push(pg.drop);
+      const where = pg ? { database: pg.url, databaseSchema: pg.schema } : {};
+      Object.assign(v, await startChild(v.dist, dir, { ...v.options, ...where }));
       if (values.pin) pin(v.child.pid, 0);
       Object.assign(v, await seed(v));
       v.requests = 0;
-      await measure(v, { ...options, duration: 2 }); // warm-up
+      await measure(v, { ...options, duration: Number(values.warmup) }); // warm-up
       v.runs = [];
     }
     for (let r = 0; r < Number(values.rounds); r++) {
+      if (values.together) {
+        // every server loaded at once: they share CPU 0 (with --pin) in the same instants, so what the
+        // machine does meanwhile (other work, frequency, a hypervisor's steal) falls on all of them alike
+        // (started in an order that rotates every round: no server is always the first one loaded)
+        const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+        const results = await Promise.all(order.map((v) => measure(v, options)));
+        for (const [i, x] of results.entries()) order[i].runs.push(x);
+        continue;
+      }
       const order = r % 2 === 0 ? variants : [...variants].reverse();
       for (const v of order) v.runs.push(await measure(v, options));
     }
@@ -326,6 +383,7 @@ async function main() {
     if (values.profile) printShares(variants);
   } finally {
     await stopAll(variants);
+    for (const drop of drops) await drop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,4 @@
+import type { PolicyHead } from '../storage/catalog-store.js';
 import type { TokenKind } from '../storage/types.js';
 
 /** Who is calling, established once per request in production mode. */
@@ -5,4 +6,9 @@ export interface Caller {
   kind: TokenKind;
   /** users.id (coordinator), connectors.id (contributor), accesses.id (consumer) */
   subject: number;
+  /**
+   * A consumer: the head of its access's policy as read with its token (`null`: the access or policy is
+   * gone), so the call needs no second lookup. Absent for other kinds.
+   */
+  policy?: PolicyHead | null;
 }

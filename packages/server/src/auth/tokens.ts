@@ -1,5 +1,6 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditNote } from '../storage/audit-store.js';
+import type { PolicyHead } from '../storage/catalog-store.js';
 import type { Store } from '../storage/store.js';
 import type { TokenKind } from '../storage/types.js';
 
@@ -67,7 +68,7 @@ export async function issueToken(
  * caller; other refusals say nothing that could help guess a token.
  */
 export type TokenCheck =
-  | { ok: true; kind: TokenKind; subject: number; keyId: string }
+  | { ok: true; kind: TokenKind; subject: number; keyId: string; policy?: PolicyHead | null }
   | { ok: false; status: 401 | 403; reason?: 'expired' };
 
 const SHAPE = /^([a-z]+)\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{20,128})$/;
@@ -91,7 +92,10 @@ export async function verifyToken(store: Store, token: string | undefined, now: 
   if (!match || !row) return { ok: false, status: 401 };
   if (row.revoked) return { ok: false, status: 403 };
   if (row.expires !== null && !(Date.parse(row.expires) > now)) return { ok: false, status: 401, reason: 'expired' };
-  return { ok: true, kind: row.kind, subject: row.subject, keyId };
+  // a consumer token brings its access's policy head, read with it (TokenRow.policy)
+  return row.policy === undefined
+    ? { ok: true, kind: row.kind, subject: row.subject, keyId }
+    : { ok: true, kind: row.kind, subject: row.subject, keyId, policy: row.policy };
 }
 
 /** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */

@@ -7,7 +7,7 @@ import type { CatalogView, PolicyHead } from '../storage/catalog-store.js';
 /** What a consumer call brings, independent of the HTTP framework. */
 export interface ConsumerCall {
   /** Production: the verified token's subject (accesses.id for consumers). */
-  caller: { kind: string; subject: number } | null;
+  caller: { kind: string; subject: number; policy?: PolicyHead | null } | null;
   /** Raw `x-bbk-audience` (read in development mode only). */
   audience: string | undefined;
   /** Raw `x-bbk-connectors`. */
@@ -85,6 +85,9 @@ const compiledPolicies = new WeakMap<ServerContext, Map<number, CompiledPolicy>>
 async function headOf(ctx: ServerContext, call: ConsumerCall): Promise<PolicyHead | undefined> {
   if (ctx.config.mode === 'production') {
     if (call.caller?.kind !== 'consumer') return undefined;
+    // read with the token in the same statement (TokenRow.policy); looked up when a caller came without it
+    const { policy } = call.caller;
+    if (policy !== undefined) return policy ?? undefined;
     return ctx.store.catalog.policyByAccess(call.caller.subject);
   }
   const slug = call.audience?.trim().toLowerCase();

@@ -1,3 +1,5 @@
+import type { PolicyHead } from './catalog-store.js';
+
 /** Rows as the services see them (storage-neutral). JSON columns arrive parsed. */
 
 export interface UserRow {
@@ -122,6 +124,12 @@ export interface TokenRow {
   revoked: boolean;
   /** ISO-8601 UTC time after which the token is refused (401), or `null`: it never expires. */
   expires: string | null;
+  /**
+   * A consumer token only: the head of its access's policy, read in the same statement as the token (what
+   * `catalog.policyByAccess` gives), `null` when the access or its policy is gone. Absent for other kinds.
+   * The consumer call uses it instead of a second lookup (services/consumer-scope.ts).
+   */
+  policy?: PolicyHead | null;
 }
 
 /** What a coordinator sees of a subject's tokens (access and connector views). */

@@ -77,7 +77,10 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
       const a = newToken();
       const b = newToken();
       await store.tokens.insert({ ...a, kind: 'coordinator', subject: 7 });
-      await store.tokens.insert({ ...newToken(), kind: 'consumer', subject: 7 });
+      const c = newToken();
+      await store.tokens.insert({ ...c, kind: 'consumer', subject: 7 });
+      // a consumer token without an access (7 is none): no policy; other kinds carry no `policy` at all
+      expect((await store.tokens.get(c.keyId))!.policy).toBeNull();
       expect(await store.tokens.get(a.keyId)).toEqual({
         keyId: a.keyId,
         kind: 'coordinator',
@@ -251,10 +254,20 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
         await store.activity.setGuard(aq.id, { suspended: null });
         expect(await store.catalog.policyByAccess(aq.id)).toEqual(head);
       }
+      // a consumer token comes with its access's policy head, read in the same statement
       expect(await store.tokens.get(tq.keyId)).toMatchObject({ kind: 'consumer', subject: aq.id, revoked: false });
+      expect((await store.tokens.get(tq.keyId))!.policy).toEqual(head);
+      if (store.shared) {
+        await store.activity.setGuard(aq.id, { suspended: '2024-01-01T00:00:00.000Z', reason: 'detector' });
+        expect((await store.tokens.get(tq.keyId))!.policy).toEqual({ ...head, suspension: 'detector' });
+        await store.activity.setGuard(aq.id, { suspended: null });
+      }
+      await store.policies.update('q', policyValues({ name: 'Q2' }));
+      expect((await store.tokens.get(tq.keyId))!.policy).toEqual(await store.catalog.policyByAccess(aq.id));
+      expect((await store.tokens.get(tq.keyId))!.policy!.version).toBe(2);
       expect(await store.policies.delete('q')).toBe(true);
       expect(await store.policies.delete('q')).toBe(false);
-      expect((await store.tokens.get(tq.keyId))!.revoked).toBe(true);
+      expect(await store.tokens.get(tq.keyId)).toMatchObject({ revoked: true, policy: null });
       await store.accesses.delete(ap.id);
       expect(await store.accesses.list(user)).toEqual([]);
       expect(await store.tokens.hasLive('consumer', ap.id)).toBe(false);

@@ -11,7 +11,24 @@ interface TokenRecord {
   subject: number;
   revoked: string | null;
   expires: string | null;
+  policy_id: number | null;
+  policy_slug: string | null;
+  policy_version: number | null;
+  suspension: string | null;
 }
+
+/**
+ * A token, and for a consumer token its access's policy head with the access's stored suspension (what
+ * `catalog.policyByAccess` gives, `TokenRow.policy`), in one statement: one round trip less per consumer call.
+ */
+const GET = `SELECT t.key_id, t.kind, t.hash, t.subject, t.revoked, t.expires,
+    p.id AS policy_id, p.slug AS policy_slug, p.version AS policy_version,
+    CASE WHEN g.suspended IS NOT NULL THEN coalesce(g.reason, 'suspended') END AS suspension
+  FROM tokens t
+  LEFT JOIN accesses a ON t.kind = 'consumer' AND a.id = t.subject
+  LEFT JOIN policies p ON p.id = a.policy_id
+  LEFT JOIN access_guards g ON g.access_id = a.id
+  WHERE t.key_id = $1`;
 
 const REVOKE = 'UPDATE tokens SET revoked = $1 WHERE kind = $2 AND subject = $3 AND revoked IS NULL';
 
@@ -50,22 +67,27 @@ export class PgTokens implements TokenStore {
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
-    const r = (
-      await this.db.prepared<TokenRecord>(
-        'SELECT key_id, kind, hash, subject, revoked, expires FROM tokens WHERE key_id = $1',
-        [keyId],
-      )
-    ).rows[0];
-    return (
-      r && {
-        keyId: r.key_id,
-        kind: r.kind,
-        hash: r.hash,
-        subject: r.subject,
-        revoked: r.revoked !== null,
-        expires: r.expires,
-      }
-    );
+    const r = (await this.db.prepared<TokenRecord>(GET, [keyId])).rows[0];
+    if (!r) return undefined;
+    const row: TokenRow = {
+      keyId: r.key_id,
+      kind: r.kind,
+      hash: r.hash,
+      subject: r.subject,
+      revoked: r.revoked !== null,
+      expires: r.expires,
+    };
+    if (r.kind === 'consumer')
+      row.policy =
+        r.policy_id === null
+          ? null
+          : {
+              id: r.policy_id,
+              slug: r.policy_slug as string,
+              version: r.policy_version as number,
+              suspension: r.suspension,
+            };
+    return row;
   }
 
   async recordUses(uses: readonly TokenUse[]): Promise<void> {

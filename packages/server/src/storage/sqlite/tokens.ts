@@ -12,7 +12,18 @@ interface TokenRecord {
   subject: number;
   revoked: string | null;
   expires: string | null;
+  policy_id: number | null;
+  policy_slug: string | null;
+  policy_version: number | null;
 }
+
+/** A token, and for a consumer token its access's policy head (`TokenRow.policy`), in one statement. */
+const GET = `SELECT t.key_id, t.kind, t.hash, t.subject, t.revoked, t.expires,
+    p.id AS policy_id, p.slug AS policy_slug, p.version AS policy_version
+  FROM tokens t
+  LEFT JOIN accesses a ON t.kind = 'consumer' AND a.id = t.subject
+  LEFT JOIN policies p ON p.id = a.policy_id
+  WHERE t.key_id = ?`;
 
 interface SummaryRecord {
   subject: number;
@@ -43,9 +54,7 @@ export class SqliteTokens implements TokenStore {
       insert: db.prepare(
         'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      get: db.prepare<[string], TokenRecord>(
-        'SELECT key_id, kind, hash, subject, revoked, expires FROM tokens WHERE key_id = ?',
-      ),
+      get: db.prepare<[string], TokenRecord>(GET),
       revoke: db.prepare('UPDATE tokens SET revoked = ? WHERE kind = ? AND subject = ? AND revoked IS NULL'),
       live: db.prepare<[string, number], { n: number }>(
         'SELECT count(*) AS n FROM tokens WHERE kind = ? AND subject = ? AND revoked IS NULL',
@@ -68,16 +77,21 @@ export class SqliteTokens implements TokenStore {
 
   async get(keyId: string): Promise<TokenRow | undefined> {
     const r = this.q.get.get(keyId);
-    return (
-      r && {
-        keyId: r.key_id,
-        kind: r.kind,
-        hash: r.hash,
-        subject: r.subject,
-        revoked: r.revoked !== null,
-        expires: r.expires,
-      }
-    );
+    if (!r) return undefined;
+    const row: TokenRow = {
+      keyId: r.key_id,
+      kind: r.kind,
+      hash: r.hash,
+      subject: r.subject,
+      revoked: r.revoked !== null,
+      expires: r.expires,
+    };
+    if (r.kind === 'consumer')
+      row.policy =
+        r.policy_id === null
+          ? null
+          : { id: r.policy_id, slug: r.policy_slug as string, version: r.policy_version as number };
+    return row;
   }
 
   async recordUses(uses: readonly TokenUse[]): Promise<void> {
