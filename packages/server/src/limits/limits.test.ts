@@ -29,6 +29,30 @@ describe('quotaWindow / windowEnd', () => {
     expect(new Date(windowEnd('day', T0)).toISOString()).toBe('2024-03-01T00:00:00.000Z');
     expect(new Date(windowEnd('month', Date.UTC(2024, 11, 31, 12))).toISOString()).toBe('2025-01-01T00:00:00.000Z');
   });
+
+  it('stays exact at the edges of the window it remembers, forwards and backwards in time', () => {
+    const midnight = Date.UTC(2024, 2, 1);
+    const seen = [
+      T0,
+      midnight - 1,
+      midnight,
+      midnight + 1,
+      midnight - 1,
+      T0 - 86_400_000,
+      midnight,
+      Date.UTC(2024, 2, 31, 23, 59, 59, 999),
+      Date.UTC(2024, 3, 1),
+    ];
+    for (const t of seen) {
+      const iso = new Date(t).toISOString();
+      expect(quotaWindow('day', t)).toBe(iso.slice(0, 10));
+      expect(quotaWindow('month', t)).toBe(iso.slice(0, 7));
+      const d = new Date(t);
+      expect(windowEnd('day', t)).toBe(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
+      expect(windowEnd('month', t)).toBe(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    }
+    expect(() => quotaWindow('day', Number.NaN)).toThrow(RangeError);
+  });
 });
 
 describe('RateLimiter', () => {

@@ -1,14 +1,39 @@
 /** Quota interval of a policy: `day`, or anything else = calendar month (spec §4.7). */
 export type QuotaInterval = 'day' | 'month';
 
+/** A calendar window: its text and the instants it spans, `[from, to)` in ms. */
+interface Window {
+  text: string;
+  from: number;
+  to: number;
+}
+
+/** The last window computed per kind: every call of a day falls in the same one, so it is computed once. */
+const lastWindow: { day: Window | undefined; month: Window | undefined } = { day: undefined, month: undefined };
+
+/** The window of `nowMs` (any interval other than `day` is a month), from the last one when it still holds. */
+function windowOf(interval: string, nowMs: number): Window {
+  const kind = interval === 'day' ? 'day' : 'month';
+  const last = lastWindow[kind];
+  if (last && nowMs >= last.from && nowMs < last.to) return last;
+  const d = new Date(nowMs);
+  const iso = d.toISOString();
+  const [y, m] = [d.getUTCFullYear(), d.getUTCMonth()];
+  const window =
+    kind === 'day'
+      ? { text: iso.slice(0, 10), from: Date.UTC(y, m, d.getUTCDate()), to: Date.UTC(y, m, d.getUTCDate() + 1) }
+      : { text: iso.slice(0, 7), from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1) };
+  lastWindow[kind] = window;
+  return window;
+}
+
 /**
  * The UTC calendar window a moment falls in: `YYYY-MM-DD` for days,
  * `YYYY-MM` for months (any interval other than `day`).
  * @example quotaWindow('day', Date.UTC(2024, 1, 29, 23, 59)) // '2024-02-29'
  */
 export function quotaWindow(interval: string, nowMs: number): string {
-  const iso = new Date(nowMs).toISOString();
-  return interval === 'day' ? iso.slice(0, 10) : iso.slice(0, 7);
+  return windowOf(interval, nowMs).text;
 }
 
 /**
@@ -17,10 +42,7 @@ export function quotaWindow(interval: string, nowMs: number): string {
  * @example new Date(windowEnd('month', Date.UTC(2024, 11, 31, 12))).toISOString() // '2025-01-01T00:00:00.000Z'
  */
 export function windowEnd(interval: string, nowMs: number): number {
-  const d = new Date(nowMs);
-  return interval === 'day'
-    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)
-    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return windowOf(interval, nowMs).to;
 }
 
 /** One increment of a stored quota count. */
