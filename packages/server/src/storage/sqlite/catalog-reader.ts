@@ -9,7 +9,8 @@ import { explainRun } from './explain.js';
 
 const db = new Database((workerData as { file: string }).file, { readonly: true });
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -32768');
+// 16 MB: scans read more than any cache holds; the pages index-served lists need fit (bench/README.md)
+db.pragma('cache_size = -16384');
 registerSqliteFunctions(db);
 const statements = new Lru<string, Statement>(256);
 const port = parentPort!;
