@@ -16,7 +16,7 @@ export { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './postgres-functions
 export { MAX_PATTERN_LENGTH } from './regex.js';
 export { requiredLiterals } from './regex-literals.js';
 export { type PostgresRenderOptions, renderPostgres } from './render-postgres.js';
-export { renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
+export { recordColumn, renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
 export { registerSqliteFunctions } from './sqlite-functions.js';
 export {
   isValidatedQuery,

@@ -22,6 +22,18 @@ describe('renderSqlite: exact SQL', () => {
     });
   });
 
+  it('the entity type is read from its column, always text (recordColumn)', () => {
+    expect(sql({ type: 'country' })).toEqual({ sql: "(r.type = ? AND 'text' = 'text')", params: ['country'] });
+    expect(sql({ type: { $in: ['a', 'b'] } })).toEqual({
+      sql: "(r.type IN (?, ?) AND 'text' = 'text')",
+      params: ['a', 'b'],
+    });
+    expect(sql({ type: 5 }).sql).toBe("(r.type = ? AND 'text' IN ('integer', 'real'))");
+    // a path below it, or another top-level field, is still read from the document
+    expect(sql({ 'type.x': 'y' }).sql).toContain("json_extract(r.doc, '$.type.x')");
+    expect(sql({ name: 'x' }).sql).toContain("json_extract(r.doc, '$.name')");
+  });
+
   it('number comparison: numeric within numbers, JSON type order across types', () => {
     expect(sql({ 'entity.area': { $gt: 3 } })).toEqual({
       sql:

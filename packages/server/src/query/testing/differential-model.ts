@@ -124,6 +124,7 @@ const path = fc.constantFrom(
   'entity.o.v',
   'entity.o.k',
   'name',
+  'type', // read from the records column on SQLite (render-sqlite.ts, recordColumn)
   'instance.n',
   'entity.none',
 );
@@ -137,7 +138,7 @@ const scalarOp = fc.oneof(
   fc.record({ $gte: value }),
   fc.record({ $in: fc.array(value, { maxLength: 4 }) }),
   fc.record({ $nin: fc.array(value, { maxLength: 4 }) }),
-  fc.record({ $regex: fc.constantFrom('^a', 'p', '^$', '5', '^B'), $options: fc.constantFrom('', 'i') }),
+  fc.record({ $regex: fc.constantFrom('^a', 'p', '^$', '5', '^B', 'hin'), $options: fc.constantFrom('', 'i') }),
 );
 const ops = fc.oneof(
   scalarOp,

@@ -59,6 +59,7 @@ describe('indexablePaths', () => {
     expect([...indexablePaths(ir({ name: { $regex: '^abc' } }))]).toEqual(['trigram:name']);
     expect([...indexablePaths(ir({ name: { $regex: '^a.c' } }))]).toEqual([]); // no fragment to look up
     expect([...indexablePaths(ir({ 'entity.name': { $regex: 'abc' } }))]).toEqual([]);
+    expect([...indexablePaths(ir({ type: 'country' }))]).toEqual([]); // its own column, records_type
     const masked = ir({ entity: { x: 1 } }, { masks: [{ type: 't', path: ['entity', 'x'] }] });
     expect([...indexablePaths(masked)]).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Ir, requiredLiterals } from '../../query/index.js';
+import { type Ir, recordColumn, requiredLiterals } from '../../query/index.js';
 import { type AutoIndexKind, autoIndexName, NAME_TRIGRAMS } from './auto-index-ddl.js';
 import type { Db } from './database.js';
 
@@ -68,7 +68,8 @@ export function indexablePaths(ir: Ir, out = new Set<string>()): Set<string> {
     case 'inNumber':
     case 'jsonType':
     case 'nullish':
-      if (ir.field.without.length === 0 && ir.field.path.every((s) => s !== '')) {
+      // a field read from its own column (the entity type: records_type) needs no expression index
+      if (ir.field.without.length === 0 && ir.field.path.every((s) => s !== '') && !recordColumn(ir.field)) {
         out.add(keyOf('expression', ir.field.path.join('.')));
       }
       break;
