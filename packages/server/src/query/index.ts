@@ -13,10 +13,11 @@ export { jsonCompare, jsonContains, jsonEqual } from './json-value.js';
 export { applyMasks, type FieldMask, maskRelation, parseFieldMask, removePath } from './masks.js';
 export { MAX_IN_LENGTH } from './parse.js';
 export { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from './postgres-functions.js';
+export { recordColumn } from './record-column.js';
 export { MAX_PATTERN_LENGTH } from './regex.js';
 export { requiredLiterals } from './regex-literals.js';
 export { type PostgresRenderOptions, renderPostgres } from './render-postgres.js';
-export { recordColumn, renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
+export { renderSqlite, type SqlFragment, type SqliteRenderOptions } from './render-sqlite.js';
 export { registerSqliteFunctions } from './sqlite-functions.js';
 export {
   isValidatedQuery,

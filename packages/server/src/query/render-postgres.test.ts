@@ -22,6 +22,15 @@ describe('renderPostgres: exact SQL', () => {
     });
   });
 
+  it('the entity type is read from its column, always a string (recordColumn)', () => {
+    expect(sql({ type: 'country' })).toEqual({ sql: "(r.type = $1 AND 'string' = 'string')", params: ['country'] });
+    expect(sql({ type: { $in: ['a', 'b'] } }).sql).toBe("(r.type = ANY($1::text[]) AND 'string' = 'string')");
+    expect(sql({ type: 5 }).sql).toBe("(CASE WHEN 'string' = 'number' THEN to_jsonb(r.type)::float8 END) = $1::float8");
+    // a path below it, or another top-level field, is still read from the document
+    expect(sql({ 'type.x': 'y' }).sql).toContain("(r.doc #>> ARRAY['type','x']::text[])");
+    expect(sql({ name: 'x' }).sql).toContain("(r.doc #>> ARRAY['name']::text[])");
+  });
+
   it('text order is by code point; numbers compare as doubles within numbers', () => {
     expect(sql({ 'entity.iso': { $lt: 'M' } })).toEqual({
       sql: `(${ISO_TEXT} COLLATE "C" < $1 AND jsonb_typeof(${ISO}) = 'string')`,

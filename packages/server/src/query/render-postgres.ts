@@ -2,6 +2,7 @@ import type { Geometry } from '../geo/index.js';
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { INDEX_SEGMENT, sqlString } from './json-path.js';
+import { recordColumn } from './record-column.js';
 import type { SqlFragment } from './render-sqlite.js';
 
 export interface PostgresRenderOptions {
@@ -189,16 +190,23 @@ class PostgresRenderer {
     return guards.length === 0 ? read : `(CASE WHEN ${guards.join(' AND ')} THEN ${read} END)`;
   }
 
+  /** The records column that holds the field (`recordColumn`: the entity type), or undefined. */
+  column(f: FieldRef): string | undefined {
+    const column = recordColumn(f);
+    return column && `${this.alias}.${column}`;
+  }
+
   value(f: FieldRef): string {
-    return this.extract(f, '#>');
+    const column = this.column(f);
+    return column === undefined ? this.extract(f, '#>') : `to_jsonb(${column})`;
   }
 
   text(f: FieldRef): string {
-    return this.extract(f, '#>>');
+    return this.column(f) ?? this.extract(f, '#>>');
   }
 
   type(f: FieldRef): string {
-    return `jsonb_typeof(${this.value(f)})`;
+    return this.column(f) === undefined ? `jsonb_typeof(${this.value(f)})` : `'string'`;
   }
 
   /** The field as a double when it is a JSON number, else NULL (so every comparison is false). */

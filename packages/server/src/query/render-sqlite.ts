@@ -1,6 +1,7 @@
 import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { jsonPathLiteral, sqlString } from './json-path.js';
+import { recordColumn } from './record-column.js';
 import { requiredLiterals } from './regex-literals.js';
 
 /** A WHERE fragment and its positional parameters. */
@@ -51,16 +52,6 @@ function trigramsOf(fragments: readonly string[]): string[] {
   const all = [...grams.values()];
   if (all.length <= MAX_TRIGRAMS) return all;
   return Array.from({ length: MAX_TRIGRAMS }, (_, i) => all[Math.floor((i * all.length) / MAX_TRIGRAMS)]!);
-}
-
-/**
- * The records column that holds a field, read instead of the document, or undefined: `type`, which the server
- * writes into both from the entity type (services/sessions.ts), so it is always text and always equal. A segment
- * `{type: 'country'}` then costs a column compare per row (and can use `records_type`) instead of two lookups in
- * each document. `name` stays in the document: automatic indexes and the trigram index are built on its path.
- */
-export function recordColumn(f: FieldRef): 'type' | undefined {
-  return f.path.length === 1 && f.path[0] === 'type' && f.without.length === 0 ? 'type' : undefined;
 }
 
 /**
