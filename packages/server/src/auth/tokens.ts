@@ -93,9 +93,7 @@ export async function verifyToken(store: Store, token: string | undefined, now: 
   if (row.revoked) return { ok: false, status: 403 };
   if (row.expires !== null && !(Date.parse(row.expires) > now)) return { ok: false, status: 401, reason: 'expired' };
   // a consumer token brings its access's policy head, read with it (TokenRow.policy)
-  return row.policy === undefined
-    ? { ok: true, kind: row.kind, subject: row.subject, keyId }
-    : { ok: true, kind: row.kind, subject: row.subject, keyId, policy: row.policy };
+  return { ok: true, kind: row.kind, subject: row.subject, keyId, policy: row.policy };
 }
 
 /** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */

@@ -104,10 +104,7 @@ export function buildSurface(
     const token = req.headers['x-bbk-auth-token'];
     const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined, surface);
     if (!check.ok) throw refusal(check);
-    req.caller =
-      check.policy === undefined
-        ? { kind: check.kind, subject: check.subject }
-        : { kind: check.kind, subject: check.subject, policy: check.policy };
+    req.caller = { kind: check.kind, subject: check.subject, policy: check.policy };
   };
 
   const logger = ctx.observers.logger;

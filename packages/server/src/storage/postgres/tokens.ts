@@ -1,21 +1,9 @@
 import type { AuditNote } from '../audit-store.js';
 import type { NewToken, TokenStore } from '../store.js';
+import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
 import type { PgAudit } from './audit.js';
 import { isoNow, type PgDb } from './pg-database.js';
-
-interface TokenRecord {
-  key_id: string;
-  kind: TokenKind;
-  hash: Buffer;
-  subject: number;
-  revoked: string | null;
-  expires: string | null;
-  policy_id: number | null;
-  policy_slug: string | null;
-  policy_version: number | null;
-  suspension: string | null;
-}
 
 /**
  * A token, and for a consumer token its access's policy head with the access's stored suspension (what
@@ -67,27 +55,8 @@ export class PgTokens implements TokenStore {
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
-    const r = (await this.db.prepared<TokenRecord>(GET, [keyId])).rows[0];
-    if (!r) return undefined;
-    const row: TokenRow = {
-      keyId: r.key_id,
-      kind: r.kind,
-      hash: r.hash,
-      subject: r.subject,
-      revoked: r.revoked !== null,
-      expires: r.expires,
-    };
-    if (r.kind === 'consumer')
-      row.policy =
-        r.policy_id === null
-          ? null
-          : {
-              id: r.policy_id,
-              slug: r.policy_slug as string,
-              version: r.policy_version as number,
-              suspension: r.suspension,
-            };
-    return row;
+    const r = (await this.db.prepared<StoredToken>(GET, [keyId])).rows[0];
+    return r && tokenRowOf(r);
   }
 
   async recordUses(uses: readonly TokenUse[]): Promise<void> {

@@ -1,21 +1,10 @@
 import type { AuditNote } from '../audit-store.js';
 import type { NewToken, TokenStore } from '../store.js';
+import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
 import type { SqliteAudit } from './audit.js';
 import { type Db, isoNow } from './database.js';
 import type { WriteGate } from './write-gate.js';
-
-interface TokenRecord {
-  key_id: string;
-  kind: TokenKind;
-  hash: Buffer;
-  subject: number;
-  revoked: string | null;
-  expires: string | null;
-  policy_id: number | null;
-  policy_slug: string | null;
-  policy_version: number | null;
-}
 
 /** A token, and for a consumer token its access's policy head (`TokenRow.policy`), in one statement. */
 const GET = `SELECT t.key_id, t.kind, t.hash, t.subject, t.revoked, t.expires,
@@ -54,7 +43,7 @@ export class SqliteTokens implements TokenStore {
       insert: db.prepare(
         'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      get: db.prepare<[string], TokenRecord>(GET),
+      get: db.prepare<[string], StoredToken>(GET),
       revoke: db.prepare('UPDATE tokens SET revoked = ? WHERE kind = ? AND subject = ? AND revoked IS NULL'),
       live: db.prepare<[string, number], { n: number }>(
         'SELECT count(*) AS n FROM tokens WHERE kind = ? AND subject = ? AND revoked IS NULL',
@@ -77,21 +66,7 @@ export class SqliteTokens implements TokenStore {
 
   async get(keyId: string): Promise<TokenRow | undefined> {
     const r = this.q.get.get(keyId);
-    if (!r) return undefined;
-    const row: TokenRow = {
-      keyId: r.key_id,
-      kind: r.kind,
-      hash: r.hash,
-      subject: r.subject,
-      revoked: r.revoked !== null,
-      expires: r.expires,
-    };
-    if (r.kind === 'consumer')
-      row.policy =
-        r.policy_id === null
-          ? null
-          : { id: r.policy_id, slug: r.policy_slug as string, version: r.policy_version as number };
-    return row;
+    return r && tokenRowOf(r);
   }
 
   async recordUses(uses: readonly TokenUse[]): Promise<void> {
