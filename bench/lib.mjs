@@ -92,14 +92,21 @@ export async function startServerChild(script, dir, options = {}) {
   return { child, urls: JSON.parse(line) };
 }
 
-/** CPU seconds (user + system) a Linux process has used so far. */
-export function cpuSeconds(pid) {
+/** CPU seconds a Linux process has used so far, in user space and in the kernel (NaN when it cannot be read). */
+export function cpuTimes(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    // utime, stime in clock ticks (USER_HZ = 100)
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return Number.NaN;
+    return { user: Number.NaN, system: Number.NaN };
   }
+}
+
+/** CPU seconds (user + system) a Linux process has used so far. */
+export function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /**

@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchSchema, cpuSeconds } from './lib.mjs';
+import { benchSchema, cpuTimes } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
@@ -140,16 +140,16 @@ async function seed({ urls, token }) {
 
 async function measure(variant, options) {
   if (options.profile) await variant.command('profile');
-  const cpu0 = cpuSeconds(variant.child.pid);
-  const sys0 = systemSeconds(variant.child.pid);
+  const before = cpuTimes(variant.child.pid);
   const result = await autocannon({
     url: `${variant.urls.consumer}${variant.path}`,
     headers: { 'x-bbk-auth-token': variant.consumerToken },
     connections: options.connections,
     duration: options.duration,
   });
-  const cpu = cpuSeconds(variant.child.pid) - cpu0;
-  const sys = systemSeconds(variant.child.pid) - sys0;
+  const after = cpuTimes(variant.child.pid);
+  const sys = after.system - before.system;
+  const cpu = after.user - before.user + sys;
   const bad = result.non2xx + result.errors;
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
   variant.requests += result.requests.total;
@@ -230,15 +230,6 @@ function printShares(variants) {
     console.log(
       `| ${name} | ${Math.round(t.busy / t.requests)} µs | ${pct(t.logging, t)} | ${pct(t.metrics, t)} | ${pct(t.audit, t)} | ${pct(together, t)} | ${pct(t.gc, t)} |`,
     );
-  }
-}
-
-/** CPU seconds a Linux process has spent in the kernel so far (stime; `cpuSeconds` is user + system). */
-function systemSeconds(pid) {
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[12]) / 100;
-  } catch {
-    return Number.NaN;
   }
 }
 

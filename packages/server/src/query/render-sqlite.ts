@@ -188,8 +188,10 @@ class SqliteRenderer {
       : `bbk_json_without(json(${this.alias}.doc), ${sqlString(JSON.stringify(f.without))})`;
   }
 
+  /** The records column that holds the field (`recordColumn`: the entity type), or undefined. */
   column(f: FieldRef): string | undefined {
-    return recordColumn(f) && `${this.alias}.${recordColumn(f)}`;
+    const column = recordColumn(f);
+    return column && `${this.alias}.${column}`;
   }
 
   extract(f: FieldRef): string {
