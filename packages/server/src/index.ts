@@ -53,7 +53,7 @@ export type { Store } from './storage/store.js';
 /** Where the catalog lives: a PostgreSQL database when `database` is set, else SQLite in `dataDir`. */
 export interface StoreLocation {
   dataDir: string;
-  /** SQLite only: the automatic indexes (`startServer({ autoIndexes })`); PostgreSQL has none. */
+  /** The automatic indexes (`startServer({ autoIndexes })`), on either engine. */
   autoIndexes?: ServerConfig['autoIndexes'] | undefined;
   database?: string | undefined;
   databaseSchema?: string | undefined;
@@ -61,8 +61,9 @@ export interface StoreLocation {
 
 /** Opens (creating and migrating) the store the configuration names. */
 async function openStore(where: StoreLocation): Promise<Store> {
-  if (where.database) return PostgresStore.open({ url: where.database, schema: where.databaseSchema });
-  return SqliteStore.open(where.dataDir, where.autoIndexes ? { autoIndexes: where.autoIndexes } : {});
+  const auto = where.autoIndexes ? { autoIndexes: where.autoIndexes } : {};
+  if (where.database) return PostgresStore.open({ url: where.database, schema: where.databaseSchema, ...auto });
+  return SqliteStore.open(where.dataDir, auto);
 }
 
 /** A running bbk server. */

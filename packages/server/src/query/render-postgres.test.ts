@@ -10,11 +10,15 @@ const AREA = "(r.doc #> ARRAY['entity','area']::text[])";
 const AREA_NUMBER = `(CASE WHEN jsonb_typeof(${AREA}) = 'number' THEN ${AREA}::float8 END)`;
 
 describe('renderPostgres: exact SQL', () => {
-  it('implicit equality: the plain text expression = $1 plus a type guard (index-friendly)', () => {
-    expect(sql({ 'entity.iso': 'GB' })).toEqual({
-      sql: `(${ISO_TEXT} = $1 AND jsonb_typeof(${ISO}) = 'string')`,
-      params: ['GB'],
-    });
+  it('implicit equality: the plain text expression = $1 (index-friendly), a type guard only where the text could be another JSON value’s', () => {
+    expect(sql({ 'entity.iso': 'GB' })).toEqual({ sql: `${ISO_TEXT} = $1`, params: ['GB'] });
+    // `#>>` reads the number 5 as "5", true as "true", [1, 2] as "[1, 2]"
+    for (const text of ['5', 'true', 'null', '[1, 2]', '{"a": 1}', '-0.5e3'])
+      expect(sql({ 'entity.iso': text })).toEqual({
+        sql: `(${ISO_TEXT} = $1 AND jsonb_typeof(${ISO}) = 'string')`,
+        params: [text],
+      });
+    expect(sql({ 'entity.iso': '"5"' }).sql).toBe(`${ISO_TEXT} = $1`); // a string's text has no quotes
     expect(sql({ 'entity.area': 5 })).toEqual({ sql: `${AREA_NUMBER} = $1::float8`, params: [5] });
     expect(sql({ 'entity.landlocked': true })).toEqual({
       sql: "(r.doc #> ARRAY['entity','landlocked']::text[]) = 'true'::jsonb",
@@ -23,8 +27,9 @@ describe('renderPostgres: exact SQL', () => {
   });
 
   it('the entity type is read from its column, always a string (recordColumn)', () => {
-    expect(sql({ type: 'country' })).toEqual({ sql: "(r.type = $1 AND 'string' = 'string')", params: ['country'] });
-    expect(sql({ type: { $in: ['a', 'b'] } }).sql).toBe("(r.type = ANY($1::text[]) AND 'string' = 'string')");
+    expect(sql({ type: 'country' })).toEqual({ sql: 'r.type = $1', params: ['country'] });
+    expect(sql({ type: { $in: ['a', 'b'] } }).sql).toBe('r.type = ANY($1::text[])');
+    expect(sql({ type: { $in: ['a', '7'] } }).sql).toBe("(r.type = ANY($1::text[]) AND 'string' = 'string')");
     expect(sql({ type: 5 }).sql).toBe("(CASE WHEN 'string' = 'number' THEN to_jsonb(r.type)::float8 END) = $1::float8");
     // a path below it, or another top-level field, is still read from the document
     expect(sql({ 'type.x': 'y' }).sql).toContain("(r.doc #>> ARRAY['type','x']::text[])");
@@ -44,9 +49,12 @@ describe('renderPostgres: exact SQL', () => {
 
   it('$in travels as one array parameter; placeholders start where asked', () => {
     expect(sql({ 'entity.iso': { $in: ['GB', 'FR'] } }, [], 3)).toEqual({
-      sql: `(${ISO_TEXT} = ANY($3::text[]) AND jsonb_typeof(${ISO}) = 'string')`,
+      sql: `${ISO_TEXT} = ANY($3::text[])`,
       params: [['GB', 'FR']],
     });
+    expect(sql({ 'entity.iso': { $in: ['GB', '1'] } }).sql).toBe(
+      `(${ISO_TEXT} = ANY($1::text[]) AND jsonb_typeof(${ISO}) = 'string')`,
+    );
   });
 
   it('JSON operands travel as jsonb parameters', () => {
@@ -67,8 +75,7 @@ describe('renderPostgres: exact SQL', () => {
 
   it('an index segment must meet an array, an integer-like key an object', () => {
     expect(sql({ 'entity.langs.0': 'en' }).sql).toBe(
-      "((CASE WHEN jsonb_typeof(r.doc #> ARRAY['entity','langs']::text[]) = 'array' THEN (r.doc #>> ARRAY['entity','langs','0']::text[]) END) = $1" +
-        " AND jsonb_typeof((CASE WHEN jsonb_typeof(r.doc #> ARRAY['entity','langs']::text[]) = 'array' THEN (r.doc #> ARRAY['entity','langs','0']::text[]) END)) = 'string')",
+      "(CASE WHEN jsonb_typeof(r.doc #> ARRAY['entity','langs']::text[]) = 'array' THEN (r.doc #>> ARRAY['entity','langs','0']::text[]) END) = $1",
     );
     expect(sql({ 'entity.o.-1': 1 }).sql).toContain("jsonb_typeof(r.doc #> ARRAY['entity','o']::text[]) = 'object'");
   });
@@ -79,7 +86,7 @@ describe('renderPostgres: exact SQL', () => {
       sql:
         `(CASE WHEN r.type = $1 THEN (bbk_json_without(r.doc, '[["entity","secret"]]'::jsonb) #> ARRAY['entity']::text[]) = $2::jsonb` +
         " ELSE (r.doc #> ARRAY['entity']::text[]) = $3::jsonb END" +
-        " AND ((r.doc #>> ARRAY['entity','it''s']::text[]) = $4 AND jsonb_typeof((r.doc #> ARRAY['entity','it''s']::text[])) = 'string'))",
+        " AND (r.doc #>> ARRAY['entity','it''s']::text[]) = $4)",
       params: ['country', '{"a":1}', '{"a":1}', 'x'],
     });
     expect(sql({ 'entity.secret': 1 }, masks).sql).toMatch(/^\(NOT \(r\.type = \$1\) AND /);
@@ -87,7 +94,7 @@ describe('renderPostgres: exact SQL', () => {
 
   it('negation counts an unknown operand as false', () => {
     expect(sql({ $not: { name: 'x' } })).toEqual({
-      sql: "NOT coalesce(((r.doc #>> ARRAY['name']::text[]) = $1 AND jsonb_typeof((r.doc #> ARRAY['name']::text[])) = 'string'), FALSE)",
+      sql: "NOT coalesce((r.doc #>> ARRAY['name']::text[]) = $1, FALSE)",
       params: ['x'],
     });
     expect(sql({})).toEqual({ sql: 'FALSE', params: [] }); // as compiled: the empty query

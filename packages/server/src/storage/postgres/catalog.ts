@@ -1,5 +1,6 @@
 import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index.js';
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
+import type { AutoIndexes } from '../auto-indexes.js';
 import {
   type CatalogEntry,
   type CatalogExplain,
@@ -92,7 +93,11 @@ export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | un
 
 /** Policy-scoped reads and usage counters on PostgreSQL; the same semantics as `sqlite/catalog.ts`. */
 export class PgCatalog implements CatalogStore {
-  constructor(private readonly db: PgDb) {}
+  /** @param autoIndexes when given, sees every list's filter and indexes the paths asked often. */
+  constructor(
+    private readonly db: PgDb,
+    private readonly autoIndexes?: AutoIndexes,
+  ) {}
 
   async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
     return (await this.db.prepared<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug]))
@@ -111,6 +116,7 @@ export class PgCatalog implements CatalogStore {
   }
 
   async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
+    this.autoIndexes?.observe(o.filter);
     const q = pgListQuery(view, o);
     const rows = q ? await this.#all<CatalogEntry>(q.sql, q.params) : [];
     return o.withDoc ? rows.map((r) => ({ ...r, doc: inStoredOrder(r.doc as RecordDocument) })) : rows;
@@ -118,7 +124,13 @@ export class PgCatalog implements CatalogStore {
 
   async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
     try {
-      return await pgExplainList(this.db, pgListQuery(view, o));
+      const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
+        kind: i.kind,
+        path: i.path,
+        name: i.name,
+        lastUsed: new Date(i.lastUsed).toISOString(),
+      }));
+      return { ...(await pgExplainList(this.db, pgListQuery(view, o))), automaticIndexes };
     } catch (err) {
       throw unusable(err);
     }

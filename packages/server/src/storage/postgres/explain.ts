@@ -45,10 +45,13 @@ function examined(node: PlanNode): number {
  * Explains a catalog list on PostgreSQL: runs `EXPLAIN (ANALYZE, FORMAT JSON)` of the very SQL
  * `list` runs (`pgListQuery`) and reads the plan, the indexes used, the rows the scans of
  * `records` examined, the rows returned and the execution time. PostgreSQL has no remembered deep
- * pages nor automatic indexes: `startsAt` is null, `automaticIndexes` empty.
+ * pages: `startsAt` is null. The caller adds the automatic indexes.
  */
-export async function pgExplainList(db: Queryable, q: SqlFragment | undefined): Promise<CatalogExplain> {
-  const none = { startsAt: null, automaticIndexes: [] };
+export async function pgExplainList(
+  db: Queryable,
+  q: SqlFragment | undefined,
+): Promise<Omit<CatalogExplain, 'automaticIndexes'>> {
+  const none = { startsAt: null };
   if (!q) return { sql: null, plan: [], indexes: [], examined: 0, returned: 0, ms: 0, ...none };
   const r = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }>(
     `EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`,

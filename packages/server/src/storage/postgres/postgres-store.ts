@@ -1,8 +1,10 @@
+import type { AutoIndexes, AutoIndexOptions } from '../auto-indexes.js';
 import type { DumpCounts, DumpItem, LoadProgress } from '../dump.js';
 import type { MetaStore, OpenSession, Store, StoreFigures, StoreHealth } from '../store.js';
 import { PgAccesses } from './accesses.js';
 import { PgActivity } from './activity.js';
 import { PgAudit } from './audit.js';
+import { pgAutoIndexes } from './auto-indexes.js';
 import { PgCatalog } from './catalog.js';
 import { PgConnectors } from './connectors.js';
 import { dumpPostgres, loadPostgres } from './dump.js';
@@ -52,7 +54,14 @@ export class PostgresStore implements Store {
   readonly activity: PgActivity;
   readonly audit: PgAudit;
 
-  private constructor(readonly db: PgDb) {
+  /** Indexes that build themselves from what consumers filter on (`BBK_AUTO_INDEXES`). */
+  readonly autoIndexes: AutoIndexes;
+
+  private constructor(
+    readonly db: PgDb,
+    autoIndexes: AutoIndexes,
+  ) {
+    this.autoIndexes = autoIndexes;
     this.meta = new PgMeta(db);
     this.audit = new PgAudit(db);
     this.activity = new PgActivity(db);
@@ -63,19 +72,22 @@ export class PostgresStore implements Store {
     this.policies = new PgPolicies(db, this.audit);
     this.accesses = new PgAccesses(db, this.audit);
     this.records = new PgRecords(db);
-    this.catalog = new PgCatalog(db);
+    this.catalog = new PgCatalog(db, autoIndexes);
   }
 
-  /** Connects, checks PostGIS (creating it when the role may) and migrates the schema. */
-  static async open(options: PgConnectOptions): Promise<PostgresStore> {
+  /**
+   * Connects, checks PostGIS (creating it when the role may) and migrates the schema.
+   * @param options.autoIndexes the automatic indexes' settings (`BBK_AUTO_INDEXES`; `max: 0` turns them off).
+   */
+  static async open(options: PgConnectOptions & { autoIndexes?: AutoIndexOptions }): Promise<PostgresStore> {
     const db = new PgDb(options);
     try {
       await migrate(db);
+      return new PostgresStore(db, await pgAutoIndexes(db, options.autoIndexes));
     } catch (err) {
       await db.close();
       throw err;
     }
-    return new PostgresStore(db);
   }
 
   async health(): Promise<StoreHealth> {
@@ -118,6 +130,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.autoIndexes.close();
     await this.db.close();
   }
 }

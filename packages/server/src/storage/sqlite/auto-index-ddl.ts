@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { jsonPathLiteral } from '../../query/index.js';
+import type { AutoIndexKind } from '../auto-indexes.js';
 import type { Db } from './database.js';
 
 /** Prefix of the expression indexes the server builds itself (declared ones are `records_x_`). */
@@ -7,8 +8,7 @@ export const AUTO_INDEX_PREFIX = 'records_a_';
 /** The trigram index of record names (FTS5), when consumers regex on names. */
 export const NAME_TRIGRAMS = 'record_names';
 
-/** What an automatic index is: an expression index on a path, or the trigram index of a text path. */
-export type AutoIndexKind = 'expression' | 'trigram';
+export type { AutoIndexKind };
 
 /** Index name and expression of the automatic expression index of a dotted path (no empty segment). */
 export function autoIndexFor(path: string): { name: string; expression: string } {

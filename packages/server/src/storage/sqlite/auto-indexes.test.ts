@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileQuery, validateQuery } from '../../query/index.js';
-import { AutoIndexes, type AutoIndexJobs, autoIndexFor, indexablePaths } from './auto-indexes.js';
+import {
+  type AutoIndexes,
+  type AutoIndexJobs,
+  autoIndexFor,
+  indexablePaths,
+  sqliteAutoIndexes,
+} from './auto-indexes.js';
 import { type Db, openDatabase } from './database.js';
 import { catalogWrites, localWrites } from './records/index.js';
 
@@ -14,7 +20,7 @@ let db: Db;
 afterEach(() => db?.close());
 
 /** An in-memory catalog, automatic indexes over its writes, and a clock the test moves. */
-function setup(options: ConstructorParameters<typeof AutoIndexes>[2] = {}) {
+function setup(options: Parameters<typeof sqliteAutoIndexes>[2] = {}) {
   db = openDatabase(':memory:');
   const writes = localWrites(catalogWrites(db));
   const clock = { now: 1_000_000 };
@@ -22,7 +28,7 @@ function setup(options: ConstructorParameters<typeof AutoIndexes>[2] = {}) {
     build: (kind, path) => writes.buildIndex(kind, path),
     drop: (kind, path) => writes.dropIndex(kind, path),
   };
-  const make = (o = options) => new AutoIndexes(db, jobs, { now: () => clock.now, ...o });
+  const make = (o = options) => sqliteAutoIndexes(db, jobs, { now: () => clock.now, ...o });
   return { auto: make(), make, clock };
 }
 
@@ -40,7 +46,7 @@ async function ask(auto: AutoIndexes, q: unknown, times = 1) {
 }
 
 describe('indexablePaths', () => {
-  it('collects the paths of equality, $in, ranges and null/boolean tests, not of negations, regexes or masked reads', () => {
+  it('collects the paths of equality, $in, ranges and null/boolean tests, not of negations, regexes, masked reads or ORs that need a scan', () => {
     const paths = indexablePaths(
       ir({
         'entity.a': 1,
@@ -54,8 +60,13 @@ describe('indexablePaths', () => {
       }),
     );
     expect([...paths].sort()).toEqual(
-      ['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e', 'entity.h'].map((p) => `expression:${p}`),
+      ['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e'].map((p) => `expression:${p}`),
     );
+    // an OR is served only when every arm is
+    expect([...indexablePaths(ir({ $or: [{ 'entity.h': 'x' }, { 'entity.j': { $gte: 2 } }] }))].sort()).toEqual([
+      'expression:entity.h',
+      'expression:entity.j',
+    ]);
     expect([...indexablePaths(ir({ name: { $regex: '^abc' } }))]).toEqual(['trigram:name']);
     expect([...indexablePaths(ir({ name: { $regex: '^a.c' } }))]).toEqual([]); // no fragment to look up
     expect([...indexablePaths(ir({ 'entity.name': { $regex: 'abc' } }))]).toEqual([]);
@@ -79,9 +90,11 @@ describe('AutoIndexes', () => {
     expect(sql).toContain(`json_extract(doc, '$.entity.code')`);
     expect(auto.list().map((i) => i.path)).toEqual(['entity.code']);
     // remembered across restarts
-    expect(new AutoIndexes(db, { build: async () => true, drop: async () => true }).list().map((i) => i.path)).toEqual([
-      'entity.code',
-    ]);
+    expect(
+      sqliteAutoIndexes(db, { build: async () => true, drop: async () => true })
+        .list()
+        .map((i) => i.path),
+    ).toEqual(['entity.code']);
   });
 
   it('keeps at most `max`, replacing only one unused for `retireAfterMs`', async () => {

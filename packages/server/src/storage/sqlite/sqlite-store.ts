@@ -3,7 +3,7 @@ import type { MetaStore, Store, StoreFigures, StoreHealth } from '../store.js';
 import { SqliteAccesses } from './accesses.js';
 import { SqliteActivity } from './activity.js';
 import { SqliteAudit } from './audit.js';
-import { AutoIndexes, type AutoIndexOptions } from './auto-indexes.js';
+import { type AutoIndexes, type AutoIndexOptions, sqliteAutoIndexes } from './auto-indexes.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
@@ -92,7 +92,7 @@ export class SqliteStore implements Store {
     // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
     if (!db.memory) db.pragma('busy_timeout = 50');
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
-    this.autoIndexes = new AutoIndexes(
+    this.autoIndexes = sqliteAutoIndexes(
       db,
       { build: (kind, path) => writes.buildIndex(kind, path), drop: (kind, path) => writes.dropIndex(kind, path) },
       options.autoIndexes,

@@ -1,0 +1,195 @@
+// Automatic indexes on PostgreSQL: built CONCURRENTLY from what consumers filter on, on exactly what
+// renderPostgres emits, shared by every process on the schema.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery, validateQuery } from '../../query/index.js';
+import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
+import { indexablePaths, POSTGRES_LEAVES } from '../auto-indexes.js';
+import type { CatalogView } from '../catalog-store.js';
+import { connectorWith, record } from '../contract/fixtures.js';
+import { PG_AUTO_INDEX_PREFIX, pgAutoIndexFor } from './auto-indexes.js';
+import { pgListQuery } from './catalog.js';
+import { pgIndexFor } from './indexes.js';
+import { PostgresStore } from './postgres-store.js';
+import { createTestSchema } from './testing/pg-schema.js';
+
+const ir = (q: unknown) => {
+  const v = validateQuery(q);
+  if (!v.ok) throw new Error(v.reason);
+  return compileQuery(v.query);
+};
+
+describe('pgAutoIndexFor', () => {
+  it('gives each kind the expression renderPostgres reads the path with', () => {
+    expect(pgAutoIndexFor('expression', 'entity.continent')).toEqual({
+      name: expect.stringMatching(/^records_a_[0-9a-f]{16}$/),
+      using: 'btree',
+      expression: pgIndexFor('entity.continent')!.expression,
+    });
+    expect(pgAutoIndexFor('number', 'entity.population')?.expression).toBe(
+      "(CASE WHEN jsonb_typeof((doc #> ARRAY['entity','population']::text[])) = 'number' THEN (doc #> ARRAY['entity','population']::text[])::float8 END)",
+    );
+    expect(pgAutoIndexFor('trigram', 'name')).toMatchObject({
+      using: 'gin',
+      expression: "(doc #>> ARRAY['name']::text[])",
+    });
+    const names = new Set((['expression', 'number', 'trigram'] as const).map((k) => pgAutoIndexFor(k, 'name')?.name));
+    expect(names.size).toBe(3);
+    expect(pgAutoIndexFor('expression', 'entity..x')).toBeUndefined();
+  });
+
+  it('counts only the leaves such an index serves (numbers apart; no type tests, string ranges, integer segments)', () => {
+    const keys = indexablePaths(
+      ir({
+        'entity.a': 'x',
+        'entity.b': { $in: [1, 2] },
+        'entity.c': { $gt: 5 },
+        'entity.d': { $gt: 'm' },
+        'entity.e': null,
+        'entity.f': true,
+        'entity.list.0': 'x',
+        'entity.g': { $in: ['x', 'y'] },
+      }),
+      POSTGRES_LEAVES,
+    );
+    // `$gt` alone also admits booleans, arrays and objects (an OR whose type arm this index cannot serve)
+    expect([...keys].sort()).toEqual(['expression:entity.a', 'expression:entity.g', 'number:entity.b']);
+    const range = indexablePaths(ir({ 'entity.c': { $gt: 5, $lt: 9 } }), POSTGRES_LEAVES);
+    expect([...range]).toEqual(['number:entity.c']);
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
+  let store: PostgresStore;
+  let other: PostgresStore;
+  let schema: string;
+  let drop: () => Promise<void>;
+  const view: CatalogView = { segment: { kind: 'const', value: true }, staged: [] };
+  const CONTINENTS = ['Africa', 'Asia', 'Europe', 'Oceania', 'Americas', 'Antarctica'];
+  const open = (o: { max?: number } = {}) =>
+    PostgresStore.open({ url: TEST_DATABASE_URL!, schema, max: 3, autoIndexes: { threshold: 2, ...o } });
+
+  beforeAll(async () => {
+    const place = await createTestSchema(TEST_DATABASE_URL!);
+    drop = place.drop;
+    schema = place.schema;
+    store = await open();
+    other = await open();
+    const c = await connectorWith(store, { indexes: ['entity.iso'] });
+    await store.records.openSession(c.id, 's', 'stream');
+    const rows = Array.from({ length: 2000 }, (_, i) =>
+      record(c.cid, `C${i}`, { iso: `I${i}`, continent: CONTINENTS[i % 6], population: i * 1000 }),
+    );
+    await store.records.upsert(c.id, 's', 'country', rows);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await other?.close();
+    await drop?.();
+  });
+
+  const onRecords = async () =>
+    (
+      await store.db.query<{ name: string; note: string | null }>(
+        `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS note FROM pg_index i
+         JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE i.indrelid = 'records'::regclass AND c.relname LIKE 'records_a_%' AND i.indisvalid ORDER BY 1`,
+      )
+    ).rows;
+
+  /** The plan of a list with sequential scans off: can the index serve the rendered SQL at all? */
+  async function planOf(q: unknown): Promise<string> {
+    const sql = pgListQuery(view, { filter: ir(q), limit: 250, offset: 0 })!;
+    const client = await store.db.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const plan = await client.query(`EXPLAIN ${sql.sql}`, sql.params);
+      return plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  }
+
+  async function ask(s: PostgresStore, q: unknown, times = 2) {
+    let names: string[] = [];
+    for (let i = 0; i < times; i++)
+      names = (await s.catalog.list(view, { filter: ir(q), limit: 250, offset: 0 })).map((e) => e.name);
+    await s.autoIndexes.settled();
+    return names;
+  }
+
+  it('builds an expression index for string equality, used by the plan, with the same answers', async () => {
+    const before = await ask(store, { 'entity.continent': 'Asia' }, 1);
+    expect(await onRecords()).toEqual([]);
+    const after = await ask(store, { 'entity.continent': 'Asia' });
+    const idx = pgAutoIndexFor('expression', 'entity.continent')!;
+    expect(await onRecords()).toEqual([{ name: idx.name, note: 'bbk expression:entity.continent' }]);
+    expect(after).toEqual(before);
+    expect(after).toHaveLength(250);
+    // a value few rows have (a common one is rightly read by walking in order: a page needs 250 of them)
+    expect(await planOf({ 'entity.continent': { $in: ['Atlantis', 'Lemuria'] } })).toContain(idx.name);
+    expect(store.autoIndexes.list()).toEqual([
+      expect.objectContaining({ kind: 'expression', path: 'entity.continent', name: idx.name }),
+    ]);
+    const explained = await store.catalog.explain(view, {
+      filter: ir({ 'entity.continent': 'Asia' }),
+      limit: 250,
+      offset: 0,
+    });
+    expect(explained.automaticIndexes.map((i) => i.name)).toEqual([idx.name]);
+  });
+
+  it('builds a numeric index for ranges, and none for a declared path’s equality', async () => {
+    const names = await ask(store, { 'entity.population': { $gte: 5000, $lt: 9000 }, 'entity.iso': 'I7' });
+    expect(names).toEqual(['name of C7']);
+    const idx = pgAutoIndexFor('number', 'entity.population')!;
+    expect((await onRecords()).map((r) => r.name)).toContain(idx.name);
+    expect((await onRecords()).map((r) => r.name)).not.toContain(pgAutoIndexFor('expression', 'entity.iso')!.name);
+    // a bound on one side also admits other JSON types by class order (an OR the index cannot serve)
+    expect(await planOf({ 'entity.population': { $gt: 1_990_000, $lte: 3_000_000 } })).toContain(idx.name);
+  });
+
+  it('builds the trigram index of names for regexes, serving ~*', async () => {
+    const names = await ask(store, { name: { $regex: 'of C199\\d', $options: 'i' } });
+    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `name of C199${i}`));
+    const idx = pgAutoIndexFor('trigram', 'name')!;
+    expect((await onRecords()).map((r) => r.name)).toContain(idx.name);
+    expect(await planOf({ name: { $regex: 'OF c1999', $options: 'i' } })).toContain(idx.name);
+  });
+
+  it('are shared: another process finds them built, lists them when it opens, and drops a leftover', async () => {
+    await ask(other, { 'entity.continent': 'Europe' });
+    expect(other.autoIndexes.list().map((i) => i.path)).toContain('entity.continent');
+    const third = await open();
+    try {
+      expect(
+        third.autoIndexes
+          .list()
+          .map((i) => `${i.kind}:${i.path}`)
+          .sort(),
+      ).toEqual(['expression:entity.continent', 'number:entity.population', 'trigram:name']);
+      expect(third.autoIndexes.list().map((i) => i.path)).not.toContain('entity.area');
+      // what a crash between CREATE and COMMENT leaves: an index that does not say what it is
+      await store.db.query(`CREATE INDEX ${PG_AUTO_INDEX_PREFIX}0000000000000000 ON records ((doc #>> '{id}'))`);
+      await ask(third, { 'entity.iso': { $in: ['I1', 'I2'] }, 'entity.area': { $in: [1000, 2000] } });
+      const left = await store.db.query(
+        `SELECT 1 FROM pg_class WHERE relname = '${PG_AUTO_INDEX_PREFIX}0000000000000000'`,
+      );
+      expect(left.rowCount).toBe(0);
+      expect(third.autoIndexes.list().map((i) => i.path)).toContain('entity.area');
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('max 0 turns them off and drops every one', async () => {
+    const off = await open({ max: 0 });
+    try {
+      await ask(off, { 'entity.continent': 'Asia' }, 1);
+      expect(await onRecords()).toEqual([]);
+      expect(off.autoIndexes.list()).toEqual([]);
+    } finally {
+      await off.close();
+    }
+  });
+});

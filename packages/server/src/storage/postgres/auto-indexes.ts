@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { sqlString } from '../../query/index.js';
+import {
+  type AutoIndexEngine,
+  AutoIndexes,
+  type AutoIndexKind,
+  type AutoIndexOptions,
+  POSTGRES_LEAVES,
+} from '../auto-indexes.js';
+import { pgIndexFor } from './indexes.js';
+import type { PgDb, Queryable } from './pg-database.js';
+
+/** Prefix of the indexes the server builds itself (declared ones are `records_x_`), as on SQLite. */
+export const PG_AUTO_INDEX_PREFIX = 'records_a_';
+
+const KINDS = new Set<AutoIndexKind>(['expression', 'number', 'trigram']);
+
+/**
+ * The index of this kind on a dotted path: its name, access method and the expression, exactly as
+ * `renderPostgres` reads the path (so the planner matches it): `doc #>> path` for string equality
+ * and `$in` (the declared indexes' expression too), the float8 `CASE` for numbers, and the same text
+ * under `gin_trgm_ops` (pg_trgm) for `~` / `~*`. Undefined for a path no index can serve.
+ * @example pgAutoIndexFor('number', 'entity.population').expression
+ * // "(CASE WHEN jsonb_typeof((doc #> ARRAY['entity','population']::text[])) = 'number' THEN (doc #> ARRAY['entity','population']::text[])::float8 END)"
+ */
+export function pgAutoIndexFor(
+  kind: AutoIndexKind,
+  path: string,
+): { name: string; using: 'btree' | 'gin'; expression: string } | undefined {
+  const text = pgIndexFor(path)?.expression;
+  if (text === undefined) return undefined;
+  let expression = text;
+  if (kind === 'number') {
+    const value = text.replace('#>>', '#>');
+    expression = `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN ${value}::float8 END)`;
+  }
+  const digest = createHash('sha1').update(`${kind} ${expression}`).digest('hex').slice(0, 16);
+  return { name: `${PG_AUTO_INDEX_PREFIX}${digest}`, using: kind === 'trigram' ? 'gin' : 'btree', expression };
+}
+
+/** The comment an automatic index carries: what it is, so that every process can list them. */
+const describe = (kind: AutoIndexKind, path: string) => `bbk ${kind}:${path}`;
+
+function parseComment(note: string | null): { kind: AutoIndexKind; path: string } | undefined {
+  const m = note === null ? null : /^bbk ([a-z]+):(.+)$/s.exec(note);
+  if (!m || !KINDS.has(m[1] as AutoIndexKind)) return undefined;
+  return { kind: m[1] as AutoIndexKind, path: m[2] as string };
+}
+
+interface IndexRow {
+  name: string;
+  note: string | null;
+  valid: boolean;
+}
+
+const AUTO_INDEXES = `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS note, i.indisvalid AS valid
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  WHERE i.indrelid = 'records'::regclass AND left(c.relname, ${PG_AUTO_INDEX_PREFIX.length}) = '${PG_AUTO_INDEX_PREFIX}'`;
+
+/** Those of `rows` that are whole and say what they are. */
+function usable(rows: readonly IndexRow[]): Array<{ kind: AutoIndexKind; path: string }> {
+  const out: Array<{ kind: AutoIndexKind; path: string }> = [];
+  for (const r of rows) {
+    const what = parseComment(r.note);
+    if (r.valid && what && pgAutoIndexFor(what.kind, what.path)?.name === r.name) out.push(what);
+  }
+  return out;
+}
+
+/**
+ * Builds and drops automatic indexes on PostgreSQL without blocking the catalog: `CREATE INDEX
+ * CONCURRENTLY` (writes and reads go on while it builds), then `ANALYZE records` so the planner has
+ * figures for the new expression (a selective `name` against a six-valued `entity.continent`). One
+ * build or drop at a time across every process on the schema (a session advisory lock on a connection
+ * of its own); an index another process built counts as built. A build that failed half-way leaves
+ * an invalid index, which the next build drops first.
+ */
+export class PgAutoIndexJobs {
+  /** Why trigram indexes cannot be built here (no pg_trgm), once known. */
+  #noTrigrams: Error | undefined;
+
+  constructor(private readonly db: PgDb) {}
+
+  async build(kind: AutoIndexKind, path: string): Promise<boolean> {
+    const idx = pgAutoIndexFor(kind, path);
+    if (!idx) return false;
+    if (kind === 'trigram' && this.#noTrigrams) throw this.#noTrigrams;
+    return this.#locked(async (c) => {
+      const rows = (await c.query<IndexRow>(AUTO_INDEXES)).rows;
+      if (rows.some((r) => r.name === idx.name && r.valid)) return false;
+      // every build holds the lock: an invalid index now was left by one that failed or was cut short
+      // (no query uses it, every write pays for it), as is one without its comment
+      const whole = new Set(usable(rows).map((w) => pgAutoIndexFor(w.kind, w.path)?.name));
+      for (const r of rows) if (!whole.has(r.name)) await c.query(`DROP INDEX CONCURRENTLY IF EXISTS ${r.name}`);
+      const opclass = kind === 'trigram' ? ` ${await this.#trigramOps(c)}` : '';
+      // names are hex digests and expressions are built from quoted literals: safe to splice into DDL
+      await c.query(
+        `CREATE INDEX CONCURRENTLY ${idx.name} ON records USING ${idx.using} (${idx.expression}${opclass})`,
+      );
+      await c.query(`COMMENT ON INDEX ${idx.name} IS ${sqlString(describe(kind, path))}`);
+      if (kind !== 'trigram') await c.query('ANALYZE records');
+      return true;
+    });
+  }
+
+  async drop(kind: AutoIndexKind, path: string): Promise<boolean> {
+    const idx = pgAutoIndexFor(kind, path);
+    if (!idx) return false;
+    return this.#locked(async (c) => {
+      const r = await c.query(`${AUTO_INDEXES} AND c.relname = $1`, [idx.name]);
+      if (r.rowCount === 0) return false;
+      await c.query(`DROP INDEX CONCURRENTLY IF EXISTS ${idx.name}`);
+      return true;
+    });
+  }
+
+  /** The automatic indexes that exist and are whole. */
+  async existing(): Promise<Array<{ kind: AutoIndexKind; path: string }>> {
+    return usable((await this.db.query<IndexRow>(AUTO_INDEXES)).rows);
+  }
+
+  /** Dotted paths the entity types declare. */
+  async declared(): Promise<Set<string>> {
+    const rows = await this.db.query<{ indexes: unknown }>('SELECT indexes FROM entity_types');
+    const paths = new Set<string>();
+    for (const r of rows.rows) {
+      if (Array.isArray(r.indexes)) for (const p of r.indexes) if (typeof p === 'string') paths.add(p);
+    }
+    return paths;
+  }
+
+  /** The qualified `gin_trgm_ops`, creating pg_trgm (a trusted extension) where it is missing. */
+  async #trigramOps(c: Queryable): Promise<string> {
+    const find = () =>
+      c.query<{ schema: string }>(
+        `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname = 'pg_trgm'`,
+      );
+    let found = (await find()).rows[0];
+    if (!found) {
+      try {
+        // in public, as PostGIS: it outlives a schema of bbk's own
+        await c.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
+      } catch (err) {
+        found = (await find()).rows[0];
+        if (!found) {
+          this.#noTrigrams = new Error(`pg_trgm is not available: ${(err as Error).message}`, { cause: err });
+          throw this.#noTrigrams;
+        }
+      }
+      found ??= (await find()).rows[0];
+    }
+    return `"${found!.schema.replaceAll('"', '""')}".gin_trgm_ops`;
+  }
+
+  /**
+   * Runs `fn` on a connection of its own, outside any transaction (`CONCURRENTLY` needs that), while
+   * it holds the schema's index lock.
+   */
+  async #locked<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.db.pool.connect();
+    const key = "hashtext('bbk auto indexes ' || current_schema())";
+    let broken = false;
+    try {
+      await client.query(`SELECT pg_advisory_lock(${key})`);
+      try {
+        return await fn(client);
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(${key})`);
+      }
+    } catch (err) {
+      broken = true;
+      throw err;
+    } finally {
+      // a connection whose statement failed may still hold the lock: never give it back to the pool
+      client.release(broken);
+    }
+  }
+}
+
+/** The automatic indexes of a PostgreSQL catalog, those that exist on `records` now included. */
+export async function pgAutoIndexes(db: PgDb, options: AutoIndexOptions = {}): Promise<AutoIndexes> {
+  const jobs = new PgAutoIndexJobs(db);
+  const engine: AutoIndexEngine = {
+    build: (kind, path) => jobs.build(kind, path),
+    drop: (kind, path) => jobs.drop(kind, path),
+    existing: await jobs.existing(),
+    declared: () => jobs.declared(),
+    name: (kind, path) => pgAutoIndexFor(kind, path)?.name ?? '',
+    leaves: POSTGRES_LEAVES,
+  };
+  // a retired trigram index needs no grace period here: DROP INDEX CONCURRENTLY waits for its readers
+  return new AutoIndexes(engine, { graceMs: 0, ...options });
+}
