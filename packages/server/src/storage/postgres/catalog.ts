@@ -24,6 +24,14 @@ import { hasNul, type PgDb, sqlState } from './pg-database.js';
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
 const VISIBLE =
   'r.connector_id IN (SELECT c.id FROM connectors c WHERE c.is_live OR c.contribution_id = ANY($1::text[]))';
+/**
+ * The same as an array computed once: a filter an index-only scan of `records_type` (type, seq, connector)
+ * evaluates on each entry, where `IN` would join every row to `connectors`.
+ */
+const VISIBLE_ARRAY =
+  'r.connector_id = ANY(ARRAY(SELECT c.id FROM connectors c WHERE c.is_live OR c.contribution_id = ANY($1::text[])))';
+/** From this offset on, a page finds its rows first and reads only those. */
+export const DEEP_PAGE = 256;
 
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
@@ -80,15 +88,19 @@ class Where {
  */
 export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
-  const w = new Where(VISIBLE, view.staged);
+  const deep = o.offset >= DEEP_PAGE;
+  const w = new Where(deep ? VISIBLE_ARRAY : VISIBLE, view.staged);
   if (o.type !== undefined) w.add((n) => `r.type = $${n}`, o.type);
   w.fragment(view.segment).fragment(o.filter);
   const where = w.terms.join(' AND ');
   const page = w.page(o);
-  return {
-    sql: `SELECT r.public_id AS "publicId", r.type, r.name${o.withDoc ? ', r.doc' : ''} FROM records r WHERE ${where} ORDER BY r.seq ${page}`,
-    params: w.params,
-  };
+  const columns = `r.public_id AS "publicId", r.type, r.name${o.withDoc ? ', r.doc' : ''}`;
+  // A deep page walks past `offset` rows: it walks only their order and filter columns (for a list of a type
+  // under a type segment, the entries of records_type alone), and reads the whole rows of the page only.
+  const sql = deep
+    ? `SELECT ${columns} FROM records r WHERE r.seq IN (SELECT r.seq FROM records r WHERE ${where} ORDER BY r.seq ${page}) ORDER BY r.seq`
+    : `SELECT ${columns} FROM records r WHERE ${where} ORDER BY r.seq ${page}`;
+  return { sql, params: w.params };
 }
 
 /** Policy-scoped reads and usage counters on PostgreSQL; the same semantics as `sqlite/catalog.ts`. */

@@ -145,3 +145,13 @@ CREATE TABLE usage (
   PRIMARY KEY (key, "window")
 );
 `;
+
+/**
+ * Migration 6: the entity type index also holds each record's connector, so a deep page can find its
+ * rows by walking that index alone (an index-only scan: type, order and visibility without reading a
+ * record), then read only the page's rows (`pgListQuery`).
+ */
+export const COVERING_TYPE_INDEX = `
+DROP INDEX records_type;
+CREATE INDEX records_type ON records (type, seq) INCLUDE (connector_id);
+`;

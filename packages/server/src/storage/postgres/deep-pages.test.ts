@@ -1,0 +1,99 @@
+// Deep pages on PostgreSQL: from DEEP_PAGE on, a list finds its page's rows first (for a list of a type,
+// by an index-only walk of records_type) and reads only those; the answers are the plain query's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileQuery } from '../../query/index.js';
+import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
+import type { CatalogView, ListOptions } from '../catalog-store.js';
+import { connectorWith, record } from '../contract/fixtures.js';
+import { DEEP_PAGE, pgListQuery } from './catalog.js';
+import { PostgresStore } from './postgres-store.js';
+import { createTestSchema } from './testing/pg-schema.js';
+
+const everything: CatalogView = { segment: { kind: 'const', value: true }, staged: [] };
+
+describe('pgListQuery pages', () => {
+  it('reads a shallow page directly, a deep one through the seqs of its rows', () => {
+    const shallow = pgListQuery(everything, { limit: 10, offset: DEEP_PAGE - 1 })!;
+    expect(shallow.sql).toMatch(
+      /^SELECT .* FROM records r WHERE r\.connector_id IN \(SELECT .*\) ORDER BY r\.seq LIMIT \$2 OFFSET \$3$/,
+    );
+    const deep = pgListQuery(everything, { limit: 10, offset: DEEP_PAGE, type: 't' })!;
+    expect(deep.sql).toBe(
+      'SELECT r.public_id AS "publicId", r.type, r.name FROM records r WHERE r.seq IN (SELECT r.seq FROM records r' +
+        ' WHERE r.connector_id = ANY(ARRAY(SELECT c.id FROM connectors c WHERE c.is_live OR c.contribution_id = ANY($1::text[])))' +
+        ' AND r.type = $2 ORDER BY r.seq LIMIT $3 OFFSET $4) ORDER BY r.seq',
+    );
+    expect(deep.params).toEqual([[], 't', 10, DEEP_PAGE]);
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)('deep pages on PostgreSQL', () => {
+  let store: PostgresStore;
+  let drop: () => Promise<void>;
+  let staged: string;
+  const N = 900;
+
+  beforeAll(async () => {
+    const place = await createTestSchema(TEST_DATABASE_URL!);
+    drop = place.drop;
+    store = await PostgresStore.open({ url: TEST_DATABASE_URL!, schema: place.schema, max: 2 });
+    const live = await connectorWith(store, { slug: 'live' });
+    const hidden = await connectorWith(store, { slug: 'staged', live: false });
+    staged = hidden.cid;
+    for (const c of [live, hidden]) await store.records.openSession(c.id, `s${c.id}`, 'stream');
+    // interleaved: every third record is staged, every other one of type `country` a `city`
+    for (let i = 0; i < N; i++) {
+      const c = i % 3 === 2 ? hidden : live;
+      await store.records.upsert(c.id, `s${c.id}`, i % 2 ? 'city' : 'country', [
+        record(c.cid, `R${String(i).padStart(4, '0')}`, { n: i }, i % 2 ? 'city' : 'country'),
+      ]);
+    }
+    await store.db.query('VACUUM ANALYZE records');
+  });
+  afterAll(async () => {
+    await store?.close();
+    await drop?.();
+  });
+
+  /** Every visible name of the list in catalog order, computed without paging. */
+  const all = (o: { type?: string; staged?: boolean; filter?: (i: number) => boolean }) =>
+    Array.from({ length: N }, (_, i) => i)
+      .filter((i) => (o.staged || i % 3 !== 2) && (o.type === undefined || o.type === (i % 2 ? 'city' : 'country')))
+      .filter(o.filter ?? (() => true))
+      .map((i) => `name of R${String(i).padStart(4, '0')}`);
+
+  it('answer every offset as the plain query does, staged connectors and filters included', async () => {
+    const cases: Array<{ view: CatalogView; o: Omit<ListOptions, 'limit' | 'offset'>; expected: string[] }> = [
+      { view: everything, o: {}, expected: all({}) },
+      { view: everything, o: { type: 'city' }, expected: all({ type: 'city' }) },
+      { view: { ...everything, staged: [staged] }, o: {}, expected: all({ staged: true }) },
+      {
+        view: { segment: compileQuery({ type: 'country' }), staged: [staged] },
+        o: { filter: compileQuery({ 'entity.n': { $gte: 100, $lt: 800 } }) },
+        expected: all({ type: 'country', staged: true, filter: (i) => i >= 100 && i < 800 }),
+      },
+    ];
+    for (const { view, o, expected } of cases) {
+      for (const offset of [0, 200, DEEP_PAGE, 300, expected.length - 5, expected.length, expected.length + 10]) {
+        const page = await store.catalog.list(view, { ...o, limit: 50, offset });
+        expect(
+          page.map((r) => r.name),
+          `offset ${offset}`,
+        ).toEqual(expected.slice(offset, offset + 50));
+      }
+    }
+  });
+
+  it('walk records_type alone for a list of a type', async () => {
+    const q = pgListQuery(everything, { type: 'country', limit: 50, offset: 400 })!;
+    const client = await store.db.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const plan = (await client.query(`EXPLAIN ${q.sql}`, q.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('Index Only Scan using records_type');
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
+});
