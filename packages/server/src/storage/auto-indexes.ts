@@ -76,6 +76,8 @@ export interface AutoIndexEngine extends AutoIndexJobs {
   /** The name of the automatic index of this kind on `path`. */
   name(kind: AutoIndexKind, path: string): string;
   leaves: IndexableLeaves;
+  /** Cuts a running build short when the store closes (one that would otherwise hold the close up). */
+  cancel?(): Promise<void>;
 }
 
 /** An automatic index as {@link AutoIndexes.list} shows it. */
@@ -234,6 +236,7 @@ export class AutoIndexes {
   /** Starts nothing more, cuts a grace period short (that drop waits for the next start), waits for the job. */
   async close(): Promise<void> {
     this.#closing.abort();
+    if (this.#job) await this.engine.cancel?.();
     await this.settled();
   }
 

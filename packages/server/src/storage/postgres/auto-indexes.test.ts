@@ -24,6 +24,7 @@ describe('pgAutoIndexFor', () => {
       name: expect.stringMatching(/^records_a_[0-9a-f]{16}$/),
       using: 'btree',
       expression: pgIndexFor('entity.continent')!.expression,
+      typeOf: "jsonb_typeof((doc #> ARRAY['entity','continent']::text[]))",
     });
     expect(pgAutoIndexFor('number', 'entity.population')?.expression).toBe(
       "(CASE WHEN jsonb_typeof((doc #> ARRAY['entity','population']::text[])) = 'number' THEN (doc #> ARRAY['entity','population']::text[])::float8 END)",
@@ -96,6 +97,14 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
       )
     ).rows;
 
+  const statistics = async () =>
+    (
+      await store.db.query<{ name: string; expression: string }>(
+        `SELECT s.stxname AS name, pg_get_statisticsobjdef_expressions(s.oid)::text AS expression
+         FROM pg_statistic_ext s WHERE s.stxrelid = 'records'::regclass ORDER BY 1`,
+      )
+    ).rows;
+
   /** The plan of a list with sequential scans off: can the index serve the rendered SQL at all? */
   async function planOf(q: unknown): Promise<string> {
     const sql = pgListQuery(view, { filter: ir(q), limit: 250, offset: 0 })!;
@@ -124,6 +133,13 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
     const after = await ask(store, { 'entity.continent': 'Asia' });
     const idx = pgAutoIndexFor('expression', 'entity.continent')!;
     expect(await onRecords()).toEqual([{ name: idx.name, note: 'bbk expression:entity.continent' }]);
+    // figures for the path's type test come with it, so the planner does not guess that test matches 0.5% of rows
+    expect(await statistics()).toEqual([
+      {
+        name: idx.name.replace('records_a_', 'records_s_'),
+        expression: `{"jsonb_typeof((doc #> ARRAY['entity'::text, 'continent'::text]))"}`,
+      },
+    ]);
     expect(after).toEqual(before);
     expect(after).toHaveLength(250);
     // a value few rows have (a common one is rightly read by walking in order: a page needs 250 of them)
@@ -182,11 +198,35 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
     }
   });
 
+  it('a store that closes cancels a build that waits, and the next build drops what it left', async () => {
+    const waiting = await open({ max: 8 });
+    const blocker = await store.db.pool.connect();
+    try {
+      // a writer's open transaction: CREATE INDEX CONCURRENTLY waits for it to end
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE records IN ROW EXCLUSIVE MODE');
+      for (let i = 0; i < 2; i++)
+        await waiting.catalog.list(view, { filter: ir({ 'entity.capital': 'x' }), limit: 1, offset: 0 });
+      await new Promise((r) => setTimeout(r, 300)); // the build is waiting now
+      const started = Date.now();
+      await waiting.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    const name = pgAutoIndexFor('expression', 'entity.capital')!.name;
+    expect((await onRecords()).map((r) => r.name)).not.toContain(name); // none, or an invalid one
+    await ask(store, { 'entity.capital': 'x' });
+    expect((await onRecords()).map((r) => r.name)).toContain(name);
+  });
+
   it('max 0 turns them off and drops every one', async () => {
     const off = await open({ max: 0 });
     try {
       await ask(off, { 'entity.continent': 'Asia' }, 1);
       expect(await onRecords()).toEqual([]);
+      expect(await statistics()).toEqual([]);
       expect(off.autoIndexes.list()).toEqual([]);
     } finally {
       await off.close();
