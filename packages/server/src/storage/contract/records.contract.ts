@@ -179,6 +179,46 @@ export function recordsContract(open: StoreFactory): void {
       expect(await store.records.geometryCount(a.seq)).toBe(0);
     });
 
+    it('a large commit is the same replay (PostgreSQL joins such a session by hashing only)', async () => {
+      const ids = (prefix: string, from: number, to: number) =>
+        Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+      const post = async (session: string, vendorIds: string[], v: string) => {
+        for (let i = 0; i < vendorIds.length; i += 250)
+          await store.records.upsert(
+            c.id,
+            session,
+            'country',
+            vendorIds
+              .slice(i, i + 250)
+              .map((id) => rec(id, { v, ...(Number(id.slice(1)) % 3 ? {} : { where: POINT }) })),
+          );
+      };
+      await store.records.openSession(c.id, 's', 'stream');
+      await post('s', ids('k', 0, 1200), 'old');
+      await store.records.openSession(c.id, 'r', 'replace');
+      await post('r', ids('n', 0, 300), 'first');
+      await post('r', ids('k', 0, 1000), 'new');
+      await store.records.delete(
+        c.id,
+        'r',
+        ids('k', 0, 100).map((id) => ({ vendorId: id, publicId: `${c.cid}:${id}` })),
+      );
+      await post('r', ids('k', 50, 100), 'again');
+      await post('r', ids('n', 0, 10), 'last');
+      await post('r', ids('k', 100, 1000), 'new');
+      expect(await store.records.pendingCount(c.id)).toBe(2360);
+      await store.records.closeSession(c.id, 'r', 'country', true);
+      // kept keys in place, then new keys by first upsert after their last delete; the rest replaced away
+      expect(await vendorIds(store, c.id)).toEqual([...ids('k', 100, 1000), ...ids('n', 0, 300), ...ids('k', 50, 100)]);
+      expect((await store.records.get(c.id, 'n6'))!.doc.entity).toEqual({ v: 'last', where: POINT });
+      expect((await store.records.get(c.id, 'n7'))!.doc.entity).toEqual({ v: 'last' });
+      expect((await store.records.get(c.id, 'k500'))!.doc.entity).toEqual({ v: 'new' });
+      expect((await store.records.get(c.id, 'k60'))!.doc.entity).toEqual({ v: 'again', where: POINT });
+      expect(await store.records.get(c.id, 'k1100')).toBeUndefined();
+      const k99 = (await store.records.get(c.id, 'k99'))!;
+      expect(await store.records.geometryCount(k99.seq)).toBe(1);
+    });
+
     it('a commit of unchanged records keeps them as they are', async () => {
       await store.records.openSession(c.id, 's', 'replace');
       await store.records.upsert(c.id, 's', 'country', [rec('a', { where: POINT }), rec('b')]);

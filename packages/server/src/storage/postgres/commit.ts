@@ -31,6 +31,16 @@ const COMMIT_WORK_MEM = '64MB';
 const ANALYZE_FROM = 200;
 
 /**
+ * Pending operations from which a commit joins by hashing only. Its statements join the session's operations
+ * with each other and with `records`, and the planner's figures mislead it there: for a first load under a new
+ * connector it took every new key for one already in the catalog (ids of other connectors' records look alike
+ * to it), estimated the `NOT EXISTS` at one row and nested-looped 100,000 operations against 33,000 groups
+ * (a 100,000-record replace commit ran for more than 9 minutes). A hash join is never quadratic; below this,
+ * index lookups per operation are the better plan and any plan is quick.
+ */
+const HASH_ONLY_FROM = 2000;
+
+/**
  * The commit of an accrue or replace session (inside the close transaction), set-based with the
  * catalog a replay in posted order would give: a key the session deleted is removed (and, when
  * upserted again afterwards, comes back as a new record); a key it only upserted keeps its place
@@ -41,6 +51,10 @@ export async function applyPending(
   c: Queryable,
   o: { connectorId: number; type: string; replace: boolean },
 ): Promise<void> {
+  const pending = await c.query<{ n: number }>('SELECT count(*) AS n FROM session_ops WHERE connector_id = $1', [
+    o.connectorId,
+  ]);
+  if ((pending.rows[0]?.n ?? 0) >= HASH_ONLY_FROM) await c.query('SET LOCAL enable_nestloop = off');
   await c.query(
     `DELETE FROM records r USING (SELECT DISTINCT public_id FROM session_ops WHERE connector_id = $1 AND op = 'delete') d
      WHERE r.public_id = d.public_id AND r.connector_id = $1`,
@@ -89,6 +103,5 @@ export async function applyPending(
          SELECT 1 FROM session_ops o WHERE o.connector_id = $1 AND o.op = 'upsert' AND o.public_id = r.public_id)`,
       [o.connectorId],
     );
-    await c.query('SET LOCAL enable_nestloop = on');
   }
 }
