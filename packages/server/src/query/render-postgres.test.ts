@@ -19,6 +19,8 @@ describe('renderPostgres: exact SQL', () => {
         params: [text],
       });
     expect(sql({ 'entity.iso': '"5"' }).sql).toBe(`${ISO_TEXT} = $1`); // a string's text has no quotes
+    expect(sql({ 'entity.iso': ' 5' }).sql).toBe(`${ISO_TEXT} = $1`); // nor white space before a number
+    expect(sql({ 'entity.iso': 'nothing' }).sql).toBe(`${ISO_TEXT} = $1`); // starts as null would, is not JSON
     expect(sql({ 'entity.area': 5 })).toEqual({ sql: `${AREA_NUMBER} = $1::float8`, params: [5] });
     expect(sql({ 'entity.landlocked': true })).toEqual({
       sql: "(r.doc #> ARRAY['entity','landlocked']::text[]) = 'true'::jsonb",
