@@ -23,6 +23,10 @@ export class Lru<K, V> {
   }
 
   /** The cached value, computed and stored on a miss. */
+  delete(key: K): void {
+    this.#map.delete(key);
+  }
+
   getOrSet(key: K, make: () => V): V {
     const hit = this.get(key);
     if (hit !== undefined) return hit;

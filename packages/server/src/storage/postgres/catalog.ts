@@ -19,6 +19,7 @@ import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
 import { admitShared } from './limits.js';
+import { type PgListShape, PgPageMarks } from './page-marks.js';
 import { hasNul, type PgDb, sqlState } from './pg-database.js';
 
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
@@ -83,33 +84,49 @@ class Where {
 }
 
 /**
- * The SQL of a catalog list on PostgreSQL (exported for exact-SQL tests), or undefined when the
- * segment or filter can match nothing.
+ * A catalog list on PostgreSQL without its page (the columns, WHERE clause and parameters), or undefined
+ * when the segment or filter can match nothing. `deep`: the visibility test as an array computed once.
  */
-export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
+export function pgListShape(view: CatalogView, o: ListOptions, deep = false): PgListShape | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
-  const deep = o.offset >= DEEP_PAGE;
   const w = new Where(deep ? VISIBLE_ARRAY : VISIBLE, view.staged);
   if (o.type !== undefined) w.add((n) => `r.type = $${n}`, o.type);
   w.fragment(view.segment).fragment(o.filter);
-  const where = w.terms.join(' AND ');
-  const page = w.page(o);
   const columns = `r.public_id AS "publicId", r.type, r.name${o.withDoc ? ', r.doc' : ''}`;
+  return { columns, where: w.terms.join(' AND '), params: w.params };
+}
+
+/**
+ * The SQL of a catalog list on PostgreSQL read the plain way (exported for exact-SQL tests), or undefined
+ * when the segment or filter can match nothing.
+ */
+export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
+  const deep = o.offset >= DEEP_PAGE;
+  const shape = pgListShape(view, o, deep);
+  if (!shape) return undefined;
+  const { columns, where } = shape;
+  const params = [...shape.params, o.limit, o.offset];
+  const page = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
   // A deep page walks past `offset` rows: it walks only their order and filter columns (for a list of a type
   // under a type segment, the entries of records_type alone), and reads the whole rows of the page only.
   const sql = deep
     ? `SELECT ${columns} FROM records r WHERE r.seq IN (SELECT r.seq FROM records r WHERE ${where} ORDER BY r.seq ${page}) ORDER BY r.seq`
     : `SELECT ${columns} FROM records r WHERE ${where} ORDER BY r.seq ${page}`;
-  return { sql, params: w.params };
+  return { sql, params };
 }
 
 /** Policy-scoped reads and usage counters on PostgreSQL; the same semantics as `sqlite/catalog.ts`. */
 export class PgCatalog implements CatalogStore {
+  /** Remembered deep-page positions (`page-marks.ts`). */
+  readonly marks: PgPageMarks;
+
   /** @param autoIndexes when given, sees every list's filter and indexes the paths asked often. */
   constructor(
     private readonly db: PgDb,
     private readonly autoIndexes?: AutoIndexes,
-  ) {}
+  ) {
+    this.marks = new PgPageMarks(db);
+  }
 
   async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
     return (await this.db.prepared<PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = $1', [slug]))
@@ -130,7 +147,14 @@ export class PgCatalog implements CatalogStore {
   async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
     this.autoIndexes?.observe(o.filter);
     const q = pgListQuery(view, o);
-    const rows = q ? await this.#all<CatalogEntry>(q.sql, q.params) : [];
+    // a deep page starts from a remembered position instead of walking from the first row
+    const shape = q && o.offset >= DEEP_PAGE ? pgListShape(view, o, true) : undefined;
+    const marked = shape
+      ? await this.marks.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
+          throw unusable(err);
+        })
+      : undefined;
+    const rows = marked ?? (q ? await this.#all<CatalogEntry>(q.sql, q.params) : []);
     return o.withDoc ? rows.map((r) => ({ ...r, doc: inStoredOrder(r.doc as RecordDocument) })) : rows;
   }
 

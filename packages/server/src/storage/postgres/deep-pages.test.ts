@@ -5,7 +5,8 @@ import { compileQuery } from '../../query/index.js';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
 import type { CatalogView, ListOptions } from '../catalog-store.js';
 import { connectorWith, record } from '../contract/fixtures.js';
-import { DEEP_PAGE, pgListQuery } from './catalog.js';
+import { DEEP_PAGE, pgListQuery, pgListShape } from './catalog.js';
+import { compactChanges } from './page-marks.js';
 import { PostgresStore } from './postgres-store.js';
 import { createTestSchema } from './testing/pg-schema.js';
 
@@ -29,15 +30,18 @@ describe('pgListQuery pages', () => {
 
 describe.skipIf(!TEST_DATABASE_URL)('deep pages on PostgreSQL', () => {
   let store: PostgresStore;
+  let other: PostgresStore;
   let drop: () => Promise<void>;
   let staged: string;
+  let live: { id: number; cid: string };
   const N = 900;
 
   beforeAll(async () => {
     const place = await createTestSchema(TEST_DATABASE_URL!);
     drop = place.drop;
     store = await PostgresStore.open({ url: TEST_DATABASE_URL!, schema: place.schema, max: 2 });
-    const live = await connectorWith(store, { slug: 'live' });
+    other = await PostgresStore.open({ url: TEST_DATABASE_URL!, schema: place.schema, max: 2 });
+    live = await connectorWith(store, { slug: 'live' });
     const hidden = await connectorWith(store, { slug: 'staged', live: false });
     staged = hidden.cid;
     for (const c of [live, hidden]) await store.records.openSession(c.id, `s${c.id}`, 'stream');
@@ -52,6 +56,7 @@ describe.skipIf(!TEST_DATABASE_URL)('deep pages on PostgreSQL', () => {
   });
   afterAll(async () => {
     await store?.close();
+    await other?.close();
     await drop?.();
   });
 
@@ -82,6 +87,41 @@ describe.skipIf(!TEST_DATABASE_URL)('deep pages on PostgreSQL', () => {
         ).toEqual(expected.slice(offset, offset + 50));
       }
     }
+  });
+
+  it('start from remembered positions, which another process’s write or go-live makes stale, and a fold keeps', async () => {
+    const names = async (offset: number, s = store) =>
+      (await s.catalog.list(everything, { limit: 5, offset })).map((r) => r.name);
+    const shape = pgListShape(everything, { limit: 5, offset: 520 }, true)!;
+    const expected = all({});
+    expect(await names(520)).toEqual(expected.slice(520, 525));
+    expect(store.catalog.marks.peek(shape, 520)).toEqual({ seq: expect.any(Number), skip: 520 - 512 });
+    // another process deletes the list's first record: every later position moves up by one
+    const first = expected[0]!.replace('name of ', '');
+    await other.records.openSession(live.id, 'w', 'stream');
+    await other.records.delete(live.id, 'w', [{ vendorId: first, publicId: `${live.cid}:${first}` }]);
+    expect(await store.catalog.marks.page(shape, 5, 520)).toBeUndefined(); // stale: read the plain way
+    const after = expected.slice(1);
+    expect(await names(520)).toEqual(after.slice(520, 525));
+    expect(await names(300)).toEqual(after.slice(300, 305));
+    // folding the change log keeps the version: the marks still serve, with the same rows
+    const version = async () =>
+      Number((await store.db.query('SELECT sum(weight) AS v FROM catalog_changes')).rows[0]!.v);
+    const before = await version();
+    await compactChanges(store.db);
+    expect((await store.db.query('SELECT count(*) AS n FROM catalog_changes')).rows[0]!.n).toBe(1);
+    expect(await version()).toBe(before);
+    const marked = await store.catalog.marks.page<{ name: string }>(shape, 5, 520);
+    expect(marked?.map((r) => r.name)).toEqual(after.slice(520, 525));
+    expect(await names(520)).toEqual(after.slice(520, 525));
+    // staged records appear once their connector goes live (a write of connectors, by another process)
+    const hidden = (await other.connectors.getBySlug('staged'))!;
+    await other.connectors.setLive(hidden.id, true);
+    const everyone = all({ staged: true }).slice(1);
+    expect(await names(600)).toEqual(everyone.slice(600, 605));
+    expect(await names(520, other)).toEqual(everyone.slice(520, 525));
+    await other.connectors.setLive(hidden.id, false);
+    expect(await names(520)).toEqual(after.slice(520, 525));
   });
 
   it('walk records_type alone for a list of a type', async () => {

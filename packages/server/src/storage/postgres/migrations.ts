@@ -2,7 +2,7 @@ import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from '../../query/index.js
 import type { Migration } from '../migrations/index.js';
 import { POSTGRES_LIMIT_FUNCTIONS, RATE_WINDOWS_SCHEMA } from './limits.js';
 import type { PgDb, Queryable } from './pg-database.js';
-import { COVERING_TYPE_INDEX, INITIAL_SCHEMA } from './schema.js';
+import { CATALOG_CHANGES, COVERING_TYPE_INDEX, INITIAL_SCHEMA } from './schema.js';
 import { ACTIVITY_SCHEMA, AUDIT_SCHEMA, TOKEN_LIFETIMES_SCHEMA } from './schema-activity.js';
 
 /**
@@ -16,6 +16,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'token lifetimes', sql: TOKEN_LIFETIMES_SCHEMA },
   { version: 5, name: 'shared rate windows and session tallies', sql: RATE_WINDOWS_SCHEMA },
   { version: 6, name: 'covering entity type index', sql: COVERING_TYPE_INDEX },
+  { version: 7, name: 'catalog change log', sql: CATALOG_CHANGES },
 ];
 
 /** The newest migration's number: the version of a current database. */

@@ -131,6 +131,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.autoIndexes.close();
+    await this.catalog.marks.settled();
     await this.db.close();
   }
 }

@@ -155,3 +155,27 @@ export const COVERING_TYPE_INDEX = `
 DROP INDEX records_type;
 CREATE INDEX records_type ON records (type, seq) INCLUDE (connector_id);
 `;
+
+/**
+ * Migration 7: the catalog's change log, for remembered deep-page positions (`page-marks.ts`). Every
+ * statement that writes `records` or `connectors` (what a list reads) adds its transaction to the log,
+ * one row per transaction; a row becomes visible with its transaction's commit. So the sum of `weight`
+ * a statement sees changes exactly when the lists it can read may have changed, in every process. A
+ * compaction folds rows into one of the same total weight, in one transaction.
+ */
+export const CATALOG_CHANGES = `
+CREATE TABLE catalog_changes (
+  id     bigserial PRIMARY KEY,
+  txid   bigint NOT NULL UNIQUE DEFAULT txid_current(),
+  weight bigint NOT NULL DEFAULT 1
+);
+CREATE FUNCTION bbk_catalog_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO catalog_changes (txid) VALUES (txid_current()) ON CONFLICT (txid) DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER records_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON records
+  FOR EACH STATEMENT EXECUTE FUNCTION bbk_catalog_changed();
+CREATE TRIGGER connectors_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON connectors
+  FOR EACH STATEMENT EXECUTE FUNCTION bbk_catalog_changed();
+`;
