@@ -108,8 +108,12 @@ describe.skipIf(!TEST_DATABASE_URL)('deep pages on PostgreSQL', () => {
     const version = async () =>
       Number((await store.db.query('SELECT sum(weight) AS v FROM catalog_changes')).rows[0]!.v);
     const before = await version();
+    const rows = async () => (await store.db.query('SELECT count(*) AS n FROM catalog_changes')).rows[0]!.n;
+    expect(await rows()).toBeGreaterThan(2);
+    await compactChanges(store.db, 10_000); // not that many rows yet: nothing folds
+    expect(await rows()).toBeGreaterThan(2);
     await compactChanges(store.db);
-    expect((await store.db.query('SELECT count(*) AS n FROM catalog_changes')).rows[0]!.n).toBe(1);
+    expect(await rows()).toBe(1);
     expect(await version()).toBe(before);
     const marked = await store.catalog.marks.page<{ name: string }>(shape, 5, 520);
     expect(marked?.map((r) => r.name)).toEqual(after.slice(520, 525));

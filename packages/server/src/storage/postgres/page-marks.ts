@@ -131,14 +131,20 @@ export class PgPageMarks {
 }
 
 /**
- * Folds the change log into one row of the same total weight, in one transaction: a statement sees the
- * same version before and after. Rows of transactions not committed yet are not visible, so they stay.
+ * Folds the change log into one row of the same total weight, in one transaction, when it holds `from` rows or
+ * more: a statement sees the same version before and after. Rows of transactions not committed yet are not
+ * visible, so they stay. Several processes may fold at once: each row is deleted once, so the total holds.
  */
-export async function compactChanges(db: Queryable): Promise<void> {
+export async function compactChanges(db: Queryable, from = 2): Promise<void> {
   await db.query(
-    `WITH gone AS (DELETE FROM catalog_changes RETURNING weight)
+    `WITH gone AS (DELETE FROM catalog_changes WHERE (SELECT count(*) FROM catalog_changes) >= $1 RETURNING weight)
      INSERT INTO catalog_changes (weight) SELECT sum(weight) FROM gone HAVING count(*) > 0`,
+    [from],
   );
 }
+
+/** How often each process folds the change log, and from how many rows (writers add a row per transaction). */
+export const COMPACT_EVERY_MS = 60_000;
+export const COMPACT_PERIODIC_FROM = 100;
 
 const keyOf = (list: PgListShape) => `${list.where}\u0000${JSON.stringify(list.params)}`;

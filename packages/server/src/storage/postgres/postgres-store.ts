@@ -10,6 +10,7 @@ import { PgConnectors } from './connectors.js';
 import { dumpPostgres, loadPostgres } from './dump.js';
 import { PgEntityTypes } from './entity-types.js';
 import { migrate, PG_SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import { COMPACT_EVERY_MS, COMPACT_PERIODIC_FROM, compactChanges } from './page-marks.js';
 import { type PgConnectOptions, PgDb } from './pg-database.js';
 import { PgPolicies } from './policies.js';
 import { PgRecords } from './records.js';
@@ -56,6 +57,7 @@ export class PostgresStore implements Store {
 
   /** Indexes that build themselves from what consumers filter on (`BBK_AUTO_INDEXES`). */
   readonly autoIndexes: AutoIndexes;
+  readonly #folding: NodeJS.Timeout;
 
   private constructor(
     readonly db: PgDb,
@@ -73,6 +75,11 @@ export class PostgresStore implements Store {
     this.accesses = new PgAccesses(db, this.audit);
     this.records = new PgRecords(db);
     this.catalog = new PgCatalog(db, autoIndexes);
+    // writers add a row to the change log per transaction; folded here even where no one pages deep
+    this.#folding = setInterval(() => {
+      compactChanges(db, COMPACT_PERIODIC_FROM).catch(() => {});
+    }, COMPACT_EVERY_MS);
+    this.#folding.unref();
   }
 
   /**
@@ -130,6 +137,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#folding);
     await this.autoIndexes.close();
     await this.catalog.marks.settled();
     await this.db.close();
