@@ -139,22 +139,17 @@ describe('automatic indexes', () => {
   });
 });
 
-// Remembered positions are the SQLite engine's; PostgreSQL walks only `seq` up to the page (an index-only
-// scan of records_type for a list of a type) and reads the page's rows (docs/POSTGRES.md). Same rows on both.
+// Remembered positions on both engines (SQLite: PRAGMA data_version; PostgreSQL: the change log's weight,
+// docs/POSTGRES.md). Same rows on both.
 describe('deep pages', () => {
-  it('start from a remembered position (SQLite) or an index-only walk (PostgreSQL), with the same rows', async () => {
+  it('start from a remembered position once one page was asked that deep, with the same rows', async () => {
     const expected = (offset: number, limit: number) =>
       Array.from({ length: Math.max(0, Math.min(limit, N - offset)) }, (_, i) => `Country ${offset + i}`);
     expect(await consumer('/entity/country?offset=1150&limit=40')).toEqual(expected(1150, 40));
     const deep = await explain('policy=all&type=country&offset=1100&limit=40');
-    if (TEST_ENGINE === 'sqlite') {
-      expect(deep.starts_at?.skip).toBe(1100 % 256);
-      expect(deep.rows_examined).toBe((1100 % 256) + 40);
-    } else {
-      expect(deep.starts_at).toBeNull();
-      expect(deep.sql).toContain('r.seq IN (SELECT r.seq FROM records r');
-      expect(deep.rows_returned).toBe(40);
-    }
+    expect(deep.starts_at?.skip).toBe(1100 % 256);
+    expect(deep.rows_examined).toBe((1100 % 256) + 40);
+    expect(deep.rows_returned).toBe(40);
     expect(await consumer('/entity/country?offset=1100&limit=40')).toEqual(expected(1100, 40));
     expect(await consumer('/entity/country?offset=1190&limit=40')).toEqual(expected(1190, 40));
     expect(await consumer('/entity/country?offset=1200')).toEqual([]);

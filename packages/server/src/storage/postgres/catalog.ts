@@ -166,6 +166,13 @@ export class PgCatalog implements CatalogStore {
         name: i.name,
         lastUsed: new Date(i.lastUsed).toISOString(),
       }));
+      // a deep page with remembered positions: the SQL it reads from its mark
+      const shape = o.offset >= DEEP_PAGE ? pgListShape(view, o, true) : undefined;
+      const marked = shape && this.marks.explainable(shape, o.limit, o.offset);
+      if (marked) {
+        const plan = await pgExplainList(this.db, { sql: marked.sql, params: marked.params });
+        return { ...plan, startsAt: marked.startsAt, automaticIndexes };
+      }
       return { ...(await pgExplainList(this.db, pgListQuery(view, o))), automaticIndexes };
     } catch (err) {
       throw unusable(err);

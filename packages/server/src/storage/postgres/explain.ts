@@ -44,8 +44,8 @@ function examined(node: PlanNode): number {
 /**
  * Explains a catalog list on PostgreSQL: runs `EXPLAIN (ANALYZE, FORMAT JSON)` of the very SQL
  * `list` runs (`pgListQuery`) and reads the plan, the indexes used, the rows the scans of
- * `records` examined, the rows returned and the execution time. PostgreSQL has no remembered deep
- * pages: `startsAt` is null. The caller adds the automatic indexes.
+ * `records` examined, the rows returned and the execution time. `startsAt` is null: the caller sets it
+ * when the SQL starts from a remembered position, and adds the automatic indexes.
  */
 export async function pgExplainList(
   db: Queryable,

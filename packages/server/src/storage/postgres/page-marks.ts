@@ -48,6 +48,25 @@ export class PgPageMarks {
   }
 
   /**
+   * The SQL a page at `offset` reads from the marks known now, and where it starts (for explain), if they
+   * reach that deep. Whether they are still current is known only when the page is read.
+   */
+  explainable(
+    list: PgListShape,
+    limit: number,
+    offset: number,
+  ): { sql: string; params: unknown[]; startsAt: { seq: number; skip: number } } | undefined {
+    const startsAt = this.peek(list, offset);
+    if (!startsAt) return undefined;
+    const n = list.params.length;
+    return {
+      sql: `SELECT ${list.columns} FROM records r WHERE ${list.where} AND r.seq >= $${n + 1} ORDER BY r.seq LIMIT $${n + 2} OFFSET $${n + 3}`,
+      params: [...list.params, startsAt.seq, limit, startsAt.skip],
+      startsAt,
+    };
+  }
+
+  /**
    * The page at `offset` of the list ordered by `r.seq`, or undefined when it must be read the plain way
    * (a shallow offset, or the catalog changed between the statements).
    */
