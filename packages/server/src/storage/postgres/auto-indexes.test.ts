@@ -22,7 +22,7 @@ describe('pgAutoIndexFor', () => {
   it('gives each kind the expression renderPostgres reads the path with', () => {
     expect(pgAutoIndexFor('expression', 'entity.continent')).toEqual({
       name: expect.stringMatching(/^records_a_[0-9a-f]{16}$/),
-      using: 'btree',
+      using: 'hash',
       expression: pgIndexFor('entity.continent')!.expression,
       typeOf: "jsonb_typeof((doc #> ARRAY['entity','continent']::text[]))",
     });
@@ -153,6 +153,13 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
       offset: 0,
     });
     expect(explained.automaticIndexes.map((i) => i.name)).toEqual([idx.name]);
+  });
+
+  it('keeps taking records whose text at an indexed path is longer than a B-tree entry holds', async () => {
+    const long = Array.from({ length: 1500 }, () => Math.random().toString(16).slice(2, 10).padEnd(8, '0')).join('');
+    const c = (await store.connectors.getBySlug('country-source'))!;
+    await store.records.upsert(c.id, 's', 'country', [record(c.contributionId, 'LONG', { continent: long })]);
+    expect(await ask(store, { 'entity.continent': long }, 1)).toEqual(['name of LONG']);
   });
 
   it('builds a numeric index for ranges, and none for a declared path’s equality', async () => {

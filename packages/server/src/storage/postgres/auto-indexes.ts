@@ -17,8 +17,8 @@ const KINDS = new Set<AutoIndexKind>(['expression', 'number', 'trigram']);
 
 /**
  * The index of this kind on a dotted path: its name, access method and the expression, exactly as
- * `renderPostgres` reads the path (so the planner matches it): `doc #>> path` for string equality
- * and `$in` (the declared indexes' expression too), the float8 `CASE` for numbers, and the same text
+ * `renderPostgres` reads the path (so the planner matches it): `doc #>> path` in a hash index for string
+ * equality and `$in` (the declared indexes' too), the float8 `CASE` in a B-tree for numbers, and the same text
  * under `gin_trgm_ops` (pg_trgm) for `~` / `~*`; `typeOf` is the path's type test, which gets
  * statistics of its own. Undefined for a path no index can serve.
  * @example pgAutoIndexFor('number', 'entity.population').expression
@@ -27,14 +27,15 @@ const KINDS = new Set<AutoIndexKind>(['expression', 'number', 'trigram']);
 export function pgAutoIndexFor(
   kind: AutoIndexKind,
   path: string,
-): { name: string; using: 'btree' | 'gin'; expression: string; typeOf: string } | undefined {
+): { name: string; using: 'hash' | 'btree' | 'gin'; expression: string; typeOf: string } | undefined {
   const text = pgIndexFor(path)?.expression;
   if (text === undefined) return undefined;
   const value = text.replace('#>>', '#>');
   const typeOf = `jsonb_typeof(${value})`;
   const expression = kind === 'number' ? `(CASE WHEN ${typeOf} = 'number' THEN ${value}::float8 END)` : text;
   const digest = createHash('sha1').update(`${kind} ${expression}`).digest('hex').slice(0, 16);
-  const using = kind === 'trigram' ? 'gin' : 'btree';
+  // text in a hash index: a B-tree entry over 2,704 bytes would make every write of a longer text fail
+  const using = kind === 'trigram' ? 'gin' : kind === 'number' ? 'btree' : 'hash';
   return { name: `${PG_AUTO_INDEX_PREFIX}${digest}`, using, expression, typeOf };
 }
 

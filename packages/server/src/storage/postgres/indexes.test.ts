@@ -71,6 +71,23 @@ describe.skipIf(!TEST_DATABASE_URL)('expression indexes on PostgreSQL', () => {
     }
   });
 
+  it('are hash indexes: a record with a text longer than a B-tree entry holds is stored and found', async () => {
+    const methods = await store.db.query<{ method: string }>(
+      `SELECT DISTINCT am.amname AS method FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = 'records'::regclass AND c.relname LIKE 'records_x_%'`,
+    );
+    expect(methods.rows).toEqual([{ method: 'hash' }]);
+    // random hex does not compress: 12,000 bytes, where a B-tree entry holds at most 2,704
+    const long = Array.from({ length: 1500 }, () => Math.random().toString(16).slice(2, 10).padEnd(8, '0')).join('');
+    const c = (await store.connectors.getBySlug('country-source'))!;
+    await store.records.upsert(c.id, 's', 'country', [record(c.contributionId, 'LONG', { iso: long })]);
+    const q = pgListQuery(
+      { segment: { kind: 'const', value: true }, staged: [] },
+      { filter: compileQuery({ 'entity.iso': long }), limit: 10, offset: 0 },
+    )!;
+    expect((await store.db.query(q.sql, q.params)).rows.map((r) => r.name)).toEqual(['name of LONG']);
+  });
+
   it('follow entity type updates and deletes', async () => {
     const type = (await store.entityTypes.get('country'))!;
     await store.entityTypes.update('country', { ...type, indexes: ['entity.iso'] });

@@ -8,7 +8,9 @@ export const INDEX_PREFIX = 'records_x_';
 /**
  * The expression index for a declared dotted path, or undefined when the path names no
  * attribute. The expression is the one `renderPostgres` emits for the path
- * (`(r.doc #>> ARRAY['entity','iso']::text[]) = $1`), so string equality can use it.
+ * (`(r.doc #>> ARRAY['entity','iso']::text[]) = $1`), so string equality and `$in` can use it. It is a
+ * hash index: a B-tree entry cannot exceed 2,704 bytes, so a B-tree on a path would refuse every record
+ * with a longer text there, where a hash index stores 4 bytes per record whatever the text.
  * @example pgIndexFor('entity.iso') // { name: 'records_x_…', expression: "(doc #>> ARRAY['entity','iso']::text[])" }
  */
 export function pgIndexFor(path: unknown): { name: string; expression: string } | undefined {
@@ -16,7 +18,8 @@ export function pgIndexFor(path: unknown): { name: string; expression: string } 
   const segments = path.split('.');
   if (segments.some((s) => s === '')) return undefined;
   const expression = `(doc #>> ARRAY[${segments.map(sqlString).join(',')}]::text[])`;
-  const name = `${INDEX_PREFIX}${createHash('sha1').update(expression).digest('hex').slice(0, 16)}`;
+  // the method is in the digest: the B-tree indexes of earlier versions are replaced at the next start
+  const name = `${INDEX_PREFIX}${createHash('sha1').update(`hash ${expression}`).digest('hex').slice(0, 16)}`;
   return { name, expression };
 }
 
@@ -48,7 +51,7 @@ export async function syncRecordIndexes(c: Queryable): Promise<{ created: string
   // names are hex digests and expressions are built from quoted literals: safe to splice into DDL
   for (const [name, expression] of declared) {
     if (existing.includes(name)) continue;
-    await c.query(`CREATE INDEX IF NOT EXISTS ${name} ON records (${expression})`);
+    await c.query(`CREATE INDEX IF NOT EXISTS ${name} ON records USING hash (${expression})`);
     created.push(name);
   }
   for (const name of existing) {
