@@ -33,9 +33,10 @@ export function pgAutoIndexFor(
   const value = text.replace('#>>', '#>');
   const typeOf = `jsonb_typeof(${value})`;
   const expression = kind === 'number' ? `(CASE WHEN ${typeOf} = 'number' THEN ${value}::float8 END)` : text;
-  const digest = createHash('sha1').update(`${kind} ${expression}`).digest('hex').slice(0, 16);
   // text in a hash index: a B-tree entry over 2,704 bytes would make every write of a longer text fail
   const using = kind === 'trigram' ? 'gin' : kind === 'number' ? 'btree' : 'hash';
+  // the method is in the digest: an index built another way is a leftover, which the next build drops
+  const digest = createHash('sha1').update(`${kind} ${using} ${expression}`).digest('hex').slice(0, 16);
   return { name: `${PG_AUTO_INDEX_PREFIX}${digest}`, using, expression, typeOf };
 }
 
