@@ -78,6 +78,12 @@ export interface AutoIndexEngine extends AutoIndexJobs {
   leaves: IndexableLeaves;
   /** Cuts a running build short when the store closes (one that would otherwise hold the close up). */
   cancel?(): Promise<void>;
+  /**
+   * Where several processes share the indexes: those that exist now, and those any process used since the
+   * last call. Each sweep starts from them, so the bound, the retirement and the forbidden paths hold for
+   * the indexes of the whole database, not only for those this process built or used.
+   */
+  current?(): Promise<{ present: ReadonlySet<string>; used: ReadonlySet<string> }>;
 }
 
 /** An automatic index as {@link AutoIndexes.list} shows it. */
@@ -270,9 +276,14 @@ export class AutoIndexes {
 
   /** Drops what is retired, forbidden, declared, or over the bound (least recently used first). */
   #sweep(now: number): void {
-    if (this.#job || this.#indexed.size === 0) return;
+    if (this.#job || (this.#indexed.size === 0 && !this.engine.current)) return;
     this.#lastSweep = now;
     this.#run(async () => {
+      if (this.engine.current) {
+        const { present, used } = await this.engine.current();
+        for (const key of [...this.#indexed.keys()]) if (!present.has(key)) this.#indexed.delete(key);
+        for (const key of present) if (!this.#indexed.has(key) || used.has(key)) this.#indexed.set(key, now);
+      }
       const declared = await this.#declared();
       const byUse = [...this.#indexed].sort((a, b) => b[1] - a[1]);
       const unwanted = ([key, lastUsed]: [string, number]) =>

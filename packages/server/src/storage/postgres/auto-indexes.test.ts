@@ -228,6 +228,46 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
     expect((await onRecords()).map((r) => r.name)).toContain(name);
   });
 
+  it('share their use: a process retires only indexes that no process used', async () => {
+    const clock = { now: 1_000_000 };
+    const watcher = await PostgresStore.open({
+      url: TEST_DATABASE_URL!,
+      schema,
+      max: 3,
+      autoIndexes: { threshold: 2, retireAfterMs: 1000, now: () => clock.now },
+    });
+    const client = await store.db.pool.connect();
+    try {
+      // the first sweep learns every index and its scan count
+      await watcher.catalog.list(view, { limit: 1, offset: 0 });
+      await watcher.autoIndexes.settled();
+      expect(watcher.autoIndexes.list().map((i) => i.path)).toEqual(
+        expect.arrayContaining(['entity.continent', 'entity.area', 'entity.capital']),
+      );
+      // another process reads through the continent index (a value few rows have) and reports it
+      const q = pgListQuery(view, { filter: ir({ 'entity.continent': 'Atlantis' }), limit: 10, offset: 0 })!;
+      await client.query('SET enable_seqscan = off');
+      await client.query(q.sql, q.params);
+      await client.query('SELECT pg_stat_force_next_flush()');
+      await client.query('SELECT 1');
+      clock.now += 2000;
+      await watcher.catalog.list(view, { limit: 1, offset: 0 });
+      await watcher.autoIndexes.settled();
+      const paths = watcher.autoIndexes.list().map((i) => i.path);
+      expect(paths).toContain('entity.continent');
+      // never scanned by anyone: retired
+      expect(paths).not.toContain('entity.area');
+      expect(paths).not.toContain('entity.capital');
+      const left = (await onRecords()).map((r) => r.name);
+      expect(left).toContain(pgAutoIndexFor('expression', 'entity.continent')!.name);
+      expect(left).not.toContain(pgAutoIndexFor('number', 'entity.area')!.name);
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+      await watcher.close();
+    }
+  });
+
   it('max 0 turns them off and drops every one', async () => {
     const off = await open({ max: 0 });
     try {

@@ -64,7 +64,7 @@ interface IndexRow {
   valid: boolean;
 }
 
-const AUTO_INDEXES = `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS note, i.indisvalid AS valid
+const AUTO_INDEXES = `SELECT c.oid, c.relname AS name, obj_description(c.oid, 'pg_class') AS note, i.indisvalid AS valid
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
   WHERE i.indrelid = 'records'::regclass AND left(c.relname, ${PG_AUTO_INDEX_PREFIX.length}) = '${PG_AUTO_INDEX_PREFIX}'`;
 
@@ -136,6 +136,36 @@ export class PgAutoIndexJobs {
   /** The automatic indexes that exist and are whole. */
   async existing(): Promise<Array<{ kind: AutoIndexKind; path: string }>> {
     return usable((await this.db.query<IndexRow>(AUTO_INDEXES)).rows);
+  }
+
+  /** Index scans of each automatic index at the last `current` call (PostgreSQL's shared statistics). */
+  readonly #scans = new Map<string, number>();
+
+  /**
+   * The automatic indexes that exist now, as `kind:path` keys, and those whose scan count changed since the
+   * last call: used by any process (PostgreSQL's cumulative statistics, which every backend reports to, within
+   * a second or so). The first call only learns the counts.
+   */
+  async current(): Promise<{ present: Set<string>; used: Set<string> }> {
+    const rows = (
+      await this.db.query<IndexRow & { scans: number }>(
+        `SELECT x.*, coalesce(s.idx_scan, 0) AS scans FROM (${AUTO_INDEXES}) x
+         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = x.oid`,
+      )
+    ).rows;
+    const present = new Set<string>();
+    const used = new Set<string>();
+    const whole = new Set(usable(rows).map((w) => `${w.kind}:${w.path}`));
+    for (const r of rows) {
+      const what = parseComment(r.note);
+      const key = what && `${what.kind}:${what.path}`;
+      if (!key || !whole.has(key)) continue;
+      present.add(key);
+      const before = this.#scans.get(r.name);
+      if (before !== undefined && before !== Number(r.scans)) used.add(key);
+      this.#scans.set(r.name, Number(r.scans));
+    }
+    return { present, used };
   }
 
   /**
@@ -218,6 +248,7 @@ export async function pgAutoIndexes(db: PgDb, options: AutoIndexOptions = {}): P
     existing: await jobs.existing(),
     declared: () => jobs.declared(),
     cancel: () => jobs.cancel(),
+    current: () => jobs.current(),
     name: (kind, path) => pgAutoIndexFor(kind, path)?.name ?? '',
     leaves: POSTGRES_LEAVES,
   };
