@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Ir, recordColumn, requiredLiterals } from '../query/index.js';
+import type { CatalogExplain } from './catalog-store.js';
 
 /** How many distinct unindexed paths are counted at once (a bound on memory, not on indexes). */
 const TRACKED_PATHS = 1000;
@@ -318,4 +319,14 @@ export class AutoIndexes {
         else if (!next.done) this.#waiting.delete(next.value);
       });
   }
+}
+
+/** The automatic indexes as a catalog explain shows them (none when the store has none). */
+export function explainedAutoIndexes(auto: AutoIndexes | undefined): CatalogExplain['automaticIndexes'] {
+  return (auto?.list() ?? []).map((i) => ({
+    kind: i.kind,
+    path: i.path,
+    name: i.name,
+    lastUsed: new Date(i.lastUsed).toISOString(),
+  }));
 }

@@ -68,14 +68,10 @@ const AUTO_INDEXES = `SELECT c.oid, c.relname AS name, obj_description(c.oid, 'p
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
   WHERE i.indrelid = 'records'::regclass AND left(c.relname, ${PG_AUTO_INDEX_PREFIX.length}) = '${PG_AUTO_INDEX_PREFIX}'`;
 
-/** Those of `rows` that are whole and say what they are. */
-function usable(rows: readonly IndexRow[]): Array<{ kind: AutoIndexKind; path: string }> {
-  const out: Array<{ kind: AutoIndexKind; path: string }> = [];
-  for (const r of rows) {
-    const what = parseComment(r.note);
-    if (r.valid && what && pgAutoIndexFor(what.kind, what.path)?.name === r.name) out.push(what);
-  }
-  return out;
+/** What an index row is, when it is whole (valid, with its comment, named as that kind and path are). */
+function wholeIndex(r: IndexRow): { kind: AutoIndexKind; path: string } | undefined {
+  const what = parseComment(r.note);
+  return r.valid && what && pgAutoIndexFor(what.kind, what.path)?.name === r.name ? what : undefined;
 }
 
 /**
@@ -104,8 +100,7 @@ export class PgAutoIndexJobs {
       if (rows.some((r) => r.name === idx.name && r.valid)) return false;
       // every build holds the lock: an invalid index now was left by one that failed or was cut short
       // (no query uses it, every write pays for it), as is one without its comment
-      const whole = new Set(usable(rows).map((w) => pgAutoIndexFor(w.kind, w.path)?.name));
-      for (const r of rows) if (!whole.has(r.name)) await dropIndex(c, r.name);
+      for (const r of rows) if (!wholeIndex(r)) await dropIndex(c, r.name);
       const opclass = kind === 'trigram' ? ` ${await this.#trigramOps(c)}` : '';
       // names are hex digests and expressions are built from quoted literals: safe to splice into DDL
       await c.query(
@@ -135,7 +130,7 @@ export class PgAutoIndexJobs {
 
   /** The automatic indexes that exist and are whole. */
   async existing(): Promise<Array<{ kind: AutoIndexKind; path: string }>> {
-    return usable((await this.db.query<IndexRow>(AUTO_INDEXES)).rows);
+    return (await this.db.query<IndexRow>(AUTO_INDEXES)).rows.flatMap((r) => wholeIndex(r) ?? []);
   }
 
   /** Index scans of each automatic index at the last `current` call (PostgreSQL's shared statistics). */
@@ -155,11 +150,10 @@ export class PgAutoIndexJobs {
     ).rows;
     const present = new Set<string>();
     const used = new Set<string>();
-    const whole = new Set(usable(rows).map((w) => `${w.kind}:${w.path}`));
     for (const r of rows) {
-      const what = parseComment(r.note);
-      const key = what && `${what.kind}:${what.path}`;
-      if (!key || !whole.has(key)) continue;
+      const what = wholeIndex(r);
+      if (!what) continue;
+      const key = `${what.kind}:${what.path}`;
       present.add(key);
       const before = this.#scans.get(r.name);
       if (before !== undefined && before !== Number(r.scans)) used.add(key);

@@ -1,6 +1,6 @@
 import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index.js';
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
-import type { AutoIndexes } from '../auto-indexes.js';
+import { type AutoIndexes, explainedAutoIndexes } from '../auto-indexes.js';
 import {
   type CatalogEntry,
   type CatalogExplain,
@@ -96,23 +96,30 @@ export function pgListShape(view: CatalogView, o: ListOptions, deep = false): Pg
   return { columns, where: w.terms.join(' AND '), params: w.params };
 }
 
-/**
- * The SQL of a catalog list on PostgreSQL read the plain way (exported for exact-SQL tests), or undefined
- * when the segment or filter can match nothing.
- */
-export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
-  const deep = o.offset >= DEEP_PAGE;
-  const shape = pgListShape(view, o, deep);
-  if (!shape) return undefined;
+/** The SQL of a list read the plain way, from its shape (that of `listShape`, which a deep page needs). */
+function plainListSql(shape: PgListShape, o: Page): SqlFragment {
   const { columns, where } = shape;
   const params = [...shape.params, o.limit, o.offset];
   const page = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
   // A deep page walks past `offset` rows: it walks only their order and filter columns (for a list of a type
   // under a type segment, the entries of records_type alone), and reads the whole rows of the page only.
-  const sql = deep
-    ? `SELECT ${columns} FROM records r WHERE r.seq IN (SELECT r.seq FROM records r WHERE ${where} ORDER BY r.seq ${page}) ORDER BY r.seq`
-    : `SELECT ${columns} FROM records r WHERE ${where} ORDER BY r.seq ${page}`;
+  const sql =
+    o.offset >= DEEP_PAGE
+      ? `SELECT ${columns} FROM records r WHERE r.seq IN (SELECT r.seq FROM records r WHERE ${where} ORDER BY r.seq ${page}) ORDER BY r.seq`
+      : `SELECT ${columns} FROM records r WHERE ${where} ORDER BY r.seq ${page}`;
   return { sql, params };
+}
+
+/** The shape of a list as it is read: a deep page's visibility is the array computed once. */
+const listShape = (view: CatalogView, o: ListOptions) => pgListShape(view, o, o.offset >= DEEP_PAGE);
+
+/**
+ * The SQL of a catalog list on PostgreSQL read the plain way (exported for exact-SQL tests), or undefined
+ * when the segment or filter can match nothing.
+ */
+export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
+  const shape = listShape(view, o);
+  return shape && plainListSql(shape, o);
 }
 
 /** Policy-scoped reads and usage counters on PostgreSQL; the same semantics as `sqlite/catalog.ts`. */
@@ -146,34 +153,31 @@ export class PgCatalog implements CatalogStore {
 
   async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
     this.autoIndexes?.observe(o.filter);
-    const q = pgListQuery(view, o);
+    const shape = listShape(view, o);
+    if (!shape) return [];
     // a deep page starts from a remembered position instead of walking from the first row
-    const shape = q && o.offset >= DEEP_PAGE ? pgListShape(view, o, true) : undefined;
-    const marked = shape
-      ? await this.marks.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
-          throw unusable(err);
-        })
-      : undefined;
-    const rows = marked ?? (q ? await this.#all<CatalogEntry>(q.sql, q.params) : []);
+    const marked = await this.marks.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
+      throw unusable(err);
+    });
+    let rows = marked;
+    if (!rows) {
+      const q = plainListSql(shape, o);
+      rows = await this.#all<CatalogEntry>(q.sql, q.params);
+    }
     return o.withDoc ? rows.map((r) => ({ ...r, doc: inStoredOrder(r.doc as RecordDocument) })) : rows;
   }
 
   async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
     try {
-      const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
-        kind: i.kind,
-        path: i.path,
-        name: i.name,
-        lastUsed: new Date(i.lastUsed).toISOString(),
-      }));
+      const automaticIndexes = explainedAutoIndexes(this.autoIndexes);
+      const shape = listShape(view, o);
       // a deep page with remembered positions: the SQL it reads from its mark
-      const shape = o.offset >= DEEP_PAGE ? pgListShape(view, o, true) : undefined;
       const marked = shape && this.marks.explainable(shape, o.limit, o.offset);
       if (marked) {
         const plan = await pgExplainList(this.db, { sql: marked.sql, params: marked.params });
         return { ...plan, startsAt: marked.startsAt, automaticIndexes };
       }
-      return { ...(await pgExplainList(this.db, pgListQuery(view, o))), automaticIndexes };
+      return { ...(await pgExplainList(this.db, shape && plainListSql(shape, o))), automaticIndexes };
     } catch (err) {
       throw unusable(err);
     }

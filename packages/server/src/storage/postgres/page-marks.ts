@@ -58,9 +58,8 @@ export class PgPageMarks {
   ): { sql: string; params: unknown[]; startsAt: { seq: number; skip: number } } | undefined {
     const startsAt = this.peek(list, offset);
     if (!startsAt) return undefined;
-    const n = list.params.length;
     return {
-      sql: `SELECT ${list.columns} FROM records r WHERE ${list.where} AND r.seq >= $${n + 1} ORDER BY r.seq LIMIT $${n + 2} OFFSET $${n + 3}`,
+      sql: fromMark(list, list.columns),
       params: [...list.params, startsAt.seq, limit, startsAt.skip],
       startsAt,
     };
@@ -85,8 +84,7 @@ export class PgPageMarks {
     const n = list.params.length;
     const r = await this.db.query<{ version: number; entries: number; _seq: number | null } & T>(
       `SELECT v.version, v.entries, p.* FROM ${VERSION} LEFT JOIN LATERAL (
-         SELECT r.seq AS _seq, ${list.columns} FROM records r WHERE ${list.where} AND r.seq >= $${n + 1}
-         ORDER BY r.seq LIMIT $${n + 2} OFFSET $${n + 3}) p ON v.version = $${n + 4}
+         ${fromMark(list, `r.seq AS _seq, ${list.columns}`)}) p ON v.version = $${n + 4}
        ORDER BY p._seq`,
       [...list.params, marks.seqs[j], limit, offset - j * PG_MARK_STEP, marks.version],
     );
@@ -165,5 +163,11 @@ export async function compactChanges(db: Queryable, from = 2): Promise<void> {
 /** How often each process folds the change log, and from how many rows (writers add a row per transaction). */
 export const COMPACT_EVERY_MS = 60_000;
 export const COMPACT_PERIODIC_FROM = 100;
+
+/** A page read from a mark: the list's WHERE clause and parameters, then the mark's `seq`, the limit and the rows skipped. */
+function fromMark(list: PgListShape, columns: string): string {
+  const n = list.params.length;
+  return `SELECT ${columns} FROM records r WHERE ${list.where} AND r.seq >= $${n + 1} ORDER BY r.seq LIMIT $${n + 2} OFFSET $${n + 3}`;
+}
 
 const keyOf = (list: PgListShape) => `${list.where}\u0000${JSON.stringify(list.params)}`;

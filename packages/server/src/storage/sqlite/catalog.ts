@@ -10,6 +10,7 @@ import {
   type SqliteRenderOptions,
 } from '../../query/index.js';
 import { Lru } from '../../query/lru.js';
+import { type AutoIndexes, explainedAutoIndexes } from '../auto-indexes.js';
 import {
   type CatalogEntry,
   type CatalogExplain,
@@ -24,7 +25,6 @@ import {
   UnusableQueryError,
   type VisibleEntityType,
 } from '../catalog-store.js';
-import type { AutoIndexes } from './auto-indexes.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
@@ -190,12 +190,7 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
-    const automaticIndexes = (this.autoIndexes?.list() ?? []).map((i) => ({
-      kind: i.kind,
-      path: i.path,
-      name: i.name,
-      lastUsed: new Date(i.lastUsed).toISOString(),
-    }));
+    const automaticIndexes = explainedAutoIndexes(this.autoIndexes);
     this.#syncRender();
     const shape = this.#shape(view, o);
     const startsAt = shape ? (this.#marks?.peek(shape, o.offset) ?? null) : null;
