@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { jsonPathLiteral } from '../../query/index.js';
 import type { AutoIndexKind } from '../auto-indexes.js';
-import type { Db } from './database.js';
+import { type Db, pruneStatistics } from './database.js';
 
 /** Prefix of the expression indexes the server builds itself (declared ones are `records_x_`). */
 export const AUTO_INDEX_PREFIX = 'records_a_';
@@ -63,6 +63,7 @@ export function createAutoIndex(db: Db, kind: AutoIndexKind, path: string, now: 
     // sampled figures (analysis_limit) mislead it on skewed paths (one value for the first rows)
     db.pragma('analysis_limit = 0');
     db.exec('ANALYZE records');
+    pruneStatistics(db);
   }
   db.prepare('INSERT OR REPLACE INTO auto_indexes (name, path, kind, created) VALUES (?, ?, ?, ?)').run(
     name,

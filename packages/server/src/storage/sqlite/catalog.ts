@@ -276,7 +276,9 @@ export class SqliteCatalog implements CatalogStore {
     const key = staged ? 'staged' : 'live';
     let q = pair[key];
     if (!q) {
-      // rendered without trigram lookups: for one row, RE2 alone is cheaper than a lookup of every match
+      // rendered without trigram lookups: for one row, RE2 alone is cheaper than a lookup of every match;
+      // and as one opaque term (coalesce), so that no index on a segment path competes with the public id's
+      // and the statement is not planned again for each call's values (pruneStatistics in database.ts)
       const f = isTrue(segment) ? undefined : renderSqlite(segment);
       const visible = staged
         ? '(c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))'
@@ -284,7 +286,7 @@ export class SqliteCatalog implements CatalogStore {
       const sql = `SELECT r.public_id, r.type, r.name, r.vendor_id, json(r.doc) AS doc,
           c.id AS connector_id, c.webhook, c.cache, c.webhook_secret
         FROM records r JOIN connectors c ON c.id = r.connector_id
-        WHERE r.public_id = ? AND r.type = ? AND ${visible}${f ? ` AND (${f.sql})` : ''}`;
+        WHERE r.public_id = ? AND r.type = ? AND ${visible}${f ? ` AND coalesce((${f.sql}), 0)` : ''}`;
       q = { stmt: this.db.prepare(sql), params: f ? f.params : [] };
       pair[key] = q;
     }

@@ -20,7 +20,31 @@ export function openDatabase(dataDir: string): Db {
   }
   const db = connect(file);
   migrate(db);
+  if (pruneStatistics(db) > 0) db.exec('ANALYZE sqlite_schema'); // reloads the statistics this connection holds
   return db;
+}
+
+/** Where SQLite keeps its STAT4 samples of index values, and which of them bbk keeps (`pruneStatistics`). */
+const PRUNE_STAT4 = `DELETE FROM sqlite_stat4
+  WHERE idx NOT LIKE 'records!_a!_%' ESCAPE '!' AND idx NOT LIKE 'records!_x!_%' ESCAPE '!'`;
+
+/**
+ * Deletes the STAT4 samples (what `ANALYZE` records of each index's values) of every index but the expression
+ * indexes on catalog paths (automatic `records_a_`, declared `records_x_`); returns how many rows went. Once an
+ * index has samples, SQLite plans each statement that could use it for the values bound to it, and prepares
+ * such a statement again every time values are bound to it: every call, with better-sqlite3 (the planner's
+ * parameter sensitivity; `SQLITE_DBCONFIG_ENABLE_QPSG` turns it off, but better-sqlite3 has no call for it).
+ * The one-row reads behind every request paid that each time: an entity detail's read went from 10 to 25 µs
+ * once the first automatic index had been built, with its `ANALYZE` (bench/README.md). Their plans need no
+ * samples: the unique and the built-in indexes are told apart by the per-index averages (`sqlite_stat1`),
+ * which stay. The expression indexes keep theirs: they serve catalog lists, where a value's frequency decides
+ * the plan (a rare value is read through its index, a common one in catalog order), and preparing again costs
+ * little against a list. A one-row read with a segment on such a path keeps it out of the plan
+ * (`SqliteCatalog`'s record statement).
+ */
+export function pruneStatistics(db: Db): number {
+  if (!db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'").get()) return 0;
+  return db.prepare(PRUNE_STAT4).run().changes;
 }
 
 /**

@@ -7,7 +7,7 @@ import { type AutoIndexes, type AutoIndexOptions, sqliteAutoIndexes } from './au
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
 import { SqliteConnectors } from './connectors.js';
-import { type Db, openDatabase } from './database.js';
+import { type Db, openDatabase, pruneStatistics } from './database.js';
 import { dumpSqlite, loadSqlite } from './dump.js';
 import { SqliteEntityTypes } from './entity-types.js';
 import { SqliteFigures } from './figures.js';
@@ -127,6 +127,7 @@ export class SqliteStore implements Store {
     await this.records.close();
     if (this.db.open) {
       this.db.pragma('optimize');
+      pruneStatistics(this.db);
       this.db.close();
     }
   }
