@@ -54,6 +54,11 @@ describe('equality', () => {
     [false, ['fal']],
     [5.5, ['n55']],
     ['[1,2,3]', ['jsonish']],
+    // texts that numbers, booleans, null and objects read as in SQL match only strings
+    ['true', []],
+    ['1', []],
+    ['null', []],
+    ['{"a":1,"b":{"c":2}}', []],
     ['say "hi"', ['quote']],
     ['a?b?', ['qmarks']],
     ['Apple', []],
@@ -139,6 +144,9 @@ describe('$in / $nin', () => {
     expect(match(v({ $in: [null] }))).toEqual(['nul']);
     expect(match(v({ $in: [[1, 2, 3], { a: 1, b: { c: 2 } }] }))).toEqual(['arr', 'obj']);
     expect(match(v({ $in: [[1, 2]] }))).toEqual([]);
+    // the texts an array, an object or a number read as match only the strings
+    expect(match(v({ $in: ['[1,2,3]', '{"a":1,"b":{"c":2}}'] }))).toEqual(['jsonish']);
+    expect(match(v({ $in: ['1', '5.5', 'true'] }))).toEqual([]);
     expect(match(v({ $in: ['apple', 'say "hi"', 'a?b?', 5.5] }))).toEqual(['apple', 'n55', 'qmarks', 'quote']);
     expect(match(v({ $in: [] }))).toEqual([]);
   });

@@ -55,11 +55,22 @@ function trigramsOf(fragments: readonly string[]): string[] {
 }
 
 /**
+ * Whether `json_extract` of a JSON value that is not a string could read as this text. Of the others, only an
+ * array or an object reads as text (its minified JSON, `[1,2]`); numbers and booleans read as SQL numbers and
+ * `null` as NULL, which never equal a text (neither side has an affinity that would convert it). When it cannot,
+ * text equality alone means "the string" and the row's `json_type` need not be read: one JSON walk less per
+ * matching row, and the SQL the PostgreSQL renderer writes for the same leaf.
+ */
+function readsAsContainer(text: string): boolean {
+  return text.startsWith('[') || text.startsWith('{');
+}
+
+/**
  * Renders the IR as a SQLite boolean expression over the records table alias:
  * values always travel as `?` parameters; JSON paths are literals so expression
  * indexes apply. Needs the functions of registerSqliteFunctions.
  * @example renderSqlite(compileQuery({ name: 'India' }))
- * // { sql: "(json_extract(r.doc, '$.name') = ? AND json_type(r.doc, '$.name') = 'text')", params: ['India'] }
+ * // { sql: "(json_extract(r.doc, '$.name') = ?)", params: ['India'] }
  */
 export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFragment {
   const renderer = new SqliteRenderer(
@@ -126,11 +137,15 @@ class SqliteRenderer {
           ' OR ',
         );
       case 'cmp': {
+        if (l.op === 'eq' && typeof l.value === 'string' && !readsAsContainer(l.value)) {
+          return `(${this.extract(l.field)} = ${this.p(l.value)})`;
+        }
         // Guard after the comparison: `json_extract(…) = ?` stays the index-usable term.
         const guard = typeof l.value === 'string' ? typeList(['text']) : typeList(['integer', 'real']);
         return `(${this.extract(l.field)} ${OPERATOR[l.op]} ${this.p(l.value)} AND ${this.type(l.field)}${guard})`;
       }
       case 'inText':
+        if (!l.values.some(readsAsContainer)) return `(${this.extract(l.field)} IN (${this.list(l.values)}))`;
         return `(${this.extract(l.field)} IN (${this.list(l.values)}) AND ${this.type(l.field)}${typeList(['text'])})`;
       case 'inNumber':
         return `(${this.extract(l.field)} IN (${this.list(l.values)}) AND ${this.type(l.field)}${typeList(['integer', 'real'])})`;

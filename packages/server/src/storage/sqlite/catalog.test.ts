@@ -21,8 +21,8 @@ describe('listQuery', () => {
     expect(q.sql.replace(/\s+/g, ' ')).toBe(
       'SELECT r.public_id AS publicId, r.type, r.name FROM records r WHERE +r.connector_id IN (SELECT c.id FROM connectors c' +
         ' WHERE c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?))) AND r.type = ?' +
-        " AND ((r.type = ? AND 'text' = 'text'))" +
-        " AND ((json_extract(r.doc, '$.entity.iso') = ? AND json_type(r.doc, '$.entity.iso') = 'text'))" +
+        ' AND ((r.type = ?))' +
+        " AND ((json_extract(r.doc, '$.entity.iso') = ?))" +
         ' ORDER BY r.seq LIMIT ? OFFSET ?',
     );
     expect(q.params).toEqual(['["abc"]', 'country', 'country', 'GB', 10, 20]);
