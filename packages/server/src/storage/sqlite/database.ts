@@ -34,9 +34,10 @@ const PRUNE_STAT4 = `DELETE FROM sqlite_stat4
  * index has samples, SQLite plans each statement that could use it for the values bound to it, and prepares
  * such a statement again every time values are bound to it: every call, with better-sqlite3 (the planner's
  * parameter sensitivity; `SQLITE_DBCONFIG_ENABLE_QPSG` turns it off, but better-sqlite3 has no call for it).
- * The one-row reads behind every request paid that each time: an entity detail's read went from 10 to 25 µs
- * once the first automatic index had been built, with its `ANALYZE` (bench/README.md). Their plans need no
- * samples: the unique and the built-in indexes are told apart by the per-index averages (`sqlite_stat1`),
+ * An entity detail's read (the record by public id, joined to its connector, with the type and the segment)
+ * paid that at every request: 10 → 25 µs once the first automatic index had been built, with its `ANALYZE`
+ * (bench/README.md). (A read on one unique key alone is not planned again: SQLite knows it finds one row.)
+ * One-row plans need no samples: the unique and the built-in indexes are told apart by the per-index averages (`sqlite_stat1`),
  * which stay. The expression indexes keep theirs: they serve catalog lists, where a value's frequency decides
  * the plan (a rare value is read through its index, a common one in catalog order), and preparing again costs
  * little against a list. A one-row read with a segment on such a path keeps it out of the plan
