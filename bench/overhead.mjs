@@ -7,6 +7,8 @@
 //     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
 //     [--pin]   (servers on CPU 0, this load generator on CPU 1: less noise on a 2-core machine)
 //     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
+//     [--keep-profiles DIR]   (with --profile: keeps each measured window's profile in DIR, named
+//                              <variant>-<round>-<requests>.cpuprofile, for a function-by-function comparison)
 //     [--replicas 2]   (server processes per variant: a process's own speed varies with JIT and memory layout)
 //     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
 //     [--warmup 2]   (seconds of load per server before the rounds)
@@ -18,7 +20,7 @@
 // process of its own on a fresh data directory with one live connector, one record and one consumer
 // access. Not a test: it prints a table (bench/README.md#observability-overhead).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -157,6 +159,11 @@ async function measure(variant, options) {
     const file = join(options.profile, `${variant.key}-${variant.runs?.length ?? 'warm'}.cpuprofile`);
     await variant.command(`stop ${file}`);
     if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')), result.requests.total);
+    // --keep-profiles DIR: each measured window's profile, named by variant and round, with its request count
+    if (options.keepProfiles && variant.runs) {
+      const kept = join(options.keepProfiles, `${variant.key}-${variant.runs.length}-${result.requests.total}.cpuprofile`);
+      copyFileSync(file, kept);
+    }
     rmSync(file);
   }
   if (variant.urls.metrics) await checkScrape(variant);
@@ -326,6 +333,7 @@ async function main() {
       connections: { type: 'string', default: '16' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'keep-profiles': { type: 'string' },
       pin: { type: 'boolean', default: false },
       replicas: { type: 'string', default: '1' },
       together: { type: 'boolean', default: false },
@@ -341,6 +349,10 @@ async function main() {
   const drops = [];
   const variants = variantsOf(here, scratch, values.baseline, values.only, Number(values.replicas));
   if (values.profile) options.profile = scratch;
+  if (values.profile && values['keep-profiles']) {
+    options.keepProfiles = values['keep-profiles'];
+    mkdirSync(options.keepProfiles, { recursive: true });
+  }
   try {
     for (const [i, v] of variants.entries()) {
       const dir = join(scratch, `v${i}`); // one data directory per server process
