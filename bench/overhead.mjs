@@ -161,7 +161,10 @@ async function measure(variant, options) {
     if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')), result.requests.total);
     // --keep-profiles DIR: each measured window's profile, named by variant and round, with its request count
     if (options.keepProfiles && variant.runs) {
-      const kept = join(options.keepProfiles, `${variant.key}-${variant.runs.length}-${result.requests.total}.cpuprofile`);
+      const kept = join(
+        options.keepProfiles,
+        `${variant.key}-${variant.runs.length}-${result.requests.total}.cpuprofile`,
+      );
       copyFileSync(file, kept);
     }
     rmSync(file);
