@@ -22,11 +22,12 @@ export class Lru<K, V> {
     if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K);
   }
 
-  /** The cached value, computed and stored on a miss. */
+  /** Forgets the key. */
   delete(key: K): void {
     this.#map.delete(key);
   }
 
+  /** The cached value, computed and stored on a miss. */
   getOrSet(key: K, make: () => V): V {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
