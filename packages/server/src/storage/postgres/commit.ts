@@ -13,8 +13,9 @@ const KEYS = `keys AS (
  * table the planner joins the session's operations by nested loops, quadratic in their number (a
  * first-load replace of 2,000 records took 16 s, of 100,000 it never ended). Outside the transaction,
  * ANALYZE's lock (which ANALYZEs of other processes wait for) is held only while it samples.
+ * Returns the number of pending operations, which the commit's `applyPending` is given.
  */
-export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<void> {
+export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<number> {
   const r = await db.query<{ pending: number; estimate: number }>(
     `SELECT (SELECT count(*) FROM session_ops WHERE connector_id = $1) AS pending,
             (SELECT reltuples FROM pg_class WHERE oid = 'session_ops'::regclass) AS estimate`,
@@ -22,6 +23,7 @@ export async function freshPendingStatistics(db: Queryable, connectorId: number)
   );
   const { pending, estimate } = r.rows[0] ?? { pending: 0, estimate: 0 };
   if (pending >= ANALYZE_FROM && pending > 2 * Math.max(Number(estimate), 0)) await db.query('ANALYZE session_ops');
+  return Number(pending);
 }
 
 /** `work_mem` of a commit's transaction (PostgreSQL's default, 4 MB, sorts 100,000 documents on disk). */
@@ -45,16 +47,15 @@ const HASH_ONLY_FROM = 2000;
  * catalog a replay in posted order would give: a key the session deleted is removed (and, when
  * upserted again afterwards, comes back as a new record); a key it only upserted keeps its place
  * and takes the last upserted document; new records follow in the order of their first upsert
- * after their last delete. `replace` then leaves only the records the session upserted.
+ * after their last delete. `replace` then leaves only the records the session upserted. `pending`: the
+ * connector's pending operations as `freshPendingStatistics` counted them just before the transaction (it
+ * chooses the join method only, so a post that races the close cannot make the commit wrong).
  */
 export async function applyPending(
   c: Queryable,
-  o: { connectorId: number; type: string; replace: boolean },
+  o: { connectorId: number; type: string; replace: boolean; pending: number },
 ): Promise<void> {
-  const pending = await c.query<{ n: number }>('SELECT count(*) AS n FROM session_ops WHERE connector_id = $1', [
-    o.connectorId,
-  ]);
-  if ((pending.rows[0]?.n ?? 0) >= HASH_ONLY_FROM) await c.query('SET LOCAL enable_nestloop = off');
+  if (o.pending >= HASH_ONLY_FROM) await c.query('SET LOCAL enable_nestloop = off');
   await c.query(
     `DELETE FROM records r USING (SELECT DISTINCT public_id FROM session_ops WHERE connector_id = $1 AND op = 'delete') d
      WHERE r.public_id = d.public_id AND r.connector_id = $1`,

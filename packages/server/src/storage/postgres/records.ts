@@ -99,13 +99,20 @@ export class PgRecords implements RecordStore {
   }
 
   closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {
-    const before = commit ? () => freshPendingStatistics(this.db, connectorId) : undefined;
+    let pending = 0;
+    const before = commit
+      ? async () => {
+          pending = await freshPendingStatistics(this.db, connectorId);
+        }
+      : undefined;
     return this.#inOrder(
       connectorId,
       async (c) => {
         const mode = await lockSession(c, connectorId, sessionId);
         if (mode === undefined) return false;
-        if (commit && mode !== 'stream') await applyPending(c, { connectorId, type, replace: mode === 'replace' });
+        if (commit && mode !== 'stream') {
+          await applyPending(c, { connectorId, type, replace: mode === 'replace', pending });
+        }
         // its pending operations cascade
         await c.query('DELETE FROM sessions WHERE connector_id = $1', [connectorId]);
         return true;
