@@ -50,6 +50,27 @@ describe('CatalogReaders', () => {
     }
   });
 
+  it('gives each row as an object keyed by column name, as the main connection would', async () => {
+    // rows cross the thread as value arrays with their column names (catalog-reader.ts)
+    const sql = `SELECT n, n * 2 AS doubled, NULL AS absent, 'x' || n AS text, 1.5 AS half, x'00ff' AS bytes
+      FROM t WHERE n <= ? ORDER BY n`;
+    const readers = new CatalogReaders(join(dir, DB_FILE));
+    try {
+      const rows = await readers.all<Record<string, unknown>>(sql, [2]);
+      const main = db.prepare<[number], Record<string, unknown>>(sql).all(2);
+      // a blob crosses as a Uint8Array (structured clone), the same bytes; list queries select none
+      expect(rows.map((r) => ({ ...r, bytes: Buffer.from(r.bytes as Uint8Array) }))).toEqual(main);
+      expect(rows.map(({ bytes: _, ...r }) => r)).toEqual([
+        { n: 1, doubled: 2, absent: null, text: 'x1', half: 1.5 },
+        { n: 2, doubled: 4, absent: null, text: 'x2', half: 1.5 },
+      ]);
+      expect(Object.keys(rows[0]!)).toEqual(['n', 'doubled', 'absent', 'text', 'half', 'bytes']);
+      expect(await readers.all('SELECT n FROM t WHERE n < 0', [])).toEqual([]);
+    } finally {
+      await readers.close();
+    }
+  });
+
   it('a query past the time bound fails alone, and the thread is replaced', async () => {
     const readers = new CatalogReaders(join(dir, DB_FILE), { threads: 1, timeoutMs: 300 });
     try {

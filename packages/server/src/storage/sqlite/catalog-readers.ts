@@ -19,6 +19,26 @@ interface Reader {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** What a reader thread posts: it is ready, or a job's rows (as value arrays with their column names), or its error. */
+interface ReaderMessage {
+  ready?: true;
+  columns?: string[];
+  rows?: unknown[];
+  error?: { name: string; message: string };
+}
+
+/** Rows as objects keyed by column name, as better-sqlite3 returns them. */
+function rowObjects(columns: readonly string[], rows: readonly unknown[][]): Record<string, unknown>[] {
+  const out = new Array<Record<string, unknown>>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const values = rows[i]!;
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j]!] = values[j];
+    out[i] = row;
+  }
+  return out;
+}
+
 /** Options of {@link CatalogReaders}. */
 export interface CatalogReadersOptions {
   /** Reader threads (each runs one query at a time). Default 2. */
@@ -92,7 +112,7 @@ export class CatalogReaders {
     const worker = startWorker('./catalog-reader', import.meta.url, { file: this.#file });
     const reader: Reader = { worker, ready: false, job: undefined, timer: undefined };
     worker.unref();
-    worker.on('message', (m: { ready?: true; rows?: unknown[]; error?: { name: string; message: string } }) => {
+    worker.on('message', (m: ReaderMessage) => {
       if (m.ready) {
         reader.ready = true;
         this.#dispatch();
@@ -101,7 +121,7 @@ export class CatalogReaders {
       const job = this.#finish(reader);
       if (!job) return;
       if (m.error) job.reject(Object.assign(new Error(m.error.message), m.error));
-      else job.resolve(m.rows ?? []);
+      else job.resolve(m.columns ? rowObjects(m.columns, m.rows as unknown[][]) : (m.rows ?? []));
     });
     worker.on('error', (err) => {
       this.#finish(reader)?.reject(err);
