@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ActivityMonitor } from './activity/index.js';
+import { RememberedAdmissions } from './auth/remembered.js';
 import { TokenUsage } from './auth/token-usage.js';
-import { verifyToken } from './auth/tokens.js';
+import { checkToken, presentedToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
@@ -108,20 +109,36 @@ export async function startServer(
   try {
     const secret = await ensureSecret(store);
     const bootstrapToken = await bootstrapUser(store, config);
+    const admissions = store.shared ? new RememberedAdmissions() : undefined;
     const ctx: ServerContext = {
       config,
       store,
       secret,
       auth: {
         async verify(token, kind) {
-          const check = await verifyToken(store, token, config.now());
+          const presented = presentedToken(token);
+          if (!presented) return { ok: false, status: 401 };
+          const row = await store.tokens.get(presented.keyId);
+          const check = checkToken(presented, row, config.now());
+          if (row) admissions?.rememberToken(row);
           if (!check.ok) return check;
           if (check.kind !== kind) return { ok: false, status: 401 };
           if (config.consumerAccounting) usage.touch(check.keyId);
           return check;
         },
+        remembered(token, kind) {
+          const presented = admissions && presentedToken(token);
+          const row = presented && admissions.token(presented.keyId);
+          if (!row || presented.kind !== kind) return undefined;
+          const check = checkToken(presented, row, config.now());
+          return check.ok ? check : undefined;
+        },
+        confirmed(keyId) {
+          if (config.consumerAccounting) usage.touch(keyId);
+        },
         flushUses: () => usage.flush(),
       },
+      admissions,
       limits: new Limits({ usage: store.catalog, now: config.now }),
       webhooks: new WebhookClient({
         timeoutMs: config.webhookTimeoutMs,

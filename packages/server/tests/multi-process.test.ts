@@ -181,6 +181,79 @@ describe.skipIf(!TEST_DATABASE_URL || !existsSync(CLI))('several bbk processes, 
     await Promise.all([closer.close(), writer.close()]);
   });
 
+  it('an entity detail admitted on what a process remembers sees every change made through another at once', async () => {
+    // auth/remembered.ts: a detail is admitted on the token row the process last read and confirmed by its
+    // record read; each change below is made through process 0 and must apply to the next call on process 1
+    await contributor(0).contribute(cid, 'stream', [
+      { id: 'remembered', name: 'remembered', entity: { n: 1, hidden: 'h' } },
+    ]);
+    const token = await consumerTokenFor('remember', { enabled: false });
+    const listed = (await get(`${p(0).urls.consumer}/entity/thing?limit=250`, token)).json as {
+      id: string;
+      name: string;
+    }[];
+    const id = listed.find((r) => r.name === 'remembered')!.id;
+    const detail = (i: number, t = token) => get(`${p(i).urls.consumer}/entity/thing/${id}`, t);
+    const warm = async (t = token) => {
+      for (const i of [0, 1, 0, 1]) expect((await detail(i, t)).status).toBe(200);
+    };
+    await warm();
+    expect((await detail(1)).json).toMatchObject({ id, entity: { n: 1, hidden: 'h' } });
+
+    await coord.accesses.setGuard(uid, 'remember', { suspended: true });
+    expect((await detail(1)).status).toBe(403);
+    await coordinatorOf(1).accesses.setGuard(uid, 'remember', { suspended: false });
+    await warm();
+
+    const masked = policyBody('remember', { enabled: false });
+    await coord.policies.update('remember', {
+      ...masked,
+      policy: {
+        ...masked.policy,
+        data_segment: { ...masked.policy.data_segment, field_masks: ['thing.entity.hidden'] },
+      },
+    });
+    const after = (await detail(1)).json as { entity: Record<string, unknown> };
+    expect(after.entity).toEqual({ n: 1 });
+    await warm();
+
+    await coord.policies.update('remember', policyBody('remember', { enabled: false }, { type: 'nothing' }));
+    expect((await detail(1)).status).toBe(404);
+    await coord.policies.update('remember', policyBody('remember', { enabled: false }));
+    await warm();
+
+    const fresh = await coord.accesses.reissue(uid, 'remember');
+    expect((await detail(1)).status).toBe(403);
+    expect((await detail(0)).status).toBe(403);
+    await warm(fresh);
+    expect((await detail(1, `${fresh.slice(0, -2)}xx`)).status).toBe(401);
+
+    // a policy that counts calls: never admitted on memory, so each call is counted once, on either process
+    await coord.policies.update(
+      'remember',
+      policyBody('remember', { enabled: true, quota: { max_number: 6, interval_type: 'day' } }),
+    );
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await detail(i, fresh)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+
+    await coord.policies.delete('remember');
+    expect((await detail(1, fresh)).status).toBe(403);
+
+    // an expiry passes while the row is remembered
+    const soon = await consumerTokenFor('remember-briefly', { enabled: false });
+    await warm(soon);
+    const expiring = await coord.accesses.reissue(uid, 'remember-briefly', {
+      expires: new Date(Date.now() + 1500).toISOString(),
+    });
+    expect((await detail(1, soon)).status).toBe(403);
+    await warm(expiring);
+    await new Promise((r) => setTimeout(r, 1700));
+    const expired = await detail(1, expiring);
+    expect(expired.status).toBe(401);
+    expect(JSON.stringify(expired.json)).toMatch(/expired/);
+  });
+
   it('a rescinded token, a deleted policy, a demoted connector, a suspension, a schema change: at once on the other process', async () => {
     const token = await consumerTokenFor('watch', { enabled: false });
     const other = p(1).urls.consumer;

@@ -1,5 +1,5 @@
 import type { PolicyHead } from '../storage/catalog-store.js';
-import type { TokenKind } from '../storage/types.js';
+import type { TokenKind, TokenRow } from '../storage/types.js';
 
 /** Who is calling, established once per request in production mode. */
 export interface Caller {
@@ -11,4 +11,9 @@ export interface Caller {
    * gone), so the call needs no second lookup. Absent for other kinds.
    */
   policy?: PolicyHead | null;
+  /**
+   * Set when the token was checked against the row this process remembers, not read from the database:
+   * that row, which the call's witnessed read must confirm (auth/remembered.ts).
+   */
+  remembered?: TokenRow;
 }

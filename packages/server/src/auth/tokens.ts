@@ -2,7 +2,7 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditNote } from '../storage/audit-store.js';
 import type { PolicyHead } from '../storage/catalog-store.js';
 import type { Store } from '../storage/store.js';
-import type { TokenKind } from '../storage/types.js';
+import type { TokenKind, TokenRow } from '../storage/types.js';
 
 const KINDS: readonly TokenKind[] = ['coordinator', 'contributor', 'consumer'];
 
@@ -65,35 +65,53 @@ export async function issueToken(
 
 /**
  * The outcome of a token check. A refusal may say why (`expired`), so that the 401 can tell the
- * caller; other refusals say nothing that could help guess a token.
+ * caller; other refusals say nothing that could help guess a token. An accepted token brings the row
+ * it was checked against (what a remembered admission keeps, auth/remembered.ts).
  */
 export type TokenCheck =
-  | { ok: true; kind: TokenKind; subject: number; keyId: string; policy?: PolicyHead | null }
+  | { ok: true; kind: TokenKind; subject: number; keyId: string; policy?: PolicyHead | null; row: TokenRow }
   | { ok: false; status: 401 | 403; reason?: 'expired' };
 
 const SHAPE = /^([a-z]+)\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{20,128})$/;
 
-/**
- * Checks a presented token: unknown, malformed or wrong secret → 401;
- * a revoked one → 403 (spec §6.1); one past its expiry at `now` (ms) → 401, reason `expired`.
- * The secret is compared in constant time.
- */
-export async function verifyToken(store: Store, token: string | undefined, now: number): Promise<TokenCheck> {
-  if (!token) return { ok: false, status: 401 };
+/** A presented token's parts, or undefined when it cannot be one (no row is read for it). */
+export interface PresentedToken {
+  kind: TokenKind;
+  keyId: string;
+  secret: string;
+}
+
+/** Splits a presented token `<kind>.<key id>.<secret>`; undefined when malformed or of no known kind. */
+export function presentedToken(token: string | undefined): PresentedToken | undefined {
+  if (!token) return undefined;
   const m = SHAPE.exec(token);
-  if (!m) return { ok: false, status: 401 };
+  if (!m) return undefined;
   const [, kind, keyId, secret] = m as unknown as [string, TokenKind, string, string];
-  if (!KINDS.includes(kind)) return { ok: false, status: 401 };
-  const row = await store.tokens.get(keyId);
-  const presented = hashSecret(secret);
+  return KINDS.includes(kind) ? { kind, keyId, secret } : undefined;
+}
+
+/**
+ * Checks a presented token against its stored row (undefined: none): unknown or wrong secret → 401;
+ * a revoked one → 403 (spec §6.1); one past its expiry at `now` (ms) → 401, reason `expired`. The
+ * secret's hash is compared in constant time, also when there is no row.
+ */
+export function checkToken(presented: PresentedToken, row: TokenRow | undefined, now: number): TokenCheck {
+  const hashed = hashSecret(presented.secret);
   // compare even when the row is missing so timing does not reveal key ids
-  const expected = row?.hash.length === presented.length ? row.hash : Buffer.alloc(presented.length);
-  const match = timingSafeEqual(presented, expected) && row !== undefined && row.kind === kind;
+  const expected = row?.hash.length === hashed.length ? row.hash : Buffer.alloc(hashed.length);
+  const match = timingSafeEqual(hashed, expected) && row !== undefined && row.kind === presented.kind;
   if (!match || !row) return { ok: false, status: 401 };
   if (row.revoked) return { ok: false, status: 403 };
   if (row.expires !== null && !(Date.parse(row.expires) > now)) return { ok: false, status: 401, reason: 'expired' };
   // a consumer token brings its access's policy head, read with it (TokenRow.policy)
-  return { ok: true, kind: row.kind, subject: row.subject, keyId, policy: row.policy };
+  return { ok: true, kind: row.kind, subject: row.subject, keyId: row.keyId, policy: row.policy, row };
+}
+
+/** Checks a presented token against the store's row for its key id (see {@link checkToken}). */
+export async function verifyToken(store: Store, token: string | undefined, now: number): Promise<TokenCheck> {
+  const presented = presentedToken(token);
+  if (!presented) return { ok: false, status: 401 };
+  return checkToken(presented, await store.tokens.get(presented.keyId), now);
 }
 
 /** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */

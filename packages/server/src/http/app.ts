@@ -10,7 +10,7 @@ import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
 import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
-import { Completions, completeOnSend, isPublic, observeSurface } from './observe.js';
+import { Completions, completeOnSend, isPublic, observeSurface, routeConfig } from './observe.js';
 import { recordResponses } from './openapi/record.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
@@ -49,6 +49,25 @@ function corsHeaders(reply: FastifyReply): void {
 function refusal(check: Extract<TokenCheck, { ok: false }>): ApiError {
   if (check.status === 403) return new ApiError('FORBIDDEN');
   return check.reason === 'expired' ? ApiError.text('UNAUTHORIZED', TOKEN_EXPIRED) : new ApiError('UNAUTHORIZED');
+}
+
+const tokenOf = (req: FastifyRequest): string | undefined => {
+  const header = req.headers['x-bbk-auth-token'];
+  return typeof header === 'string' ? header : undefined;
+};
+
+/**
+ * Sets the caller of a production request from its token as the database has it now; throws the
+ * refusal (401, 403) otherwise. The `onRequest` check, and a call whose remembered admission changed.
+ */
+export async function authenticateFromDatabase(
+  ctx: ServerContext,
+  req: FastifyRequest,
+  surface: Surface,
+): Promise<void> {
+  const check = await ctx.auth.verify(tokenOf(req), surface);
+  if (!check.ok) throw refusal(check);
+  req.caller = { kind: check.kind, subject: check.subject, policy: check.policy };
 }
 
 /**
@@ -101,10 +120,16 @@ export function buildSurface(
   /** Production mode: the caller's token must be live and of this surface's kind (spec §9). */
   const authenticate = async (req: FastifyRequest): Promise<void> => {
     if (config.mode !== 'production' || req.method === 'OPTIONS' || isPublic(req)) return;
-    const token = req.headers['x-bbk-auth-token'];
-    const check = await ctx.auth.verify(typeof token === 'string' ? token : undefined, surface);
-    if (!check.ok) throw refusal(check);
-    req.caller = { kind: check.kind, subject: check.subject, policy: check.policy };
+    const token = tokenOf(req);
+    // a route that confirms it with its own read may admit the call on the token row this process remembers
+    const remembered =
+      ctx.admissions && routeConfig(req).bbkWitnessed ? ctx.auth.remembered(token, surface) : undefined;
+    if (remembered) {
+      const { kind, subject, policy, row } = remembered;
+      req.caller = { kind, subject, policy, remembered: row };
+      return;
+    }
+    await authenticateFromDatabase(ctx, req, surface);
   };
 
   const logger = ctx.observers.logger;

@@ -30,6 +30,8 @@ export interface RouteConfig {
   bbkPublic?: boolean;
   bbkProbe?: boolean;
   bbkStatic?: boolean;
+  /** A consumer route that confirms a remembered admission with its own read (auth/remembered.ts). */
+  bbkWitnessed?: boolean;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,5 @@
 import { type QueryFeatures, queryFeatures } from '../activity/index.js';
+import { AdmissionChanged, type RememberedAdmission } from '../auth/remembered.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type LegalNotice, maskRecord, seriesMasked } from '../policy/index.js';
@@ -55,6 +56,24 @@ async function mustGetRecord(ctx: ServerContext, s: Scope, type: string, id: str
   const record = await ctx.store.catalog.record(s.view, type, id);
   if (!record) throw new ApiError('NOT_FOUND');
   return record;
+}
+
+/**
+ * The record of a call admitted on remembered state, read with that state's witness; throws
+ * AdmissionChanged (the call is admitted again from the database) when the witness differs.
+ */
+async function confirmedRecord(
+  ctx: ServerContext,
+  remembered: RememberedAdmission,
+  s: Scope,
+  type: string,
+  id: string,
+): Promise<CatalogRecord> {
+  const read = await ctx.store.catalog.recordWitnessed(s.view, type, id, remembered.witness);
+  if (!ctx.admissions?.confirm(remembered, read)) throw new AdmissionChanged();
+  if ('keyId' in remembered.witness) ctx.auth.confirmed(remembered.witness.keyId);
+  if (!read.record) throw new ApiError('NOT_FOUND');
+  return read.record;
 }
 
 function webhookOf(record: CatalogRecord): WebhookTarget | undefined {
@@ -181,7 +200,9 @@ export const catalog = {
   /** `GET /entity/:type/:id` (spec §4.4): webhook merge, then masks (bbk links are the view's). */
   async entity(ctx: ServerContext, a: Admitted, type: string, id: string): Promise<RecordDetail> {
     const s = consumerScope.of(a);
-    const record = await mustGetRecord(ctx, s, type, id);
+    const record = a.remembered
+      ? await confirmedRecord(ctx, a.remembered, s, type, id)
+      : await mustGetRecord(ctx, s, type, id);
     const hook = webhookOf(record);
     const extras = hook ? await ctx.webhooks.entity(hook, record.type, record.vendorId) : undefined;
     return detailOf(s, record, extras ?? undefined);

@@ -1,19 +1,26 @@
+import { AdmissionChanged, type RememberedAdmission } from '../auth/remembered.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { LimitStatus } from '../limits/index.js';
 import { type CompiledPolicy, compilePolicy, type LegalNotice } from '../policy/index.js';
 import type { CatalogView, PolicyHead } from '../storage/catalog-store.js';
+import type { TokenRow } from '../storage/types.js';
 
 /** What a consumer call brings, independent of the HTTP framework. */
 export interface ConsumerCall {
   /** Production: the verified token's subject (accesses.id for consumers). */
-  caller: { kind: string; subject: number; policy?: PolicyHead | null } | null;
+  caller: { kind: string; subject: number; policy?: PolicyHead | null; remembered?: TokenRow } | null;
   /** Raw `x-bbk-audience` (read in development mode only). */
   audience: string | undefined;
   /** Raw `x-bbk-connectors`. */
   connectors: string | undefined;
   /** `{proto}://{host}/{base}` of this request (spec §1.2). */
   route: string;
+  /**
+   * The route confirms a remembered admission with its own read (the entity detail): development calls
+   * may then be admitted on the policy head this process remembers (auth/remembered.ts).
+   */
+  witnessed?: boolean;
 }
 
 /** A consumer call that passed rate and quota; `policy` is undefined when none applies (→ 403 later). */
@@ -22,6 +29,8 @@ export interface Admitted {
   policy: CompiledPolicy | undefined;
   /** What is left of the policy's limits after this call (`RateLimit` headers); null when it sets none. */
   limits: LimitStatus | null;
+  /** Set when the call was admitted on remembered state, which the call's read must confirm. */
+  remembered?: RememberedAdmission;
 }
 
 /** 429 with the seconds until the window that refused the call rolls over, the limit that refused it and the policy. */
@@ -90,9 +99,32 @@ async function headOf(ctx: ServerContext, call: ConsumerCall): Promise<PolicyHea
     if (policy !== undefined) return policy ?? undefined;
     return ctx.store.catalog.policyByAccess(call.caller.subject);
   }
-  const slug = call.audience?.trim().toLowerCase();
-  return slug ? ctx.store.catalog.policyBySlug(slug) : undefined;
+  const slug = audienceOf(call);
+  if (!slug) return undefined;
+  const head = await ctx.store.catalog.policyBySlug(slug);
+  ctx.admissions?.rememberPolicy(slug, head);
+  return head;
 }
+
+const audienceOf = (call: ConsumerCall): string | undefined => call.audience?.trim().toLowerCase() || undefined;
+
+/**
+ * The remembered state a call may be admitted on (auth/remembered.ts): a production caller whose token was
+ * checked against the remembered row, or a development call of a witnessed route whose policy is remembered.
+ */
+function rememberedOf(ctx: ServerContext, call: ConsumerCall): RememberedAdmission | undefined {
+  if (ctx.config.mode === 'production') {
+    const row = call.caller?.remembered;
+    return row && { witness: { keyId: row.keyId }, expected: row };
+  }
+  const slug = call.witnessed ? audienceOf(call) : undefined;
+  const head = slug && ctx.admissions?.policy(slug);
+  return head ? { witness: { policySlug: slug }, expected: head } : undefined;
+}
+
+/** Whether the policy's access control counts calls (rate or quota). */
+const counted = (p: CompiledPolicy) =>
+  p.accessControl.enabled && (p.accessControl.rate !== undefined || p.accessControl.quota !== undefined);
 
 /** The compiled policy of a head: remembered per (id, version), so a change is seen on the next call. */
 async function compiledOf(ctx: ServerContext, head: PolicyHead | undefined): Promise<CompiledPolicy | undefined> {
@@ -124,13 +156,21 @@ export const consumerScope = {
       const suspended = ctx.activity.suspension(accessId);
       if (suspended) throw new Suspended(suspended);
     }
-    const head = await headOf(ctx, call);
+    const remembered = rememberedOf(ctx, call);
+    const head = remembered
+      ? ctx.config.mode === 'production'
+        ? (call.caller?.policy ?? undefined)
+        : (remembered.expected as PolicyHead)
+      : await headOf(ctx, call);
     // several processes: read with the policy, so a change made through another is seen at once
     if (accessId !== undefined && ctx.store.shared) {
       const suspended = ctx.activity.suspension(accessId, head?.suspension ?? null);
       if (suspended) throw new Suspended(suspended);
     }
     const policy = await compiledOf(ctx, head);
+    // a remembered admission is confirmed by the call's read, after its effects: so only a call that
+    // has none before its read (no rate or quota to count) may be admitted on one
+    if (remembered && (!policy || counted(policy))) throw new AdmissionChanged();
     let limits: LimitStatus | null = null;
     if (policy) {
       const key = ctx.config.mode === 'production' ? `access:${call.caller?.subject}` : `policy:${policy.slug}`;
@@ -139,7 +179,7 @@ export const consumerScope = {
       limits = admission.status;
       if (!verdict.ok) throw new RateLimited(verdict.retryAfter, verdict.limit, policy.slug, limits);
     }
-    return { call, policy, limits };
+    return remembered ? { call, policy, limits, remembered } : { call, policy, limits };
   },
 
   /** The scope an admitted call reads in; 403 without a policy (checked after parameter validation). */

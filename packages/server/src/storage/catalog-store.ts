@@ -1,6 +1,6 @@
 import type { UsageStore } from '../limits/index.js';
 import type { Ir } from '../query/index.js';
-import type { TimeseriesDeclaration } from './types.js';
+import type { TimeseriesDeclaration, TokenRow } from './types.js';
 
 /** The identity and version of a policy: enough to find its compiled form in a cache. */
 export interface PolicyHead {
@@ -88,6 +88,21 @@ export interface CatalogRecord {
   connector: { id: number; webhook: string | null; cache: number; webhookSecret: string };
 }
 
+/**
+ * What a witnessed read reads again with the record (services/consumer-scope.ts, "Remembered admissions"):
+ * the token of a production consumer call (its key id), or the policy of a development one (its slug).
+ */
+export type AdmissionWitness = { keyId: string } | { policySlug: string };
+
+/** A record read with its witness, both on one snapshot. */
+export interface WitnessedRecord {
+  record: CatalogRecord | undefined;
+  /** A `keyId` witness: the token as `tokens.get` reads it now, absent when there is none. */
+  token?: TokenRow;
+  /** A `policySlug` witness: the policy's head as `policyBySlug` reads it now, absent when there is none. */
+  policy?: PolicyHead;
+}
+
 /** How the store runs a list (coordinator diagnostics: `GET /catalog?explain=true` on the Coordinator API). */
 export interface CatalogExplain {
   /** The list's SQL as the store runs it (positional parameters), or null when nothing needs running. */
@@ -135,6 +150,17 @@ export interface CatalogStore extends UsageStore {
   countByType(view: CatalogView, options?: { filter?: Ir }): Promise<TypeCount[]>;
   /** The visible record with this public id and type. */
   record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined>;
+  /**
+   * `record`, and in the same statement (one snapshot) the state of `witness` as `tokens.get` or
+   * `policyBySlug` would read it: a call admitted from what this process remembers is checked against
+   * the database by the read that serves it, with no round trip of its own.
+   */
+  recordWitnessed(
+    view: CatalogView,
+    type: string,
+    publicId: string,
+    witness: AdmissionWitness,
+  ): Promise<WitnessedRecord>;
   /**
    * Makes the catalog's expression indexes match the paths the entity types
    * declare (`entity_types.indexes`): creates missing ones, drops stale ones.

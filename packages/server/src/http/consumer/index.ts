@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdmissionChanged } from '../../auth/remembered.js';
 import type { ServerContext } from '../../context.js';
 import { catalog } from '../../services/catalog.js';
 import { type ConsumerCall, consumerScope, RateLimited, Suspended } from '../../services/consumer-scope.js';
+import { authenticateFromDatabase } from '../app.js';
 import { routeUrl } from '../urls.js';
 import { activityHook, served } from './activity-hook.js';
 import { setRateLimitHeaders } from './rate-limit-headers.js';
@@ -27,14 +29,15 @@ function header(req: FastifyRequest, name: string): string | undefined {
  */
 export function consumerRoutes(ctx: ServerContext) {
   return (app: FastifyInstance) => {
-    const call = (req: FastifyRequest): ConsumerCall => ({
+    const call = (req: FastifyRequest, witnessed: boolean): ConsumerCall => ({
       caller: req.caller,
       audience: header(req, 'x-bbk-audience'),
       connectors: header(req, 'x-bbk-connectors'),
       route: routeUrl(req, ctx.config.basePath),
+      ...(witnessed ? { witnessed } : {}),
     });
-    const admit = async (req: FastifyRequest, reply: FastifyReply) => {
-      const admitted = await consumerScope.admit(ctx, call(req));
+    const admit = async (req: FastifyRequest, reply: FastifyReply, witnessed = false) => {
+      const admitted = await consumerScope.admit(ctx, call(req, witnessed));
       req.policySlug = admitted.policy?.slug ?? null; // for the request log
       setRateLimitHeaders(reply, admitted.limits);
       return admitted;
@@ -62,10 +65,22 @@ export function consumerRoutes(ctx: ServerContext) {
       const a = await admit(req, reply);
       return served(req, recordItemsView(a.call.route, await catalog.entities(ctx, a, lc(req.params.type), req.query)));
     });
-    app.get('/entity/:type/:id', async (req: Req<'type' | 'id'>, reply) => {
-      const a = await admit(req, reply);
-      const detail = await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id));
-      return served(req, recordDetailView(a.call.route, detail));
+    // On a store several processes share, a detail may be admitted on what this process remembers and
+    // confirmed by its record read (auth/remembered.ts); when that state changed, it is admitted again.
+    app.get('/entity/:type/:id', { config: { bbkWitnessed: true } }, async (req: Req<'type' | 'id'>, reply) => {
+      const detail = async (witnessed: boolean) => {
+        const a = await admit(req, reply, witnessed);
+        const d = await catalog.entity(ctx, a, lc(req.params.type), lc(req.params.id));
+        return served(req, recordDetailView(a.call.route, d));
+      };
+      if (!ctx.admissions) return detail(false);
+      try {
+        return await detail(true);
+      } catch (err) {
+        if (!(err instanceof AdmissionChanged)) throw err;
+      }
+      if (req.caller?.remembered) await authenticateFromDatabase(ctx, req, 'consumer');
+      return detail(false);
     });
     app.get('/entity/:type/:id/timeseries/:tsid', async (req: Req<'type' | 'id' | 'tsid'>, reply) => {
       const { type, id, tsid } = req.params;

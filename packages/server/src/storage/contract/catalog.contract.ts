@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileQuery, type Ir } from '../../query/index.js';
 import type { CatalogView } from '../catalog-store.js';
 import type { Store } from '../store.js';
-import { connectorWith, record, type StoreFactory } from './fixtures.js';
+import { connectorWith, newToken, policyValues, record, type StoreFactory } from './fixtures.js';
 
 const EVERYTHING: Ir = { kind: 'const', value: true };
 const NOTHING: Ir = { kind: 'const', value: false };
@@ -136,6 +136,56 @@ export function catalogContract(open: StoreFactory): void {
       expect(await store.catalog.record(view(), 'country', `${staged.cid}:xx`)).toBeUndefined();
       expect(await store.catalog.record(view(EVERYTHING, [staged.cid]), 'country', `${staged.cid}:xx`)).toBeDefined();
       expect(await store.catalog.record(view(NOTHING), 'country', `${live.cid}:fr`)).toBeUndefined();
+    });
+
+    it('reads a record with its witness on one snapshot: the token, or the policy by slug', async () => {
+      const user = (await store.users.create({ name: 'W', email: 'w@example.com', organization: 'o', addendum: {} }))!;
+      await store.policies.create('witness', policyValues());
+      const policy = (await store.policies.get('witness'))!;
+      const token = newToken();
+      const access = (await store.accesses.create(user, policy.id, token))!;
+      const fr = `${live.cid}:fr`;
+      const expected = await store.catalog.record(view(), 'country', fr);
+
+      const byToken = await store.catalog.recordWitnessed(view(), 'country', fr, { keyId: token.keyId });
+      expect(byToken.record).toEqual(expected);
+      expect(byToken.token).toEqual(await store.tokens.get(token.keyId));
+      expect(byToken.token).toMatchObject({ kind: 'consumer', subject: access.id, revoked: false });
+      expect(byToken.token?.policy).toMatchObject({ id: policy.id, slug: 'witness', version: policy.version });
+      expect(byToken.policy).toBeUndefined();
+
+      const bySlug = await store.catalog.recordWitnessed(view(), 'country', fr, { policySlug: 'witness' });
+      expect(bySlug).toEqual({ record: expected, policy: await store.catalog.policyBySlug('witness') });
+
+      // the witness is read whether or not the record is visible, and is absent when it is gone
+      const hidden = await store.catalog.recordWitnessed(view(), 'city', fr, { keyId: token.keyId });
+      expect(hidden.record).toBeUndefined();
+      expect(hidden.token).toEqual(byToken.token);
+      const none = await store.catalog.recordWitnessed(view(NOTHING), 'country', fr, { policySlug: 'witness' });
+      expect(none).toEqual({ record: undefined, policy: bySlug.policy });
+      const nothing = await store.catalog.recordWitnessed(view(NOTHING), 'country', fr, { keyId: token.keyId });
+      expect(nothing).toEqual({ record: undefined, token: byToken.token });
+      expect(await store.catalog.recordWitnessed(view(), 'country', fr, { keyId: 'nokey' })).toEqual({
+        record: expected,
+      });
+      expect(await store.catalog.recordWitnessed(view(), 'country', fr, { policySlug: 'none' })).toEqual({
+        record: expected,
+      });
+      expect(await store.catalog.recordWitnessed(view(), 'country', fr, { policySlug: 'wit\0ness' })).toEqual({
+        record: expected,
+      });
+
+      // a change is seen by the next witnessed read: a new policy version, a revoked token
+      await store.policies.update('witness', policyValues({ 'entity.iso': 'FR' }));
+      const changed = await store.catalog.recordWitnessed(view(), 'country', fr, { keyId: token.keyId });
+      expect(changed.token?.policy?.version).toBeGreaterThan(policy.version);
+      expect((await store.catalog.recordWitnessed(view(), 'country', fr, { policySlug: 'witness' })).policy).toEqual(
+        changed.token?.policy && { id: policy.id, slug: 'witness', version: changed.token.policy.version },
+      );
+      await store.tokens.revokeSubject('consumer', access.id);
+      expect((await store.catalog.recordWitnessed(view(), 'country', fr, { keyId: token.keyId })).token?.revoked).toBe(
+        true,
+      );
     });
 
     it('a public id, type or staged id holding U+0000 matches nothing', async () => {

@@ -2,6 +2,7 @@ import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index
 import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
 import { type AutoIndexes, explainedAutoIndexes } from '../auto-indexes.js';
 import {
+  type AdmissionWitness,
   type CatalogEntry,
   type CatalogExplain,
   type CatalogRecord,
@@ -14,13 +15,17 @@ import {
   type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
+  type WitnessedRecord,
 } from '../catalog-store.js';
+import { type StoredToken, tokenRowOf } from '../token-row.js';
+import type { TokenRow } from '../types.js';
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
 import { admitShared } from './limits.js';
 import { type PgListShape, PgPageMarks } from './page-marks.js';
 import { hasNul, type PgDb, sqlState } from './pg-database.js';
+import { tokenQuery } from './tokens.js';
 
 /** Live or staged-and-named connectors; `$1` is the staged contribution ids. */
 const VISIBLE =
@@ -33,6 +38,43 @@ const VISIBLE_ARRAY =
   'r.connector_id = ANY(ARRAY(SELECT c.id FROM connectors c WHERE c.is_live OR c.contribution_id = ANY($1::text[])))';
 /** From this offset on, a page finds its rows first and reads only those. */
 export const DEEP_PAGE = 256;
+
+type RecordRow = Omit<CatalogRecord, 'connector'> & {
+  cid: number;
+  webhook: string | null;
+  cache: number;
+  secret: string;
+};
+/** The witness's columns of a witnessed read (all null when it is gone). */
+type WitnessRow = { [K in keyof StoredToken]-?: StoredToken[K] | null };
+
+/** The detail's read of one visible record, by public id and type, in the view's segment. */
+function recordQuery(view: CatalogView, type: string, publicId: string): { sql: string; params: unknown[] } {
+  const w = new Where('(c.is_live OR c.contribution_id = ANY($1::text[]))', view.staged)
+    .add((n) => `r.public_id = $${n}`, publicId)
+    .add((n) => `r.type = $${n}`, type)
+    .fragment(view.segment);
+  const sql = `SELECT r.public_id AS "publicId", r.type, r.name, r.vendor_id AS "vendorId", r.doc,
+      c.id AS cid, c.webhook, c.cache, c.webhook_secret AS secret
+    FROM records r JOIN connectors c ON c.id = r.connector_id WHERE ${w.terms.join(' AND ')}`;
+  return { sql, params: w.params };
+}
+
+function recordOf(row: RecordRow | undefined): CatalogRecord | undefined {
+  if (!row) return undefined;
+  return {
+    publicId: row.publicId,
+    type: row.type,
+    name: row.name,
+    vendorId: row.vendorId,
+    doc: inStoredOrder(row.doc),
+    connector: { id: row.cid, webhook: row.webhook, cache: row.cache, webhookSecret: row.secret },
+  };
+}
+
+function withToken(record: CatalogRecord | undefined, token: TokenRow | undefined): WitnessedRecord {
+  return token ? { record, token } : { record };
+}
 
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
 const isTrue = (ir: Ir) => ir.kind === 'const' && ir.value;
@@ -203,24 +245,46 @@ export class PgCatalog implements CatalogStore {
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
     if (isFalse(view.segment)) return undefined;
-    const w = new Where('(c.is_live OR c.contribution_id = ANY($1::text[]))', view.staged)
-      .add((n) => `r.public_id = $${n}`, publicId)
-      .add((n) => `r.type = $${n}`, type)
-      .fragment(view.segment);
+    const q = recordQuery(view, type, publicId);
     // one text per policy segment (its values are parameters): a bounded set, so a named statement
-    const rows = await this.#all<
-      Omit<CatalogRecord, 'connector'> & { cid: number; webhook: string | null; cache: number; secret: string }
-    >(
-      `SELECT r.public_id AS "publicId", r.type, r.name, r.vendor_id AS "vendorId", r.doc,
-              c.id AS cid, c.webhook, c.cache, c.webhook_secret AS secret
-       FROM records r JOIN connectors c ON c.id = r.connector_id WHERE ${w.terms.join(' AND ')}`,
-      w.params,
-      true,
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    const { cid, webhook, cache, secret, ...record } = row;
-    return { ...record, doc: inStoredOrder(record.doc), connector: { id: cid, webhook, cache, webhookSecret: secret } };
+    return recordOf((await this.#all<RecordRow>(q.sql, q.params, true))[0]);
+  }
+
+  async recordWitnessed(
+    view: CatalogView,
+    type: string,
+    publicId: string,
+    witness: AdmissionWitness,
+  ): Promise<WitnessedRecord> {
+    // a slug no policy can have (PostgreSQL text cannot hold U+0000)
+    if ('policySlug' in witness && hasNul(witness.policySlug))
+      return { record: await this.record(view, type, publicId) };
+    if (isFalse(view.segment)) {
+      // no record to read with the witness
+      if ('keyId' in witness) {
+        const token = (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0];
+        return withToken(undefined, token && tokenRowOf(token));
+      }
+      const policy = await this.policyBySlug(witness.policySlug);
+      return policy ? { record: undefined, policy } : { record: undefined };
+    }
+    const q = recordQuery(view, type, publicId);
+    const n = q.params.length + 1;
+    const read =
+      'keyId' in witness
+        ? tokenQuery(`$${n}`)
+        : `SELECT id AS policy_id, slug AS policy_slug, version AS policy_version FROM policies WHERE slug = $${n}`;
+    // always one row: the record's columns are null when it is not visible, the witness's when it is gone
+    const sql = `SELECT x.*, w.* FROM (SELECT 1) AS one
+      LEFT JOIN LATERAL (${q.sql}) x ON true
+      LEFT JOIN LATERAL (${read}) w ON true`;
+    const params = [...q.params, 'keyId' in witness ? witness.keyId : witness.policySlug];
+    const row = (await this.#all<RecordRow & WitnessRow>(sql, params, true))[0]!;
+    const record = row.publicId === null ? undefined : recordOf(row);
+    if ('keyId' in witness) return withToken(record, row.key_id === null ? undefined : tokenRowOf(row as StoredToken));
+    return row.policy_id === null
+      ? { record }
+      : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
   }
 
   async usage(key: string, window: string): Promise<number> {

@@ -12,6 +12,7 @@ import {
 import { Lru } from '../../query/lru.js';
 import { type AutoIndexes, explainedAutoIndexes } from '../auto-indexes.js';
 import {
+  type AdmissionWitness,
   type CatalogEntry,
   type CatalogExplain,
   type CatalogRecord,
@@ -24,12 +25,15 @@ import {
   type TypeCount,
   UnusableQueryError,
   type VisibleEntityType,
+  type WitnessedRecord,
 } from '../catalog-store.js';
+import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
 import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-query.js';
 import { PageMarks } from './page-marks.js';
+import { GET as TOKEN } from './tokens.js';
 
 export { listQuery, listShape } from './list-query.js';
 
@@ -155,6 +159,7 @@ export class SqliteCatalog implements CatalogStore {
     this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
+      token: db.prepare<[string], StoredToken>(TOKEN),
       policyByAccess: db.prepare<[number], PolicyHead>(
         'SELECT p.id, p.slug, p.version FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = ?',
       ),
@@ -226,6 +231,28 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async record(view: CatalogView, type: string, publicId: string): Promise<CatalogRecord | undefined> {
+    return this.#record(view, type, publicId);
+  }
+
+  async recordWitnessed(
+    view: CatalogView,
+    type: string,
+    publicId: string,
+    witness: AdmissionWitness,
+  ): Promise<WitnessedRecord> {
+    // one read transaction: the record and the witness on one snapshot
+    return this.db.transaction((): WitnessedRecord => {
+      const record = this.#record(view, type, publicId);
+      if ('keyId' in witness) {
+        const token = this.q.token.get(witness.keyId);
+        return token ? { record, token: tokenRowOf(token) } : { record };
+      }
+      const policy = this.q.policyBySlug.get(witness.policySlug);
+      return policy ? { record, policy } : { record };
+    })();
+  }
+
+  #record(view: CatalogView, type: string, publicId: string): CatalogRecord | undefined {
     if (isFalse(view.segment)) return undefined;
     const staged = view.staged.length > 0;
     const q = this.#recordStatement(view.segment, staged);

@@ -7,7 +7,7 @@ import { type Db, isoNow } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
 /** A token, and for a consumer token its access's policy head (`TokenRow.policy`), in one statement. */
-const GET = `SELECT t.key_id, t.kind, t.hash, t.subject, t.revoked, t.expires,
+export const GET = `SELECT t.key_id, t.kind, t.hash, t.subject, t.revoked, t.expires,
     p.id AS policy_id, p.slug AS policy_slug, p.version AS policy_version
   FROM tokens t
   LEFT JOIN accesses a ON t.kind = 'consumer' AND a.id = t.subject
