@@ -190,6 +190,14 @@ export function catalogContract(open: StoreFactory): void {
 
     it('a public id, type or staged id holding U+0000 matches nothing', async () => {
       expect(await store.catalog.record(view(), 'country', `${live.cid}:fr\0`)).toBeUndefined();
+      expect(
+        await store.catalog.recordWitnessed(view(), 'country', `${live.cid}:fr\0`, { policySlug: 'none' }),
+      ).toEqual({
+        record: undefined,
+      });
+      expect(await store.catalog.recordWitnessed(view(), 'country\0', `${live.cid}:fr`, { keyId: 'nokey' })).toEqual({
+        record: undefined,
+      });
       expect(await store.catalog.list(view(), { ...page, type: 'country\0' })).toEqual([]);
       expect(names(await store.catalog.list(view(EVERYTHING, [`${staged.cid}\0`]), page))).toEqual([
         'gb',

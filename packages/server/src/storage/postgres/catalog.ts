@@ -259,16 +259,9 @@ export class PgCatalog implements CatalogStore {
     // a slug no policy can have (PostgreSQL text cannot hold U+0000)
     if ('policySlug' in witness && hasNul(witness.policySlug))
       return { record: await this.record(view, type, publicId) };
-    if (isFalse(view.segment)) {
-      // no record to read with the witness
-      if ('keyId' in witness) {
-        const token = (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0];
-        return withToken(undefined, token && tokenRowOf(token));
-      }
-      const policy = await this.policyBySlug(witness.policySlug);
-      return policy ? { record: undefined, policy } : { record: undefined };
-    }
-    const q = recordQuery(view, type, publicId);
+    const q = isFalse(view.segment) ? undefined : recordQuery(view, type, publicId);
+    // no record to read with the witness: a segment that matches nothing, an id or type PostgreSQL cannot hold
+    if (!q || q.params.some(hasNul)) return this.#witnessAlone(witness);
     const n = q.params.length + 1;
     const read =
       'keyId' in witness
@@ -279,12 +272,22 @@ export class PgCatalog implements CatalogStore {
       LEFT JOIN LATERAL (${q.sql}) x ON true
       LEFT JOIN LATERAL (${read}) w ON true`;
     const params = [...q.params, 'keyId' in witness ? witness.keyId : witness.policySlug];
-    const row = (await this.#all<RecordRow & WitnessRow>(sql, params, true))[0]!;
+    const row = (await this.#all<RecordRow & WitnessRow>(sql, params, true))[0];
+    if (!row) return this.#witnessAlone(witness);
     const record = row.publicId === null ? undefined : recordOf(row);
     if ('keyId' in witness) return withToken(record, row.key_id === null ? undefined : tokenRowOf(row as StoredToken));
     return row.policy_id === null
       ? { record }
       : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
+  }
+
+  async #witnessAlone(witness: AdmissionWitness): Promise<WitnessedRecord> {
+    if ('keyId' in witness) {
+      const token = (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0];
+      return withToken(undefined, token && tokenRowOf(token));
+    }
+    const policy = await this.policyBySlug(witness.policySlug);
+    return policy ? { record: undefined, policy } : { record: undefined };
   }
 
   async usage(key: string, window: string): Promise<number> {
