@@ -129,6 +129,22 @@ interface RecordRowSql {
   webhook_secret: string;
 }
 
+type WitnessBy = 'keyId' | 'policySlug';
+type RecordStatementKey = `${'live' | 'staged'}${'' | `:${WitnessBy}`}`;
+/** The witness's columns of a witnessed read (all null when it is gone). */
+type WitnessRowSql = { [K in keyof StoredToken]-?: StoredToken[K] | null };
+
+function recordOf(row: RecordRowSql): CatalogRecord {
+  return {
+    publicId: row.public_id,
+    type: row.type,
+    name: row.name,
+    vendorId: row.vendor_id,
+    doc: JSON.parse(row.doc) as RecordDocument,
+    connector: { id: row.connector_id, webhook: row.webhook, cache: row.cache, webhookSecret: row.webhook_secret },
+  };
+}
+
 export class SqliteCatalog implements CatalogStore {
   private readonly q;
   /** Prepared statements by SQL text: the text varies with the query, not with its values. */
@@ -141,7 +157,7 @@ export class SqliteCatalog implements CatalogStore {
   readonly #marks: PageMarks | undefined;
   private readonly recordStatements = new WeakMap<
     Ir,
-    Partial<Record<'live' | 'staged', { stmt: Statement; params: unknown[] }>>
+    Partial<Record<RecordStatementKey, { stmt: Statement; params: unknown[] }>>
   >();
 
   /**
@@ -240,36 +256,30 @@ export class SqliteCatalog implements CatalogStore {
     publicId: string,
     witness: AdmissionWitness,
   ): Promise<WitnessedRecord> {
-    // one read transaction: the record and the witness on one snapshot
-    return this.db.transaction((): WitnessedRecord => {
-      const record = this.#record(view, type, publicId);
-      if ('keyId' in witness) {
-        const token = this.q.token.get(witness.keyId);
-        return token ? { record, token: tokenRowOf(token) } : { record };
+    const by = 'keyId' in witness ? 'keyId' : 'policySlug';
+    const value = 'keyId' in witness ? witness.keyId : witness.policySlug;
+    if (isFalse(view.segment)) {
+      // no record to read with the witness
+      if (by === 'keyId') {
+        const token = this.q.token.get(value);
+        return token ? { record: undefined, token: tokenRowOf(token) } : { record: undefined };
       }
-      const policy = this.q.policyBySlug.get(witness.policySlug);
-      return policy ? { record, policy } : { record };
-    })();
+      const policy = this.q.policyBySlug.get(value);
+      return policy ? { record: undefined, policy } : { record: undefined };
+    }
+    // one statement: the record and the witness on one snapshot, one read lock
+    const row = this.#recordRow(view, type, publicId, by, value) as RecordRowSql & WitnessRowSql;
+    const record = row.public_id === null ? undefined : recordOf(row);
+    if (by === 'keyId') return row.key_id === null ? { record } : { record, token: tokenRowOf(row as StoredToken) };
+    return row.policy_id === null
+      ? { record }
+      : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
   }
 
   #record(view: CatalogView, type: string, publicId: string): CatalogRecord | undefined {
     if (isFalse(view.segment)) return undefined;
-    const staged = view.staged.length > 0;
-    const q = this.#recordStatement(view.segment, staged);
-    const row = (
-      staged
-        ? q.stmt.get(publicId, type, JSON.stringify(view.staged), ...q.params)
-        : q.stmt.get(publicId, type, ...q.params)
-    ) as RecordRowSql | undefined;
-    if (!row) return undefined;
-    return {
-      publicId: row.public_id,
-      type: row.type,
-      name: row.name,
-      vendorId: row.vendor_id,
-      doc: JSON.parse(row.doc) as RecordDocument,
-      connector: { id: row.connector_id, webhook: row.webhook, cache: row.cache, webhookSecret: row.webhook_secret },
-    };
+    const row = this.#recordRow(view, type, publicId) as RecordRowSql | undefined;
+    return row && recordOf(row);
   }
 
   async usage(key: string, window: string): Promise<number> {
@@ -289,19 +299,31 @@ export class SqliteCatalog implements CatalogStore {
     return this.gate.write(() => syncRecordIndexes(this.db));
   }
 
+  /** The detail's row (with `witness`, always one row: the record's columns null when it is not visible). */
+  #recordRow(view: CatalogView, type: string, publicId: string, witness?: WitnessBy, value?: string): unknown {
+    const staged = view.staged.length > 0;
+    const q = this.#recordStatement(view.segment, staged, witness);
+    const args: unknown[] = staged
+      ? [publicId, type, JSON.stringify(view.staged), ...q.params]
+      : [publicId, type, ...q.params];
+    if (witness) args.push(value);
+    return q.stmt.get(...args);
+  }
+
   /**
    * The detail lookup for a segment, prepared once per compiled segment (the
    * hot path: no SQL text is built or hashed per request). Visibility is
-   * checked on the joined connector row.
+   * checked on the joined connector row. With `witness`, the lookup and the token
+   * (by key id) or policy (by slug) side by side, one row whatever either finds.
    */
-  #recordStatement(segment: Ir, staged: boolean): { stmt: Statement; params: unknown[] } {
-    let pair = this.recordStatements.get(segment);
-    if (!pair) {
-      pair = {};
-      this.recordStatements.set(segment, pair);
+  #recordStatement(segment: Ir, staged: boolean, witness?: WitnessBy): { stmt: Statement; params: unknown[] } {
+    let statements = this.recordStatements.get(segment);
+    if (!statements) {
+      statements = {};
+      this.recordStatements.set(segment, statements);
     }
-    const key = staged ? 'staged' : 'live';
-    let q = pair[key];
+    const key = `${staged ? 'staged' : 'live'}${witness ? `:${witness}` : ''}` as RecordStatementKey;
+    let q = statements[key];
     if (!q) {
       // rendered without trigram lookups: for one row, RE2 alone is cheaper than a lookup of every match;
       // and as one opaque term (coalesce), so that no index on a segment path competes with the public id's
@@ -310,12 +332,19 @@ export class SqliteCatalog implements CatalogStore {
       const visible = staged
         ? '(c.is_live = 1 OR c.contribution_id IN (SELECT value FROM json_each(?)))'
         : 'c.is_live = 1';
-      const sql = `SELECT r.public_id, r.type, r.name, r.vendor_id, json(r.doc) AS doc,
+      const record = `SELECT r.public_id, r.type, r.name, r.vendor_id, json(r.doc) AS doc,
           c.id AS connector_id, c.webhook, c.cache, c.webhook_secret
         FROM records r JOIN connectors c ON c.id = r.connector_id
         WHERE r.public_id = ? AND r.type = ? AND ${visible}${f ? ` AND coalesce((${f.sql}), 0)` : ''}`;
+      const read =
+        witness === 'keyId'
+          ? TOKEN
+          : 'SELECT id AS policy_id, slug AS policy_slug, version AS policy_version FROM policies WHERE slug = ?';
+      const sql = witness
+        ? `SELECT x.*, w.* FROM (SELECT 1) AS one LEFT JOIN (${record}) x LEFT JOIN (${read}) w`
+        : record;
       q = { stmt: this.db.prepare(sql), params: f ? f.params : [] };
-      pair[key] = q;
+      statements[key] = q;
     }
     return q;
   }
