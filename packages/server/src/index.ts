@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ActivityMonitor } from './activity/index.js';
 import { RememberedAdmissions } from './auth/remembered.js';
 import { TokenUsage } from './auth/token-usage.js';
-import { checkToken, presentedToken } from './auth/tokens.js';
+import { checkToken, presentedToken, verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
@@ -16,6 +16,7 @@ import { audit } from './services/audit.js';
 import { PostgresStore } from './storage/postgres/postgres-store.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
+import type { TokenRow } from './storage/types.js';
 import { SchemaCompiler } from './validation/schema-compiler.js';
 import { WebhookClient } from './webhooks/index.js';
 
@@ -110,17 +111,14 @@ export async function startServer(
     const secret = await ensureSecret(store);
     const bootstrapToken = await bootstrapUser(store, config);
     const admissions = store.shared ? new RememberedAdmissions() : undefined;
+    const remember = admissions && ((row: TokenRow) => admissions.rememberToken(row));
     const ctx: ServerContext = {
       config,
       store,
       secret,
       auth: {
         async verify(token, kind) {
-          const presented = presentedToken(token);
-          if (!presented) return { ok: false, status: 401 };
-          const row = await store.tokens.get(presented.keyId);
-          const check = checkToken(presented, row, config.now());
-          if (row) admissions?.rememberToken(row);
+          const check = await verifyToken(store, token, config.now(), remember);
           if (!check.ok) return check;
           if (check.kind !== kind) return { ok: false, status: 401 };
           if (config.consumerAccounting) usage.touch(check.keyId);

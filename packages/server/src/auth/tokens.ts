@@ -107,11 +107,21 @@ export function checkToken(presented: PresentedToken, row: TokenRow | undefined,
   return { ok: true, kind: row.kind, subject: row.subject, keyId: row.keyId, policy: row.policy, row };
 }
 
-/** Checks a presented token against the store's row for its key id (see {@link checkToken}). */
-export async function verifyToken(store: Store, token: string | undefined, now: number): Promise<TokenCheck> {
+/**
+ * Checks a presented token against the store's row for its key id (see {@link checkToken}); `seen` is given
+ * that row whatever the outcome (what remembered admissions keep, auth/remembered.ts).
+ */
+export async function verifyToken(
+  store: Store,
+  token: string | undefined,
+  now: number,
+  seen?: (row: TokenRow) => void,
+): Promise<TokenCheck> {
   const presented = presentedToken(token);
   if (!presented) return { ok: false, status: 401 };
-  return checkToken(presented, await store.tokens.get(presented.keyId), now);
+  const row = await store.tokens.get(presented.keyId);
+  if (row) seen?.(row);
+  return checkToken(presented, row, now);
 }
 
 /** sha1 hex, as the original derives contribution ids and public ids (spec §2.5, §3.3). */

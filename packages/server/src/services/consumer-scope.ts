@@ -109,17 +109,21 @@ async function headOf(ctx: ServerContext, call: ConsumerCall): Promise<PolicyHea
 const audienceOf = (call: ConsumerCall): string | undefined => call.audience?.trim().toLowerCase() || undefined;
 
 /**
- * The remembered state a call may be admitted on (auth/remembered.ts): a production caller whose token was
- * checked against the remembered row, or a development call of a witnessed route whose policy is remembered.
+ * The remembered state a call may be admitted on (auth/remembered.ts), with the policy head it names: a
+ * production caller whose token was checked against the remembered row, or a development call of a
+ * witnessed route whose policy is remembered.
  */
-function rememberedOf(ctx: ServerContext, call: ConsumerCall): RememberedAdmission | undefined {
+function rememberedOf(
+  ctx: ServerContext,
+  call: ConsumerCall,
+): { admission: RememberedAdmission; head: PolicyHead | undefined } | undefined {
   if (ctx.config.mode === 'production') {
     const row = call.caller?.remembered;
-    return row && { witness: { keyId: row.keyId }, expected: row };
+    return row && { admission: { witness: { keyId: row.keyId }, expected: row }, head: row.policy ?? undefined };
   }
   const slug = call.witnessed ? audienceOf(call) : undefined;
   const head = slug && ctx.admissions?.policy(slug);
-  return head ? { witness: { policySlug: slug }, expected: head } : undefined;
+  return head ? { admission: { witness: { policySlug: slug }, expected: head }, head } : undefined;
 }
 
 /** Whether the policy's access control counts calls (rate or quota). */
@@ -156,12 +160,9 @@ export const consumerScope = {
       const suspended = ctx.activity.suspension(accessId);
       if (suspended) throw new Suspended(suspended);
     }
-    const remembered = rememberedOf(ctx, call);
-    const head = remembered
-      ? ctx.config.mode === 'production'
-        ? (call.caller?.policy ?? undefined)
-        : (remembered.expected as PolicyHead)
-      : await headOf(ctx, call);
+    const known = rememberedOf(ctx, call);
+    const remembered = known?.admission;
+    const head = known ? known.head : await headOf(ctx, call);
     // several processes: read with the policy, so a change made through another is seen at once
     if (accessId !== undefined && ctx.store.shared) {
       const suspended = ctx.activity.suspension(accessId, head?.suspension ?? null);

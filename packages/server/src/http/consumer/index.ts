@@ -34,7 +34,7 @@ export function consumerRoutes(ctx: ServerContext) {
       audience: header(req, 'x-bbk-audience'),
       connectors: header(req, 'x-bbk-connectors'),
       route: routeUrl(req, ctx.config.basePath),
-      ...(witnessed ? { witnessed } : {}),
+      witnessed,
     });
     const admit = async (req: FastifyRequest, reply: FastifyReply, witnessed = false) => {
       const admitted = await consumerScope.admit(ctx, call(req, witnessed));

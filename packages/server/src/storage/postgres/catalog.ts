@@ -18,7 +18,7 @@ import {
   type WitnessedRecord,
 } from '../catalog-store.js';
 import { type StoredToken, tokenRowOf } from '../token-row.js';
-import type { TokenRow } from '../types.js';
+import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessedRecord } from '../witness.js';
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
@@ -45,8 +45,6 @@ type RecordRow = Omit<CatalogRecord, 'connector'> & {
   cache: number;
   secret: string;
 };
-/** The witness's columns of a witnessed read (all null when it is gone). */
-type WitnessRow = { [K in keyof StoredToken]-?: StoredToken[K] | null };
 
 /** The detail's read of one visible record, by public id and type, in the view's segment. */
 function recordQuery(view: CatalogView, type: string, publicId: string): { sql: string; params: unknown[] } {
@@ -70,10 +68,6 @@ function recordOf(row: RecordRow | undefined): CatalogRecord | undefined {
     doc: inStoredOrder(row.doc),
     connector: { id: row.cid, webhook: row.webhook, cache: row.cache, webhookSecret: row.secret },
   };
-}
-
-function withToken(record: CatalogRecord | undefined, token: TokenRow | undefined): WitnessedRecord {
-  return token ? { record, token } : { record };
 }
 
 const isFalse = (ir: Ir) => ir.kind === 'const' && !ir.value;
@@ -264,27 +258,21 @@ export class PgCatalog implements CatalogStore {
     if (!q || q.params.some(hasNul)) return this.#witnessAlone(witness);
     const n = q.params.length + 1;
     const read =
-      'keyId' in witness
-        ? tokenQuery(`$${n}`)
-        : `SELECT id AS policy_id, slug AS policy_slug, version AS policy_version FROM policies WHERE slug = $${n}`;
+      'keyId' in witness ? tokenQuery(`$${n}`) : `SELECT ${POLICY_WITNESS_COLUMNS} FROM policies WHERE slug = $${n}`;
     // always one row: the record's columns are null when it is not visible, the witness's when it is gone
     const sql = `SELECT x.*, w.* FROM (SELECT 1) AS one
       LEFT JOIN LATERAL (${q.sql}) x ON true
       LEFT JOIN LATERAL (${read}) w ON true`;
     const params = [...q.params, 'keyId' in witness ? witness.keyId : witness.policySlug];
-    const row = (await this.#all<RecordRow & WitnessRow>(sql, params, true))[0];
+    const row = (await this.#all<RecordRow & WitnessColumns>(sql, params, true))[0];
     if (!row) return this.#witnessAlone(witness);
-    const record = row.publicId === null ? undefined : recordOf(row);
-    if ('keyId' in witness) return withToken(record, row.key_id === null ? undefined : tokenRowOf(row as StoredToken));
-    return row.policy_id === null
-      ? { record }
-      : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
+    return witnessedRecord(row.publicId === null ? undefined : recordOf(row), witness, row);
   }
 
   async #witnessAlone(witness: AdmissionWitness): Promise<WitnessedRecord> {
     if ('keyId' in witness) {
       const token = (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0];
-      return withToken(undefined, token && tokenRowOf(token));
+      return token ? { record: undefined, token: tokenRowOf(token) } : { record: undefined };
     }
     const policy = await this.policyBySlug(witness.policySlug);
     return policy ? { record: undefined, policy } : { record: undefined };

@@ -28,6 +28,7 @@ import {
   type WitnessedRecord,
 } from '../catalog-store.js';
 import { type StoredToken, tokenRowOf } from '../token-row.js';
+import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessedRecord } from '../witness.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
@@ -131,8 +132,6 @@ interface RecordRowSql {
 
 type WitnessBy = 'keyId' | 'policySlug';
 type RecordStatementKey = `${'live' | 'staged'}${'' | `:${WitnessBy}`}`;
-/** The witness's columns of a witnessed read (all null when it is gone). */
-type WitnessRowSql = { [K in keyof StoredToken]-?: StoredToken[K] | null };
 
 function recordOf(row: RecordRowSql): CatalogRecord {
   return {
@@ -268,12 +267,8 @@ export class SqliteCatalog implements CatalogStore {
       return policy ? { record: undefined, policy } : { record: undefined };
     }
     // one statement: the record and the witness on one snapshot, one read lock
-    const row = this.#recordRow(view, type, publicId, by, value) as RecordRowSql & WitnessRowSql;
-    const record = row.public_id === null ? undefined : recordOf(row);
-    if (by === 'keyId') return row.key_id === null ? { record } : { record, token: tokenRowOf(row as StoredToken) };
-    return row.policy_id === null
-      ? { record }
-      : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
+    const row = this.#recordRow(view, type, publicId, by, value) as RecordRowSql & WitnessColumns;
+    return witnessedRecord(row.public_id === null ? undefined : recordOf(row), witness, row);
   }
 
   #record(view: CatalogView, type: string, publicId: string): CatalogRecord | undefined {
@@ -336,10 +331,7 @@ export class SqliteCatalog implements CatalogStore {
           c.id AS connector_id, c.webhook, c.cache, c.webhook_secret
         FROM records r JOIN connectors c ON c.id = r.connector_id
         WHERE r.public_id = ? AND r.type = ? AND ${visible}${f ? ` AND coalesce((${f.sql}), 0)` : ''}`;
-      const read =
-        witness === 'keyId'
-          ? TOKEN
-          : 'SELECT id AS policy_id, slug AS policy_slug, version AS policy_version FROM policies WHERE slug = ?';
+      const read = witness === 'keyId' ? TOKEN : `SELECT ${POLICY_WITNESS_COLUMNS} FROM policies WHERE slug = ?`;
       const sql = witness
         ? `SELECT x.*, w.* FROM (SELECT 1) AS one LEFT JOIN (${record}) x LEFT JOIN (${read}) w`
         : record;
