@@ -23,16 +23,30 @@ export function indexedGeometries(doc: string, geo: string | null): string | nul
   return out.length > 0 ? JSON.stringify(out) : null;
 }
 
+/** The spatial index rows of the records a CTE named `changed` returns, made from their `geo` entries. */
+const CHANGED_GEO_ROWS = `INSERT INTO record_geo (record_seq, path, geom)
+SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)
+FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
+
 /**
  * The tail of a statement that rebuilds the spatial index rows of the records a CTE named `changed`
  * (columns `seq`, `geo`) returns, in the same statement as the write that produced them: their old rows
  * go, their `geo` entries become rows. (Foreign keys are checked at the statement's end, when the
- * records are there.)
+ * records are there.) For a commit: the old rows are found by one hash join over `record_geo`.
  */
 export const REINDEX_CHANGED = `regeo_gone AS (DELETE FROM record_geo g USING changed WHERE g.record_seq = changed.seq)
-INSERT INTO record_geo (record_seq, path, geom)
-SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)
-FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
+${CHANGED_GEO_ROWS}`;
+
+/**
+ * The same for the few records of one stream call, whose `changed` also says which were `stored`
+ * before it: only those can have old rows, and they are found through `record_geo_record`. (The join
+ * above, planned for a handful of rows, reads all of `record_geo` in every call: a stream of n records
+ * would cost O(n²).)
+ */
+export const REINDEX_CHANGED_FEW = `regeo_gone AS (
+  DELETE FROM record_geo WHERE record_seq = ANY (ARRAY(SELECT seq FROM changed WHERE stored)))
+${CHANGED_GEO_ROWS}`;
+
 /** Rebuilds the spatial index rows of the records `seqs` from their `geo` column. */
 export async function reindexGeometries(c: Queryable, seqs: readonly number[]): Promise<void> {
   if (seqs.length === 0) return;

@@ -1,5 +1,5 @@
 import { MAX_SECTION_DEPTH, type PreparedRecord, UnstorableRecordError } from '../records-store.js';
-import { indexedGeometries, REINDEX_CHANGED } from './geometries.js';
+import { indexedGeometries, REINDEX_CHANGED_FEW } from './geometries.js';
 import { type Queryable, sqlState } from './pg-database.js';
 
 /** The input rows of a batch, one array per column (one parameter each, however many records). */
@@ -20,9 +20,9 @@ up AS (
   WHERE records.doc IS DISTINCT FROM excluded.doc OR records.geo IS DISTINCT FROM excluded.geo
      OR records.type IS DISTINCT FROM excluded.type
   RETURNING seq, public_id, geo),
-changed AS (SELECT up.seq, up.geo FROM up LEFT JOIN old USING (public_id)
+changed AS (SELECT up.seq, up.geo, old.public_id IS NOT NULL AS stored FROM up LEFT JOIN old USING (public_id)
   WHERE old.public_id IS NULL OR old.geo IS DISTINCT FROM up.geo),
-${REINDEX_CHANGED}`;
+${REINDEX_CHANGED_FEW}`;
 
 const PEND_UPSERT = `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo)
   SELECT $1, 'upsert', n.vendor_id, n.public_id, n.doc, n.geo FROM (
