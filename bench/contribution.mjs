@@ -5,6 +5,10 @@
 //
 //   pnpm build && node bench/contribution.mjs [--records 100000] [--concurrency 4]
 //                                            [--engines sqlite,postgres] [--database postgres://…]
+//                                            [--only stream,first,raw]
+//
+// `--only` runs some of the rows: `stream` (new records), `unchanged`, `changed`, `moved` (the replaces),
+// `restream` (stream, all + geometry changed), `first` (replace, first load), `raw` (the two raw baselines).
 //
 // On PostgreSQL (`--database`, or BBK_DATABASE_URL) the server runs on a fresh schema dropped afterwards, and the
 // raw baseline is the same records inserted with node-postgres (`unnest`, one transaction).
@@ -272,8 +276,18 @@ async function rawPgInsert(url, records, { preserialised }) {
 
 // ---- main ---------------------------------------------------------------------------------------
 
+/** `--only`'s name of each session row. */
+const ROWS = {
+  'HTTP stream, new records': 'stream',
+  'HTTP replace, unchanged': 'unchanged',
+  'HTTP replace, all changed': 'changed',
+  'HTTP replace, all + geometry changed': 'moved',
+  'HTTP stream, all + geometry changed': 'restream',
+  'HTTP replace, first load': 'first',
+};
+
 /** The six sessions through the server on one engine, then its raw baselines; rows of {name, wall, cpu}. */
-async function runEngine(engine, sets, concurrency, undici) {
+async function runEngine(engine, sets, concurrency, undici, only) {
   const { bodies, changed, moved, records } = sets;
   const dir = mkdtempSync(join(tmpdir(), 'bbk-bench-'));
   const target = engine.name === 'postgres' ? await benchSchema(engine.url) : undefined;
@@ -291,6 +305,7 @@ async function runEngine(engine, sets, concurrency, undici) {
     await runSession(http, server, warm.id, 'stream', bodies.slice(0, 40), concurrency);
 
     const run = async (name, connector, mode, list) => {
+      if (!only.has(ROWS[name])) return;
       const r = await runSession(http, server, connector, mode, list, concurrency);
       rows.push({ name, ...r, commit: mode === 'replace' ? r.commit : undefined });
     };
@@ -314,6 +329,7 @@ async function runEngine(engine, sets, concurrency, undici) {
     await target?.drop();
   }
   rows.push({ name: 'server peak RSS MB', rss });
+  if (!only.has('raw')) return rows;
   const raw =
     engine.name === 'postgres'
       ? (pre) => rawPgInsert(engine.url, records, { preserialised: pre })
@@ -354,6 +370,7 @@ function printTable(engines, results, n) {
   for (const [k, e] of engines.entries()) {
     const rows = results[k];
     const [stream, raw, rawPre] = [rows[0], rows.at(-2), rows.at(-1)];
+    if (!stream.name.startsWith('HTTP stream, new') || !rawPre.raw) continue;
     const ratio = (a, b) => (b / a).toFixed(2);
     console.log(
       `${e.name}: HTTP stream / raw (stringify, sha1, insert) ${ratio(stream.wall, raw.wall)} wall; / raw (insert only) ${ratio(stream.wall, rawPre.wall)} wall`,
@@ -366,12 +383,16 @@ async function main() {
     options: {
       records: { type: 'string', default: '100000' },
       concurrency: { type: 'string', default: '4' },
+      only: { type: 'string', default: [...Object.values(ROWS), 'raw'].join(',') },
       ...ENGINE_OPTIONS,
     },
   });
   const n = Number(values.records);
   const concurrency = Number(values.concurrency);
   const engines = benchEngines(values);
+  const only = new Set(values.only.split(','));
+  const unknown = [...only].filter((o) => o !== 'raw' && !Object.values(ROWS).includes(o));
+  if (unknown.length > 0) throw new Error(`--only: unknown row ${unknown.join(', ')}`);
   if (!existsSync(new URL('index.js', serverDist))) throw new Error('build first: pnpm build');
   const undici = requireFromSdk('undici');
   requireFromServer.resolve('better-sqlite3');
@@ -392,7 +413,7 @@ async function main() {
   const results = [];
   for (const engine of engines) {
     process.stderr.write(`contribution on ${engine.name}…\n`);
-    results.push(await runEngine(engine, sets, concurrency, undici));
+    results.push(await runEngine(engine, sets, concurrency, undici, only));
   }
   console.log(
     `\nbbk contribution benchmark: ${n} records, ${(bytes / 1e6).toFixed(1)} MB of JSON, batches of 250, ${concurrency} calls in flight`,

@@ -76,6 +76,22 @@ export function recordsContract(open: StoreFactory): void {
       expect(await store.records.count()).toBe(5);
     });
 
+    it('keeps quotes, backslashes, braces, commas and NULL-like texts in ids, names and documents', async () => {
+      const odd = ['a"b', 'c\\d', '{e,f}', 'NULL', '"', '\\', ' g ', 'h\\"i'];
+      for (const mode of ['stream', 'replace'] as const) {
+        await store.records.openSession(c.id, `s-${mode}`, mode);
+        const records = odd.map((id) => rec(id, { s: id, t: `${id}\\"${mode}` }));
+        await store.records.upsert(c.id, `s-${mode}`, 'country', records);
+        if (mode === 'replace') await store.records.closeSession(c.id, `s-${mode}`, 'country', true);
+        expect(await vendorIds(store, c.id)).toEqual(odd);
+        for (const id of odd) {
+          const stored = (await store.records.get(c.id, id))!;
+          expect(stored).toMatchObject({ vendorId: id, publicId: `${c.cid}:${id}`, name: `name of ${id}` });
+          expect(stored.doc.entity).toEqual({ s: id, t: `${id}\\"${mode}` });
+        }
+      }
+    });
+
     it('a key twice in one call is stored once, at its first place, with its last document', async () => {
       await store.records.openSession(c.id, 's', 'stream');
       await store.records.upsert(c.id, 's', 'country', [rec('x', { n: 1 }), rec('y'), rec('x', { n: 2 })]);

@@ -48,14 +48,43 @@ function lastWins(records: readonly PreparedRecord[]): PreparedRecord[] {
   return out;
 }
 
-function batch(records: readonly PreparedRecord[]): unknown[] {
+/**
+ * A PostgreSQL `text[]` literal: what node-postgres would send for the array, with one replace per
+ * element instead of two.
+ */
+function textArray(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null || v === undefined ? 'NULL' : `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
+
+function columns(records: readonly PreparedRecord[]): string[] {
   return [
-    records.map((r) => r.publicId),
-    records.map((r) => r.vendorId),
-    records.map((r) => r.name),
-    records.map((r) => r.doc),
-    records.map((r) => indexedGeometries(r.doc, r.geo)),
+    textArray(records.map((r) => r.publicId)),
+    textArray(records.map((r) => r.vendorId)),
+    textArray(records.map((r) => r.name)),
+    textArray(records.map((r) => r.doc)),
+    textArray(records.map((r) => indexedGeometries(r.doc, r.geo))),
   ];
+}
+
+/** The parameters of one call's records for either mode, built before the call waits for its connector's turn. */
+export interface RecordBatch {
+  /** each key once, last values (stream) */
+  stream: readonly string[];
+  /** every record, in posted order (accrue, replace) */
+  pending: readonly string[];
+}
+
+export function recordBatch(records: readonly PreparedRecord[]): RecordBatch {
+  const pending = columns(records);
+  const once = lastWins(records);
+  // no key twice: the same records in the same order
+  return { pending, stream: once.length === records.length ? pending : columns(once) };
 }
 
 /** The first record nested too deeply for PostgreSQL, for `UnstorableRecordError`. */
@@ -89,21 +118,11 @@ export function tooDeep(records: readonly PreparedRecord[]): number {
 }
 
 /** Stream mode: writes the call's records into the catalog and re-indexes the geometries that changed (one statement). */
-export async function writeStream(
-  c: Queryable,
-  connectorId: number,
-  type: string,
-  records: readonly PreparedRecord[],
-): Promise<void> {
-  await c.query(STREAM_UPSERT, [connectorId, type, ...batch(lastWins(records))]);
+export async function writeStream(c: Queryable, connectorId: number, type: string, batch: RecordBatch): Promise<void> {
+  await c.query(STREAM_UPSERT, [connectorId, type, ...batch.stream]);
 }
 
 /** Accrue / replace mode: notes the call's upserts as pending operations, in posted order. */
-export async function writePending(
-  c: Queryable,
-  connectorId: number,
-  type: string,
-  records: readonly PreparedRecord[],
-): Promise<void> {
-  await c.query(PEND_UPSERT, [connectorId, type, ...batch(records)]);
+export async function writePending(c: Queryable, connectorId: number, type: string, batch: RecordBatch): Promise<void> {
+  await c.query(PEND_UPSERT, [connectorId, type, ...batch.pending]);
 }

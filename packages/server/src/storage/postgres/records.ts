@@ -9,7 +9,7 @@ import {
 import { applyPending, freshPendingStatistics } from './commit.js';
 import { inStoredOrder } from './documents.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
-import { tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
+import { type RecordBatch, recordBatch, tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
 
 interface RecordKey {
   vendorId: string;
@@ -61,12 +61,19 @@ export class PgRecords implements RecordStore {
   upsert(connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]): Promise<boolean> {
     const deep = tooDeep(records);
     if (deep >= 0) return Promise.reject(new UnstorableRecordError(deep));
+    // built while earlier writes of the connector run: the queue holds only the database's work
+    let batch: RecordBatch;
+    try {
+      batch = recordBatch(records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#inOrder(connectorId, async (c) => {
       const mode = await lockSession(c, connectorId, sessionId);
       if (mode === undefined) return false;
       try {
-        if (mode === 'stream') await writeStream(c, connectorId, type, records);
-        else await writePending(c, connectorId, type, records);
+        if (mode === 'stream') await writeStream(c, connectorId, type, batch);
+        else await writePending(c, connectorId, type, batch);
       } catch (err) {
         throw unstorable(err, records);
       }
