@@ -235,6 +235,50 @@ export function recordsContract(open: StoreFactory): void {
       expect(await store.records.geometryCount(k99.seq)).toBe(1);
     });
 
+    it('a first load (nothing stored yet), small or large, is the same replay', async () => {
+      const other = await connectorWith(store, { slug: 'other' });
+      await store.records.openSession(other.id, 'o', 'stream');
+      await store.records.upsert(other.id, 'o', 'country', [record(other.cid, 'n1', { v: 'other' })]);
+      const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `n${from + i}`);
+      for (const [session, n] of [
+        ['small', 80],
+        ['large', 2400],
+      ] as const) {
+        // an empty replace empties the connector
+        await store.records.openSession(c.id, `${session}-clear`, 'replace');
+        await store.records.closeSession(c.id, `${session}-clear`, 'country', true);
+        expect(await store.records.count(c.id)).toBe(0);
+        await store.records.openSession(c.id, session, 'replace');
+        const post = async (list: string[], v: string) => {
+          for (let i = 0; i < list.length; i += 250)
+            await store.records.upsert(
+              c.id,
+              session,
+              'country',
+              list.slice(i, i + 250).map((id) => rec(id, { v, ...(Number(id.slice(1)) % 4 ? {} : { where: POINT }) })),
+            );
+        };
+        const tenth = n / 10;
+        await post(ids(0, n), 'first');
+        await store.records.delete(
+          c.id,
+          session,
+          ids(0, tenth).map((id) => ({ vendorId: id, publicId: `${c.cid}:${id}` })),
+        );
+        await post(ids(tenth / 2, tenth), 'again');
+        await post(ids(n - 2, n), 'last');
+        await store.records.closeSession(c.id, session, 'country', true);
+        expect(await vendorIds(store, c.id)).toEqual([...ids(tenth, n), ...ids(tenth / 2, tenth)]);
+        expect((await store.records.get(c.id, `n${n - 1}`))!.doc.entity).toEqual({ v: 'last' });
+        expect((await store.records.get(c.id, `n${tenth}`))!.doc.entity).toEqual({ v: 'first', where: POINT });
+        expect(await store.records.get(c.id, 'n0')).toBeUndefined();
+        const again = (await store.records.get(c.id, `n${tenth / 2}`))!;
+        expect(again.doc.entity).toEqual({ v: 'again', where: POINT });
+        expect(await store.records.geometryCount(again.seq)).toBe(1);
+      }
+      expect((await store.records.get(other.id, 'n1'))!.doc.entity).toEqual({ v: 'other' });
+    });
+
     it('a commit of unchanged records keeps them as they are', async () => {
       await store.records.openSession(c.id, 's', 'replace');
       await store.records.upsert(c.id, 's', 'country', [rec('a', { where: POINT }), rec('b')]);

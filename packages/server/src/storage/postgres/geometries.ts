@@ -23,8 +23,11 @@ export function indexedGeometries(doc: string, geo: string | null): string | nul
   return out.length > 0 ? JSON.stringify(out) : null;
 }
 
-/** The spatial index rows of the records a CTE named `changed` returns, made from their `geo` entries. */
-const CHANGED_GEO_ROWS = `INSERT INTO record_geo (record_seq, path, geom)
+/**
+ * The spatial index rows of the records a CTE named `changed` returns, made from their `geo` entries: the tail
+ * of the statement that inserted them (new records have no old rows).
+ */
+export const NEW_GEO_ROWS = `INSERT INTO record_geo (record_seq, path, geom)
 SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)
 FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
 
@@ -35,7 +38,7 @@ FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE cha
  * records are there.) For a commit: the old rows are found by one hash join over `record_geo`.
  */
 export const REINDEX_CHANGED = `regeo_gone AS (DELETE FROM record_geo g USING changed WHERE g.record_seq = changed.seq)
-${CHANGED_GEO_ROWS}`;
+${NEW_GEO_ROWS}`;
 
 /**
  * The same for the few records of one stream call, whose `changed` also says which were `stored`
@@ -45,7 +48,7 @@ ${CHANGED_GEO_ROWS}`;
  */
 export const REINDEX_CHANGED_FEW = `regeo_gone AS (
   DELETE FROM record_geo WHERE record_seq = ANY (ARRAY(SELECT seq FROM changed WHERE stored)))
-${CHANGED_GEO_ROWS}`;
+${NEW_GEO_ROWS}`;
 
 /** Rebuilds the spatial index rows of the records `seqs` from their `geo` column. */
 export async function reindexGeometries(c: Queryable, seqs: readonly number[]): Promise<void> {
