@@ -8,7 +8,7 @@
 //     [--pin]   (servers on CPU 0, this load generator on CPU 1: less noise on a 2-core machine)
 //     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
 //     [--keep-profiles DIR]   (with --profile: keeps each measured window's profile in DIR, named
-//                              <variant>-<round>-<requests>.cpuprofile, for a function-by-function comparison)
+//                              <variant>.<replica>-<round>-<requests>.cpuprofile, for a function-by-function comparison)
 //     [--replicas 2]   (server processes per variant: a process's own speed varies with JIT and memory layout)
 //     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
 //     [--warmup 2]   (seconds of load per server before the rounds)
@@ -156,14 +156,17 @@ async function measure(variant, options) {
   if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
   variant.requests += result.requests.total;
   if (options.profile) {
-    const file = join(options.profile, `${variant.key}-${variant.runs?.length ?? 'warm'}.cpuprofile`);
+    const file = join(
+      options.profile,
+      `${variant.key}.${variant.replica}-${variant.runs?.length ?? 'warm'}.cpuprofile`,
+    );
     await variant.command(`stop ${file}`);
     if (variant.runs) addShares(variant, JSON.parse(readFileSync(file, 'utf8')), result.requests.total);
     // --keep-profiles DIR: each measured window's profile, named by variant and round, with its request count
     if (options.keepProfiles && variant.runs) {
       const kept = join(
         options.keepProfiles,
-        `${variant.key}-${variant.runs.length}-${result.requests.total}.cpuprofile`,
+        `${variant.key}.${variant.replica}-${variant.runs.length}-${result.requests.total}.cpuprofile`,
       );
       copyFileSync(file, kept);
     }

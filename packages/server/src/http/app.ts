@@ -1,10 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { Caller } from '../auth/caller.js';
 import type { TokenCheck } from '../auth/tokens.js';
 import type { ServerContext } from '../context.js';
 import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
-import { lazyChildLogger, requestId } from '../observability/index.js';
+import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -16,9 +15,6 @@ import { openApiRoutes } from './openapi/routes.js';
 import { routeUrl } from './urls.js';
 
 export type Surface = TokenKind;
-
-/** Fastify's `childLoggerFactory` option (its type is not exported by name). */
-type ChildLoggerFactory = NonNullable<NonNullable<Parameters<typeof Fastify>[0]>['childLoggerFactory']>;
 
 export const ANNOUNCE_NAMES: Record<Surface, string> = {
   coordinator: 'bit-broker coordinator service',
@@ -132,19 +128,13 @@ export function buildSurface(
     await authenticateFromDatabase(ctx, req, surface);
   };
 
-  const logger = ctx.observers.logger;
-  const completions = new Completions(logger);
+  const completions = new Completions(ctx.observers.logger);
   const app = Fastify({
-    // Fastify holds no logger, so it adds no `finish` listeners to each response: the one request line is
-    // observe.ts's, and the few events Fastify would log reach bbk's logger through the log controller. A
-    // request's `req.log` is still bbk's pino logger bound to its `reqId`, made only when something logs.
+    // Fastify holds no logger, so it adds no `finish` listeners to each response and makes no child logger
+    // per request (`req.log` is Fastify's silent one): the one request line is observe.ts's, and the errors
+    // (a 500, the few events Fastify would log) reach bbk's logger with their `reqId` through the log
+    // controller.
     logger: false,
-    ...(logger
-      ? {
-          childLoggerFactory: ((_none: unknown, bindings: Bindings, options: ChildLoggerOptions) =>
-            lazyChildLogger(logger, bindings, options)) as unknown as ChildLoggerFactory,
-        }
-      : {}),
     logController: completions,
     genReqId: requestId,
     bodyLimit: config.bodyLimit,
@@ -183,7 +173,7 @@ export function buildSurface(
     await authenticate(req);
   });
   weakEtags(app);
-  errorHandlers(app, config.mode);
+  errorHandlers(app, config.mode, completions);
   openCors(app);
   recordResponses(app, surface, config.basePath);
   completeOnSend(app);

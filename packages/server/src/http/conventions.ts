@@ -6,6 +6,7 @@ import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
 import { StoreUnavailableError } from '../storage/store.js';
 import { parseJsonBody } from '../validation/index.js';
+import type { Completions } from './observe.js';
 
 /**
  * Only `application/json` is parsed (strictly, Node-16 syntax errors, at most `maxDepth` levels
@@ -52,7 +53,7 @@ function clientErrorBody(err: Error & { statusCode?: number }): { status: number
 }
 
 /** The one error handler (every error becomes the standard body, spec §1.7) and the 404. */
-export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
+export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<Completions, 'error'>): void {
   app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
     const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
     if (err instanceof ApiError) {
@@ -65,7 +66,7 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode): void {
       const { status, body } = clientErrorBody(err);
       return reply.code(status).send(body);
     }
-    req.log.error(err);
+    log.error(req, err, err.message);
     return reply.code(500).send(errorBody(500, mode === 'production' ? '' : err.message));
   });
   app.setNotFoundHandler((_req, reply) => {

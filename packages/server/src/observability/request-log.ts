@@ -1,4 +1,4 @@
-import { type Bindings, type ChildLoggerOptions, type Logger, pino } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** What the one line per request says (docs/OPERATIONS.md), in the order it is written. */
 export interface RequestLine {
@@ -67,77 +67,4 @@ export class RequestLog {
     }
     return json;
   }
-}
-
-type LogMethod = (this: Logger, ...args: unknown[]) => void;
-
-/**
- * A request's logger that becomes a real pino child (bound to the request id) only when something
- * logs through it: most requests log nothing but their request line, which `RequestLog` writes.
- */
-class LazyChild {
-  readonly #parent: Logger;
-  readonly #bindings: Bindings;
-  readonly #options: ChildLoggerOptions;
-  #real: Logger | undefined;
-
-  constructor(parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
-    this.#parent = parent;
-    this.#bindings = bindings;
-    this.#options = options;
-  }
-
-  get real(): Logger {
-    this.#real ??= this.#parent.child(this.#bindings, this.#options);
-    return this.#real;
-  }
-
-  get level(): string {
-    return this.#real?.level ?? this.#options.level ?? this.#parent.level;
-  }
-
-  set level(level: string) {
-    this.real.level = level;
-  }
-
-  fatal(...args: unknown[]): void {
-    this.#call('fatal', args);
-  }
-  error(...args: unknown[]): void {
-    this.#call('error', args);
-  }
-  warn(...args: unknown[]): void {
-    this.#call('warn', args);
-  }
-  info(...args: unknown[]): void {
-    this.#call('info', args);
-  }
-  debug(...args: unknown[]): void {
-    this.#call('debug', args);
-  }
-  trace(...args: unknown[]): void {
-    this.#call('trace', args);
-  }
-  silent(): void {}
-
-  child(bindings: Bindings, options?: ChildLoggerOptions): Logger {
-    return this.real.child(bindings, options);
-  }
-
-  isLevelEnabled(level: string): boolean {
-    return this.real.isLevelEnabled(level);
-  }
-
-  #call(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', args: unknown[]): void {
-    const real = this.real;
-    (real[level] as LogMethod).apply(real, args);
-  }
-}
-
-/**
- * Fastify's `childLoggerFactory`: the per-request logger (`req.log`) is made on first use, not for
- * every request (pino's `child` serialises its bindings at once).
- */
-export function lazyChildLogger(logger: Logger, bindings: Bindings, options: ChildLoggerOptions): Logger {
-  return new LazyChild(logger, bindings, options) as unknown as Logger;
 }
