@@ -147,7 +147,10 @@ async function generateCatalog(dist, dir, base, n) {
 
 /**
  * The query kinds of issue 15's table: [name, target p50 ms, (k, n) => path and query string]. Values vary with
- * `k` so that no answer can be served from a cache of the previous call.
+ * `k` so that no answer can be served from a cache of an earlier call (the SQLite engine gives a list's answer
+ * again while the catalog holds still: `storage/sqlite/list-results.ts`). The continent query and the deep pages
+ * have few distinct values, so their offset moves by up to 249 rows (a little more work, never less). The last
+ * row asks one query again and again: what a repeated query costs.
  */
 function kinds(base) {
   const tpl = (i) => base[i % base.length];
@@ -159,7 +162,7 @@ function kinds(base) {
     [
       'equality on entity.continent (250 of many)',
       2,
-      (k) => q({ 'entity.continent': continents[k % continents.length] }),
+      (k) => `${q({ 'entity.continent': continents[k % continents.length] })}&offset=${k % 250}`,
     ],
     [
       'range on entity.population',
@@ -181,8 +184,9 @@ function kinds(base) {
           'entity.population': { $gte: 1_000_000 + spread(k, n) * 10, $lt: 1_000_000 + spread(k, n) * 10 + 20_000 },
         }),
     ],
-    ['list page at offset n/2', 5, (k, n) => `/entity/country?offset=${Math.floor(n / 2) + (k % 8) * 250}`],
-    ['list page at offset n-250', 5, (_k, n) => `/entity/country?offset=${n - 250}`],
+    ['list page at offset n/2', 5, (k, n) => `/entity/country?offset=${Math.floor(n / 2) + (k % 8) * 250 + (k % 249)}`],
+    ['list page at offset n-250', 5, (k, n) => `/entity/country?offset=${n - 250 - (k % 250)}`],
+    ['the same continent query, repeated', null, () => q({ 'entity.continent': continents[0] })],
   ];
 }
 
@@ -303,7 +307,7 @@ async function measure(n, builds, options) {
     }
     const rows = list.map(([name, target]) => ({
       name,
-      target: `≤ ${target} ms`,
+      target: target === null ? '—' : `≤ ${target} ms`,
       cells: servers.map((s) => {
         const t = s.times.get(name);
         const sorted = [...t.ms].sort((a, b) => a - b);

@@ -33,6 +33,7 @@ import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
 import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-query.js';
+import { ListResults } from './list-results.js';
 import { PageMarks } from './page-marks.js';
 import { GET as TOKEN } from './tokens.js';
 
@@ -154,6 +155,8 @@ export class SqliteCatalog implements CatalogStore {
   #render: SqliteRenderOptions = {};
   #renderGeneration = 0;
   readonly #marks: PageMarks | undefined;
+  /** Recent list answers, given again while the catalog holds still (with reader threads only). */
+  readonly #results: ListResults | undefined;
   private readonly recordStatements = new WeakMap<
     Ir,
     Partial<Record<RecordStatementKey, { stmt: Statement; params: unknown[] }>>
@@ -172,6 +175,8 @@ export class SqliteCatalog implements CatalogStore {
   ) {
     registerSqliteFunctions(db);
     this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
+    const marks = this.#marks;
+    this.#results = marks ? new ListResults(() => marks.version()) : undefined;
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
       token: db.prepare<[string], StoredToken>(TOKEN),
@@ -204,7 +209,10 @@ export class SqliteCatalog implements CatalogStore {
       throw unusable(err);
     });
     const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
-    const rows = marked ?? (await this.#all<ListRow>(sql, [...shape.params, o.limit, o.offset]));
+    const params = [...shape.params, o.limit, o.offset];
+    const read = () => this.#all<ListRow>(sql, params);
+    // answers with documents (`?fields=`) are too large to keep
+    const rows = marked ?? (await (this.#results && !o.withDoc ? this.#results.read(sql, params, read) : read()));
     if (!o.withDoc) return rows as CatalogEntry[];
     return rows.map((r) => ({ ...r, doc: JSON.parse(r.doc as string) as RecordDocument }));
   }
