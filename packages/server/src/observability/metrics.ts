@@ -1,4 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+
+/** How often the event loop's delay is sampled for `nodejs_eventloop_lag_*` (ms). */
+const LOOP_DELAY_SAMPLE_MS = 100;
 import type { Store, StoreFigures } from '../storage/store.js';
 import type { CallOutcome } from '../webhooks/index.js';
 
@@ -149,7 +152,9 @@ export class Metrics {
   constructor(options: { store: Store }) {
     this.#store = options.store;
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    // the event loop delay is sampled every 100 ms, not every 10 (prom-client's default): its timer is one more
+    // wake-up of an idle loop per sample, and 10 a second give the lag percentiles enough samples between scrapes
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: LOOP_DELAY_SAMPLE_MS });
     this.#latency = new LatencyHistogram();
     this.registry.registerMetric(this.#latency as unknown as Metric);
     this.#limited = new Counter({
