@@ -1,9 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import type { Store, StoreFigures } from '../storage/store.js';
+import type { CallOutcome } from '../webhooks/index.js';
 
 /** How often the event loop's delay is sampled for `nodejs_eventloop_lag_*` (ms). */
 const LOOP_DELAY_SAMPLE_MS = 100;
-import type { Store, StoreFigures } from '../storage/store.js';
-import type { CallOutcome } from '../webhooks/index.js';
 
 /** Request latency buckets, seconds: 0.5 ms to 10 s. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
