@@ -188,6 +188,38 @@ export function catalogContract(open: StoreFactory): void {
       );
     });
 
+    it('concurrent witnessed reads each get their own answer (PostgreSQL sends them as one statement)', async () => {
+      const user = (await store.users.create({ name: 'C', email: 'c@example.com', organization: 'o', addendum: {} }))!;
+      await store.policies.create('together', policyValues());
+      const policy = (await store.policies.get('together'))!;
+      const token = newToken();
+      await store.accesses.create(user, policy.id, token);
+      const fr = `${live.cid}:fr`;
+      const asks: [CatalogView, string, string, { keyId: string } | { policySlug: string }][] = [
+        [view(), 'country', fr, { keyId: token.keyId }],
+        [view(), 'country', fr, { policySlug: 'together' }],
+        [view(), 'city', fr, { keyId: token.keyId }],
+        [view(), 'country', `${live.cid}:nope`, { policySlug: 'together' }],
+        [view(), 'country', fr, { keyId: 'nokey' }],
+        [view(), 'country', fr, { policySlug: 'it\'s "quoted" $1' }],
+        [view(NOTHING), 'country', fr, { policySlug: 'together' }],
+        [view(compileQuery({ 'entity.iso': 'FR' })), 'country', fr, { keyId: token.keyId }],
+        [view(compileQuery({ 'entity.iso': 'GB' })), 'country', fr, { keyId: token.keyId }],
+        [view(), 'country', `${live.cid}:fr\0`, { policySlug: 'together' }],
+        [view(EVERYTHING, [staged.cid]), 'country', `${staged.cid}:xx`, { policySlug: 'together' }],
+        [view(), 'country', `${staged.cid}:xx`, { keyId: token.keyId }],
+      ];
+      const one = async ([v, type, id, witness]: (typeof asks)[number]) =>
+        store.catalog.recordWitnessed(v, type, id, witness);
+      const alone = [];
+      for (const ask of asks) alone.push(await one(ask));
+      expect(alone[0]!.record).toBeDefined();
+      expect(alone[10]!.record).toBeDefined();
+      // the same asks, twice over, all in one turn of the event loop
+      const together = await Promise.all([...asks, ...asks].map(one));
+      expect(together).toEqual([...alone, ...alone]);
+    });
+
     it('a public id, type or staged id holding U+0000 matches nothing', async () => {
       expect(await store.catalog.record(view(), 'country', `${live.cid}:fr\0`)).toBeUndefined();
       expect(

@@ -19,6 +19,7 @@ import {
 } from '../catalog-store.js';
 import { type StoredToken, tokenRowOf } from '../token-row.js';
 import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessedRecord } from '../witness.js';
+import { BatchedReads } from './batched-reads.js';
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
 import { syncRecordIndexes } from './indexes.js';
@@ -162,6 +163,7 @@ export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | un
 export class PgCatalog implements CatalogStore {
   /** Remembered deep-page positions (`page-marks.ts`). */
   readonly marks: PgPageMarks;
+  readonly #together: BatchedReads;
 
   /** @param autoIndexes when given, sees every list's filter and indexes the paths asked often. */
   constructor(
@@ -169,6 +171,7 @@ export class PgCatalog implements CatalogStore {
     private readonly autoIndexes?: AutoIndexes,
   ) {
     this.marks = new PgPageMarks(db);
+    this.#together = new BatchedReads(db);
   }
 
   async policyBySlug(slug: string): Promise<PolicyHead | undefined> {
@@ -264,7 +267,13 @@ export class PgCatalog implements CatalogStore {
       LEFT JOIN LATERAL (${q.sql}) x ON true
       LEFT JOIN LATERAL (${read}) w ON true`;
     const params = [...q.params, 'keyId' in witness ? witness.keyId : witness.policySlug];
-    const row = (await this.#all<RecordRow & WitnessColumns>(sql, params, true))[0];
+    let row: (RecordRow & WitnessColumns) | undefined;
+    try {
+      // concurrent details go to PostgreSQL together, one statement (batched-reads.ts)
+      row = await this.#together.row<RecordRow & WitnessColumns>(sql, params);
+    } catch (err) {
+      throw unusable(err);
+    }
     if (!row) return this.#witnessAlone(witness);
     return witnessedRecord(row.publicId === null ? undefined : recordOf(row), witness, row);
   }
