@@ -9,6 +9,7 @@ import {
 } from './auto-indexes.js';
 import { type Db, openDatabase } from './database.js';
 import { catalogWrites, localWrites } from './records/index.js';
+import { typeAndConnector } from './testing/catalog-rows.js';
 
 const ir = (q: unknown, masks: Parameters<typeof compileQuery>[1] = {}) => {
   const v = validateQuery(q);
@@ -149,11 +150,7 @@ describe('AutoIndexes', () => {
 
   it('builds the trigram index of names after regexes on name, keeps it with the records, and retires it', async () => {
     const { auto, clock } = setup({ threshold: 2, retireAfterMs: 1000, graceMs: 0 });
-    db.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', 'now')").run();
-    db.prepare(
-      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
-       VALUES ('c', 1, 'cid', 'C', 'C', 's', 'now')`,
-    ).run();
+    typeAndConnector(db, { live: false });
     const insert = db.prepare(
       "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, '{}')",
     );

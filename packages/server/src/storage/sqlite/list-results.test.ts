@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, DB_FILE, type Db, openDatabase } from './database.js';
 import { ListResults } from './list-results.js';
 import { PageMarks } from './page-marks.js';
+import { typeAndConnector } from './testing/catalog-rows.js';
 import { WriteGate } from './write-gate.js';
 
 let dir: string;
@@ -16,12 +17,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bbk-results-'));
   db = openDatabase(dir);
   other = connect(join(dir, DB_FILE));
-  const now = new Date().toISOString();
-  db.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', ?)").run(now);
-  db.prepare(
-    `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
-     VALUES ('c', 1, 'cid', 'C', 'C', 1, 's', ?)`,
-  ).run(now);
+  typeAndConnector(db);
   insert(other, 0, 10);
 });
 afterAll(() => {

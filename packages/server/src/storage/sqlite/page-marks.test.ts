@@ -7,6 +7,7 @@ import type { CatalogView } from '../catalog-store.js';
 import { listQuery, listShape } from './catalog.js';
 import { connect, DB_FILE, type Db, openDatabase } from './database.js';
 import { MARK_STEP, PageMarks, type RunQuery } from './page-marks.js';
+import { typeAndConnector } from './testing/catalog-rows.js';
 import { WriteGate } from './write-gate.js';
 
 let dir: string;
@@ -21,12 +22,7 @@ beforeAll(() => {
   db = openDatabase(dir);
   registerSqliteFunctions(db);
   other = connect(join(dir, DB_FILE));
-  const now = new Date().toISOString();
-  db.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', ?)").run(now);
-  db.prepare(
-    `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, is_live, webhook_secret, created)
-     VALUES ('c', 1, 'cid', 'C', 'C', 1, 's', ?)`,
-  ).run(now);
+  typeAndConnector(db);
   const insert = db.prepare(
     "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, jsonb(?))",
   );

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAutoIndex } from './auto-index-ddl.js';
 import { connect, type Db, openDatabase } from './database.js';
 import { SqliteStore } from './sqlite-store.js';
+import { typeAndConnector } from './testing/catalog-rows.js';
 
 let db: Db | undefined;
 let dir: string | undefined;
@@ -17,13 +18,7 @@ afterEach(() => {
 
 /** A catalog of `n` records over six continents, for ANALYZE to sample. */
 function seed(target: Db, n = 300): void {
-  target.prepare("INSERT INTO entity_types (slug, name, description, created) VALUES ('t', 'T', 'T', 'now')").run();
-  target
-    .prepare(
-      `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
-       VALUES ('c', 1, 'cid', 'C', 'C', 's', 'now')`,
-    )
-    .run();
+  typeAndConnector(target, { live: false });
   const insert = target.prepare(
     "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, ?)",
   );
