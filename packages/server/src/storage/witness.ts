@@ -1,4 +1,4 @@
-import type { AdmissionWitness, CatalogRecord, WitnessedRecord } from './catalog-store.js';
+import type { AdmissionWitness, CatalogRecord, PolicyHead, WitnessedRecord } from './catalog-store.js';
 import { type StoredToken, tokenRowOf } from './token-row.js';
 
 /**
@@ -20,4 +20,16 @@ export function witnessedRecord(
   return row.policy_id === null
     ? { record }
     : { record, policy: { id: row.policy_id, slug: row.policy_slug!, version: row.policy_version! } };
+}
+
+/**
+ * A witnessed read's answer when no record could be read with the witness (a segment that matches nothing,
+ * an id the engine cannot hold): the witness read alone, `found` (the token's row or the policy's head),
+ * absent when it is gone.
+ */
+export function witnessAlone(witness: AdmissionWitness, found: StoredToken | PolicyHead | undefined): WitnessedRecord {
+  if (!found) return { record: undefined };
+  return 'keyId' in witness
+    ? { record: undefined, token: tokenRowOf(found as StoredToken) }
+    : { record: undefined, policy: found as PolicyHead };
 }

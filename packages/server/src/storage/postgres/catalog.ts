@@ -17,8 +17,8 @@ import {
   type VisibleEntityType,
   type WitnessedRecord,
 } from '../catalog-store.js';
-import { type StoredToken, tokenRowOf } from '../token-row.js';
-import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessedRecord } from '../witness.js';
+import type { StoredToken } from '../token-row.js';
+import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessAlone, witnessedRecord } from '../witness.js';
 import { BatchedReads } from './batched-reads.js';
 import { inStoredOrder } from './documents.js';
 import { pgExplainList } from './explain.js';
@@ -279,12 +279,11 @@ export class PgCatalog implements CatalogStore {
   }
 
   async #witnessAlone(witness: AdmissionWitness): Promise<WitnessedRecord> {
-    if ('keyId' in witness) {
-      const token = (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0];
-      return token ? { record: undefined, token: tokenRowOf(token) } : { record: undefined };
-    }
-    const policy = await this.policyBySlug(witness.policySlug);
-    return policy ? { record: undefined, policy } : { record: undefined };
+    const found =
+      'keyId' in witness
+        ? (await this.#all<StoredToken>(tokenQuery('$1'), [witness.keyId], true))[0]
+        : await this.policyBySlug(witness.policySlug);
+    return witnessAlone(witness, found);
   }
 
   async usage(key: string, window: string): Promise<number> {

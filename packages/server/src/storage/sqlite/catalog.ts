@@ -27,8 +27,8 @@ import {
   type VisibleEntityType,
   type WitnessedRecord,
 } from '../catalog-store.js';
-import { type StoredToken, tokenRowOf } from '../token-row.js';
-import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessedRecord } from '../witness.js';
+import type { StoredToken } from '../token-row.js';
+import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessAlone, witnessedRecord } from '../witness.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
@@ -265,15 +265,9 @@ export class SqliteCatalog implements CatalogStore {
   ): Promise<WitnessedRecord> {
     const by = 'keyId' in witness ? 'keyId' : 'policySlug';
     const value = 'keyId' in witness ? witness.keyId : witness.policySlug;
-    if (isFalse(view.segment)) {
-      // no record to read with the witness
-      if (by === 'keyId') {
-        const token = this.q.token.get(value);
-        return token ? { record: undefined, token: tokenRowOf(token) } : { record: undefined };
-      }
-      const policy = this.q.policyBySlug.get(value);
-      return policy ? { record: undefined, policy } : { record: undefined };
-    }
+    // no record to read with the witness
+    if (isFalse(view.segment))
+      return witnessAlone(witness, by === 'keyId' ? this.q.token.get(value) : this.q.policyBySlug.get(value));
     // one statement: the record and the witness on one snapshot, one read lock
     const row = this.#recordRow(view, type, publicId, by, value) as RecordRowSql & WitnessColumns;
     return witnessedRecord(row.public_id === null ? undefined : recordOf(row), witness, row);
