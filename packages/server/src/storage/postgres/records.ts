@@ -9,7 +9,7 @@ import {
 import { applyPending, freshPendingStatistics } from './commit.js';
 import { inStoredOrder } from './documents.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
-import { type RecordBatch, recordBatch, tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
+import { recordBatch, tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
 
 interface RecordKey {
   vendorId: string;
@@ -58,16 +58,17 @@ export class PgRecords implements RecordStore {
     return this.#inOrder(connectorId, (c) => this.#open(c, connectorId, sessionId, mode));
   }
 
-  upsert(connectorId: number, sessionId: string, type: string, records: readonly PreparedRecord[]): Promise<boolean> {
+  // async: what throws before the hand-over rejects; nothing is awaited before it, so calls queue in call order
+  async upsert(
+    connectorId: number,
+    sessionId: string,
+    type: string,
+    records: readonly PreparedRecord[],
+  ): Promise<boolean> {
     const deep = tooDeep(records);
-    if (deep >= 0) return Promise.reject(new UnstorableRecordError(deep));
+    if (deep >= 0) throw new UnstorableRecordError(deep);
     // built while earlier writes of the connector run: the queue holds only the database's work
-    let batch: RecordBatch;
-    try {
-      batch = recordBatch(records);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const batch = recordBatch(records);
     return this.#inOrder(connectorId, async (c) => {
       const mode = await lockSession(c, connectorId, sessionId);
       if (mode === undefined) return false;
