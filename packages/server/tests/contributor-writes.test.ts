@@ -258,7 +258,7 @@ describe('commits write only what changed, and get the same catalog as a replay'
 
 // SQLite's WAL checkpoints: no PostgreSQL counterpart
 describe.skipIf(TEST_ENGINE === 'postgres')('checkpoints', () => {
-  it('a write burst reaches the database file itself after a moment of quiet, checkpointed by the writer thread', async () => {
+  it('a write burst reaches the database file itself within moments, checkpointed by the checkpointer thread', async () => {
     const c = await makeConnector(env, 'country', 'writes-checkpoint');
     const keys = Array.from({ length: 1500 }, (_, i) => `k${i}`);
     await env.contrib.contribute(

@@ -6,6 +6,7 @@ import { SqliteAudit } from './audit.js';
 import { type AutoIndexes, type AutoIndexOptions, sqliteAutoIndexes } from './auto-indexes.js';
 import { SqliteCatalog } from './catalog.js';
 import { CatalogReaders } from './catalog-readers.js';
+import { Checkpointer } from './checkpointer.js';
 import { SqliteConnectors } from './connectors.js';
 import { type Db, openDatabase, pruneStatistics } from './database.js';
 import { dumpSqlite, loadSqlite } from './dump.js';
@@ -62,6 +63,7 @@ export class SqliteStore implements Store {
   private readonly readers: CatalogReaders | undefined;
   readonly #gate: WriteGate;
   readonly #figures: SqliteFigures;
+  readonly #checkpointer: Checkpointer | undefined;
 
   readonly autoIndexes: AutoIndexes;
 
@@ -85,8 +87,9 @@ export class SqliteStore implements Store {
     this.accesses = new SqliteAccesses(db, gate, this.audit);
     this.records = new SqliteRecords(db, writes);
     this.activity = new SqliteActivity(db, gate);
-    // That thread checkpoints the WAL (on its commits and when idle); this connection, which
-    // serves requests, only as a backstop, so a small write here rarely pays for a big checkpoint.
+    // The checkpointer thread copies the WAL into the database (checkpoints.ts); this
+    // connection, which serves requests, only as a backstop if that thread fell far behind.
+    this.#checkpointer = db.memory ? undefined : new Checkpointer(db.name);
     if (!db.memory) db.pragma('wal_autocheckpoint = 200000');
     // Within this process the gate keeps writers apart, so a lock is only ever held by another
     // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
@@ -125,6 +128,7 @@ export class SqliteStore implements Store {
     await this.autoIndexes.close();
     await this.readers?.close();
     await this.records.close();
+    await this.#checkpointer?.close();
     if (this.db.open) {
       this.db.pragma('optimize');
       pruneStatistics(this.db);

@@ -1,21 +1,19 @@
 // The catalog writer thread (see writer-client.ts): contributor writes and catalog-wide
 // deletes on a connection of their own, so the main thread keeps parsing and validating meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
-import { idleCheckpoints } from '../checkpoints.js';
 import { connect } from '../database.js';
 import type { WriteRequest } from './writer-client.js';
 import { catalogWrites } from './writes.js';
 
 const db = connect((workerData as { file: string }).file);
 const writes = catalogWrites(db);
+// The checkpointer thread copies the WAL (checkpointer.ts); this thread's commits would copy
+// it only as a backstop, when that thread has fallen far behind (400 MB of WAL).
+db.pragma('wal_autocheckpoint = 100000');
 const port = parentPort!;
-// this thread copies the WAL into the database after write bursts (see database.ts, checkpoints.ts)
-const checkpoints = idleCheckpoints(db);
 
 port.on('message', (m: WriteRequest | { id: -1; op: 'close' }) => {
-  checkpoints.touch();
   if (m.op === 'close') {
-    checkpoints.stop();
     db.close();
     port.close();
     return;
