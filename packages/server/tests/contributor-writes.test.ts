@@ -171,6 +171,23 @@ async function checkCatalog(c: TestConnector, model: Map<string, number>): Promi
   expect(await env.reader.records.pendingCount(c.id)).toBe(0);
 }
 
+/**
+ * SQLite keeps each pending upsert's geometries as rows too (session_geo, written when posted):
+ * exactly those of the pending operations, none left behind by a commit, rollback or cascade.
+ */
+function checkPendingGeo(db: Db | undefined): void {
+  if (db === undefined) return;
+  const rows = (sql: string) => db.prepare(sql).all();
+  expect(rows('SELECT op_seq, n, path, min_x, max_x, min_y, max_y FROM session_geo ORDER BY op_seq, n')).toEqual(
+    rows(
+      `SELECT o.seq AS op_seq, g.key AS n, g.value ->> '$.path' AS path,
+              CAST(g.value ->> '$.bbox[0]' AS REAL) AS min_x, CAST(g.value ->> '$.bbox[2]' AS REAL) AS max_x,
+              CAST(g.value ->> '$.bbox[1]' AS REAL) AS min_y, CAST(g.value ->> '$.bbox[3]' AS REAL) AS max_y
+       FROM session_ops o, json_each(o.geo) g WHERE o.op = 'upsert' ORDER BY o.seq, g.key`,
+    ),
+  );
+}
+
 describe('commits write only what changed, and get the same catalog as a replay', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random sessions over a small key space (seed ${seed})`, async () => {
@@ -214,6 +231,7 @@ describe('commits write only what changed, and get the same catalog as a replay'
           for (const key of model.keys()) if (!upserted.has(key)) model.delete(key);
         }
         await checkCatalog(c, model);
+        checkPendingGeo(env.sqlite);
       }
       expect(await ids(env, other)).toEqual(['a']);
       expect(await env.reader.records.pendingCount(other.id)).toBe(2);
@@ -251,8 +269,10 @@ describe('commits write only what changed, and get the same catalog as a replay'
     const sid = await env.contrib.openSession(c.cid, 'replace');
     await env.contrib.upsert(c.cid, sid, [record('a', 1), record('b', 4)]);
     expect(await env.reader.records.pendingCount(c.id)).toBe(2);
+    checkPendingGeo(env.sqlite);
     await env.coord.connectors.delete(c.eid, c.slug);
     expect(await env.reader.records.pendingCount(c.id)).toBe(0);
+    checkPendingGeo(env.sqlite);
   });
 });
 

@@ -313,4 +313,29 @@ CREATE TABLE auto_indexes (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'pending geometries as rows',
+    sql: `
+-- A pending upsert's geometries, one row each, written when it is posted (json_each of
+-- session_ops.geo), so a set-based commit adds them to the R-tree without parsing JSON while the
+-- connector waits (storage/sqlite/records/commit.ts). Dropped with their operations.
+CREATE TABLE session_geo (
+  op_seq INTEGER NOT NULL,  -- the pending upsert (session_ops.seq)
+  n      INTEGER NOT NULL,  -- its place among the record's geometries
+  path   TEXT,
+  min_x  REAL, max_x REAL, min_y REAL, max_y REAL,  -- as the R-tree will take them
+  PRIMARY KEY (op_seq, n)
+) WITHOUT ROWID;
+INSERT INTO session_geo (op_seq, n, path, min_x, max_x, min_y, max_y)
+  SELECT o.seq, g.key, g.value ->> '$.path',
+         g.value ->> '$.bbox[0]', g.value ->> '$.bbox[2]', g.value ->> '$.bbox[1]', g.value ->> '$.bbox[3]'
+  FROM session_ops o, json_each(o.geo) g WHERE o.op = 'upsert' AND o.geo IS NOT NULL;
+DROP TRIGGER sessions_ops_cleanup;
+CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
+  DELETE FROM session_geo WHERE op_seq IN (SELECT seq FROM session_ops WHERE connector_id = OLD.connector_id);
+  DELETE FROM session_ops WHERE connector_id = OLD.connector_id;
+END;
+`,
+  },
 ];

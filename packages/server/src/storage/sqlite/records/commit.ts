@@ -51,6 +51,6 @@ function applyPlanned(
   spatial.dropGone();
   q.updatePlanned.run(o.type);
   q.insertPlanned.run(o.type);
-  for (const { seq, geo } of q.plannedGeo.all()) spatial.add(seq, geo);
+  spatial.addPlanned();
   q.clearPlan.run();
 }

@@ -32,6 +32,14 @@ export class SpatialIndex {
     }
   }
 
+  /** Adds the geometries of the planned commit's new and moved records (`commit_plan`), set-based. */
+  addPlanned(): void {
+    this.q.planGeo.run();
+    this.q.addPlannedGeo.run();
+    this.q.addPlannedGeoMap.run();
+    this.q.clearGeo.run();
+  }
+
   /** Drops the index rows of the records in `commit_gone`, then the doomed records themselves. */
   dropGone(): void {
     this.q.dropGoneGeo.run();

@@ -44,6 +44,12 @@ CREATE TEMP TABLE IF NOT EXISTS commit_plan (
 CREATE TEMP TABLE IF NOT EXISTS commit_gone (
   seq    INTEGER PRIMARY KEY,      -- a record whose spatial index rows go
   doomed INTEGER NOT NULL          -- 1 when the record itself goes too (replace)
+);
+CREATE TEMP TABLE IF NOT EXISTS commit_geo (
+  id         INTEGER PRIMARY KEY,  -- the R-tree row it becomes
+  record_seq INTEGER NOT NULL,
+  path       TEXT,
+  min_x REAL, max_x REAL, min_y REAL, max_y REAL
 );`;
 
 /** Pending operations are applied in pages so a huge session never sits in memory at once. */
@@ -95,7 +101,11 @@ function sessionStatements(db: Db) {
          AS only`,
     ),
     dropAllOps: db.prepare('DELETE FROM session_ops'),
+    dropAllPendingGeo: db.prepare('DELETE FROM session_geo'),
     dropOps: db.prepare('DELETE FROM session_ops WHERE connector_id = ?'),
+    dropPendingGeo: db.prepare(
+      'DELETE FROM session_geo WHERE op_seq IN (SELECT seq FROM session_ops WHERE connector_id = ?)',
+    ),
     newSession: db.prepare('INSERT INTO sessions (connector_id, session_id, mode, created) VALUES (?, ?, ?, ?)'),
     // notes what the upsert will do at commit while the writer has time to spare (see migration 3)
     pendUpsert: db.prepare<[number, string, string, string, string | null, string]>(
@@ -103,6 +113,13 @@ function sessionStatements(db: Db) {
        SELECT n.cid, 'upsert', n.vendor, n.pid, n.doc, n.geo, r.seq, r.doc = n.doc AND r.type = n.type, r.geo IS n.geo
        FROM (SELECT ? AS cid, ? AS vendor, ? AS pid, jsonb(?) AS doc, ? AS geo, ? AS type) AS n
        LEFT JOIN records r ON r.public_id = n.pid`,
+    ),
+    // the geometries of the pending upserts from seq on (one call's), as rows for the commit
+    pendGeo: db.prepare<[number]>(
+      `INSERT INTO session_geo (op_seq, n, path, min_x, max_x, min_y, max_y)
+       SELECT o.seq, g.key, g.value ->> '$.path',
+              g.value ->> '$.bbox[0]', g.value ->> '$.bbox[2]', g.value ->> '$.bbox[1]', g.value ->> '$.bbox[3]'
+       FROM session_ops o, json_each(o.geo) g WHERE o.seq >= ? AND o.geo IS NOT NULL`,
     ),
     pendDelete: db.prepare(
       `INSERT INTO session_ops (public_id, connector_id, op, vendor_id) VALUES (?, ?, 'delete', ?)`,
@@ -182,10 +199,23 @@ function commitPlanStatements(db: Db) {
        SELECT p.rec_seq, o.public_id, o.connector_id, ?, o.vendor_id, o.doc ->> '$.name', o.doc, o.geo
        FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq WHERE p.is_new ORDER BY p.op_seq`,
     ),
-    plannedGeo: db.prepare<[], { seq: number; geo: string }>(
-      `SELECT p.rec_seq AS seq, o.geo FROM commit_plan p JOIN session_ops o ON o.seq = p.op_seq
-       WHERE (p.is_new OR p.geo_changed) AND o.geo IS NOT NULL ORDER BY p.op_seq`,
+    // the geometries of new and moved records, numbered as one-by-one R-tree inserts in posted
+    // order would number them (the R-tree gives a new row the largest id + 1 of its rowid table)
+    planGeo: db.prepare(
+      `INSERT INTO commit_geo (id, record_seq, path, min_x, max_x, min_y, max_y)
+       SELECT (SELECT coalesce(max(rowid), 0) FROM record_geo_rowid) + row_number() OVER (ORDER BY g.op_seq, g.n),
+              p.rec_seq, g.path, g.min_x, g.max_x, g.min_y, g.max_y
+       FROM commit_plan p JOIN session_geo g ON g.op_seq = p.op_seq
+       WHERE p.is_new OR p.geo_changed`,
     ),
+    addPlannedGeo: db.prepare(
+      `INSERT INTO record_geo (id, min_x, max_x, min_y, max_y, record_seq, path)
+       SELECT id, min_x, max_x, min_y, max_y, record_seq, path FROM commit_geo ORDER BY id`,
+    ),
+    addPlannedGeoMap: db.prepare(
+      'INSERT INTO record_geo_map (record_seq, geo_id) SELECT record_seq, id FROM commit_geo',
+    ),
+    clearGeo: db.prepare('DELETE FROM commit_geo'),
   };
 }
 

@@ -58,8 +58,13 @@ export function catalogWrites(db: Db): CatalogWrites {
    * pending, one truncate of the table (trigger `sessions_ops_cleanup` covers other deletes).
    */
   const dropSession = (connectorId: number): void => {
-    if (q.onlyPending.get(connectorId, connectorId)?.only === 1) q.dropAllOps.run();
-    else q.dropOps.run(connectorId);
+    if (q.onlyPending.get(connectorId, connectorId)?.only === 1) {
+      q.dropAllPendingGeo.run();
+      q.dropAllOps.run();
+    } else {
+      q.dropPendingGeo.run(connectorId);
+      q.dropOps.run(connectorId);
+    }
     q.dropSession.run(connectorId);
   };
 
@@ -73,6 +78,7 @@ export function catalogWrites(db: Db): CatalogWrites {
       const mode = isOpen(connectorId, sessionId);
       if (mode === undefined) return false;
       const stream = mode === 'stream';
+      let firstPending: number | bigint | undefined;
       for (let i = 0; i < c.docs.length; i++) {
         const publicId = c.publicIds[i]!;
         const geo = c.geos[i]!;
@@ -82,12 +88,15 @@ export function catalogWrites(db: Db): CatalogWrites {
               q.upsert.get(publicId, connectorId, type, c.vendorIds[i]!, c.names[i]!, c.docs[i]!, geo),
             );
           } else {
-            q.pendUpsert.run(connectorId, c.vendorIds[i]!, publicId, c.docs[i]!, geo, type);
+            const seq = q.pendUpsert.run(connectorId, c.vendorIds[i]!, publicId, c.docs[i]!, geo, type).lastInsertRowid;
+            firstPending ??= seq;
           }
         } catch (err) {
           throw unstorable(err, i);
         }
       }
+      // this call's pending geometries as rows, in one statement (this transaction wrote every seq from the first on)
+      if (firstPending !== undefined) q.pendGeo.run(Number(firstPending));
       return true;
     }),
     delete: db.transaction((connectorId: number, sessionId: string, records: readonly RecordKey[]) => {
