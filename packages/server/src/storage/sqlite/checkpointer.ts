@@ -22,8 +22,6 @@ export class Checkpointer {
     this.#worker.on('error', (err) => {
       process.emitWarning(`bbk: the WAL checkpointer thread failed: ${err.message}`, 'BbkStoreWarning');
     });
-    // it does no work a process should wait for
-    this.#worker.unref();
   }
 
   /** Stops the thread and closes its connection. */
