@@ -441,15 +441,21 @@ describe('connectors and the catalog', () => {
     const a = await makeConnector(env, 'thing', 'things-a', type);
     const b = await makeConnector(env, 'thing', 'things-b', type);
     const other = await fresh();
-    await env.contrib.contribute(a.cid, 'stream', [rec('1'), rec('2')]);
-    await env.contrib.contribute(b.cid, 'stream', [rec('1')]);
-    await env.contrib.contribute(other.cid, 'stream', [rec('1')]);
+    const point = { type: 'Point', coordinates: [2, 3] };
+    await env.contrib.contribute(a.cid, 'stream', [rec('1', { location: point }), rec('2')]);
+    await env.contrib.contribute(b.cid, 'stream', [rec('1', { location: point })]);
+    await env.contrib.contribute(other.cid, 'stream', [rec('1', { location: point })]);
+    const seqs = [(await env.reader.records.get(a.id, '1'))!.seq, (await env.reader.records.get(b.id, '1'))!.seq];
+    const kept = (await env.reader.records.get(other.id, '1'))!.seq;
     const sid = await env.contrib.openSession(b.cid, 'replace');
     await env.contrib.upsert(b.cid, sid, [rec('3')]);
     await env.coord.entityTypes.delete('thing');
     expect(await count(a)).toBe(0);
     expect(await count(b)).toBe(0);
     expect(await env.reader.records.pendingCount(b.id)).toBe(0);
+    // their geometries went with them; the other type's stay
+    for (const seq of seqs) expect(await env.reader.records.geometryCount(seq)).toBe(0);
+    expect(await env.reader.records.geometryCount(kept)).toBe(1);
     expect(await count(other)).toBe(1);
     expect((await call(`${env.base}/connector/${a.cid}/session/open/stream`)).status).toBe(404);
   });

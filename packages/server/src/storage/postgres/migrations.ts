@@ -2,7 +2,7 @@ import { POSTGRES_FUNCTIONS, POSTGRES_GEO_FUNCTIONS } from '../../query/index.js
 import type { Migration } from '../migrations/index.js';
 import { POSTGRES_LIMIT_FUNCTIONS, RATE_WINDOWS_SCHEMA } from './limits.js';
 import type { PgDb, Queryable } from './pg-database.js';
-import { CATALOG_CHANGES, COVERING_TYPE_INDEX, INITIAL_SCHEMA } from './schema.js';
+import { CASCADES_BY_TRIGGER, CATALOG_CHANGES, COVERING_TYPE_INDEX, INITIAL_SCHEMA } from './schema.js';
 import { ACTIVITY_SCHEMA, AUDIT_SCHEMA, TOKEN_LIFETIMES_SCHEMA } from './schema-activity.js';
 
 /**
@@ -17,6 +17,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'shared rate windows and session tallies', sql: RATE_WINDOWS_SCHEMA },
   { version: 6, name: 'covering entity type index', sql: COVERING_TYPE_INDEX },
   { version: 7, name: 'catalog change log', sql: CATALOG_CHANGES },
+  { version: 8, name: 'catalog cascades by trigger', sql: CASCADES_BY_TRIGGER },
 ];
 
 /** The newest migration's number: the version of a current database. */
