@@ -10,8 +10,9 @@
 //
 //   pnpm build && BBK_BENCH_DATABASE_URL=postgres://bbk:bbk@127.0.0.1:5432/postgres \
 //     node bench/multiprocess.mjs [--records 20000] [--duration 10] [--connections 32] [--rounds 2]
+//     (or --database postgres://…, as the other benchmarks take it)
 //
-// BBK_TEST_DATABASE_URL is used when BBK_BENCH_DATABASE_URL is not set. The bench makes a schema of
+// Without --database: BBK_BENCH_DATABASE_URL, else BBK_DATABASE_URL, else BBK_TEST_DATABASE_URL. The bench makes a schema of
 // its own and drops it at the end. Not a test: it prints numbers (bench/README.md).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -148,8 +149,12 @@ async function round(autocannon, procs, ids, options) {
 }
 
 async function main(options) {
-  const url = process.env.BBK_BENCH_DATABASE_URL ?? process.env.BBK_TEST_DATABASE_URL;
-  if (!url) throw new Error('set BBK_BENCH_DATABASE_URL=postgres://user:pass@host:port/db (PostGIS required)');
+  const url =
+    options.database ??
+    process.env.BBK_BENCH_DATABASE_URL ??
+    process.env.BBK_DATABASE_URL ??
+    process.env.BBK_TEST_DATABASE_URL;
+  if (!url) throw new Error('give --database postgres://user:pass@host:port/db (PostGIS required)');
   const pg = requireFromServer('pg');
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -198,6 +203,7 @@ else {
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       rounds: { type: 'string', default: '2' },
+      database: { type: 'string' },
     },
   });
   await main({
@@ -205,5 +211,6 @@ else {
     duration: Number(values.duration),
     connections: Number(values.connections),
     rounds: Number(values.rounds),
+    database: values.database,
   });
 }
