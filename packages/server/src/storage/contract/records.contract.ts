@@ -279,6 +279,69 @@ export function recordsContract(open: StoreFactory): void {
       expect((await store.records.get(other.id, 'n1'))!.doc.entity).toEqual({ v: 'other' });
     });
 
+    it('a large session of upserts only, each key once, is the same replay (PostgreSQL: no grouping by key)', async () => {
+      const n = 2400;
+      const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `k${from + i}`);
+      const at = (i: number) => ({ type: 'Point', coordinates: [i % 170, i % 80] });
+      const post = async (session: string, list: string[], entity: (i: number) => Record<string, unknown>) => {
+        for (let i = 0; i < list.length; i += 250)
+          await store.records.upsert(
+            c.id,
+            session,
+            'country',
+            list.slice(i, i + 250).map((id) => rec(id, entity(Number(id.slice(1))))),
+          );
+      };
+      // a first load in posted order
+      await store.records.openSession(c.id, 'first', 'replace');
+      await post('first', ids(0, n), (i) => ({ v: 1, ...(i % 3 ? {} : { where: at(i) }) }));
+      await store.records.closeSession(c.id, 'first', 'country', true);
+      expect(await vendorIds(store, c.id)).toEqual(ids(0, n));
+      const seqOf = new Map((await store.records.list(c.id)).map((r) => [r.vendorId, r.seq]));
+      // a replace carrying keys in another order: unchanged, changed, moved, new; a tenth not carried
+      await store.records.openSession(c.id, 'again', 'replace');
+      const carried = [...ids(n + 100, n + 300), ...ids(n / 10, n).reverse()];
+      await post(
+        'again',
+        carried,
+        (i) =>
+          i >= n
+            ? { v: 'new', where: at(i) }
+            : i % 4 === 0
+              ? { v: 1, ...(i % 3 ? {} : { where: at(i) }) } // unchanged
+              : i % 4 === 1
+                ? { v: 2, ...(i % 3 ? {} : { where: at(i) }) } // changed, same geometry
+                : { v: 3, where: at(i + 1) }, // moved (or given a geometry)
+      );
+      await store.records.closeSession(c.id, 'again', 'country', true);
+      // stored keys keep their places, new ones follow in posted order
+      expect(await vendorIds(store, c.id)).toEqual([...ids(n / 10, n), ...ids(n + 100, n + 300)]);
+      for (const i of [n / 10, n / 10 + 1, n / 10 + 2, n / 10 + 3, n / 10 + 6, n - 1, n + 100, n + 299]) {
+        const r = (await store.records.get(c.id, `k${i}`))!;
+        if (i < n) expect(r.seq).toBe(seqOf.get(`k${i}`));
+        const expected =
+          i >= n
+            ? { v: 'new', where: at(i) }
+            : i % 4 === 0
+              ? { v: 1, ...(i % 3 ? {} : { where: at(i) }) }
+              : i % 4 === 1
+                ? { v: 2, ...(i % 3 ? {} : { where: at(i) }) }
+                : { v: 3, where: at(i + 1) };
+        expect(r.doc.entity).toEqual(expected);
+        expect(await store.records.geometryCount(r.seq)).toBe('where' in expected ? 1 : 0);
+      }
+      expect(await store.records.get(c.id, 'k0')).toBeUndefined();
+      expect(await store.records.geometryCount(seqOf.get('k0')!)).toBe(0);
+      // every key stored already: nothing new, nothing lost
+      await store.records.openSession(c.id, 'same', 'accrue');
+      await post('same', ids(n / 10, n / 10 + 300), () => ({ v: 4 }));
+      await store.records.closeSession(c.id, 'same', 'country', true);
+      expect(await store.records.count(c.id)).toBe(n - n / 10 + 200);
+      const same = (await store.records.get(c.id, `k${n / 10}`))!;
+      expect(same.doc.entity).toEqual({ v: 4 });
+      expect(await store.records.geometryCount(same.seq)).toBe(0);
+    });
+
     it('a commit of unchanged records keeps them as they are', async () => {
       await store.records.openSession(c.id, 's', 'replace');
       await store.records.upsert(c.id, 's', 'country', [rec('a', { where: POINT }), rec('b')]);

@@ -32,19 +32,19 @@ SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry'
 FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
 
 /**
- * The tail of a statement that rebuilds the spatial index rows of the records a CTE named `changed`
- * (columns `seq`, `geo`) returns, in the same statement as the write that produced them: their old rows
- * go, their `geo` entries become rows. (Foreign keys are checked at the statement's end, when the
- * records are there.) For a commit: the old rows are found by one hash join over `record_geo`.
+ * CTEs that rebuild the spatial index rows of the records a CTE named `changed` (columns `seq`, `geo`)
+ * returns, in the same statement as the write that produced them: their old rows go, their `geo` entries
+ * become rows. The statement goes on with its own final query. For a commit: the old rows are found by
+ * one hash join over `record_geo`.
  */
-export const REINDEX_CHANGED = `regeo_gone AS (DELETE FROM record_geo g USING changed WHERE g.record_seq = changed.seq)
-${NEW_GEO_ROWS}`;
+export const REINDEX_CHANGED_ROWS = `regeo_gone AS (DELETE FROM record_geo g USING changed WHERE g.record_seq = changed.seq),
+regeo AS (${NEW_GEO_ROWS})`;
 
 /**
- * The same for the few records of one stream call, whose `changed` also says which were `stored`
- * before it: only those can have old rows, and they are found through `record_geo_record`. (The join
- * above, planned for a handful of rows, reads all of `record_geo` in every call: a stream of n records
- * would cost O(n²).)
+ * The tail of a stream call's statement, doing the same for the few records of the call, whose `changed`
+ * also says which were `stored` before it: only those can have old rows, and they are found through
+ * `record_geo_record`. (The join above, planned for a handful of rows, reads all of `record_geo` in every
+ * call: a stream of n records would cost O(n²).)
  */
 export const REINDEX_CHANGED_FEW = `regeo_gone AS (
   DELETE FROM record_geo WHERE record_seq = ANY (ARRAY(SELECT seq FROM changed WHERE stored)))

@@ -6,7 +6,7 @@ import {
   type StoredRecord,
   UnstorableRecordError,
 } from '../records-store.js';
-import { applyPending, freshPendingStatistics } from './commit.js';
+import { applyPending, freshPendingStatistics, type PendingShape } from './commit.js';
 import { inStoredOrder } from './documents.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 import { recordBatch, tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
@@ -107,10 +107,10 @@ export class PgRecords implements RecordStore {
   }
 
   closeSession(connectorId: number, sessionId: string, type: string, commit: boolean): Promise<boolean> {
-    let pending = 0;
+    let shape: PendingShape = { pending: 0, simple: false };
     const before = commit
       ? async () => {
-          pending = await freshPendingStatistics(this.db, connectorId);
+          shape = await freshPendingStatistics(this.db, connectorId);
         }
       : undefined;
     return this.#inOrder(
@@ -119,7 +119,7 @@ export class PgRecords implements RecordStore {
         const mode = await lockSession(c, connectorId, sessionId);
         if (mode === undefined) return false;
         if (commit && mode !== 'stream') {
-          await applyPending(c, { connectorId, type, replace: mode === 'replace', pending });
+          await applyPending(c, { connectorId, type, replace: mode === 'replace', shape });
         }
         // its pending operations cascade
         await c.query('DELETE FROM sessions WHERE connector_id = $1', [connectorId]);
