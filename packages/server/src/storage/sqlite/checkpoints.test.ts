@@ -113,6 +113,53 @@ describe('walCheckpoints', () => {
     }
   });
 
+  it('after a RESTART that a reader kept waiting, waits longer and longer before the next one', () => {
+    const { file, writer, write, checkpointing, close } = walPair();
+    let clock = 0;
+    const checkpoints = walCheckpoints(checkpointing, {
+      everyMs: 60_000,
+      restartFrames: 20,
+      restartBackoffMs: 1000,
+      restartBackoffMaxMs: 3000,
+      now: () => clock,
+    });
+    const reader = new Database(file);
+    try {
+      write(100);
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM t').get();
+      write(1000);
+      // the reader keeps the WAL in use: the RESTART gives up after the busy timeout
+      expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
+      // holding writers back at every look would stall them for as long as the reader stays
+      clock += 999;
+      expect(checkpoints.tick()).toMatchObject({ mode: 'PASSIVE' });
+      clock += 1;
+      expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
+      clock += 1999;
+      expect(checkpoints.tick()).toMatchObject({ mode: 'PASSIVE' });
+      clock += 1;
+      expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
+      // at most restartBackoffMaxMs
+      clock += 3000;
+      expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
+      reader.exec('COMMIT');
+      clock += 3000;
+      const freed = checkpoints.tick()!;
+      expect(freed).toMatchObject({ mode: 'RESTART' });
+      expect(freed.checkpointed).toBe(freed.log);
+      write(1);
+      expect(walFrames(writer)).toBeLessThan(5);
+      // a RESTART that succeeded ends the waiting: the next long WAL gets one at once
+      write(1000);
+      expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
+    } finally {
+      reader.close();
+      checkpoints.stop();
+      close();
+    }
+  });
+
   it('leaves a short WAL to PASSIVE checkpoints', () => {
     const { write, checkpointing, close } = walPair();
     const checkpoints = walCheckpoints(checkpointing, { everyMs: 60_000, restartFrames: 1_000_000 });

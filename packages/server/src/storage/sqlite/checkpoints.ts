@@ -17,6 +17,12 @@ export interface WalCheckpointsOptions {
    * checkpoint, which waits for the writer's transaction and holds the next one back briefly.
    */
   restartFrames?: number;
+  /** After a RESTART that found a reader still in the WAL, the wait before the next (ms); it doubles on each such RESTART. */
+  restartBackoffMs?: number;
+  /** The longest such wait (ms). */
+  restartBackoffMaxMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 /**
@@ -32,12 +38,26 @@ export interface WalCheckpointsOptions {
  * such moment; a WAL still `restartFrames` long afterwards gets a RESTART checkpoint, which
  * copies the few frames written since and holds the next writer back until readers have left
  * the WAL, so the file starts over. A RESTART that cannot get its locks within the
- * connection's busy timeout leaves everything as it was and is tried again on a later look.
+ * connection's busy timeout (a long read, such as `bbk backup`, keeps the WAL in use) leaves
+ * everything as it was, and the next RESTART waits `restartBackoffMs`, doubling up to
+ * `restartBackoffMaxMs`: writers are held back only while a RESTART waits, so a reader that
+ * stays must not make every look hold them back. PASSIVE checkpoints go on meanwhile.
  *
  * `tick()` is one look (what the timer calls); `stop()` ends the timer.
  */
-export function walCheckpoints(db: Db, { everyMs = 250, restartFrames = 40_000 }: WalCheckpointsOptions = {}) {
+export function walCheckpoints(
+  db: Db,
+  {
+    everyMs = 250,
+    restartFrames = 40_000,
+    restartBackoffMs = 1000,
+    restartBackoffMaxMs = 60_000,
+    now = Date.now,
+  }: WalCheckpointsOptions = {},
+) {
   let done: number | undefined;
+  let backoff = 0;
+  let restartAfter = 0;
   const checkpoint = (mode: CheckpointRun['mode']): CheckpointRun & { busy: boolean } => {
     const row = (db.pragma(`wal_checkpoint(${mode})`) as unknown[])[0] as {
       busy: number;
@@ -51,12 +71,17 @@ export function walCheckpoints(db: Db, { everyMs = 250, restartFrames = 40_000 }
     const version = db.pragma('data_version', { simple: true }) as number;
     if (version === done) return undefined;
     let run = checkpoint('PASSIVE');
-    if (run.log >= restartFrames) {
+    if (run.log >= restartFrames && now() >= restartAfter) {
+      let busy: boolean;
       try {
         run = checkpoint('RESTART');
+        busy = run.busy;
       } catch (err) {
         if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+        busy = true;
       }
+      backoff = busy ? Math.min(Math.max(backoff * 2, restartBackoffMs), restartBackoffMaxMs) : 0;
+      restartAfter = busy ? now() + backoff : 0;
     }
     // looks again at the next tick until a checkpoint has copied everything committed so far
     // (a reader may have kept the last frames in use)
