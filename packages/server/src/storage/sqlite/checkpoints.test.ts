@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Checkpointer } from './checkpointer.js';
-import { walCheckpoints } from './checkpoints.js';
+import { type WalCheckpointsOptions, walCheckpoints } from './checkpoints.js';
 import { inMainFile } from './testing/main-file.js';
 
 const dirs: string[] = [];
@@ -15,8 +15,9 @@ afterEach(() => {
 /**
  * A WAL database with a checkpointed table `t` and a writer connection that never checkpoints
  * itself, plus a second connection for the checkpoints under test (as the checkpointer thread has).
+ * They look only when the test calls `tick()`, unless given a period (`everyMs`); `close` stops them too.
  */
-function walPair() {
+function walPair(options?: WalCheckpointsOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'bbk-ckpt-'));
   dirs.push(dir);
   const file = join(dir, 'db.sqlite');
@@ -32,11 +33,13 @@ function walPair() {
     })();
   const checkpointing = new Database(file);
   checkpointing.pragma('busy_timeout = 50');
+  const checkpoints = walCheckpoints(checkpointing, { everyMs: 3_600_000, ...options });
   const close = () => {
+    checkpoints.stop();
     checkpointing.close();
     writer.close();
   };
-  return { file, writer, write, checkpointing, close };
+  return { file, writer, write, checkpoints, close };
 }
 
 /** Rows of `t` in the database file alone, as if the WAL were lost. */
@@ -51,8 +54,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('walCheckpoints', () => {
   it("copies another connection's commits into the database, and looks no further until the next commit", () => {
-    const { file, write, checkpointing, close } = walPair();
-    const checkpoints = walCheckpoints(checkpointing, { everyMs: 60_000 });
+    const { file, write, checkpoints, close } = walPair();
     try {
       write(500);
       expect(rowsInMainFile(file)).toBe(0);
@@ -65,14 +67,12 @@ describe('walCheckpoints', () => {
       expect(checkpoints.tick()).toMatchObject({ mode: 'PASSIVE' });
       expect(rowsInMainFile(file)).toBe(510);
     } finally {
-      checkpoints.stop();
       close();
     }
   });
 
   it('looks again while a reader keeps the last frames in use, and copies them once it has left', () => {
-    const { file, writer, write, checkpointing, close } = walPair();
-    const checkpoints = walCheckpoints(checkpointing, { everyMs: 60_000 });
+    const { file, writer, write, checkpoints, close } = walPair();
     const reader = new Database(file);
     try {
       write(100);
@@ -91,14 +91,12 @@ describe('walCheckpoints', () => {
       expect(walFrames(writer)).toBe(freed.log);
     } finally {
       reader.close();
-      checkpoints.stop();
       close();
     }
   });
 
   it('starts a long WAL over with a RESTART checkpoint, so the next write begins the file again', () => {
-    const { file, writer, write, checkpointing, close } = walPair();
-    const checkpoints = walCheckpoints(checkpointing, { everyMs: 60_000, restartFrames: 20 });
+    const { file, writer, write, checkpoints, close } = walPair({ restartFrames: 20 });
     try {
       write(1000);
       const long = walFrames(writer);
@@ -108,16 +106,13 @@ describe('walCheckpoints', () => {
       write(1);
       expect(walFrames(writer)).toBeLessThan(5);
     } finally {
-      checkpoints.stop();
       close();
     }
   });
 
   it('after a RESTART that a reader kept waiting, waits longer and longer before the next one', () => {
-    const { file, writer, write, checkpointing, close } = walPair();
     let clock = 0;
-    const checkpoints = walCheckpoints(checkpointing, {
-      everyMs: 60_000,
+    const { file, writer, write, checkpoints, close } = walPair({
       restartFrames: 20,
       restartBackoffMs: 1000,
       restartBackoffMaxMs: 3000,
@@ -155,26 +150,22 @@ describe('walCheckpoints', () => {
       expect(checkpoints.tick()).toMatchObject({ mode: 'RESTART' });
     } finally {
       reader.close();
-      checkpoints.stop();
       close();
     }
   });
 
   it('leaves a short WAL to PASSIVE checkpoints', () => {
-    const { write, checkpointing, close } = walPair();
-    const checkpoints = walCheckpoints(checkpointing, { everyMs: 60_000, restartFrames: 1_000_000 });
+    const { write, checkpoints, close } = walPair({ restartFrames: 1_000_000 });
     try {
       write(1000);
       expect(checkpoints.tick()).toMatchObject({ mode: 'PASSIVE' });
     } finally {
-      checkpoints.stop();
       close();
     }
   });
 
   it('runs on its own timer until stopped', async () => {
-    const { file, write, checkpointing, close } = walPair();
-    const checkpoints = walCheckpoints(checkpointing, { everyMs: 20 });
+    const { file, write, checkpoints, close } = walPair({ everyMs: 20 });
     try {
       write(300);
       // generous margins: a loaded CI machine may sleep much longer than asked
