@@ -28,10 +28,11 @@ export interface PendingShape {
  */
 export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<PendingShape> {
   const r = await db.query<{ pending: number; keys: number; deletes: number; estimate: number }>(
-    `SELECT count(*)::int AS pending, count(DISTINCT public_id)::int AS keys,
-            (count(*) FILTER (WHERE op = 'delete'))::int AS deletes,
+    // keys counted by hashing (a GROUP BY): count(DISTINCT) sorts, 70 against 48 ms at 100,000
+    `SELECT coalesce(sum(n), 0)::int AS pending, count(*)::int AS keys, coalesce(sum(d), 0)::int AS deletes,
             (SELECT reltuples FROM pg_class WHERE oid = 'session_ops'::regclass) AS estimate
-     FROM session_ops WHERE connector_id = $1`,
+     FROM (SELECT count(*) AS n, count(*) FILTER (WHERE op = 'delete') AS d
+           FROM session_ops WHERE connector_id = $1 GROUP BY public_id) AS k`,
     [connectorId],
   );
   const { pending, keys, deletes, estimate } = r.rows[0] ?? { pending: 0, keys: 0, deletes: 0, estimate: 0 };
@@ -119,8 +120,11 @@ async function hasRecords(c: Queryable, connectorId: number): Promise<boolean> {
 /** Per key, its last pending operation when it is an upsert (needs `keys`). */
 const LAST = `last AS (SELECT o.public_id, o.doc, o.geo FROM session_ops o JOIN keys k ON o.seq = k.last_seq WHERE o.op = 'upsert')`;
 
-/** The same for a simple session: every operation is the last upsert of its key. */
-const LAST_SIMPLE = 'last AS (SELECT public_id, doc, geo FROM session_ops WHERE connector_id = $1)';
+/**
+ * The same for a simple session: every operation is the last upsert of its key. Read where it is used (twice)
+ * rather than kept: keeping 100,000 documents cost more than reading them again (0.12 s of an update's 2.7 s).
+ */
+const LAST_SIMPLE = 'last AS NOT MATERIALIZED (SELECT public_id, doc, geo FROM session_ops WHERE connector_id = $1)';
 
 /**
  * The session's deletes, then its last upserts of the keys the connector has stored (their places kept).
