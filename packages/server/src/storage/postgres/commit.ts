@@ -26,7 +26,7 @@ export interface PendingShape {
  * only while it samples. A simple session of `HASH_ONLY_FROM` operations or more needs no statistics:
  * its statements join nothing by nested loops (0.3 s saved at 100,000).
  */
-export async function freshPendingStatistics(db: Queryable, connectorId: number): Promise<PendingShape> {
+export async function pendingShape(db: Queryable, connectorId: number): Promise<PendingShape> {
   const r = await db.query<{ pending: number; keys: number; deletes: number; estimate: number }>(
     // keys counted by hashing (a GROUP BY): count(DISTINCT) sorts, 70 against 48 ms at 100,000
     `SELECT coalesce(sum(n), 0)::int AS pending, count(*)::int AS keys, coalesce(sum(d), 0)::int AS deletes,
@@ -64,22 +64,22 @@ const HASH_ONLY_FROM = 2000;
  * upserted again afterwards, comes back as a new record); a key it only upserted keeps its place
  * and takes the last upserted document; new records follow in the order of their first upsert
  * after their last delete. `replace` then leaves only the records the session upserted. `shape`: the
- * session as `freshPendingStatistics` read it just before the transaction. Its `pending` chooses the
- * join method only; its `simple` is used only when the session's tallies, which every post updates in
- * its own transaction, show that no post landed since (so a post that races the close cannot make the
- * commit wrong). A simple session (upserts only, each key once) needs no grouping by key: the
+ * session as `pendingShape` read it just before the transaction. Its `pending` chooses the join method
+ * only; its `simple` is used only when `posted` (the session's tallies as the transaction locked them,
+ * which every post updates in its own transaction) shows that no post landed since (so a post that
+ * races the close cannot make the commit wrong). A simple session (upserts only, each key once) needs no grouping by key: the
  * operations are the last upserts, in posted order.
  */
 export async function applyPending(
   c: Queryable,
-  o: { connectorId: number; type: string; replace: boolean; shape: PendingShape },
+  o: { connectorId: number; type: string; replace: boolean; shape: PendingShape; posted: number },
 ): Promise<void> {
   const { pending } = o.shape;
   // Costs past jit_above_cost (a large commit; enable_nestloop = off adds a billion to the lateral join that
   // makes its geometry rows) would compile its plans first: 0.4 s per statement for 100,000 operations.
   await c.query('SET LOCAL jit = off');
   if (pending >= HASH_ONLY_FROM) await c.query('SET LOCAL enable_nestloop = off');
-  const simple = o.shape.simple && (await postedSince(c, o.connectorId, pending)) === false;
+  const simple = o.shape.simple && o.posted === pending;
   // the transaction holds the session's lock, so no other write adds records of the connector meanwhile
   const stored = await hasRecords(c, o.connectorId);
   const { carried, had } = stored ? await updateStored(c, o, simple) : { carried: 0, had: 0 };
@@ -98,15 +98,6 @@ export async function applyPending(
       [o.connectorId],
     );
   }
-}
-
-/** Whether the session's tallies count other than `pending` operations (a post landed after they were counted). */
-async function postedSince(c: Queryable, connectorId: number, pending: number): Promise<boolean> {
-  const r = await c.query<{ posted: number }>(
-    'SELECT (upserts + deletes)::int AS posted FROM sessions WHERE connector_id = $1',
-    [connectorId],
-  );
-  return r.rows[0]?.posted !== pending;
 }
 
 async function hasRecords(c: Queryable, connectorId: number): Promise<boolean> {

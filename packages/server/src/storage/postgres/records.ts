@@ -6,7 +6,7 @@ import {
   type StoredRecord,
   UnstorableRecordError,
 } from '../records-store.js';
-import { applyPending, freshPendingStatistics, type PendingShape } from './commit.js';
+import { applyPending, type PendingShape, pendingShape } from './commit.js';
 import { inStoredOrder } from './documents.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 import { recordBatch, tooDeep, unstorable, writePending, writeStream } from './record-batches.js';
@@ -70,10 +70,10 @@ export class PgRecords implements RecordStore {
     // built while earlier writes of the connector run: the queue holds only the database's work
     const batch = recordBatch(records);
     return this.#inOrder(connectorId, async (c) => {
-      const mode = await lockSession(c, connectorId, sessionId);
-      if (mode === undefined) return false;
+      const session = await lockSession(c, connectorId, sessionId);
+      if (session === undefined) return false;
       try {
-        if (mode === 'stream') await writeStream(c, connectorId, type, batch);
+        if (session.mode === 'stream') await writeStream(c, connectorId, type, batch);
         else await writePending(c, connectorId, type, batch);
       } catch (err) {
         throw unstorable(err, records);
@@ -85,10 +85,10 @@ export class PgRecords implements RecordStore {
 
   delete(connectorId: number, sessionId: string, records: readonly RecordKey[]): Promise<boolean> {
     return this.#inOrder(connectorId, async (c) => {
-      const mode = await lockSession(c, connectorId, sessionId);
-      if (mode === undefined) return false;
+      const session = await lockSession(c, connectorId, sessionId);
+      if (session === undefined) return false;
       const ids = records.map((r) => r.publicId);
-      if (mode === 'stream') {
+      if (session.mode === 'stream') {
         await c.query('DELETE FROM records WHERE connector_id = $1 AND public_id = ANY($2::text[])', [
           connectorId,
           ids,
@@ -110,16 +110,22 @@ export class PgRecords implements RecordStore {
     let shape: PendingShape = { pending: 0, simple: false };
     const before = commit
       ? async () => {
-          shape = await freshPendingStatistics(this.db, connectorId);
+          shape = await pendingShape(this.db, connectorId);
         }
       : undefined;
     return this.#inOrder(
       connectorId,
       async (c) => {
-        const mode = await lockSession(c, connectorId, sessionId);
-        if (mode === undefined) return false;
-        if (commit && mode !== 'stream') {
-          await applyPending(c, { connectorId, type, replace: mode === 'replace', shape });
+        const session = await lockSession(c, connectorId, sessionId);
+        if (session === undefined) return false;
+        if (commit && session.mode !== 'stream') {
+          await applyPending(c, {
+            connectorId,
+            type,
+            replace: session.mode === 'replace',
+            shape,
+            posted: session.posted,
+          });
         }
         // its pending operations cascade
         await c.query('DELETE FROM sessions WHERE connector_id = $1', [connectorId]);
@@ -198,16 +204,23 @@ export class PgRecords implements RecordStore {
   }
 }
 
-/** Locks the connector's session row when `sessionId` is its open session; its mode, or undefined. */
 /** Adds to what the open (locked) session posted: its audit entry's counts, whichever process closes it. */
 async function tally(c: Queryable, connectorId: number, what: 'upserts' | 'deletes', n: number): Promise<void> {
   await c.query(`UPDATE sessions SET ${what} = ${what} + $2 WHERE connector_id = $1`, [connectorId, n]);
 }
 
-async function lockSession(c: Queryable, connectorId: number, sessionId: string): Promise<SessionMode | undefined> {
-  const r = await c.query<{ mode: SessionMode }>(
-    'SELECT mode FROM sessions WHERE connector_id = $1 AND session_id = $2 FOR UPDATE',
+/**
+ * Locks the connector's session row when `sessionId` is its open session: its mode and how many
+ * operations it has posted (its tallies), or undefined.
+ */
+async function lockSession(
+  c: Queryable,
+  connectorId: number,
+  sessionId: string,
+): Promise<{ mode: SessionMode; posted: number } | undefined> {
+  const r = await c.query<{ mode: SessionMode; posted: number }>(
+    'SELECT mode, (upserts + deletes)::int AS posted FROM sessions WHERE connector_id = $1 AND session_id = $2 FOR UPDATE',
     [connectorId, sessionId],
   );
-  return r.rows[0]?.mode;
+  return r.rows[0];
 }
