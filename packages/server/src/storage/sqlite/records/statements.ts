@@ -102,10 +102,6 @@ function sessionStatements(db: Db) {
     ),
     dropAllOps: db.prepare('DELETE FROM session_ops'),
     dropAllPendingGeo: db.prepare('DELETE FROM session_geo'),
-    dropOps: db.prepare('DELETE FROM session_ops WHERE connector_id = ?'),
-    dropPendingGeo: db.prepare(
-      'DELETE FROM session_geo WHERE op_seq IN (SELECT seq FROM session_ops WHERE connector_id = ?)',
-    ),
     newSession: db.prepare('INSERT INTO sessions (connector_id, session_id, mode, created) VALUES (?, ?, ?, ?)'),
     // notes what the upsert will do at commit while the writer has time to spare (see migration 3)
     pendUpsert: db.prepare<[number, string, string, string, string | null, string]>(

@@ -55,15 +55,13 @@ export function catalogWrites(db: Db): CatalogWrites {
 
   /**
    * Ends the connector's session and discards its pending operations: with no other session
-   * pending, one truncate of the table (trigger `sessions_ops_cleanup` covers other deletes).
+   * pending, one truncate of the operations and one of their geometry rows (otherwise trigger
+   * `sessions_ops_cleanup` deletes the connector's).
    */
   const dropSession = (connectorId: number): void => {
     if (q.onlyPending.get(connectorId, connectorId)?.only === 1) {
       q.dropAllPendingGeo.run();
       q.dropAllOps.run();
-    } else {
-      q.dropPendingGeo.run(connectorId);
-      q.dropOps.run(connectorId);
     }
     q.dropSession.run(connectorId);
   };
