@@ -301,32 +301,22 @@ export function recordsContract(open: StoreFactory): void {
       // a replace carrying keys in another order: unchanged, changed, moved, new; a tenth not carried
       await store.records.openSession(c.id, 'again', 'replace');
       const carried = [...ids(n + 100, n + 300), ...ids(n / 10, n).reverse()];
-      await post(
-        'again',
-        carried,
-        (i) =>
-          i >= n
-            ? { v: 'new', where: at(i) }
-            : i % 4 === 0
-              ? { v: 1, ...(i % 3 ? {} : { where: at(i) }) } // unchanged
-              : i % 4 === 1
-                ? { v: 2, ...(i % 3 ? {} : { where: at(i) }) } // changed, same geometry
-                : { v: 3, where: at(i + 1) }, // moved (or given a geometry)
-      );
+      const again = (i: number): Record<string, unknown> =>
+        i >= n
+          ? { v: 'new', where: at(i) }
+          : i % 4 === 0
+            ? { v: 1, ...(i % 3 ? {} : { where: at(i) }) } // unchanged
+            : i % 4 === 1
+              ? { v: 2, ...(i % 3 ? {} : { where: at(i) }) } // changed, same geometry
+              : { v: 3, where: at(i + 1) }; // moved (or given a geometry)
+      await post('again', carried, again);
       await store.records.closeSession(c.id, 'again', 'country', true);
       // stored keys keep their places, new ones follow in posted order
       expect(await vendorIds(store, c.id)).toEqual([...ids(n / 10, n), ...ids(n + 100, n + 300)]);
       for (const i of [n / 10, n / 10 + 1, n / 10 + 2, n / 10 + 3, n / 10 + 6, n - 1, n + 100, n + 299]) {
         const r = (await store.records.get(c.id, `k${i}`))!;
         if (i < n) expect(r.seq).toBe(seqOf.get(`k${i}`));
-        const expected =
-          i >= n
-            ? { v: 'new', where: at(i) }
-            : i % 4 === 0
-              ? { v: 1, ...(i % 3 ? {} : { where: at(i) }) }
-              : i % 4 === 1
-                ? { v: 2, ...(i % 3 ? {} : { where: at(i) }) }
-                : { v: 3, where: at(i + 1) };
+        const expected = again(i);
         expect(r.doc.entity).toEqual(expected);
         expect(await store.records.geometryCount(r.seq)).toBe('where' in expected ? 1 : 0);
       }
