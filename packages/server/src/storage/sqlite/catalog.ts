@@ -29,6 +29,7 @@ import {
 } from '../catalog-store.js';
 import type { StoredToken } from '../token-row.js';
 import { POLICY_WITNESS_COLUMNS, type WitnessColumns, witnessAlone, witnessedRecord } from '../witness.js';
+import { BoundedLists, BUDGET_MARKER, MAIN_THREAD_ROWS } from './bounded-lists.js';
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
@@ -157,6 +158,8 @@ export class SqliteCatalog implements CatalogStore {
   readonly #marks: PageMarks | undefined;
   /** Recent list answers, given again while the catalog holds still (with reader threads only). */
   readonly #results: ListResults | undefined;
+  /** Lists tried on this connection first, within a budget of rows looked at (with reader threads only). */
+  readonly #bounded: BoundedLists | undefined;
   private readonly recordStatements = new WeakMap<
     Ir,
     Partial<Record<RecordStatementKey, { stmt: Statement; params: unknown[] }>>
@@ -166,17 +169,21 @@ export class SqliteCatalog implements CatalogStore {
    * @param readers when given, list queries (which may have to look at many records) run on
    * reader threads; the detail lookup, one indexed row, stays on this connection.
    * @param autoIndexes when given, sees every list's filter and indexes the paths asked often.
+   * @param mainThreadRows with readers: rows a list may look at on this connection before it goes to a reader
+   * (bounded-lists.ts); 0 sends every list to the readers.
    */
   constructor(
     readonly db: Db,
     private readonly gate: WriteGate,
     private readonly readers?: CatalogReaders,
     private readonly autoIndexes?: AutoIndexes,
+    mainThreadRows = MAIN_THREAD_ROWS,
   ) {
     registerSqliteFunctions(db);
     this.#marks = readers ? new PageMarks(db, gate, (sql, params) => readers.all(sql, params)) : undefined;
     const marks = this.#marks;
     this.#results = marks ? new ListResults(() => marks.version()) : undefined;
+    this.#bounded = readers && mainThreadRows > 0 ? new BoundedLists(db, mainThreadRows) : undefined;
     this.q = {
       policyBySlug: db.prepare<[string], PolicyHead>('SELECT id, slug, version FROM policies WHERE slug = ?'),
       token: db.prepare<[string], StoredToken>(TOKEN),
@@ -210,7 +217,13 @@ export class SqliteCatalog implements CatalogStore {
     });
     const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
     const params = [...shape.params, o.limit, o.offset];
-    const read = () => this.#all<ListRow>(sql, params);
+    const bounded = this.#bounded;
+    const read = bounded
+      ? () => {
+          const budgeted = `SELECT ${shape.columns} FROM records r WHERE ${BUDGET_MARKER} ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+          return this.#cheap(() => bounded.all<ListRow>(budgeted, params)) ?? this.#all<ListRow>(sql, params);
+        }
+      : () => this.#all<ListRow>(sql, params);
     // answers with documents (`?fields=`) are too large to keep
     const rows = marked ?? (await (this.#results && !o.withDoc ? this.#results.read(sql, params, read) : read()));
     if (!o.withDoc) return rows as CatalogEntry[];
@@ -371,6 +384,16 @@ export class SqliteCatalog implements CatalogStore {
     if (!fragment) return;
     where.push(`(${fragment.sql})`);
     params.push(...fragment.params);
+  }
+
+  /** `run`'s rows, or undefined when it went over its budget; SQLite's refusals as for every query. */
+  #cheap<T>(run: () => T[] | undefined): Promise<T[]> | undefined {
+    try {
+      const rows = run();
+      return rows && Promise.resolve(rows);
+    } catch (err) {
+      return Promise.reject(unusable(err));
+    }
   }
 
   async #all<T>(sql: string, params: unknown[]): Promise<T[]> {

@@ -43,6 +43,11 @@ class SqliteMeta implements MetaStore {
 export interface SqliteStoreOptions {
   /** Indexes that build themselves on the paths consumers filter on (auto-indexes.ts). */
   autoIndexes?: AutoIndexOptions;
+  /**
+   * Rows a list may look at on the main connection before it goes to a reader thread (bounded-lists.ts);
+   * 0 sends every list to the readers. For tests and benchmarks; the default suits every deployment.
+   */
+  mainThreadRows?: number;
 }
 
 /** The SQLite implementation of `Store` (better-sqlite3, WAL, foreign keys on). */
@@ -100,7 +105,7 @@ export class SqliteStore implements Store {
       { build: (kind, path) => writes.buildIndex(kind, path), drop: (kind, path) => writes.dropIndex(kind, path) },
       options.autoIndexes,
     );
-    this.catalog = new SqliteCatalog(db, gate, this.readers, this.autoIndexes);
+    this.catalog = new SqliteCatalog(db, gate, this.readers, this.autoIndexes, options.mainThreadRows);
     this.#figures = new SqliteFigures(db, this.readers);
   }
 
