@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { Lru } from '../../query/lru.js';
+import { rowObjects } from './catalog-readers.js';
 import type { Db } from './database.js';
 
 /**
@@ -28,7 +29,8 @@ const OVER = new OverBudget('over the main thread budget');
  */
 export class BoundedLists {
   #examined = 0;
-  readonly #statements = new Lru<string, Statement>(128);
+  /** Statements by SQL text, each in raw mode with its column names (as on the reader threads). */
+  readonly #statements = new Lru<string, { stmt: Statement; columns: string[] }>(128);
   /** SQL that went over the budget, with the runs left before the main connection tries it again. */
   readonly #over = new Lru<string, { skip: number }>(256);
 
@@ -49,14 +51,17 @@ export class BoundedLists {
   all<T>(sql: string, params: readonly unknown[]): T[] | undefined {
     const over = this.#over.get(sql);
     if (over && over.skip-- > 0) return undefined;
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.#statements.set(sql, stmt);
+    let prepared = this.#statements.get(sql);
+    if (!prepared) {
+      const stmt = this.db.prepare(sql).raw(true);
+      prepared = { stmt, columns: stmt.columns().map((c) => c.name) };
+      this.#statements.set(sql, prepared);
     }
     this.#examined = 0;
     try {
-      const rows = stmt.all(...params) as T[];
+      // rows as arrays, made objects here: better-sqlite3 would look each column's name up in V8's string table
+      // for every row it makes an object of
+      const rows = rowObjects(prepared.columns, prepared.stmt.all(...params) as unknown[][]) as T[];
       if (over) this.#over.delete(sql);
       return rows;
     } catch (err) {

@@ -28,7 +28,7 @@ interface ReaderMessage {
 }
 
 /** Rows as objects keyed by column name, as better-sqlite3 returns them. */
-function rowObjects(columns: readonly string[], rows: readonly unknown[][]): Record<string, unknown>[] {
+export function rowObjects(columns: readonly string[], rows: readonly unknown[][]): Record<string, unknown>[] {
   const out = new Array<Record<string, unknown>>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const values = rows[i]!;
