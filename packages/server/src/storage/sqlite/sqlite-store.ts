@@ -99,6 +99,10 @@ export class SqliteStore implements Store {
     // Within this process the gate keeps writers apart, so a lock is only ever held by another
     // process; the gate then waits for it off the event loop, and SQLite itself only briefly.
     if (!db.memory) db.pragma('busy_timeout = 50');
+    // This connection reads one record at a time (details, tokens) and pages of lists; 16 MB holds every interior
+    // page it walks, and a leaf it misses is in the operating system's cache (bench/README.md, "Index-served lists
+    // on the main thread"). The writer thread keeps connect()'s larger cache for its commits.
+    if (!db.memory) db.pragma('cache_size = -16384');
     this.readers = db.memory ? undefined : new CatalogReaders(db.name);
     this.autoIndexes = sqliteAutoIndexes(
       db,
