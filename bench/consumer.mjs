@@ -36,6 +36,7 @@ import {
   pgLib,
   rng,
   serverDist,
+  sqliteSpatialRows,
   startServerChild,
 } from './lib.mjs';
 
@@ -90,10 +91,7 @@ async function generateCatalog(dir, n) {
     const insert = db.prepare(
       `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 'country', ?, ?, jsonb(?)) RETURNING seq`,
     );
-    const geo = db.prepare(
-      'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const map = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+    const spatial = sqliteSpatialRows(db);
     const batch = db.transaction((from, to) => {
       for (let i = from; i < to; i++) {
         const r = countryRecord(base, i, random);
@@ -106,9 +104,7 @@ async function generateCatalog(dir, n) {
           timeseries: TIMESERIES,
         };
         const { seq } = insert.get(publicId(r.id), r.id, r.name, JSON.stringify(doc));
-        for (const { path, bbox } of extractGeometries(doc)) {
-          map.run(seq, geo.run(bbox[0], bbox[2], bbox[1], bbox[3], seq, path).lastInsertRowid);
-        }
+        spatial(seq, extractGeometries(doc));
       }
     });
     for (let i = 0; i < n; i += 20_000) batch(i, Math.min(n, i + 20_000));

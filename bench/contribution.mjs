@@ -32,6 +32,7 @@ import {
   memMb,
   rawPgStore,
   serverDist,
+  sqliteSpatialRows,
   startServerChild,
 } from './lib.mjs';
 
@@ -178,10 +179,7 @@ async function rawInsert(records, { preserialised }) {
       `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 'country', ?, ?, jsonb(?))
        RETURNING seq`,
     );
-    const geo = file.prepare(
-      'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const map = file.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+    const spatial = sqliteSpatialRows(file);
     const rows = preserialised
       ? records.map((r) => ({
           r,
@@ -220,7 +218,7 @@ async function rawInsert(records, { preserialised }) {
             .digest('hex');
         const { seq } = insert.get(pid, r.id, r.name, doc);
         const [x, y] = r.entity.location.coordinates;
-        map.run(seq, geo.run(x, x, y, y, seq, 'entity.location').lastInsertRowid);
+        spatial(seq, [{ path: 'entity.location', bbox: [x, y, x, y] }]);
       }
     })();
     const cpu = process.cpuUsage(cpu0);

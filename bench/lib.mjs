@@ -243,6 +243,28 @@ export async function rawPgStore(dist, url) {
 
 // ---- generated catalogs (the consumer and catalog-query benchmarks) --------------------------
 
+/**
+ * Writes a record's spatial index rows into a SQLite catalog as that build's store would: points in
+ * `record_points` where the schema has it (migration 9), every other geometry (and every geometry of an older
+ * schema) in the `record_geo` R-tree with its map row. `(seq, [{ path, bbox }])`.
+ */
+export function sqliteSpatialRows(db) {
+  const hasPoints = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'record_points'").get() !== undefined;
+  const geo = db.prepare(
+    'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const map = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+  const point = hasPoints
+    ? db.prepare('INSERT INTO record_points (record_seq, n, path, x, y) VALUES (?, ?, ?, ?, ?)')
+    : null;
+  return (seq, geometries) => {
+    for (const [n, { path, bbox }] of geometries.entries()) {
+      if (point && bbox[0] === bbox[2] && bbox[1] === bbox[3]) point.run(seq, n, path, bbox[0], bbox[1]);
+      else map.run(seq, geo.run(bbox[0], bbox[2], bbox[1], bbox[3], seq, path).lastInsertRowid);
+    }
+  };
+}
+
 /** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
 export function rng(seed) {
   let a = seed >>> 0;

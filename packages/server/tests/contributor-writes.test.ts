@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { ContributorClient, type RecordInput } from '@bbk/sdk';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractGeometries } from '../src/geo/extract.js';
+import { extractGeometries, isPoint } from '../src/geo/extract.js';
+import { compileQuery, registerSqliteFunctions, renderSqlite } from '../src/query/index.js';
 import { MIGRATIONS } from '../src/storage/migrations/index.js';
-import { DB_FILE } from '../src/storage/sqlite/database.js';
+import { DB_FILE, openDatabase } from '../src/storage/sqlite/database.js';
 import { inMainFile } from '../src/storage/sqlite/testing/main-file.js';
 import { type ContributorEnv, contributorEnv, ids, makeConnector, type TestConnector } from './contributor-setup.js';
 import { startTestServer, TEST_ENGINE } from './harness.js';
@@ -75,13 +76,17 @@ function checkSpatialIndex(db: Db | undefined, { legacy = false } = {}): void {
          LEFT JOIN record_geo g ON g.id = m.geo_id LEFT JOIN records r ON r.seq = m.record_seq
          WHERE g.id IS NULL OR r.seq IS NULL OR g.record_seq IS NOT m.record_seq`),
   ).toBe(0);
+  // points are in record_points (exact coordinates), the other geometries in the R-tree (migration 9)
   const rows = db
     .prepare(
-      `SELECT m.record_seq AS seq, g.path, g.min_x, g.max_x, g.min_y, g.max_y
-       FROM record_geo_map m JOIN record_geo g ON g.id = m.geo_id ORDER BY m.record_seq, g.path`,
+      `SELECT seq, path, min_x, max_x, min_y, max_y, point FROM (
+         SELECT m.record_seq AS seq, g.path, g.min_x, g.max_x, g.min_y, g.max_y, 0 AS point
+         FROM record_geo_map m JOIN record_geo g ON g.id = m.geo_id
+         UNION ALL SELECT record_seq, path, x, x, y, y, 1 FROM record_points)
+       ORDER BY seq, path`,
     )
-    .all() as GeoRow[];
-  const indexed = new Map<number, GeoRow[]>();
+    .all() as Array<GeoRow & { point: number }>;
+  const indexed = new Map<number, Array<GeoRow & { point: number }>>();
   for (const r of rows) indexed.set(r.seq, [...(indexed.get(r.seq) ?? []), r]);
   const records = db.prepare('SELECT seq, json(doc) AS doc, geo FROM records').all() as Array<{
     seq: number;
@@ -95,7 +100,14 @@ function checkSpatialIndex(db: Db | undefined, { legacy = false } = {}): void {
     const got = indexed.get(r.seq) ?? [];
     expect(got.map((g) => g.path)).toEqual(expected.map((g) => g.path).sort());
     for (const g of got) {
-      const [minX, minY, maxX, maxY] = expected.find((e) => e.path === g.path)!.bbox;
+      const { bbox } = expected.find((e) => e.path === g.path)!;
+      const [minX, minY, maxX, maxY] = bbox;
+      if (g.point === 1) {
+        expect([g.min_x, g.min_y, g.max_x, g.max_y]).toEqual([...bbox]);
+        continue;
+      }
+      // a point of a record stored before schema 3 keeps its R-tree row until the record is written again
+      if (!(legacy && r.geo === '?')) expect(isPoint(g.path, bbox)).toBe(false);
       // 32-bit R-tree coordinates round outwards: within float precision of the exact bbox
       for (const [stored, exact] of [
         [g.min_x, minX],
@@ -298,6 +310,82 @@ describe.skipIf(TEST_ENGINE === 'postgres')('checkpoints', () => {
       n = inFile();
     }
     expect(n).toBe(keys.length);
+  });
+});
+
+// migration 9 on a catalog of schema 8: points leave the R-tree for record_points
+describe.skipIf(TEST_ENGINE === 'postgres')('a catalog written by schema version 8', () => {
+  it('moves every point out of the R-tree, and the geo prefilter still finds each record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bbk-v8-'));
+    try {
+      const file = join(dir, DB_FILE);
+      const old = new Database(file);
+      for (const m of MIGRATIONS.filter((x) => x.version <= 8)) old.exec(m.sql);
+      old.pragma('user_version = 8');
+      const now = new Date().toISOString();
+      old
+        .prepare(`INSERT INTO entity_types (id, slug, name, description, created) VALUES (1, 'country', 'C', 'C', ?)`)
+        .run(now);
+      old
+        .prepare(
+          `INSERT INTO connectors (id, slug, entity_type_id, contribution_id, name, description, webhook_secret, created)
+         VALUES (1, 'old', 1, 'cid', 'Old', 'Old', 's', ?)`,
+        )
+        .run(now);
+      const insert = old.prepare(
+        `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo) VALUES (?, 1, 'country', ?, ?, jsonb(?), ?)
+         RETURNING seq`,
+      );
+      const geo = old.prepare(
+        'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const map = old.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+      // every version: points, two points and a polygon, a polygon, none; 'legacy' says its geometries are not known
+      const keys = VERSIONS.map((_, i) => [`k${i}`, i] as const);
+      for (const [key, version] of [...keys, ['legacy', 4] as const]) {
+        const doc = JSON.stringify({ ...record(key, version), type: 'country', timeseries: {} });
+        const found = extractGeometries(JSON.parse(doc));
+        const known = key === 'legacy' ? '?' : found.length > 0 ? JSON.stringify(found) : null;
+        const { seq } = insert.get(`pid-${key}`, key, `Name ${key}`, doc, known) as { seq: number };
+        for (const g of found) {
+          const [minX, minY, maxX, maxY] = g.bbox;
+          map.run(seq, geo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid);
+        }
+      }
+      const rtreeBefore = (old.prepare('SELECT count(*) AS n FROM record_geo').get() as { n: number }).n;
+      old.close();
+
+      const db = openDatabase(dir);
+      try {
+        expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+        checkSpatialIndex(db, { legacy: true });
+        const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+        // the known records' points moved (versions 1–4: 1 + 1 + 1 + 3), the legacy record's 3 stayed
+        expect(count('SELECT count(*) AS n FROM record_points')).toBe(6);
+        expect(count('SELECT count(*) AS n FROM record_geo')).toBe(rtreeBefore - 6);
+        expect(
+          count(
+            "SELECT count(*) AS n FROM record_geo WHERE record_seq = (SELECT seq FROM records WHERE vendor_id = 'legacy')",
+          ),
+        ).toBe(3);
+        // a window around (1, 2) finds the records with a point there, whichever table holds it
+        registerSqliteFunctions(db);
+        const { sql, params } = renderSqlite(
+          compileQuery({
+            'entity.location': { $near: { $geometry: { type: 'Point', coordinates: [1, 2] }, $max: 1000 } },
+          }),
+        );
+        const near = db
+          .prepare(`SELECT vendor_id FROM records r WHERE ${sql} ORDER BY seq`)
+          .pluck()
+          .all(...params);
+        expect(near).toEqual(['k1', 'k2', 'k4', 'legacy']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

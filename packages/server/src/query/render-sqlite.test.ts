@@ -161,15 +161,19 @@ describe('renderSqlite: exact SQL', () => {
     const { sql: text, params } = sql(q);
     expect(text).toBe(
       '(r.seq IN (SELECT record_seq FROM record_geo WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?' +
-        " AND path = ?) AND bbk_geo_near(r.doc -> '$.entity.location', ?, ?, ?))",
+        ' AND path = ? UNION ALL SELECT record_seq FROM record_points WHERE path = ?' +
+        " AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?) AND bbk_geo_near(r.doc -> '$.entity.location', ?, ?, ?))",
     );
-    const [maxX, minX, maxY, minY, ...rest] = params as number[];
+    const [maxX, minX, maxY, minY, path, pointPath, ...rest] = params as number[];
     const deg = (1000 / 6_371_008.8) * (180 / Math.PI);
     expect(maxX).toBeCloseTo(deg, 5);
     expect(minX).toBeCloseTo(-deg, 5);
     expect(maxY).toBeCloseTo(deg, 5);
     expect(minY).toBeCloseTo(-deg, 5);
-    expect(rest).toEqual(['entity.location', '{"type":"Point","coordinates":[0,0]}', 1, 1000]);
+    expect([path, pointPath]).toEqual(['entity.location', 'entity.location']);
+    // the points' window: the same bounds, lower then upper
+    expect(rest.slice(0, 4)).toEqual([minX, maxX, minY, maxY]);
+    expect(rest.slice(4)).toEqual(['{"type":"Point","coordinates":[0,0]}', 1, 1000]);
   });
 
   it('$near with only $min: no prefilter', () => {
@@ -194,8 +198,9 @@ describe('renderSqlite: exact SQL', () => {
     expect(sql({ 'entity.location': { $within: { $geometry: polygon } } })).toEqual({
       sql:
         '(r.seq IN (SELECT record_seq FROM record_geo WHERE min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?' +
-        " AND path = ?) AND bbk_geo_within(r.doc -> '$.entity.location', ?))",
-      params: [2, 0, 1, 0, 'entity.location', JSON.stringify(polygon)],
+        ' AND path = ? UNION ALL SELECT record_seq FROM record_points WHERE path = ?' +
+        " AND x BETWEEN ? AND ? AND y BETWEEN ? AND ?) AND bbk_geo_within(r.doc -> '$.entity.location', ?))",
+      params: [2, 0, 1, 0, 'entity.location', 'entity.location', 0, 2, 0, 1, JSON.stringify(polygon)],
     });
   });
 
@@ -212,10 +217,12 @@ describe('renderSqlite: exact SQL', () => {
       ],
     };
     const ir = compileQuery({ a: 1, p: { $within: { $geometry: polygon } } }, { masks: [{ type: 't', path: ['a'] }] });
-    const { sql: text } = renderSqlite(ir, { alias: 'rec', geoTable: 'geo' });
+    const { sql: text } = renderSqlite(ir, { alias: 'rec', geoTable: 'geo', pointTable: 'pts' });
     expect(text).not.toMatch(/\br\./);
     expect(text).toContain('rec.type <> ?');
     expect(text).toContain('FROM geo WHERE');
+    expect(text).toContain('FROM pts WHERE');
+    expect(() => renderSqlite(ir, { pointTable: 'p t' })).toThrow();
     expect(() => renderSqlite(ir, { alias: 'r; DROP TABLE x' })).toThrow();
   });
 });

@@ -16,6 +16,12 @@ export interface SqliteRenderOptions {
   /** Name of the rtree spatial index table (default `record_geo`). */
   geoTable?: string;
   /**
+   * Name of the table of point geometries beside it (default `record_points`: `record_seq`, `path`, `x`, `y`,
+   * indexed on path, x, y): a geometry that is one point is indexed there, every other one in the R-tree
+   * (storage/sqlite/records/spatial-index.ts), so a geo prefilter reads both.
+   */
+  pointTable?: string;
+  /**
    * FTS5 `trigram` tables over record columns, by the dotted path whose text they hold (e.g.
    * `{ name: 'record_names' }`): a `$regex` on such a path first looks up the records holding every
    * trigram of the fragments every match must contain (`requiredLiterals`), then RE2 checks those. The
@@ -76,6 +82,7 @@ export function renderSqlite(ir: Ir, options: SqliteRenderOptions = {}): SqlFrag
   const renderer = new SqliteRenderer(
     identifier(options.alias ?? 'r'),
     identifier(options.geoTable ?? 'record_geo'),
+    identifier(options.pointTable ?? 'record_points'),
     options.textIndexes ?? {},
   );
   return { sql: renderer.node(ir), params: renderer.params };
@@ -88,6 +95,7 @@ class SqliteRenderer {
   constructor(
     private readonly alias: string,
     private readonly geoTable: string,
+    private readonly pointTable: string,
     private readonly textIndexes: Readonly<Record<string, string>>,
   ) {}
 
@@ -248,10 +256,14 @@ class SqliteRenderer {
     return `${this.alias}.seq IN (SELECT rowid FROM ${identifier(table)} WHERE ${identifier(table)} MATCH ${this.p(match)}) AND `;
   }
 
+  /** The records with a geometry at the field's path whose bbox meets the window: R-tree rows and points. */
   rtree(f: FieldRef, [minX, minY, maxX, maxY]: readonly number[]): string {
+    const path = f.path.join('.');
     return (
       `${this.alias}.seq IN (SELECT record_seq FROM ${this.geoTable} WHERE min_x <= ${this.p(maxX)} AND max_x >= ${this.p(minX)}` +
-      ` AND min_y <= ${this.p(maxY)} AND max_y >= ${this.p(minY)} AND path = ${this.p(f.path.join('.'))})`
+      ` AND min_y <= ${this.p(maxY)} AND max_y >= ${this.p(minY)} AND path = ${this.p(path)}` +
+      ` UNION ALL SELECT record_seq FROM ${this.pointTable} WHERE path = ${this.p(path)}` +
+      ` AND x BETWEEN ${this.p(minX)} AND ${this.p(maxX)} AND y BETWEEN ${this.p(minY)} AND ${this.p(maxY)})`
     );
   }
 }

@@ -2,7 +2,7 @@
 // (docs/ARCHITECTURE.md), loaded with country records. Not used at run time.
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { extractGeometries } from '../../geo/index.js';
+import { extractGeometries, isPoint } from '../../geo/index.js';
 import { compileQuery, registerSqliteFunctions, renderSqlite, validateQuery } from '../index.js';
 import type { FieldMask } from '../masks.js';
 
@@ -35,6 +35,9 @@ export function createCatalogDb(records: readonly TestRecord[] = [], type = 'cou
       type TEXT NOT NULL, vendor_id TEXT NOT NULL, name TEXT NOT NULL, doc BLOB NOT NULL,
       UNIQUE (connector_id, vendor_id));
     CREATE VIRTUAL TABLE record_geo USING rtree(id, min_x, max_x, min_y, max_y, +record_seq INTEGER, +path TEXT);
+    CREATE TABLE record_points (record_seq INTEGER NOT NULL, n INTEGER NOT NULL, path TEXT NOT NULL,
+      x REAL NOT NULL, y REAL NOT NULL, PRIMARY KEY (record_seq, n)) WITHOUT ROWID;
+    CREATE INDEX record_points_xy ON record_points (path, x, y);
   `);
   registerSqliteFunctions(db);
   const insertRecord = db.prepare(
@@ -43,6 +46,7 @@ export function createCatalogDb(records: readonly TestRecord[] = [], type = 'cou
   const insertGeo = db.prepare(
     'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const insertPoint = db.prepare('INSERT INTO record_points (record_seq, n, path, x, y) VALUES (?, ?, ?, ?, ?)');
   const insert = (record: TestRecord, recordType = type, timeseries: Record<string, unknown> = TIMESERIES) => {
     const doc = { ...record, type: recordType, timeseries };
     const { lastInsertRowid } = insertRecord.run(
@@ -52,8 +56,10 @@ export function createCatalogDb(records: readonly TestRecord[] = [], type = 'cou
       record.name,
       JSON.stringify(doc),
     );
-    for (const { path, bbox } of extractGeometries(doc)) {
-      insertGeo.run(bbox[0], bbox[2], bbox[1], bbox[3], lastInsertRowid, path);
+    // as the store indexes them: points beside the R-tree (storage/sqlite/records/spatial-index.ts)
+    for (const [n, { path, bbox }] of extractGeometries(doc).entries()) {
+      if (isPoint(path, bbox)) insertPoint.run(lastInsertRowid, n, path, bbox[0], bbox[1]);
+      else insertGeo.run(bbox[0], bbox[2], bbox[1], bbox[3], lastInsertRowid, path);
     }
   };
   for (const r of records) insert(r);

@@ -338,4 +338,55 @@ CREATE TRIGGER sessions_ops_cleanup AFTER DELETE ON sessions BEGIN
 END;
 `,
   },
+  {
+    version: 9,
+    name: 'points beside the R-tree',
+    sql: `
+-- A geometry that is one point (its bbox has no extent: a GeoJSON Point, or a line or polygon whose
+-- coordinates all coincide) is indexed here rather than in the R-tree: a B-tree insert costs a third of
+-- an R-tree insert, and country-like records carry one point each (storage/sqlite/records/spatial-index.ts).
+-- A geo prefilter reads both (query/render-sqlite.ts). The index on (path, x, y) holds the primary key,
+-- so a prefilter reads no row of the table.
+CREATE TABLE record_points (
+  record_seq INTEGER NOT NULL,
+  n          INTEGER NOT NULL,  -- its place among the record's geometries (a path can repeat: keys may hold dots)
+  path       TEXT NOT NULL,
+  x          REAL NOT NULL,
+  y          REAL NOT NULL,
+  PRIMARY KEY (record_seq, n)
+) WITHOUT ROWID;
+CREATE INDEX record_points_xy ON record_points (path, x, y);
+-- The index is rebuilt: the points of records whose geometries are known go to record_points, their other
+-- geometries back to a new R-tree. Records stored before migration 3 (geo '?') keep the rows they have until
+-- their next write. A rebuild, not a delete of the points' rows: an R-tree deletes row by row, and most rows move.
+INSERT INTO record_points (record_seq, n, path, x, y)
+  SELECT r.seq, g.key, g.value ->> '$.path', g.value ->> '$.bbox[0]', g.value ->> '$.bbox[1]'
+  FROM records r, json_each(nullif(r.geo, '?')) g
+  WHERE g.value ->> '$.path' IS NOT NULL
+    AND g.value ->> '$.bbox[0]' = g.value ->> '$.bbox[2]' AND g.value ->> '$.bbox[1]' = g.value ->> '$.bbox[3]';
+CREATE TEMP TABLE migrate_kept_geo AS
+  SELECT g.id, g.min_x, g.max_x, g.min_y, g.max_y, g.record_seq, g.path
+  FROM record_geo g JOIN records r ON r.seq = g.record_seq WHERE r.geo = '?';
+DROP TABLE record_geo;
+CREATE VIRTUAL TABLE record_geo USING rtree(id, min_x, max_x, min_y, max_y, +record_seq INTEGER, +path TEXT);
+DELETE FROM record_geo_map;
+INSERT INTO record_geo (id, min_x, max_x, min_y, max_y, record_seq, path)
+  SELECT id, min_x, max_x, min_y, max_y, record_seq, path FROM migrate_kept_geo ORDER BY id;
+DROP TABLE migrate_kept_geo;
+INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path)
+  SELECT g.value ->> '$.bbox[0]', g.value ->> '$.bbox[2]', g.value ->> '$.bbox[1]', g.value ->> '$.bbox[3]',
+         r.seq, g.value ->> '$.path'
+  FROM records r, json_each(nullif(r.geo, '?')) g
+  WHERE NOT (g.value ->> '$.path' IS NOT NULL
+    AND g.value ->> '$.bbox[0]' = g.value ->> '$.bbox[2]' AND g.value ->> '$.bbox[1]' = g.value ->> '$.bbox[3]')
+  ORDER BY r.seq, g.key;
+INSERT INTO record_geo_map (record_seq, geo_id) SELECT record_seq, id FROM record_geo;
+DROP TRIGGER records_geo_cleanup;
+CREATE TRIGGER records_geo_cleanup AFTER DELETE ON records BEGIN
+  DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = OLD.seq);
+  DELETE FROM record_geo_map WHERE record_seq = OLD.seq;
+  DELETE FROM record_points WHERE record_seq = OLD.seq;
+END;
+`,
+  },
 ];

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { extractGeometries } from '../../geo/index.js';
+import { extractGeometries, isPoint } from '../../geo/index.js';
 import {
   DUMP_CONTENT_TABLES,
   DUMP_COUNTED_TABLES,
@@ -144,13 +144,18 @@ function recordWriter(db: Db): (r: RecordDumpRow) => void {
     'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const addGeoMap = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
+  const addPoint = db.prepare('INSERT INTO record_points (record_seq, n, path, x, y) VALUES (?, ?, ?, ?, ?)');
   return (r) => {
     // every GeoJSON geometry has coordinates: most documents need no parse at all
     const geometries = r.doc.includes('"coordinates"') ? extractGeometries(JSON.parse(r.doc)) : [];
     const geo = geometries.length > 0 ? JSON.stringify(geometries) : null;
     insert.run(r.seq, r.publicId, r.connectorId, r.type, r.vendorId, r.name, r.doc, geo);
-    for (const g of geometries) {
+    for (const [n, g] of geometries.entries()) {
       const [minX, minY, maxX, maxY] = g.bbox;
+      if (isPoint(g.path, g.bbox)) {
+        addPoint.run(r.seq, n, g.path, minX, minY);
+        continue;
+      }
       const id = addGeo.run(minX, maxX, minY, maxY, r.seq, g.path).lastInsertRowid;
       addGeoMap.run(r.seq, id);
     }

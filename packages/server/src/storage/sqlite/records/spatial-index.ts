@@ -1,9 +1,11 @@
+import { isPoint } from '../../../geo/index.js';
 import type { RecordGeometry } from '../../records-store.js';
 import type { RecordStatements } from './statements.js';
 
 /**
- * Upkeep of the spatial index (`record_geo` R-tree and `record_geo_map`) as records are written:
- * a record's rows are dropped and re-added only when its geometries change.
+ * Upkeep of the spatial index (`record_points` for points; the `record_geo` R-tree and its
+ * `record_geo_map` for the rest) as records are written: a record's rows are dropped and re-added
+ * only when its geometries change.
  */
 export class SpatialIndex {
   constructor(private readonly q: RecordStatements) {}
@@ -19,14 +21,21 @@ export class SpatialIndex {
     if (old !== undefined) {
       this.q.dropGeo.run(old.seq);
       this.q.dropGeoMap.run(old.seq);
+      this.q.dropPoints.run(old.seq);
     }
     if (geo !== null) this.add(written.seq, geo);
   }
 
   /** Adds a record's geometries (`geo` text: `RecordGeometry[]`) to the index. */
   add(seq: number, geo: string): void {
-    for (const g of JSON.parse(geo) as RecordGeometry[]) {
+    const geometries = JSON.parse(geo) as RecordGeometry[];
+    for (let n = 0; n < geometries.length; n++) {
+      const g = geometries[n]!;
       const [minX, minY, maxX, maxY] = g.bbox;
+      if (isPoint(g.path, g.bbox)) {
+        this.q.addPoint.run(seq, n, g.path, minX, minY);
+        continue;
+      }
       const id = this.q.addGeo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid;
       this.q.addGeoMap.run(seq, id);
     }
@@ -38,12 +47,14 @@ export class SpatialIndex {
     this.q.addPlannedGeo.run();
     this.q.addPlannedGeoMap.run();
     this.q.clearGeo.run();
+    this.q.addPlannedPoints.run();
   }
 
   /** Drops the index rows of the records in `commit_gone`, then the doomed records themselves. */
   dropGone(): void {
     this.q.dropGoneGeo.run();
     this.q.dropGoneGeoMap.run();
+    this.q.dropGonePoints.run();
     this.q.dropGone.run();
     this.q.clearGone.run();
   }

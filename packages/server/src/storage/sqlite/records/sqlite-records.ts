@@ -90,6 +90,6 @@ export class SqliteRecords implements RecordStore {
   }
 
   async geometryCount(seq: number): Promise<number> {
-    return this.q.geoCount.get(seq)?.n ?? 0;
+    return this.q.geoCount.get(seq, seq)?.n ?? 0;
   }
 }

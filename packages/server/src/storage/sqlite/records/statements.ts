@@ -141,6 +141,7 @@ function recordWriteStatements(db: Db) {
     ),
     dropGeo: db.prepare('DELETE FROM record_geo WHERE id IN (SELECT geo_id FROM record_geo_map WHERE record_seq = ?)'),
     dropGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq = ?'),
+    dropPoints: db.prepare('DELETE FROM record_points WHERE record_seq = ?'),
     remove: db.prepare('DELETE FROM records WHERE public_id = ? AND connector_id = ?'),
     applyOp: db.prepare<[string, number], { seq: number }>(
       `INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
@@ -151,8 +152,12 @@ function recordWriteStatements(db: Db) {
       'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     addGeoMap: db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)'),
+    addPoint: db.prepare('INSERT INTO record_points (record_seq, n, path, x, y) VALUES (?, ?, ?, ?, ?)'),
   };
 }
+
+/** A `session_geo` row (alias `g`) that is one point: indexed in `record_points`, not in the R-tree (`isPoint`). */
+const POINT = 'g.path IS NOT NULL AND g.min_x = g.max_x AND g.min_y = g.max_y';
 
 /** The set-based commit: plan, sweep, update and insert over the scratch tables. */
 function commitPlanStatements(db: Db) {
@@ -184,6 +189,7 @@ function commitPlanStatements(db: Db) {
       'DELETE FROM record_geo WHERE id IN (SELECT m.geo_id FROM commit_gone g JOIN record_geo_map m ON m.record_seq = g.seq)',
     ),
     dropGoneGeoMap: db.prepare('DELETE FROM record_geo_map WHERE record_seq IN (SELECT seq FROM commit_gone)'),
+    dropGonePoints: db.prepare('DELETE FROM record_points WHERE record_seq IN (SELECT seq FROM commit_gone)'),
     dropGone: db.prepare('DELETE FROM records WHERE seq IN (SELECT seq FROM commit_gone WHERE doomed)'),
     updatePlanned: db.prepare<[string]>(
       `UPDATE records SET type = ?, name = o.doc ->> '$.name', doc = o.doc, geo = o.geo
@@ -202,7 +208,14 @@ function commitPlanStatements(db: Db) {
        SELECT (SELECT coalesce(max(rowid), 0) FROM record_geo_rowid) + row_number() OVER (ORDER BY g.op_seq, g.n),
               p.rec_seq, g.path, g.min_x, g.max_x, g.min_y, g.max_y
        FROM commit_plan p JOIN session_geo g ON g.op_seq = p.op_seq
-       WHERE p.is_new OR p.geo_changed`,
+       WHERE (p.is_new OR p.geo_changed) AND NOT (${POINT})`,
+    ),
+    // the points among them go to record_points (migration 9), in posted order: the table's key order
+    addPlannedPoints: db.prepare(
+      `INSERT INTO record_points (record_seq, n, path, x, y)
+       SELECT p.rec_seq, g.n, g.path, g.min_x, g.min_y
+       FROM commit_plan p JOIN session_geo g ON g.op_seq = p.op_seq
+       WHERE (p.is_new OR p.geo_changed) AND ${POINT}`,
     ),
     addPlannedGeo: db.prepare(
       `INSERT INTO record_geo (id, min_x, max_x, min_y, max_y, record_seq, path)
@@ -229,7 +242,10 @@ function readStatements(db: Db) {
     count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM records'),
     countOf: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM records WHERE connector_id = ?'),
     pending: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM session_ops WHERE connector_id = ?'),
-    geoCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM record_geo_map WHERE record_seq = ?'),
+    geoCount: db.prepare<[number, number], { n: number }>(
+      `SELECT (SELECT count(*) FROM record_geo_map WHERE record_seq = ?)
+            + (SELECT count(*) FROM record_points WHERE record_seq = ?) AS n`,
+    ),
   };
 }
 
