@@ -44,6 +44,22 @@ describe('BoundedLists', () => {
     expect(lists.all(`${RANGE} LIMIT 1`, [2, 1])).toEqual([{ n: 2 }]);
   });
 
+  it('stops a list whose rows are few but slow, past its time budget', () => {
+    // a filter that costs 1 ms a row, as an exact geo test against a large polygon might
+    db.function('slow_row', { deterministic: false }, () => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      return 1;
+    });
+    const lists = new BoundedLists(db, 100, 2);
+    const slow = 'SELECT n FROM t WHERE bbk_budget() AND n <= ? AND slow_row() ORDER BY n';
+    // 10 rows: within the row budget, over the 2 ms one
+    expect(lists.all(slow, [10])).toBeUndefined();
+    // one row after the 32 runs that go to the readers directly: 1 ms, within it
+    for (let i = 0; i < 32; i++) expect(lists.all(slow, [1])).toBeUndefined();
+    expect(lists.all(slow, [1])).toEqual([{ n: 1 }]);
+  });
+
   it('throws SQLite’s own errors as they are', () => {
     const lists = new BoundedLists(db, 100);
     expect(() => lists.all('SELECT n FROM t WHERE bbk_budget() AND nope = 1', [])).toThrow(/no such column/);

@@ -8,6 +8,13 @@ import type { Db } from './database.js';
  * (250–400 µs); a list that would look at more stops here after about 0.4 ms and goes to a reader thread.
  */
 export const MAIN_THREAD_ROWS = 1000;
+/**
+ * Time a list may take on the main connection, checked every {@link CLOCK_EVERY} rows: the rows are bounded, but
+ * what a row costs is not (an exact geo test against a polygon of hundreds of vertices, a JSON comparison inside a
+ * document of hundreds of kilobytes). An index-served page of 250 takes about 0.3 ms.
+ */
+export const MAIN_THREAD_MS = 2;
+const CLOCK_EVERY = 4;
 /** After a list went over the budget, its next runs (the same SQL) go straight to a reader thread. */
 const SKIP_AFTER_OVER = 32;
 /** The marker a list's WHERE clause starts with: counts the rows the query's loop produces. */
@@ -24,11 +31,13 @@ const OVER = new OverBudget('over the main thread budget');
  * it is measured while it runs. Its SQL starts its WHERE clause with {@link BUDGET_MARKER}, a function SQLite calls
  * for every row the query's loop produces (as `bbk_examined()` of explain.ts); past `budget` rows it throws, the
  * statement stops, and the caller runs the list on a reader thread, where a query of any cost never holds up the
- * event loop. So no list holds the event loop longer than looking at `budget` rows, and a list that went over is sent
- * to the readers directly for its next {@link SKIP_AFTER_OVER} runs.
+ * event loop. The same happens past `budgetMs` (checked every few rows). So no list holds the event loop longer than
+ * looking at `budget` rows within about `budgetMs`, and a list that went over is sent to the readers directly for its
+ * next {@link SKIP_AFTER_OVER} runs.
  */
 export class BoundedLists {
   #examined = 0;
+  #deadline = 0;
   /** Statements by SQL text, each in raw mode with its column names (as on the reader threads). */
   readonly #statements = new Lru<string, { stmt: Statement; columns: string[] }>(128);
   /** SQL that went over the budget, with the runs left before the main connection tries it again. */
@@ -37,9 +46,12 @@ export class BoundedLists {
   constructor(
     private readonly db: Db,
     private readonly budget = MAIN_THREAD_ROWS,
+    private readonly budgetMs = MAIN_THREAD_MS,
   ) {
     db.function('bbk_budget', { deterministic: false, directOnly: true }, () => {
-      if (++this.#examined > this.budget) throw OVER;
+      const examined = ++this.#examined;
+      if (examined > this.budget) throw OVER;
+      if (examined % CLOCK_EVERY === 0 && performance.now() > this.#deadline) throw OVER;
       return 1;
     });
   }
@@ -58,6 +70,7 @@ export class BoundedLists {
       this.#statements.set(sql, prepared);
     }
     this.#examined = 0;
+    this.#deadline = performance.now() + this.budgetMs;
     try {
       // rows as arrays, made objects here: better-sqlite3 would look each column's name up in V8's string table
       // for every row it makes an object of
