@@ -24,11 +24,23 @@ export function indexedGeometries(doc: string, geo: string | null): string | nul
 }
 
 /**
+ * The PostGIS geometry of a `geo` entry (`{path, geometry}`, jsonb) named `entry`. A point is made from its two
+ * coordinates (`ST_MakePoint`), byte for byte the geometry `ST_GeomFromGeoJSON` gives, without writing the
+ * GeoJSON out as text and parsing it again: 100,000 points in 0.15 s of the backend's time against 0.35–0.55 s
+ * (docs/POSTGRES.md). Other shapes go through the GeoJSON parser.
+ */
+export function geometryOf(entry: string): string {
+  return `ST_SetSRID(CASE WHEN ${entry} #>> '{geometry,type}' = 'Point'
+    THEN ST_MakePoint((${entry} #>> '{geometry,coordinates,0}')::float8, (${entry} #>> '{geometry,coordinates,1}')::float8)
+    ELSE ST_GeomFromGeoJSON((${entry} -> 'geometry')::text) END, 4326)`;
+}
+
+/**
  * The spatial index rows of the records a CTE named `changed` returns, made from their `geo` entries: the tail
  * of the statement that inserted them (new records have no old rows).
  */
 export const NEW_GEO_ROWS = `INSERT INTO record_geo (record_seq, path, geom)
-SELECT changed.seq, e ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)
+SELECT changed.seq, e ->> 'path', ${geometryOf('e')}
 FROM changed CROSS JOIN LATERAL jsonb_array_elements(changed.geo) AS e WHERE changed.geo IS NOT NULL`;
 
 /**
@@ -56,7 +68,7 @@ export async function reindexGeometries(c: Queryable, seqs: readonly number[]): 
   await c.query('DELETE FROM record_geo WHERE record_seq = ANY($1::bigint[])', [seqs]);
   await c.query(
     `INSERT INTO record_geo (record_seq, path, geom)
-     SELECT r.seq, g ->> 'path', ST_SetSRID(ST_GeomFromGeoJSON((g -> 'geometry')::text), 4326)
+     SELECT r.seq, g ->> 'path', ${geometryOf('g')}
      FROM records r CROSS JOIN LATERAL jsonb_array_elements(r.geo) AS g
      WHERE r.seq = ANY($1::bigint[]) AND r.geo IS NOT NULL`,
     [seqs],
