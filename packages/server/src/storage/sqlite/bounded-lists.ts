@@ -20,7 +20,7 @@ const SKIP_AFTER_OVER = 32;
 /** The marker a list's WHERE clause starts with: counts the rows the query's loop produces. */
 export const BUDGET_MARKER = 'bbk_budget() AND';
 
-/** Thrown by `bbk_budget()` when a list has looked at more rows than its budget: the statement stops. */
+/** Thrown by `bbk_budget()` when a list has looked at more rows, or taken longer, than its budget: the statement stops. */
 class OverBudget extends Error {}
 const OVER = new OverBudget('over the main thread budget');
 
