@@ -1,22 +1,20 @@
 // A point's spatial index geometry made from its coordinates is the one PostGIS's GeoJSON parser makes.
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
+import { connectFunctionsSchema, TEST_DATABASE_URL } from '../../query/testing/postgres.js';
 import { geometryOf } from './geometries.js';
-import { PostgresStore } from './postgres-store.js';
-import { createTestSchema } from './testing/pg-schema.js';
 
 describe.skipIf(!TEST_DATABASE_URL)('geometryOf (PostgreSQL)', () => {
-  let store: PostgresStore;
-  let drop: () => Promise<void>;
+  // a connection with PostGIS is all it needs, not a store with its schema
+  let client: pg.Client;
+  let schema: string;
 
   beforeAll(async () => {
-    const place = await createTestSchema(TEST_DATABASE_URL!);
-    drop = place.drop;
-    store = await PostgresStore.open({ url: TEST_DATABASE_URL!, schema: place.schema, max: 2 });
+    ({ client, schema } = await connectFunctionsSchema(TEST_DATABASE_URL!, 'bbk_test_geo'));
   });
   afterAll(async () => {
-    await store?.close();
-    await drop?.();
+    await client?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+    await client?.end();
   });
 
   it('gives every geometry byte for byte as ST_GeomFromGeoJSON does, points through ST_MakePoint', async () => {
@@ -50,7 +48,7 @@ describe.skipIf(!TEST_DATABASE_URL)('geometryOf (PostgreSQL)', () => {
       },
     ];
     const entries = JSON.stringify(geometries.map((geometry, i) => ({ path: `p${i}`, geometry })));
-    const r = await store.db.query<{ path: string; same: boolean; kind: string }>(
+    const r = await client.query<{ path: string; same: boolean; kind: string }>(
       `SELECT e ->> 'path' AS path, GeometryType(${geometryOf('e')}) AS kind,
               ST_AsEWKB(${geometryOf('e')}) = ST_AsEWKB(ST_SetSRID(ST_GeomFromGeoJSON((e -> 'geometry')::text), 4326)) AS same
        FROM jsonb_array_elements($1::jsonb) AS e`,
