@@ -33,7 +33,7 @@ import { BoundedLists, BUDGET_MARKER, MAIN_THREAD_ROWS } from './bounded-lists.j
 import type { CatalogReaders } from './catalog-readers.js';
 import type { Db } from './database.js';
 import { explainList, explainRun } from './explain.js';
-import { isFalse, isTrue, type ListShape, listShape, VISIBLE } from './list-query.js';
+import { isFalse, isTrue, type ListShape, listShape, pageSql, VISIBLE } from './list-query.js';
 import { ListResults } from './list-results.js';
 import { PageMarks } from './page-marks.js';
 import { GET as TOKEN } from './tokens.js';
@@ -215,12 +215,12 @@ export class SqliteCatalog implements CatalogStore {
     const marked = await this.#marks?.page<ListRow>(shape, o.limit, o.offset).catch((err) => {
       throw unusable(err);
     });
-    const sql = `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+    const sql = pageSql(shape);
     const params = [...shape.params, o.limit, o.offset];
     const bounded = this.#bounded;
     const read = bounded
       ? () => {
-          const budgeted = `SELECT ${shape.columns} FROM records r WHERE ${BUDGET_MARKER} ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+          const budgeted = pageSql(shape, `${BUDGET_MARKER} `);
           return this.#cheap(() => bounded.all<ListRow>(budgeted, params)) ?? this.#all<ListRow>(sql, params);
         }
       : () => this.#all<ListRow>(sql, params);

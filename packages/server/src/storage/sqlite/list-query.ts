@@ -49,6 +49,14 @@ export function listShape(
 }
 
 /**
+ * A page of the list `shape` in catalog order (parameters: the shape's, then limit and offset). `head` goes first in
+ * its WHERE clause (the budget marker of bounded-lists.ts).
+ */
+export function pageSql(shape: ListShape, head = ''): string {
+  return `SELECT ${shape.columns} FROM records r WHERE ${head}${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`;
+}
+
+/**
  * The SQL of a catalog list (exported for EXPLAIN QUERY PLAN tests and the
  * benchmark), or undefined when the segment or filter can match nothing.
  */
@@ -60,7 +68,7 @@ export function listQuery(
   const shape = listShape(view, o, segment);
   if (!shape) return undefined;
   return {
-    sql: `SELECT ${shape.columns} FROM records r WHERE ${shape.where} ORDER BY r.seq LIMIT ? OFFSET ?`,
+    sql: pageSql(shape),
     params: [...shape.params, o.limit, o.offset],
   };
 }
