@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { extractGeometries, isPoint } from '../../geo/index.js';
+import { extractGeometries } from '../../geo/index.js';
 import {
   DUMP_CONTENT_TABLES,
   DUMP_COUNTED_TABLES,
@@ -15,6 +15,8 @@ import {
 } from '../dump.js';
 import type { Db } from './database.js';
 import { SQLITE_RECORDS, SQLITE_TABLES } from './dump-tables.js';
+import { addGeometries } from './records/spatial-index.js';
+import { spatialInsertStatements } from './records/statements.js';
 import type { WriteGate } from './write-gate.js';
 
 /**
@@ -140,24 +142,12 @@ async function loadRows(db: Db, items: AsyncIterable<DumpItem>, onProgress?: Loa
 /** Writes one catalog record with its `geo` column and spatial index rows. */
 function recordWriter(db: Db): (r: RecordDumpRow) => void {
   const insert = db.prepare(SQLITE_RECORDS.insert);
-  const addGeo = db.prepare(
-    'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const addGeoMap = db.prepare('INSERT INTO record_geo_map (record_seq, geo_id) VALUES (?, ?)');
-  const addPoint = db.prepare('INSERT INTO record_points (record_seq, n, path, x, y) VALUES (?, ?, ?, ?, ?)');
+  const spatial = spatialInsertStatements(db);
   return (r) => {
     // every GeoJSON geometry has coordinates: most documents need no parse at all
     const geometries = r.doc.includes('"coordinates"') ? extractGeometries(JSON.parse(r.doc)) : [];
     const geo = geometries.length > 0 ? JSON.stringify(geometries) : null;
     insert.run(r.seq, r.publicId, r.connectorId, r.type, r.vendorId, r.name, r.doc, geo);
-    for (const [n, g] of geometries.entries()) {
-      const [minX, minY, maxX, maxY] = g.bbox;
-      if (isPoint(g.path, g.bbox)) {
-        addPoint.run(r.seq, n, g.path, minX, minY);
-        continue;
-      }
-      const id = addGeo.run(minX, maxX, minY, maxY, r.seq, g.path).lastInsertRowid;
-      addGeoMap.run(r.seq, id);
-    }
+    addGeometries(spatial, r.seq, geometries);
   };
 }

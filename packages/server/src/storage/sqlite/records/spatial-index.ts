@@ -1,6 +1,18 @@
 import { isPoint } from '../../../geo/index.js';
 import type { RecordGeometry } from '../../records-store.js';
-import type { RecordStatements } from './statements.js';
+import type { RecordStatements, SpatialInserts } from './statements.js';
+
+/**
+ * Adds one record's geometries to the spatial index: a point to `record_points` (with its place `n` in the list),
+ * any other geometry to the R-tree with its map row (migration 9).
+ */
+export function addGeometries(q: SpatialInserts, seq: number | bigint, geometries: readonly RecordGeometry[]): void {
+  for (const [n, g] of geometries.entries()) {
+    const [minX, minY, maxX, maxY] = g.bbox;
+    if (isPoint(g.path, g.bbox)) q.addPoint.run(seq, n, g.path, minX, minY);
+    else q.addGeoMap.run(seq, q.addGeo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid);
+  }
+}
 
 /**
  * Upkeep of the spatial index (`record_points` for points; the `record_geo` R-tree and its
@@ -28,17 +40,7 @@ export class SpatialIndex {
 
   /** Adds a record's geometries (`geo` text: `RecordGeometry[]`) to the index. */
   add(seq: number, geo: string): void {
-    const geometries = JSON.parse(geo) as RecordGeometry[];
-    for (let n = 0; n < geometries.length; n++) {
-      const g = geometries[n]!;
-      const [minX, minY, maxX, maxY] = g.bbox;
-      if (isPoint(g.path, g.bbox)) {
-        this.q.addPoint.run(seq, n, g.path, minX, minY);
-        continue;
-      }
-      const id = this.q.addGeo.run(minX, maxX, minY, maxY, seq, g.path).lastInsertRowid;
-      this.q.addGeoMap.run(seq, id);
-    }
+    addGeometries(this.q, seq, JSON.parse(geo) as RecordGeometry[]);
   }
 
   /** Adds the geometries of the planned commit's new and moved records (`commit_plan`), set-based. */

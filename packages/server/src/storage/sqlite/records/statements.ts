@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SessionMode } from '../../records-store.js';
 import type { Db } from '../database.js';
 
@@ -148,6 +149,19 @@ function recordWriteStatements(db: Db) {
        SELECT public_id, connector_id, ?, vendor_id, doc ->> '$.name', doc, geo FROM session_ops WHERE seq = ?
        ${UPSERT_CHANGED} RETURNING seq`,
     ),
+    ...spatialInsertStatements(db),
+  };
+}
+
+/** Inserts of one record's spatial index rows: a point's, or an R-tree row with its map row (`addGeometries`). */
+export interface SpatialInserts {
+  addGeo: Statement;
+  addGeoMap: Statement;
+  addPoint: Statement;
+}
+
+export function spatialInsertStatements(db: Db): SpatialInserts {
+  return {
     addGeo: db.prepare(
       'INSERT INTO record_geo (min_x, max_x, min_y, max_y, record_seq, path) VALUES (?, ?, ?, ?, ?, ?)',
     ),
