@@ -37,7 +37,7 @@ interface Explained {
   rows_examined: number;
   rows_returned: number;
   starts_at: { seq: number; skip: number } | null;
-  automatic_indexes: Array<{ path: string; name: string; last_used: string }>;
+  automatic_indexes: Array<{ kind: string; path: string; name: string; last_used: string }>;
 }
 
 const consumer = async (path: string) => {
@@ -175,5 +175,68 @@ describe('GET /catalog?explain=true (Coordinator API)', () => {
     expect(res.status).toBe(200);
     expect(Array.isArray(res.json)).toBe(true);
     expect(res.text).not.toContain('plan');
+  });
+});
+
+// An equality ANDed with a range: SQLite reads one index per table, so it builds a compound index on both paths
+// (packages/server/src/query/README.md, "Compound indexes"); PostgreSQL ANDs its two single indexes instead.
+describe('compound automatic indexes', () => {
+  let own: ConsumerEnv;
+  beforeAll(async () => {
+    own = await consumerEnv();
+    await own.entityType('country');
+    const c = await own.connector('country', 'gen');
+    await own.upsert(
+      c,
+      // enough records for the planner to prefer an index to a scan in catalog order
+      Array.from({ length: 20_000 }, (_, i) => ({
+        id: `C${i}`,
+        name: `Country ${i}`,
+        entity: { continent: CONTINENTS[i % 3], population: i * 1000 },
+      })),
+    );
+    await own.policy('all', { segment: { type: 'country' } });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+
+  it('serves the AND from one index on both paths, with the same answers', async () => {
+    // late in catalog order: the continent's index in that order would walk 5,000 records first
+    const query = { 'entity.continent': 'Asia', 'entity.population': { $gte: 15_000_000, $lt: 15_300_000 } };
+    const expected = Array.from({ length: 300 }, (_, i) => 15_000 + i)
+      .filter((i) => i % 3 === 1)
+      .map((i) => `Country ${i}`);
+    const ask = async () => {
+      const res = await call(`${own.base}/catalog?${q(query)}`, { headers: { 'x-bbk-audience': 'all' } });
+      expect(res.status).toBe(200);
+      return (res.json as Array<{ name: string }>).map((r) => r.name);
+    };
+    const explained = async () => {
+      const res = await call(`${own.server.urls.coordinator}/catalog?explain=true&${q(query)}`);
+      expect(res.status, res.text).toBe(200);
+      return res.json as Explained;
+    };
+    expect(await ask()).toEqual(expected);
+    const compound = '["entity.continent","entity.population"]';
+    const wanted =
+      TEST_ENGINE === 'sqlite' ? [compound, 'entity.continent', 'entity.population'] : ['entity.continent'];
+    let e = await explained();
+    for (let i = 0; i < 200 && !wanted.every((p) => e.automatic_indexes.some((a) => a.path === p)); i++) {
+      expect(await ask()).toEqual(expected); // the same answers while the indexes are built
+      await new Promise((r) => setTimeout(r, 25));
+      e = await explained();
+    }
+    expect(e.automatic_indexes.map((a) => a.path).sort()).toEqual(expect.arrayContaining(wanted));
+    if (TEST_ENGINE === 'sqlite') {
+      const index = e.automatic_indexes.find((a) => a.path === compound)!;
+      expect(index.kind).toBe('compound');
+      expect(e.indexes).toEqual([index.name]);
+      expect(e.rows_examined).toBe(expected.length); // only the rows that match both
+    } else {
+      expect(e.automatic_indexes.some((a) => a.kind === 'compound')).toBe(false);
+    }
+    expect(e.rows_returned).toBe(expected.length);
+    expect(await ask()).toEqual(expected);
   });
 });

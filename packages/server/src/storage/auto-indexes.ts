@@ -10,9 +10,22 @@ const TRIGRAM_PATHS = new Set(['name']);
 /**
  * What an automatic index is: an expression index on a path (equality and `$in`, and on SQLite every
  * test of the path's value), a numeric one (PostgreSQL: number comparisons and `$in` of numbers read
- * the path as float8, a different expression), or the trigram index of a text path.
+ * the path as float8, a different expression), the trigram index of a text path, or (SQLite) a compound
+ * index on two paths, for an equality ANDed with a range: its path is {@link compoundPath} of the two.
  */
-export type AutoIndexKind = 'expression' | 'number' | 'trigram';
+export type AutoIndexKind = 'expression' | 'number' | 'trigram' | 'compound';
+
+/**
+ * The path of a compound index: its two dotted paths, the equality's first, as a JSON array (a dotted path may hold
+ * any character, so no separator could tell them apart).
+ * @example compoundPath('entity.continent', 'entity.population') // '["entity.continent","entity.population"]'
+ */
+export const compoundPath = (equality: string, range: string): string => JSON.stringify([equality, range]);
+
+/** The dotted paths an index of this kind reads: one, or a compound index's two. */
+export function indexedPaths(kind: AutoIndexKind, path: string): string[] {
+  return kind === 'compound' ? (JSON.parse(path) as string[]) : [path];
+}
 
 /** Which filter leaves an engine's automatic indexes serve (each engine renders paths its own way). */
 export interface IndexableLeaves {
@@ -24,6 +37,12 @@ export interface IndexableLeaves {
   textRanges: boolean;
   /** Paths with integer-looking segments are served (PostgreSQL guards those reads with a CASE). */
   integerSegments: boolean;
+  /**
+   * An equality (or `$in`) ANDed with a range on another path gets a compound index on both (SQLite: a query
+   * uses one index of a table, so the range's index reads every row of the range to test the equality; PostgreSQL
+   * ANDs two indexes' bitmaps instead).
+   */
+  compounds: boolean;
 }
 
 /** SQLite: one `json_extract` index serves every test of a path. */
@@ -32,6 +51,7 @@ export const SQLITE_LEAVES: IndexableLeaves = {
   typeTests: true,
   textRanges: true,
   integerSegments: true,
+  compounds: true,
 };
 /** PostgreSQL: `doc #>> path` serves string equality and `$in`; numbers need the float8 expression. */
 export const POSTGRES_LEAVES: IndexableLeaves = {
@@ -39,6 +59,7 @@ export const POSTGRES_LEAVES: IndexableLeaves = {
   typeTests: false,
   textRanges: false,
   integerSegments: false,
+  compounds: false,
 };
 
 const INTEGER_LIKE = /^-?[0-9]+$/;
@@ -110,9 +131,12 @@ const parseKey = (key: string) => {
  */
 export function indexablePaths(ir: Ir, leaves: IndexableLeaves = SQLITE_LEAVES, out = new Set<string>()): Set<string> {
   switch (ir.kind) {
-    case 'and':
+    case 'and': {
       for (const item of ir.items) indexablePaths(item, leaves, out);
+      const compound = leaves.compounds ? compoundOf(ir.items, leaves) : undefined;
+      if (compound) out.add(keyOf('compound', compound));
       break;
+    }
     case 'or': {
       // an index serves an OR only when it serves every arm: one arm that needs a scan needs it for all
       const arms = ir.items.map((item) => indexablePaths(item, leaves));
@@ -128,14 +152,10 @@ export function indexablePaths(ir: Ir, leaves: IndexableLeaves = SQLITE_LEAVES, 
     case 'inNumber':
     case 'jsonType':
     case 'nullish': {
-      const f = ir.field;
-      // a field read from its own column (the entity type: records_type) needs no expression index
-      if (f.without.length > 0 || f.path.some((s) => s === '') || recordColumn(f)) break;
-      if (!leaves.integerSegments && f.path.some((s) => INTEGER_LIKE.test(s))) break;
+      const path = leafPath(ir, leaves);
+      if (path === undefined) break;
       const numeric = (ir.kind === 'cmp' && typeof ir.value === 'number') || ir.kind === 'inNumber';
-      if ((ir.kind === 'jsonType' || ir.kind === 'nullish') && !leaves.typeTests) break;
-      if (ir.kind === 'cmp' && typeof ir.value === 'string' && ir.op !== 'eq' && !leaves.textRanges) break;
-      out.add(keyOf(numeric && leaves.numbers ? 'number' : 'expression', f.path.join('.')));
+      out.add(keyOf(numeric && leaves.numbers ? 'number' : 'expression', path));
       break;
     }
     case 'regex': {
@@ -147,6 +167,37 @@ export function indexablePaths(ir: Ir, leaves: IndexableLeaves = SQLITE_LEAVES, 
     }
   }
   return out;
+}
+
+/** The dotted path of a leaf an expression index serves, or undefined. */
+function leafPath(ir: Ir & { kind: 'cmp' | 'inText' | 'inNumber' | 'jsonType' | 'nullish' }, leaves: IndexableLeaves) {
+  const f = ir.field;
+  // a field read from its own column (the entity type: records_type) needs no expression index
+  if (f.without.length > 0 || f.path.some((s) => s === '') || recordColumn(f)) return undefined;
+  if (!leaves.integerSegments && f.path.some((s) => INTEGER_LIKE.test(s))) return undefined;
+  if ((ir.kind === 'jsonType' || ir.kind === 'nullish') && !leaves.typeTests) return undefined;
+  if (ir.kind === 'cmp' && typeof ir.value === 'string' && ir.op !== 'eq' && !leaves.textRanges) return undefined;
+  return f.path.join('.');
+}
+
+/**
+ * The compound index an AND's items could use: the path of its first equality (or `$in`) and of its first range
+ * on another path, as {@link compoundPath}; undefined without both.
+ */
+function compoundOf(items: readonly Ir[], leaves: IndexableLeaves): string | undefined {
+  let equality: string | undefined;
+  let range: string | undefined;
+  for (const item of items) {
+    if (item.kind !== 'cmp' && item.kind !== 'inText' && item.kind !== 'inNumber') continue;
+    const path = leafPath(item, leaves);
+    if (path === undefined) continue;
+    if (item.kind !== 'cmp' || item.op === 'eq') equality ??= path;
+    else range ??= path;
+  }
+  // a range on the equality's own path is served by the single index
+  return equality !== undefined && range !== undefined && equality !== range
+    ? compoundPath(equality, range)
+    : undefined;
 }
 
 /**
@@ -217,7 +268,7 @@ export class AutoIndexes {
         this.#indexed.set(key, now);
         continue;
       }
-      if (this.#max === 0 || this.#forbid.has(parseKey(key).path)) continue;
+      if (this.#max === 0 || this.#forbidden(key)) continue;
       if (this.#seen.size >= TRACKED_PATHS && !this.#seen.has(key)) this.#seen.clear();
       const count = (this.#seen.get(key) ?? 0) + 1;
       this.#seen.set(key, count);
@@ -245,6 +296,12 @@ export class AutoIndexes {
     this.#closing.abort();
     if (this.#job) await this.engine.cancel?.();
     await this.settled();
+  }
+
+  /** Whether the index `key` reads a forbidden path (a compound index reads two). */
+  #forbidden(key: string): boolean {
+    const { kind, path } = parseKey(key);
+    return indexedPaths(kind, path).some((p) => this.#forbid.has(p));
   }
 
   /** `expression:path` keys of the declared paths: a declared index serves what such an index would. */
@@ -288,7 +345,7 @@ export class AutoIndexes {
       const declared = await this.#declared();
       const byUse = [...this.#indexed].sort((a, b) => b[1] - a[1]);
       const unwanted = ([key, lastUsed]: [string, number]) =>
-        this.#forbid.has(parseKey(key).path) || declared.has(key) || now - lastUsed >= this.#retireAfterMs;
+        this.#forbidden(key) || declared.has(key) || now - lastUsed >= this.#retireAfterMs;
       const kept = byUse.filter((e) => !unwanted(e));
       const victims = [...byUse.filter(unwanted), ...kept.slice(this.#max)].map(([key]) => key);
       for (const key of victims) await this.#drop(key);

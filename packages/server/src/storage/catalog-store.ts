@@ -118,7 +118,7 @@ export interface CatalogExplain {
   ms: number;
   /** A deep page that starts from a remembered position: that row's `seq`, and the rows skipped after it. */
   startsAt: { seq: number; skip: number } | null;
-  /** The indexes the catalog built itself (`expression` or `trigram`), most recently used first. */
+  /** The indexes the catalog built itself (`expression`, `number`, `trigram` or `compound`), most recently used first. */
   automaticIndexes: Array<{ kind: string; path: string; name: string; lastUsed: string }>;
 }
 

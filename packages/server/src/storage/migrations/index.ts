@@ -394,4 +394,21 @@ CREATE TRIGGER records_geo_cleanup AFTER DELETE ON records BEGIN
 END;
 `,
   },
+  {
+    version: 10,
+    name: 'compound automatic indexes',
+    sql: `
+-- An automatic index may be compound: two paths, an equality's and a range's, for the queries that AND them
+-- (storage/auto-indexes.ts); its path is the JSON array of both. The kind's CHECK is widened by copying the table.
+CREATE TABLE auto_indexes_new (
+  name    TEXT PRIMARY KEY,  -- records_a_<hash of the path or paths>, or record_names
+  path    TEXT NOT NULL,     -- the dotted path; of a compound index, the JSON array of its two
+  kind    TEXT NOT NULL CHECK (kind IN ('expression', 'trigram', 'compound')),
+  created TEXT NOT NULL
+);
+INSERT INTO auto_indexes_new (name, path, kind, created) SELECT name, path, kind, created FROM auto_indexes;
+DROP TABLE auto_indexes;
+ALTER TABLE auto_indexes_new RENAME TO auto_indexes;
+`,
+  },
 ];

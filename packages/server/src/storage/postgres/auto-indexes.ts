@@ -28,7 +28,8 @@ export function pgAutoIndexFor(
   kind: AutoIndexKind,
   path: string,
 ): { name: string; using: 'hash' | 'btree' | 'gin'; expression: string; typeOf: string } | undefined {
-  const text = pgIndexFor(path)?.expression;
+  // no compound indexes here: the planner ANDs the bitmaps of two (POSTGRES_LEAVES.compounds)
+  const text = kind === 'compound' ? undefined : pgIndexFor(path)?.expression;
   if (text === undefined) return undefined;
   const value = text.replace('#>>', '#>');
   const typeOf = `jsonb_typeof(${value})`;

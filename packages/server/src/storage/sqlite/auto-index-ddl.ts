@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { jsonPathLiteral } from '../../query/index.js';
-import type { AutoIndexKind } from '../auto-indexes.js';
+import { type AutoIndexKind, indexedPaths } from '../auto-indexes.js';
 import { type Db, pruneStatistics } from './database.js';
 
 /** Prefix of the expression indexes the server builds itself (declared ones are `records_x_`). */
@@ -17,9 +17,20 @@ export function autoIndexFor(path: string): { name: string; expression: string }
   return { name, expression: `json_extract(doc, ${literal})` };
 }
 
+/**
+ * Index name and expressions of an automatic compound index (its path: `compoundPath` of two dotted paths), the
+ * equality's path first: `json_extract(doc, A) = ? AND json_extract(doc, B) >= ?` reads only the rows that match both.
+ */
+export function compoundIndexFor(path: string): { name: string; expression: string } {
+  const literals = indexedPaths('compound', path).map((p) => jsonPathLiteral(p.split('.')));
+  const name = `${AUTO_INDEX_PREFIX}${createHash('sha1').update(literals.join(',')).digest('hex').slice(0, 16)}`;
+  return { name, expression: literals.map((l) => `json_extract(doc, ${l})`).join(', ') };
+}
+
 /** The name of the automatic index of this kind on `path`. */
 export function autoIndexName(kind: AutoIndexKind, path: string): string {
-  return kind === 'trigram' ? NAME_TRIGRAMS : autoIndexFor(path).name;
+  if (kind === 'trigram') return NAME_TRIGRAMS;
+  return (kind === 'compound' ? compoundIndexFor(path) : autoIndexFor(path)).name;
 }
 
 // FTS5 trigrams of records.name (external content: the names are stored once, in records), without
@@ -58,7 +69,8 @@ export function createAutoIndex(db: Db, kind: AutoIndexKind, path: string, now: 
     if (path !== 'name') throw new Error(`no trigram index for ${path}`);
     db.exec(NAME_TRIGRAMS_DDL);
   } else {
-    db.exec(`CREATE INDEX ${name} ON records (${autoIndexFor(path).expression})`);
+    const { expression } = kind === 'compound' ? compoundIndexFor(path) : autoIndexFor(path);
+    db.exec(`CREATE INDEX ${name} ON records (${expression})`);
     // with figures for some indexes only, the planner would trust its defaults for the others;
     // sampled figures (analysis_limit) mislead it on skewed paths (one value for the first rows)
     db.pragma('analysis_limit = 0');

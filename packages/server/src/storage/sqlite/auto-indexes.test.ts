@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileQuery, validateQuery } from '../../query/index.js';
+import { POSTGRES_LEAVES } from '../auto-indexes.js';
+import { MIGRATIONS } from '../migrations/index.js';
+import { compoundIndexFor } from './auto-index-ddl.js';
 import {
   type AutoIndexes,
   type AutoIndexJobs,
@@ -7,7 +14,8 @@ import {
   indexablePaths,
   sqliteAutoIndexes,
 } from './auto-indexes.js';
-import { type Db, openDatabase } from './database.js';
+import { listQuery } from './catalog.js';
+import { DB_FILE, type Db, openDatabase } from './database.js';
 import { catalogWrites, localWrites } from './records/index.js';
 import { typeAndConnector } from './testing/catalog-rows.js';
 
@@ -74,6 +82,26 @@ describe('indexablePaths', () => {
     expect([...indexablePaths(ir({ type: 'country' }))]).toEqual([]); // its own column, records_type
     const masked = ir({ entity: { x: 1 } }, { masks: [{ type: 't', path: ['entity', 'x'] }] });
     expect([...indexablePaths(masked)]).toEqual([]);
+  });
+
+  it('asks for a compound index when an equality or $in is ANDed with a range on another path (SQLite only)', () => {
+    const compound = (q: unknown, leaves = indexablePaths(ir(q))) =>
+      [...leaves].filter((k) => k.startsWith('compound'));
+    const both = 'compound:["entity.continent","entity.population"]';
+    expect(compound({ 'entity.continent': 'Europe', 'entity.population': { $gte: 1, $lt: 9 } })).toEqual([both]);
+    // the equality's path first, whatever the order of the query's keys; $in counts as an equality
+    expect(
+      compound({ 'entity.population': { $gt: 1, $lte: 9 }, 'entity.continent': { $in: ['Asia', 'Europe'] } }),
+    ).toEqual([both]);
+    // a one-sided number range also matches the types ordered above numbers (an OR): no compound index serves it
+    expect(compound({ 'entity.continent': 'Europe', 'entity.population': { $gt: 1 } })).toEqual([]);
+    expect(compound({ 'entity.continent': 'Europe', 'entity.code': 'x' })).toEqual([]); // no range
+    expect(compound({ 'entity.population': { $gt: 1 }, 'entity.area': { $lt: 9 } })).toEqual([]); // no equality
+    expect(compound({ $and: [{ 'entity.p': 3 }, { 'entity.p': { $gt: 1 } }] })).toEqual([]); // one path
+    expect(compound({ $or: [{ 'entity.continent': 'Europe' }, { 'entity.population': { $gt: 1 } }] })).toEqual([]);
+    // PostgreSQL ANDs two indexes' bitmaps: no compound index there
+    const q = ir({ 'entity.continent': 'Europe', 'entity.population': { $gte: 1 } });
+    expect(compound(null, indexablePaths(q, POSTGRES_LEAVES))).toEqual([]);
   });
 });
 
@@ -148,6 +176,58 @@ describe('AutoIndexes', () => {
     expect(onRecords()).toEqual([]);
   });
 
+  it('builds a compound index for an equality ANDed with a range, which the planner uses for that query', async () => {
+    const { auto } = setup({ threshold: 2, forbid: ['entity.secret'] });
+    typeAndConnector(db);
+    const insert = db.prepare(
+      "INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc) VALUES (?, 1, 't', ?, ?, jsonb(?))",
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        const doc = { entity: { continent: `c${i % 6}`, population: i, secret: i % 2 } };
+        insert.run(`p${i}`, `v${i}`, `n${i}`, JSON.stringify(doc));
+      }
+    })();
+    const q = { 'entity.continent': 'c1', 'entity.population': { $gte: 1000, $lt: 1200 } };
+    // one build at a time: the single indexes first, then the compound one
+    await ask(auto, q, 4);
+    const path = '["entity.continent","entity.population"]';
+    expect(auto.list().map((i) => `${i.kind}:${i.path}`)).toContain(`compound:${path}`);
+    const { name } = compoundIndexFor(path);
+    expect(db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(name)).toContain(
+      `(json_extract(doc, '$.entity.continent'), json_extract(doc, '$.entity.population'))`,
+    );
+    expect(db.prepare('SELECT kind FROM auto_indexes WHERE name = ?').pluck().get(name)).toBe('compound');
+    const list = listQuery(
+      { segment: { kind: 'const', value: true }, staged: [] },
+      { filter: ir(q), limit: 250, offset: 0 },
+    )!;
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${list.sql}`)
+      .all(...list.params)
+      .map((r) => (r as { detail: string }).detail)
+      .join('\n');
+    expect(plan).toContain(`USING INDEX ${name}`);
+    const ids = db
+      .prepare(list.sql)
+      .raw(true)
+      .all(...list.params)
+      .map((r) => (r as unknown[])[0]);
+    expect(ids).toEqual(
+      Array.from({ length: 200 }, (_, i) => 1000 + i)
+        .filter((i) => i % 6 === 1)
+        .map((i) => `p${i}`),
+    );
+    // a forbidden path is in no compound index
+    await ask(auto, { 'entity.secret': 1, 'entity.population': { $gt: 5, $lt: 900 } }, 4);
+    expect(
+      auto
+        .list()
+        .filter((i) => i.kind === 'compound')
+        .map((i) => i.path),
+    ).toEqual([path]);
+  });
+
   it('builds the trigram index of names after regexes on name, keeps it with the records, and retires it', async () => {
     const { auto, clock } = setup({ threshold: 2, retireAfterMs: 1000, graceMs: 0 });
     typeAndConnector(db, { live: false });
@@ -170,5 +250,32 @@ describe('AutoIndexes', () => {
     expect(auto.textIndexes()).toEqual({});
     const left = db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'record%names%'").pluck().all();
     expect(left).toEqual([]);
+  });
+});
+
+describe('migration 10', () => {
+  it('keeps the automatic indexes of a catalog of schema version 9 and lets them be compound', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bbk-v9-'));
+    try {
+      const old = new Database(join(dir, DB_FILE));
+      for (const m of MIGRATIONS.filter((x) => x.version <= 9)) old.exec(m.sql);
+      old.pragma('user_version = 9');
+      const row = ['records_a_0123456789abcdef', 'entity.code', 'expression', '2026-01-01T00:00:00.000Z'];
+      old.prepare('INSERT INTO auto_indexes (name, path, kind, created) VALUES (?, ?, ?, ?)').run(...row);
+      expect(() =>
+        old.prepare("INSERT INTO auto_indexes (name, path, kind, created) VALUES ('x', '[]', 'compound', 'now')").run(),
+      ).toThrow(/CHECK/);
+      old.close();
+      db = openDatabase(dir);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+      expect(db.prepare('SELECT name, path, kind, created FROM auto_indexes').raw(true).all()).toEqual([row]);
+      db.prepare("INSERT INTO auto_indexes (name, path, kind, created) VALUES ('x', '[]', 'compound', 'now')").run();
+      expect(() =>
+        db.prepare("INSERT INTO auto_indexes (name, path, kind, created) VALUES ('y', 'p', 'other', 'now')").run(),
+      ).toThrow(/CHECK/);
+    } finally {
+      db?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
