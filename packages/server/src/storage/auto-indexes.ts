@@ -181,6 +181,22 @@ function leafPath(ir: Ir & { kind: 'cmp' | 'inText' | 'inNumber' | 'jsonType' | 
 }
 
 /**
+ * The path of a range: a comparison, or the OR the compiler makes of a one-sided number range (`$gt: 1` also
+ * matches the types ordered above numbers: the comparison OR type tests of the same path, each arm an index range).
+ */
+function rangePath(ir: Ir, leaves: IndexableLeaves): string | undefined {
+  if (ir.kind === 'cmp') return ir.op === 'eq' ? undefined : leafPath(ir, leaves);
+  if (ir.kind !== 'or' || !ir.items.some((arm) => arm.kind === 'cmp')) return undefined;
+  const paths = new Set(
+    ir.items.map((arm) =>
+      (arm.kind === 'cmp' && arm.op !== 'eq') || arm.kind === 'jsonType' ? leafPath(arm, leaves) : undefined,
+    ),
+  );
+  const [path] = paths;
+  return paths.size === 1 ? path : undefined;
+}
+
+/**
  * The compound index an AND's items could use: the path of its first equality (or `$in`) and of its first range
  * on another path, as {@link compoundPath}; undefined without both.
  */
@@ -188,11 +204,9 @@ function compoundOf(items: readonly Ir[], leaves: IndexableLeaves): string | und
   let equality: string | undefined;
   let range: string | undefined;
   for (const item of items) {
-    if (item.kind !== 'cmp' && item.kind !== 'inText' && item.kind !== 'inNumber') continue;
-    const path = leafPath(item, leaves);
-    if (path === undefined) continue;
-    if (item.kind !== 'cmp' || item.op === 'eq') equality ??= path;
-    else range ??= path;
+    if ((item.kind === 'cmp' && item.op === 'eq') || item.kind === 'inText' || item.kind === 'inNumber') {
+      equality ??= leafPath(item, leaves);
+    } else range ??= rangePath(item, leaves);
   }
   // a range on the equality's own path is served by the single index
   return equality !== undefined && range !== undefined && equality !== range

@@ -68,9 +68,10 @@ describe('indexablePaths', () => {
         $or: [{ 'entity.h': 'x' }, { 'entity.i': { $nin: [1] } }],
       }),
     );
-    expect([...paths].sort()).toEqual(
-      ['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e'].map((p) => `expression:${p}`),
-    );
+    expect([...paths].sort()).toEqual([
+      'compound:["entity.a","entity.c"]', // the first equality and the first range
+      ...['entity.a', 'entity.b', 'entity.c', 'entity.d', 'entity.e'].map((p) => `expression:${p}`),
+    ]);
     // an OR is served only when every arm is
     expect([...indexablePaths(ir({ $or: [{ 'entity.h': 'x' }, { 'entity.j': { $gte: 2 } }] }))].sort()).toEqual([
       'expression:entity.h',
@@ -93,8 +94,16 @@ describe('indexablePaths', () => {
     expect(
       compound({ 'entity.population': { $gt: 1, $lte: 9 }, 'entity.continent': { $in: ['Asia', 'Europe'] } }),
     ).toEqual([both]);
-    // a one-sided number range also matches the types ordered above numbers (an OR): no compound index serves it
-    expect(compound({ 'entity.continent': 'Europe', 'entity.population': { $gt: 1 } })).toEqual([]);
+    // a one-sided number range also matches the types ordered above or below numbers: an OR of index ranges on its path
+    expect(compound({ 'entity.continent': 'Europe', 'entity.population': { $gt: 1 } })).toEqual([both]);
+    expect(compound({ 'entity.continent': 'Europe', 'entity.population': { $lte: 1 } })).toEqual([both]);
+    // an OR over two paths is no range
+    expect(
+      compound({
+        'entity.continent': 'Europe',
+        $or: [{ 'entity.population': { $gt: 1 } }, { 'entity.area': { $gt: 1 } }],
+      }),
+    ).toEqual([]);
     expect(compound({ 'entity.continent': 'Europe', 'entity.code': 'x' })).toEqual([]); // no range
     expect(compound({ 'entity.population': { $gt: 1 }, 'entity.area': { $lt: 9 } })).toEqual([]); // no equality
     expect(compound({ $and: [{ 'entity.p': 3 }, { 'entity.p': { $gt: 1 } }] })).toEqual([]); // one path
