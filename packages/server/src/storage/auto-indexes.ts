@@ -40,7 +40,7 @@ export interface IndexableLeaves {
   /**
    * An equality (or `$in`) ANDed with a range on another path gets a compound index on both (SQLite: a query
    * uses one index of a table, so the range's index reads every row of the range to test the equality; PostgreSQL
-   * ANDs two indexes' bitmaps instead).
+   * has none: its B-tree on a text would fail the write of a text over 2,704 bytes; docs/DECISIONS.md).
    */
   compounds: boolean;
 }

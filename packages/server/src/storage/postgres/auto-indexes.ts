@@ -28,7 +28,7 @@ export function pgAutoIndexFor(
   kind: AutoIndexKind,
   path: string,
 ): { name: string; using: 'hash' | 'btree' | 'gin'; expression: string; typeOf: string } | undefined {
-  // no compound indexes here: the planner ANDs the bitmaps of two (POSTGRES_LEAVES.compounds)
+  // no compound indexes here: a B-tree on a text would fail the write of a long one (POSTGRES_LEAVES.compounds)
   const text = kind === 'compound' ? undefined : pgIndexFor(path)?.expression;
   if (text === undefined) return undefined;
   const value = text.replace('#>>', '#>');
