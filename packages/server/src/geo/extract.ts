@@ -1,4 +1,4 @@
-import { type BBox, geometryBBox, parseGeometry } from './geometry.js';
+import { type BBox, type Geometry, geometryBBox, parseGeometry } from './geometry.js';
 
 /** A geometry found in a record: its dotted path (as queries name it) and planar bbox. */
 export interface GeometryEntry {
@@ -27,25 +27,31 @@ const MAX_DEPTH = 64;
  * @example extractGeometries({ entity: { location: { type: 'Point', coordinates: [1, 2] } } })
  * // [{ path: 'entity.location', bbox: [1, 2, 1, 2] }]
  */
-export function extractGeometries(doc: unknown): GeometryEntry[] {
+export function extractGeometries(doc: unknown, shapes?: FoundShape[]): GeometryEntry[] {
   const out: GeometryEntry[] = [];
   if (typeof doc !== 'object' || doc === null) return out;
   const root = doc as Record<string, unknown>;
-  visit(root.entity, 'entity', 0, out);
-  visit(root.instance, 'instance', 0, out);
+  visit(root.entity, 'entity', 0, out, shapes);
+  visit(root.instance, 'instance', 0, out, shapes);
   return out;
+}
+
+/** A found geometry with its normalised GeoJSON (`parseGeometry`), which `extractGeometries` also lists on request. */
+export interface FoundShape {
+  path: string;
+  geometry: Geometry;
 }
 
 /**
  * Depth-first, in document order. Paths are built only for objects and arrays (the only
  * values that can hold a geometry), so a record's many scalar leaves cost a type check each.
  */
-function visit(value: unknown, path: string, depth: number, out: GeometryEntry[]): void {
+function visit(value: unknown, path: string, depth: number, out: GeometryEntry[], shapes?: FoundShape[]): void {
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const child: unknown = value[i];
-      if (typeof child === 'object' && child !== null) visit(child, `${path}.${i}`, depth + 1, out);
+      if (typeof child === 'object' && child !== null) visit(child, `${path}.${i}`, depth + 1, out, shapes);
     }
     return;
   }
@@ -54,12 +60,13 @@ function visit(value: unknown, path: string, depth: number, out: GeometryEntry[]
     const geometry = parseGeometry(object);
     if (geometry !== null) {
       out.push({ path, bbox: geometryBBox(geometry) });
+      shapes?.push({ path, geometry });
       return;
     }
   }
   for (const key in object) {
     if (!Object.hasOwn(object, key)) continue;
     const child = object[key];
-    if (typeof child === 'object' && child !== null) visit(child, `${path}.${key}`, depth + 1, out);
+    if (typeof child === 'object' && child !== null) visit(child, `${path}.${key}`, depth + 1, out, shapes);
   }
 }

@@ -1,5 +1,5 @@
 export { EARTH_RADIUS_M, expandBBox, geometryDistance, haversine } from './distance.js';
-export { extractGeometries, type GeometryEntry, isPoint } from './extract.js';
+export { extractGeometries, type FoundShape, type GeometryEntry, isPoint } from './extract.js';
 export {
   type BBox,
   type Geometry,

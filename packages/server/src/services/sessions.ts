@@ -3,7 +3,7 @@ import type { SessionReport, ValidationItem } from '@bbk/sdk/protocol';
 import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { extractGeometries } from '../geo/index.js';
+import { extractGeometries, type FoundShape } from '../geo/index.js';
 import {
   type ContributionTarget,
   MAX_SECTION_DEPTH,
@@ -182,13 +182,15 @@ async function prepare(
       const head = `{"id":${JSON.stringify(r.id)},"name":${JSON.stringify(r.name)},"entity":${JSON.stringify(r.entity)}`;
       return r.instance === undefined ? head + tail : `${head},"instance":${JSON.stringify(r.instance)}${tail}`;
     });
-    const geometries = extractGeometries(r);
+    const shapes: FoundShape[] = [];
+    const geometries = extractGeometries(r, shapes);
     return {
       vendorId: r.id,
       publicId: publicId(target.contributionId, r.id),
       name: r.name,
       doc,
       geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
+      shapes,
     };
   });
 }

@@ -6,6 +6,7 @@
  * still the connector's open session, so a call never half-applies and a stale
  * id never touches the catalog.
  */
+import type { FoundShape } from '../geo/index.js';
 
 export type SessionMode = 'stream' | 'accrue' | 'replace';
 
@@ -50,6 +51,11 @@ export interface PreparedRecord {
   doc: string;
   /** JSON text of its geometries (`RecordGeometry[]`, as `geo/extractGeometries` lists them); null when none. */
   geo: string | null;
+  /**
+   * The same geometries as normalised GeoJSON, in the same order (`extractGeometries`' shapes), which the PostgreSQL
+   * engine indexes; where absent, it finds them in `doc` again.
+   */
+  shapes?: readonly FoundShape[];
 }
 
 /** A record as stored (reads for tests, tools and the CLI). */

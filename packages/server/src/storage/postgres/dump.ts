@@ -1,4 +1,4 @@
-import { extractGeometries } from '../../geo/index.js';
+import { extractGeometries, type FoundShape } from '../../geo/index.js';
 import {
   DUMP_CONTENT_TABLES,
   DUMP_COUNTED_TABLES,
@@ -16,7 +16,7 @@ import {
   zeroCounts,
 } from '../dump.js';
 import { PG_TABLES, type PgDumpTable } from './dump-tables.js';
-import { indexedGeometries, reindexGeometries } from './geometries.js';
+import { reindexGeometries, shapesJson } from './geometries.js';
 import type { PgDb, Queryable } from './pg-database.js';
 
 /** Rows fetched from the dump's cursor at a time. */
@@ -185,6 +185,7 @@ async function insertRecords(c: Queryable, rows: readonly RecordDumpRow[]): Prom
 /** `records.geo` for a stored document: its geometries as the write path indexes them. */
 function recordGeo(doc: string): string | null {
   if (!doc.includes('"coordinates"')) return null;
-  const geometries = extractGeometries(JSON.parse(doc));
-  return geometries.length > 0 ? indexedGeometries(doc, JSON.stringify(geometries)) : null;
+  const shapes: FoundShape[] = [];
+  extractGeometries(JSON.parse(doc), shapes);
+  return shapesJson(shapes);
 }

@@ -1,26 +1,26 @@
-import { parseGeometry } from '../../geo/index.js';
-import type { RecordGeometry } from '../records-store.js';
+import { extractGeometries, type FoundShape } from '../../geo/index.js';
+import type { PreparedRecord } from '../records-store.js';
 import type { Queryable } from './pg-database.js';
 
 /**
- * What `records.geo` holds on PostgreSQL for a prepared record: JSON text of
- * `[{path, geometry}]`, each geometry the normalised 2-D GeoJSON `parseGeometry` gives for the
- * entry `geo/extractGeometries` listed at that path; null when the record has none. The spatial
+ * What `records.geo` holds on PostgreSQL: JSON text of `[{path, geometry}]`, each geometry the normalised 2-D
+ * GeoJSON `parseGeometry` gives, as `geo/extractGeometries` found them; null when there are none. The spatial
  * index (`record_geo`) is built from it in SQL.
  */
-export function indexedGeometries(doc: string, geo: string | null): string | null {
-  if (geo === null) return null;
-  const root = JSON.parse(doc) as unknown;
-  const out: { path: string; geometry: unknown }[] = [];
-  for (const entry of JSON.parse(geo) as RecordGeometry[]) {
-    let value: unknown = root;
-    for (const segment of entry.path.split('.')) {
-      value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[segment] : undefined;
-    }
-    const geometry = parseGeometry(value);
-    if (geometry !== null) out.push({ path: entry.path, geometry });
-  }
-  return out.length > 0 ? JSON.stringify(out) : null;
+export function shapesJson(shapes: readonly FoundShape[]): string | null {
+  return shapes.length > 0 ? JSON.stringify(shapes) : null;
+}
+
+/**
+ * {@link shapesJson} of a prepared record: from its `shapes` (the sessions service found them while preparing it),
+ * or else from its document, read again.
+ */
+export function indexedGeometries(r: Pick<PreparedRecord, 'doc' | 'geo' | 'shapes'>): string | null {
+  if (r.geo === null) return null;
+  if (r.shapes) return shapesJson(r.shapes);
+  const shapes: FoundShape[] = [];
+  extractGeometries(JSON.parse(r.doc), shapes);
+  return shapesJson(shapes);
 }
 
 /**

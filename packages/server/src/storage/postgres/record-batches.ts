@@ -2,9 +2,14 @@ import { MAX_SECTION_DEPTH, type PreparedRecord, UnstorableRecordError } from '.
 import { indexedGeometries, REINDEX_CHANGED_FEW } from './geometries.js';
 import { type Queryable, sqlState } from './pg-database.js';
 
-/** The input rows of a batch, one array per column (one parameter each, however many records). */
-const BATCH = `unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-  WITH ORDINALITY AS t(public_id, vendor_id, name, doc, geo, ord)`;
+/**
+ * The input rows of a batch: one jsonb parameter, an array with a `[public_id, vendor_id, name, doc, geo]` element per
+ * record (geo left out when null), so the documents, already JSON text, go in as they are (a `text[]` literal would
+ * escape every quote of every document, and the backend unescape them, before parsing each as jsonb), and the
+ * batch is parsed once. Columns of `t`: public_id, vendor_id, name, doc, geo, in posted order (`ord`).
+ */
+const batchRows = (param: string) => `(SELECT b.e ->> 0 AS public_id, b.e ->> 1 AS vendor_id, b.e ->> 2 AS name,
+    b.e -> 3 AS doc, b.e -> 4 AS geo, b.ord FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS b(e, ord)) AS t`;
 
 /**
  * Stream upserts, one statement: a key already stored keeps its place; one stored exactly so already
@@ -15,7 +20,7 @@ const STREAM_UPSERT = `WITH old AS (SELECT public_id, geo FROM records WHERE pub
 up AS (
   INSERT INTO records (public_id, connector_id, type, vendor_id, name, doc, geo)
   SELECT n.public_id, $1, $2, n.vendor_id, n.name, n.doc, n.geo FROM (
-    SELECT t.public_id, t.vendor_id, t.name, t.doc::jsonb AS doc, t.geo::jsonb AS geo FROM ${BATCH} ORDER BY t.ord) AS n
+    SELECT t.public_id, t.vendor_id, t.name, t.doc, t.geo FROM ${batchRows('$4')} ORDER BY t.ord) AS n
   ON CONFLICT (public_id) DO UPDATE SET type = excluded.type, name = excluded.name, doc = excluded.doc, geo = excluded.geo
   WHERE records.doc IS DISTINCT FROM excluded.doc OR records.geo IS DISTINCT FROM excluded.geo
      OR records.type IS DISTINCT FROM excluded.type
@@ -26,7 +31,7 @@ ${REINDEX_CHANGED_FEW}`;
 
 const PEND_UPSERT = `INSERT INTO session_ops (connector_id, op, vendor_id, public_id, doc, geo)
   SELECT $1, 'upsert', n.vendor_id, n.public_id, n.doc, n.geo FROM (
-    SELECT t.public_id, t.vendor_id, t.doc::jsonb AS doc, t.geo::jsonb AS geo, $2::text AS type FROM ${BATCH} ORDER BY t.ord) AS n`;
+    SELECT t.public_id, t.vendor_id, t.doc, t.geo FROM ${batchRows('$2')} ORDER BY t.ord) AS n`;
 
 /** SQLSTATE of a document nested past PostgreSQL's stack (U+0000 is `UnstorableValueError`, see pg-database.ts). */
 const TOO_DEEP = '54001';
@@ -62,29 +67,33 @@ function textArray(values: readonly (string | null)[]): string {
   return `${out}}`;
 }
 
-function columns(records: readonly PreparedRecord[]): string[] {
-  return [
-    textArray(records.map((r) => r.publicId)),
-    textArray(records.map((r) => r.vendorId)),
-    textArray(records.map((r) => r.name)),
-    textArray(records.map((r) => r.doc)),
-    textArray(records.map((r) => indexedGeometries(r.doc, r.geo))),
-  ];
+/** The jsonb array of {@link batchRows}: the documents spliced in as they are. */
+function rowsJson(records: readonly PreparedRecord[]): string {
+  let out = '[';
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const geo = indexedGeometries(r);
+    if (i > 0) out += ',';
+    out += `[${JSON.stringify(r.publicId)},${JSON.stringify(r.vendorId)},${JSON.stringify(r.name)},${r.doc}`;
+    out += geo === null ? ']' : `,${geo}]`;
+  }
+  return `${out}]`;
 }
 
 /** The parameters of one call's records for either mode, built before the call waits for its connector's turn. */
 export interface RecordBatch {
-  /** each key once, last values (stream) */
-  stream: readonly string[];
-  /** every record, in posted order (accrue, replace) */
-  pending: readonly string[];
+  /** each key once, last values (stream): the keys as a `text[]`, and the rows */
+  stream: readonly [string, string];
+  /** every record, in posted order (accrue, replace): the rows */
+  pending: string;
 }
 
 export function recordBatch(records: readonly PreparedRecord[]): RecordBatch {
-  const pending = columns(records);
+  const pending = rowsJson(records);
   const once = lastWins(records);
   // no key twice: the same records in the same order
-  return { pending, stream: once.length === records.length ? pending : columns(once) };
+  const stream = once.length === records.length ? pending : rowsJson(once);
+  return { pending, stream: [textArray(once.map((r) => r.publicId)), stream] };
 }
 
 /** The first record nested too deeply for PostgreSQL, for `UnstorableRecordError`. */
@@ -123,6 +132,6 @@ export async function writeStream(c: Queryable, connectorId: number, type: strin
 }
 
 /** Accrue / replace mode: notes the call's upserts as pending operations, in posted order. */
-export async function writePending(c: Queryable, connectorId: number, type: string, batch: RecordBatch): Promise<void> {
-  await c.query(PEND_UPSERT, [connectorId, type, ...batch.pending]);
+export async function writePending(c: Queryable, connectorId: number, batch: RecordBatch): Promise<void> {
+  await c.query(PEND_UPSERT, [connectorId, batch.pending]);
 }

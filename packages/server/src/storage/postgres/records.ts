@@ -74,7 +74,7 @@ export class PgRecords implements RecordStore {
       if (session === undefined) return false;
       try {
         if (session.mode === 'stream') await writeStream(c, connectorId, type, batch);
-        else await writePending(c, connectorId, type, batch);
+        else await writePending(c, connectorId, batch);
       } catch (err) {
         throw unstorable(err, records);
       }
