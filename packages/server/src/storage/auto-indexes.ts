@@ -22,9 +22,15 @@ export type AutoIndexKind = 'expression' | 'number' | 'trigram' | 'compound';
  */
 export const compoundPath = (equality: string, range: string): string => JSON.stringify([equality, range]);
 
-/** The dotted paths an index of this kind reads: one, or a compound index's two. */
+/** The dotted paths an index of this kind reads: one, or a compound index's two (none when its path is not theirs). */
 export function indexedPaths(kind: AutoIndexKind, path: string): string[] {
-  return kind === 'compound' ? (JSON.parse(path) as string[]) : [path];
+  if (kind !== 'compound') return [path];
+  try {
+    const paths: unknown = JSON.parse(path);
+    return Array.isArray(paths) && paths.length === 2 && paths.every((p) => typeof p === 'string') ? paths : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Which filter leaves an engine's automatic indexes serve (each engine renders paths its own way). */

@@ -22,7 +22,9 @@ export function autoIndexFor(path: string): { name: string; expression: string }
  * equality's path first: `json_extract(doc, A) = ? AND json_extract(doc, B) >= ?` reads only the rows that match both.
  */
 export function compoundIndexFor(path: string): { name: string; expression: string } {
-  const literals = indexedPaths('compound', path).map((p) => jsonPathLiteral(p.split('.')));
+  const paths = indexedPaths('compound', path);
+  if (paths.length !== 2) throw new Error(`not the path of a compound index: ${path}`);
+  const literals = paths.map((p) => jsonPathLiteral(p.split('.')));
   const name = `${AUTO_INDEX_PREFIX}${createHash('sha1').update(literals.join(',')).digest('hex').slice(0, 16)}`;
   return { name, expression: literals.map((l) => `json_extract(doc, ${l})`).join(', ') };
 }

@@ -227,6 +227,13 @@ describe('AutoIndexes', () => {
         .filter((i) => i % 6 === 1)
         .map((i) => `p${i}`),
     );
+    // a row no build writes (edited by hand) is not taken for an index
+    db.prepare(
+      "INSERT INTO auto_indexes (name, path, kind, created) VALUES ('records_a_x', '[\"a\"', 'compound', 'now')",
+    ).run();
+    const again = sqliteAutoIndexes(db, { build: async () => true, drop: async () => true });
+    expect(again.list().map((i) => i.path)).not.toContain('["a"');
+    expect(again.list().map((i) => i.path)).toContain(path);
     // a forbidden path is in no compound index
     await ask(auto, { 'entity.secret': 1, 'entity.population': { $gt: 5, $lt: 900 } }, 4);
     expect(

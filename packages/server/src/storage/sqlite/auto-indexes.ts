@@ -3,6 +3,7 @@ import {
   type AutoIndexJobs,
   type AutoIndexKind,
   type AutoIndexOptions,
+  indexedPaths,
   SQLITE_LEAVES,
 } from '../auto-indexes.js';
 import { autoIndexName } from './auto-index-ddl.js';
@@ -38,7 +39,9 @@ function declaredPaths(db: Db): Set<string> {
 export function sqliteAutoIndexes(db: Db, jobs: AutoIndexJobs, options: AutoIndexOptions = {}): AutoIndexes {
   const existing = db
     .prepare<[], { kind: AutoIndexKind; path: string }>('SELECT kind, path FROM auto_indexes ORDER BY created')
-    .all();
+    .all()
+    // a row edited by hand into something no build writes is not an index of bbk's (it is never dropped either)
+    .filter((r) => indexedPaths(r.kind, r.path).length > 0);
   return new AutoIndexes(
     {
       build: (kind, path) => jobs.build(kind, path),
