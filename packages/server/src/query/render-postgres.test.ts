@@ -10,6 +10,33 @@ const AREA = "(r.doc #> ARRAY['entity','area']::text[])";
 const AREA_NUMBER = `(CASE WHEN jsonb_typeof(${AREA}) = 'number' THEN ${AREA}::float8 END)`;
 
 describe('renderPostgres: exact SQL', () => {
+  it('hashedEquality: the named string equality of an AND also tests its text’s hash, with the same parameter', () => {
+    const q = compileQuery({ 'entity.iso': 'GB', 'entity.area': { $gte: 1, $lt: 9 } });
+    const asked: string[][] = [];
+    const hashed = renderPostgres(q, {
+      hashedEquality: (items) => {
+        asked.push(items.map((i) => i.kind));
+        return 'entity.iso';
+      },
+    });
+    expect(hashed).toEqual({
+      sql: `((${ISO_TEXT} = $1 AND hashtext(${ISO_TEXT}) = hashtext($1)) AND ${AREA_NUMBER} >= $2::float8 AND ${AREA_NUMBER} < $3::float8)`,
+      params: ['GB', 1, 9],
+    });
+    expect(asked).toEqual([['cmp', 'cmp', 'cmp']]);
+    // only the named path's equality
+    const x = renderPostgres(compileQuery({ 'entity.iso': 'GB', 'entity.x': 'y', 'entity.area': { $gte: 1 } }), {
+      hashedEquality: () => 'entity.x',
+    }).sql;
+    expect(x).toContain(`hashtext((r.doc #>> ARRAY['entity','x']::text[])) = hashtext($2)`);
+    expect(x).not.toContain(`hashtext(${ISO_TEXT})`);
+    // a number, or a text that could be another JSON value's (its test holds a type guard): as without the option
+    for (const iso of [7, '5']) {
+      const ir = compileQuery({ 'entity.iso': iso, 'entity.area': { $gte: 1, $lt: 9 } });
+      expect(renderPostgres(ir, { hashedEquality: () => 'entity.iso' })).toEqual(renderPostgres(ir));
+    }
+  });
+
   it('implicit equality: the plain text expression = $1 (index-friendly), a type guard only where the text could be another JSON value’s', () => {
     expect(sql({ 'entity.iso': 'GB' })).toEqual({ sql: `${ISO_TEXT} = $1`, params: ['GB'] });
     // `#>>` reads the number 5 as "5", true as "true", [1, 2] as "[1, 2]"

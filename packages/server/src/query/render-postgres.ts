@@ -10,6 +10,12 @@ export interface PostgresRenderOptions {
   alias?: string;
   /** Number of the first placeholder (`$1` by default), for fragments placed after other parameters. */
   firstParam?: number;
+  /**
+   * For an AND's items: the dotted path whose string equality among them is also tested by its text's hash,
+   * `hashtext(text) = hashtext($n)`, so that a compound index on that hash and a number range serves the AND
+   * (storage/postgres/auto-indexes.ts); undefined for none. The hash's equality follows from the text's.
+   */
+  hashedEquality?: (items: readonly Ir[]) => string | undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -69,7 +75,11 @@ function pathLiteral(segments: readonly string[]): string {
  * // { sql: "(r.doc #>> ARRAY['name']::text[]) = $1", params: ['India'] }
  */
 export function renderPostgres(ir: Ir, options: PostgresRenderOptions = {}): SqlFragment {
-  const renderer = new PostgresRenderer(identifier(options.alias ?? 'r'), options.firstParam ?? 1);
+  const renderer = new PostgresRenderer(
+    identifier(options.alias ?? 'r'),
+    options.firstParam ?? 1,
+    options.hashedEquality,
+  );
   return { sql: renderer.node(ir), params: renderer.params };
 }
 
@@ -80,16 +90,21 @@ class PostgresRenderer {
   constructor(
     private readonly alias: string,
     private readonly firstParam: number,
+    private readonly hashedEquality?: (items: readonly Ir[]) => string | undefined,
   ) {}
 
   node(n: Ir): string {
     switch (n.kind) {
       case 'const':
         return n.value ? 'TRUE' : 'FALSE';
-      case 'and':
+      case 'and': {
+        if (n.items.length === 0) return 'TRUE';
+        const hashed = this.hashedEquality?.(n.items);
+        return `(${n.items.map((i) => (hashed === undefined ? this.node(i) : this.hashed(i, hashed))).join(' AND ')})`;
+      }
       case 'or':
-        if (n.items.length === 0) return n.kind === 'and' ? 'TRUE' : 'FALSE';
-        return `(${n.items.map((i) => this.node(i)).join(n.kind === 'and' ? ' AND ' : ' OR ')})`;
+        if (n.items.length === 0) return 'FALSE';
+        return `(${n.items.map((i) => this.node(i)).join(' OR ')})`;
       case 'not':
         if (n.item.kind === 'typeIn') return `NOT (${this.typeIn(n.item.types)})`;
         // An unknown (NULL) operand counts as false, so its negation is true.
@@ -103,6 +118,24 @@ class PostgresRenderer {
       default:
         return this.leaf(n);
     }
+  }
+
+  /** An AND's item, its string equality on `path` (as `hashedEquality` named it) also tested by the text's hash. */
+  hashed(n: Ir, path: string): string {
+    if (
+      n.kind !== 'cmp' ||
+      n.op !== 'eq' ||
+      typeof n.value !== 'string' ||
+      readsAsOtherJson(n.value) ||
+      n.field.without.length > 0 ||
+      this.column(n.field) !== undefined ||
+      n.field.path.join('.') !== path
+    ) {
+      return this.node(n);
+    }
+    const text = this.text(n.field);
+    const value = this.p(n.value);
+    return `(${text} = ${value} AND hashtext(${text}) = hashtext(${value}))`;
   }
 
   leaf(l: IrLeaf): string {

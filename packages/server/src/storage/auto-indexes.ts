@@ -44,9 +44,9 @@ export interface IndexableLeaves {
   /** Paths with integer-looking segments are served (PostgreSQL guards those reads with a CASE). */
   integerSegments: boolean;
   /**
-   * An equality (or `$in`) ANDed with a range on another path gets a compound index on both (SQLite: a query
-   * uses one index of a table, so the range's index reads every row of the range to test the equality; PostgreSQL
-   * has none: its B-tree on a text would fail the write of a text over 2,704 bytes; docs/DECISIONS.md).
+   * An equality ANDed with a range on another path gets a compound index on both: the range's index alone reads
+   * every row of the range to test the equality. With `numbers` (PostgreSQL), only a string equality and a number
+   * range, and the index holds the text's hash (`storage/postgres/auto-indexes.ts`).
    */
   compounds: boolean;
 }
@@ -65,7 +65,7 @@ export const POSTGRES_LEAVES: IndexableLeaves = {
   typeTests: false,
   textRanges: false,
   integerSegments: false,
-  compounds: false,
+  compounds: true,
 };
 
 const INTEGER_LIKE = /^-?[0-9]+$/;
@@ -176,7 +176,7 @@ export function indexablePaths(ir: Ir, leaves: IndexableLeaves = SQLITE_LEAVES, 
 }
 
 /** The dotted path of a leaf an expression index serves, or undefined. */
-function leafPath(ir: Ir & { kind: 'cmp' | 'inText' | 'inNumber' | 'jsonType' | 'nullish' }, leaves: IndexableLeaves) {
+function leafPath(ir: IndexLeaf, leaves: IndexableLeaves) {
   const f = ir.field;
   // a field read from its own column (the entity type: records_type) needs no expression index
   if (f.without.length > 0 || f.path.some((s) => s === '') || recordColumn(f)) return undefined;
@@ -191,28 +191,37 @@ function leafPath(ir: Ir & { kind: 'cmp' | 'inText' | 'inNumber' | 'jsonType' | 
  * matches the types ordered above numbers: the comparison OR type tests of the same path, each arm an index range).
  */
 function rangePath(ir: Ir, leaves: IndexableLeaves): string | undefined {
-  if (ir.kind === 'cmp') return ir.op === 'eq' ? undefined : leafPath(ir, leaves);
-  if (ir.kind !== 'or' || !ir.items.some((arm) => arm.kind === 'cmp')) return undefined;
+  // PostgreSQL: a number range (its compound index holds the number expression)
+  const served = (arm: Ir) =>
+    arm.kind === 'cmp' && arm.op !== 'eq' && (!leaves.numbers || typeof arm.value === 'number');
+  if (ir.kind === 'cmp') return served(ir) ? leafPath(ir, leaves) : undefined;
+  if (ir.kind !== 'or' || !ir.items.some(served)) return undefined;
   const paths = new Set(
-    ir.items.map((arm) =>
-      (arm.kind === 'cmp' && arm.op !== 'eq') || arm.kind === 'jsonType' ? leafPath(arm, leaves) : undefined,
-    ),
+    ir.items.map((arm) => (served(arm) || arm.kind === 'jsonType') && leafPath(arm as IndexLeaf, leaves)),
   );
   const [path] = paths;
-  return paths.size === 1 ? path : undefined;
+  return paths.size === 1 && typeof path === 'string' ? path : undefined;
+}
+
+type IndexLeaf = Ir & { kind: 'cmp' | 'inText' | 'inNumber' | 'jsonType' | 'nullish' };
+
+/** Whether a leaf is an equality a compound index serves (PostgreSQL: a string equality, whose text it hashes). */
+function isEquality(ir: Ir, leaves: IndexableLeaves): ir is IndexLeaf {
+  if (ir.kind === 'cmp') return ir.op === 'eq' && (!leaves.numbers || typeof ir.value === 'string');
+  return !leaves.numbers && (ir.kind === 'inText' || ir.kind === 'inNumber');
 }
 
 /**
  * The compound index an AND's items could use: the path of its first equality (or `$in`) and of its first range
- * on another path, as {@link compoundPath}; undefined without both.
+ * on another path, as {@link compoundPath}; undefined without both. The PostgreSQL renderer asks it too, to know
+ * which equality to render for the index (`storage/postgres/catalog.ts`).
  */
-function compoundOf(items: readonly Ir[], leaves: IndexableLeaves): string | undefined {
+export function compoundOf(items: readonly Ir[], leaves: IndexableLeaves): string | undefined {
   let equality: string | undefined;
   let range: string | undefined;
   for (const item of items) {
-    if ((item.kind === 'cmp' && item.op === 'eq') || item.kind === 'inText' || item.kind === 'inNumber') {
-      equality ??= leafPath(item, leaves);
-    } else range ??= rangePath(item, leaves);
+    if (isEquality(item, leaves)) equality ??= leafPath(item, leaves);
+    else range ??= rangePath(item, leaves);
   }
   // a range on the equality's own path is served by the single index
   return equality !== undefined && range !== undefined && equality !== range
@@ -269,6 +278,16 @@ export class AutoIndexes {
     for (const key of this.#indexed.keys()) {
       const { kind, path } = parseKey(key);
       if (kind === 'trigram') out[path] = this.engine.name(kind, path);
+    }
+    return out;
+  }
+
+  /** The paths of the compound indexes queries may use now (`compoundPath`s). */
+  compounds(): Set<string> {
+    const out = new Set<string>();
+    for (const key of this.#indexed.keys()) {
+      const { kind, path } = parseKey(key);
+      if (kind === 'compound') out.add(path);
     }
     return out;
   }

@@ -5,6 +5,7 @@ import {
   AutoIndexes,
   type AutoIndexKind,
   type AutoIndexOptions,
+  indexedPaths,
   POSTGRES_LEAVES,
 } from '../auto-indexes.js';
 import { pgIndexFor } from './indexes.js';
@@ -13,29 +14,46 @@ import type { PgDb, Queryable } from './pg-database.js';
 /** Prefix of the indexes the server builds itself (declared ones are `records_x_`), as on SQLite. */
 export const PG_AUTO_INDEX_PREFIX = 'records_a_';
 
-const KINDS = new Set<AutoIndexKind>(['expression', 'number', 'trigram']);
+const KINDS = new Set<AutoIndexKind>(['expression', 'number', 'trigram', 'compound']);
+
+/** The float8 reading of a path's `#>>` text expression that `renderPostgres` compares numbers with, and its type test. */
+function numberOf(text: string): { expression: string; typeOf: string } {
+  const value = text.replace('#>>', '#>');
+  const typeOf = `jsonb_typeof(${value})`;
+  return { expression: `(CASE WHEN ${typeOf} = 'number' THEN ${value}::float8 END)`, typeOf };
+}
 
 /**
  * The index of this kind on a dotted path: its name, access method and the expression, exactly as
  * `renderPostgres` reads the path (so the planner matches it): `doc #>> path` in a hash index for string
  * equality and `$in` (the declared indexes' too), the float8 `CASE` in a B-tree for numbers, and the same text
  * under `gin_trgm_ops` (pg_trgm) for `~` / `~*`; `typeOf` is the path's type test, which gets
- * statistics of its own. Undefined for a path no index can serve.
+ * statistics of its own. A compound index (its path two dotted paths, `compoundPath`) is a B-tree on the
+ * `hashtext` of the first path's text and the float8 of the second: a B-tree entry holding the text itself would
+ * make every write of a text over 2,704 bytes fail, and `renderPostgres` adds the hash's equality beside the text's
+ * (`hashedEquality`). Undefined for a path no index can serve.
  * @example pgAutoIndexFor('number', 'entity.population').expression
  * // "(CASE WHEN jsonb_typeof((doc #> ARRAY['entity','population']::text[])) = 'number' THEN (doc #> ARRAY['entity','population']::text[])::float8 END)"
  */
 export function pgAutoIndexFor(
   kind: AutoIndexKind,
   path: string,
-): { name: string; using: 'hash' | 'btree' | 'gin'; expression: string; typeOf: string } | undefined {
-  // no compound indexes here: a B-tree on a text would fail the write of a long one (POSTGRES_LEAVES.compounds)
-  const text = kind === 'compound' ? undefined : pgIndexFor(path)?.expression;
-  if (text === undefined) return undefined;
-  const value = text.replace('#>>', '#>');
-  const typeOf = `jsonb_typeof(${value})`;
-  const expression = kind === 'number' ? `(CASE WHEN ${typeOf} = 'number' THEN ${value}::float8 END)` : text;
+): { name: string; using: 'hash' | 'btree' | 'gin'; expression: string; typeOf: string | undefined } | undefined {
+  let expression: string;
+  let typeOf: string | undefined;
+  if (kind === 'compound') {
+    const [equality, range] = indexedPaths(kind, path).map((p) => pgIndexFor(p)?.expression);
+    if (equality === undefined || range === undefined) return undefined;
+    expression = `hashtext(${equality}), ${numberOf(range).expression}`;
+  } else {
+    const text = pgIndexFor(path)?.expression;
+    if (text === undefined) return undefined;
+    const number = numberOf(text);
+    typeOf = number.typeOf;
+    expression = kind === 'number' ? number.expression : text;
+  }
   // text in a hash index: a B-tree entry over 2,704 bytes would make every write of a longer text fail
-  const using = kind === 'trigram' ? 'gin' : kind === 'number' ? 'btree' : 'hash';
+  const using = kind === 'trigram' ? 'gin' : kind === 'number' || kind === 'compound' ? 'btree' : 'hash';
   // the method is in the digest: an index built another way is a leftover, which the next build drops
   const digest = createHash('sha1').update(`${kind} ${using} ${expression}`).digest('hex').slice(0, 16);
   return { name: `${PG_AUTO_INDEX_PREFIX}${digest}`, using, expression, typeOf };
@@ -110,9 +128,11 @@ export class PgAutoIndexJobs {
       await c.query(`COMMENT ON INDEX ${idx.name} IS ${sqlString(describe(kind, path))}`);
       // the renderer tests a string's type beside its text or pattern; without figures for that test the planner
       // guesses it matches 0.5% of rows and sorts every match of a common value instead of walking in order
-      await c
-        .query(`CREATE STATISTICS IF NOT EXISTS ${statsName(idx.name)} ON (${idx.typeOf}) FROM records`)
-        .catch(() => {}); // before PostgreSQL 14 (no statistics on expressions): the estimate stays a guess
+      if (idx.typeOf !== undefined) {
+        await c
+          .query(`CREATE STATISTICS IF NOT EXISTS ${statsName(idx.name)} ON (${idx.typeOf}) FROM records`)
+          .catch(() => {}); // before PostgreSQL 14 (no statistics on expressions): the estimate stays a guess
+      }
       await c.query('ANALYZE records');
       return true;
     });

@@ -1,6 +1,6 @@
 import type { SharedAdmission, SharedCall, UsageDelta } from '../../limits/index.js';
-import { type Ir, renderPostgres, type SqlFragment } from '../../query/index.js';
-import { type AutoIndexes, explainedAutoIndexes } from '../auto-indexes.js';
+import { type Ir, type PostgresRenderOptions, renderPostgres, type SqlFragment } from '../../query/index.js';
+import { type AutoIndexes, compoundOf, explainedAutoIndexes, indexedPaths, POSTGRES_LEAVES } from '../auto-indexes.js';
 import {
   type AdmissionWitness,
   type CatalogEntry,
@@ -102,9 +102,9 @@ class Where {
     return this;
   }
 
-  fragment(ir: Ir | undefined): this {
+  fragment(ir: Ir | undefined, hashedEquality?: HashedEquality): this {
     if (!ir || isTrue(ir)) return this;
-    const f: SqlFragment = renderPostgres(ir, { firstParam: this.params.length + 1 });
+    const f: SqlFragment = renderPostgres(ir, { firstParam: this.params.length + 1, hashedEquality });
     // `$ne`, `$nin`, `$not` of such a value would match everything: refuse rather than answer wrongly
     if (f.params.some(hasNul))
       throw new UnusableQueryError('a query value holds U+0000, which PostgreSQL cannot compare');
@@ -124,11 +124,16 @@ class Where {
  * A catalog list on PostgreSQL without its page (the columns, WHERE clause and parameters), or undefined
  * when the segment or filter can match nothing. `deep`: the visibility test as an array computed once.
  */
-export function pgListShape(view: CatalogView, o: ListOptions, deep = false): PgListShape | undefined {
+export function pgListShape(
+  view: CatalogView,
+  o: ListOptions,
+  deep = false,
+  hashedEquality?: HashedEquality,
+): PgListShape | undefined {
   if (isFalse(view.segment) || (o.filter && isFalse(o.filter))) return undefined;
   const w = new Where(deep ? VISIBLE_ARRAY : VISIBLE, view.staged);
   if (o.type !== undefined) w.add((n) => `r.type = $${n}`, o.type);
-  w.fragment(view.segment).fragment(o.filter);
+  w.fragment(view.segment).fragment(o.filter, hashedEquality);
   const columns = `r.public_id AS "publicId", r.type, r.name${o.withDoc ? ', r.doc' : ''}`;
   return { columns, where: w.terms.join(' AND '), params: w.params };
 }
@@ -148,14 +153,35 @@ function plainListSql(shape: PgListShape, o: Page): SqlFragment {
 }
 
 /** The shape of a list as it is read: a deep page's visibility is the array computed once. */
-const listShape = (view: CatalogView, o: ListOptions) => pgListShape(view, o, o.offset >= DEEP_PAGE);
+const listShape = (view: CatalogView, o: ListOptions, hashedEquality?: HashedEquality) =>
+  pgListShape(view, o, o.offset >= DEEP_PAGE, hashedEquality);
+
+/** `renderPostgres`' `hashedEquality`: which string equality of an AND a compound index reads by its hash. */
+export type HashedEquality = NonNullable<PostgresRenderOptions['hashedEquality']>;
+
+/**
+ * The `hashedEquality` of a catalog's filters: the equality's path when the AND's compound index (`compoundOf`) is
+ * one the automatic indexes have now; undefined when they have none.
+ */
+export function hashedEqualityOf(auto: AutoIndexes | undefined): HashedEquality | undefined {
+  const compounds = auto?.compounds();
+  if (!compounds || compounds.size === 0) return undefined;
+  return (items) => {
+    const path = compoundOf(items, POSTGRES_LEAVES);
+    return path !== undefined && compounds.has(path) ? indexedPaths('compound', path)[0] : undefined;
+  };
+}
 
 /**
  * The SQL of a catalog list on PostgreSQL read the plain way (exported for exact-SQL tests), or undefined
  * when the segment or filter can match nothing.
  */
-export function pgListQuery(view: CatalogView, o: ListOptions): SqlFragment | undefined {
-  const shape = listShape(view, o);
+export function pgListQuery(
+  view: CatalogView,
+  o: ListOptions,
+  hashedEquality?: HashedEquality,
+): SqlFragment | undefined {
+  const shape = listShape(view, o, hashedEquality);
   return shape && plainListSql(shape, o);
 }
 
@@ -192,7 +218,7 @@ export class PgCatalog implements CatalogStore {
 
   async list(view: CatalogView, o: ListOptions): Promise<CatalogEntry[]> {
     this.autoIndexes?.observe(o.filter);
-    const shape = listShape(view, o);
+    const shape = listShape(view, o, hashedEqualityOf(this.autoIndexes));
     if (!shape) return [];
     // a deep page starts from a remembered position instead of walking from the first row
     const marked = await this.marks.page<CatalogEntry>(shape, o.limit, o.offset).catch((err) => {
@@ -209,7 +235,7 @@ export class PgCatalog implements CatalogStore {
   async explain(view: CatalogView, o: ListOptions): Promise<CatalogExplain> {
     try {
       const automaticIndexes = explainedAutoIndexes(this.autoIndexes);
-      const shape = listShape(view, o);
+      const shape = listShape(view, o, hashedEqualityOf(this.autoIndexes));
       // a deep page with remembered positions: the SQL it reads from its mark
       const marked = shape && this.marks.explainable(shape, o.limit, o.offset);
       if (marked) {

@@ -85,7 +85,7 @@ describe('indexablePaths', () => {
     expect([...indexablePaths(masked)]).toEqual([]);
   });
 
-  it('asks for a compound index when an equality or $in is ANDed with a range on another path (SQLite only)', () => {
+  it('asks for a compound index when an equality or $in is ANDed with a range on another path (SQLite; PostgreSQL for a string and a number)', () => {
     const compound = (q: unknown, leaves = indexablePaths(ir(q))) =>
       [...leaves].filter((k) => k.startsWith('compound'));
     const both = 'compound:["entity.continent","entity.population"]';
@@ -108,9 +108,15 @@ describe('indexablePaths', () => {
     expect(compound({ 'entity.population': { $gt: 1 }, 'entity.area': { $lt: 9 } })).toEqual([]); // no equality
     expect(compound({ $and: [{ 'entity.p': 3 }, { 'entity.p': { $gt: 1 } }] })).toEqual([]); // one path
     expect(compound({ $or: [{ 'entity.continent': 'Europe' }, { 'entity.population': { $gt: 1 } }] })).toEqual([]);
-    // PostgreSQL ANDs two indexes' bitmaps: no compound index there
-    const q = ir({ 'entity.continent': 'Europe', 'entity.population': { $gte: 1 } });
-    expect(compound(null, indexablePaths(q, POSTGRES_LEAVES))).toEqual([]);
+    // PostgreSQL: a string equality (its compound index hashes the text) and a two-sided number range
+    const pg = (q: unknown) => compound(null, indexablePaths(ir(q), POSTGRES_LEAVES));
+    expect(pg({ 'entity.continent': 'Europe', 'entity.population': { $gte: 1, $lt: 9 } })).toEqual([both]);
+    expect(pg({ 'entity.continent': 'Europe', 'entity.population': { $gte: 1 } })).toEqual([]); // the OR's type test
+    expect(pg({ 'entity.continent': { $in: ['Asia', 'Africa'] }, 'entity.population': { $gte: 1, $lt: 9 } })).toEqual(
+      [],
+    );
+    expect(pg({ 'entity.code': 7, 'entity.population': { $gte: 1, $lt: 9 } })).toEqual([]); // a number equality
+    expect(pg({ 'entity.continent': 'Europe', 'entity.name': { $gte: 'a', $lt: 'b' } })).toEqual([]); // text range
   });
 });
 
