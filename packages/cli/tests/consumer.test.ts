@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
+  type CatalogExplain,
   type CatalogItem,
   ContributorClient,
   CoordinatorClient,
@@ -163,6 +164,39 @@ describe('bbk catalog', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('missing required value: <query>');
     expect((await consume(['catalog', 'query', '{"type":"country"}', '--limit', '0'])).code).toBe(2);
+  });
+
+  it('bbk catalog explain shows how a list runs under a policy (Coordinator API), never its records', async () => {
+    const admin = (args: string[]) => bbk([...args, ...urlFlags(server), '--token', server.adminToken]);
+    const europe = countries.filter((c) => c.entity.continent === 'Europe').length;
+    const e = await admin([
+      'catalog',
+      'explain',
+      '--where',
+      'entity.continent=Europe',
+      '--policy',
+      'Everything',
+      '--json',
+    ]);
+    expect(e.code).toBe(0);
+    const body = e.json<CatalogExplain>();
+    expect(body.rows_returned).toBe(europe);
+    expect(body.rows_examined).toBeGreaterThanOrEqual(europe);
+    expect(body.sql).toMatch(/^SELECT /);
+    expect(Object.keys(body).sort()).toEqual(
+      ['automatic_indexes', 'indexes', 'ms', 'plan', 'rows_examined', 'rows_returned', 'sql', 'starts_at'].sort(),
+    );
+    const human = await admin(['catalog', 'explain', '{"entity.continent":"Europe"}', '--type', 'country']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^Plan:\n {2}\S/);
+    expect(human.stdout).toMatch(new RegExp(`Rows: \\d+ looked at, ${europe} returned, [0-9.]+ ms`));
+    const deep = await admin(['catalog', 'explain', '--type', 'country', '--offset', '150', '--limit', '10', '--json']);
+    expect(deep.json<CatalogExplain>().rows_returned).toBe(10);
+    // nothing to explain, a bad page, a policy that does not exist, a consumer's token
+    expect((await admin(['catalog', 'explain'])).code).toBe(2);
+    expect((await admin(['catalog', 'explain', '--type', 'country', '--limit', 'x'])).code).toBe(2);
+    expect((await admin(['catalog', 'explain', '{"name":"x"}', '--policy', 'nope'])).code).toBe(3);
+    expect((await consume(['catalog', 'explain', '--type', 'country'])).code).toBe(4);
   });
 
   it('lists the entity types with visible records', async () => {

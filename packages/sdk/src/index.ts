@@ -14,6 +14,9 @@ export type { TimeseriesAllOptions } from './consumer.js';
 export {
   AccessesApi,
   AuditApi,
+  CatalogApi,
+  type CatalogExplain,
+  type CatalogExplainOptions,
   ConnectorsApi,
   EntityTypesApi,
   MAX_AUDIT_PAGE,

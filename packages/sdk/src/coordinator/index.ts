@@ -1,12 +1,14 @@
 import { type ClientInit, type HttpClient, toHttpClient } from '../client.js';
 import type { Announce } from '../protocol/types.js';
 import { AuditApi } from './audit.js';
+import { CatalogApi } from './catalog.js';
 import { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 import { PoliciesApi, SearchApi } from './policies.js';
 import { AccessesApi, UsersApi } from './users.js';
 import { type ViolationFilter, ViolationsApi } from './violations.js';
 
 export { AuditApi, MAX_AUDIT_PAGE } from './audit.js';
+export { CatalogApi, type CatalogExplain, type CatalogExplainOptions } from './catalog.js';
 export type { Created } from './created.js';
 export { ConnectorsApi, EntityTypesApi } from './entity-types.js';
 export { PoliciesApi, SearchApi } from './policies.js';
@@ -32,6 +34,8 @@ export class CoordinatorClient {
   readonly violations: ViolationsApi;
   /** The audit trail (bbk extension). */
   readonly audit: AuditApi;
+  /** How consumer lists run (bbk extension). */
+  readonly catalog: CatalogApi;
 
   constructor(init: ClientInit) {
     this.http = toHttpClient(init);
@@ -43,6 +47,7 @@ export class CoordinatorClient {
     this.search = new SearchApi(this.http);
     this.violations = new ViolationsApi(this.http);
     this.audit = new AuditApi(this.http);
+    this.catalog = new CatalogApi(this.http);
   }
 
   /**

@@ -10,8 +10,8 @@ const TRIGRAM_PATHS = new Set(['name']);
 /**
  * What an automatic index is: an expression index on a path (equality and `$in`, and on SQLite every
  * test of the path's value), a numeric one (PostgreSQL: number comparisons and `$in` of numbers read
- * the path as float8, a different expression), the trigram index of a text path, or (SQLite) a compound
- * index on two paths, for an equality ANDed with a range: its path is {@link compoundPath} of the two.
+ * the path as float8, a different expression), the trigram index of a text path, or a compound index on two
+ * paths, for an equality ANDed with a range: its path is {@link compoundPath} of the two.
  */
 export type AutoIndexKind = 'expression' | 'number' | 'trigram' | 'compound';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { collect, consumerFlags, examples, type Run } from '../../lib/commands.js';
 
-/** `bbk catalog query|types` (Consumer API). */
+/** `bbk catalog query|types` (Consumer API), `bbk catalog explain` (Coordinator API). */
 export function registerCatalog(program: Command, run: Run): void {
   const catalog = program
     .command('catalog')
@@ -27,4 +27,20 @@ export function registerCatalog(program: Command, run: Run): void {
   consumerFlags(catalog.command('types').description('entity types with records you can see'), true).action(
     run('consumer', async () => (await import('./index.js')).catalogTypes),
   );
+  catalog
+    .command('explain [query]')
+    .description('how a consumer list runs: its plan, the indexes it reads, the rows it looks at (Coordinator API)')
+    .option('--where <condition>', 'PATH OP VALUE, as for bbk catalog query (repeatable)', collect)
+    .option('--type <type>', "an entity type's list (as GET /entity/:type), or with a query, that type's records")
+    .option('--policy <pid>', 'run it under this policy (its segment and masks), as its consumers do')
+    .option('--limit <n>', 'page size')
+    .option('--offset <n>', 'records skipped')
+    .addHelpText(
+      'after',
+      examples(
+        `bbk catalog explain '{"entity.continent": "Asia"}' --policy asia`,
+        `bbk catalog explain --type country --offset 50000 --json`,
+      ),
+    )
+    .action(run('coordinator', async () => (await import('./index.js')).catalogExplain));
 }
