@@ -296,6 +296,47 @@ describe('stored records (spec §3.4)', () => {
     ]);
   });
 
+  it('a string with an unpaired UTF-16 surrogate: SQLite stores it, PostgreSQL refuses it with 400, never a 500', async () => {
+    const c = await fresh();
+    await env.coord.connectors.promote(c.eid, c.slug);
+    await env.coord.policies.create('unpaired', {
+      name: 'Unpaired',
+      description: 'every country',
+      policy: {
+        access_control: { enabled: false },
+        data_segment: { segment_query: { type: 'country' } },
+        legal_context: [],
+      },
+    });
+    const sid = await env.contrib.openSession(c.cid, 'stream');
+    const write = env.contrib.upsert(c.cid, sid, [rec('S1', { note: 'a\ud800b' })]);
+    // a JSON query value holding one (PostgreSQL reads it as jsonb), and a plain text one (sent as text)
+    const ask = (q: unknown) =>
+      call(`${env.server.urls.consumer}/catalog?q=${encodeURIComponent(JSON.stringify(q))}`, {
+        headers: { 'x-bbk-audience': 'unpaired' },
+      });
+    if (env.server.engine === 'sqlite') {
+      await write;
+      expect((await env.reader.records.get(c.id, 'S1'))!.doc.entity).toEqual({ code: 'AA', note: 'a\ud800b' });
+      const found = await ask({ entity: { code: 'AA', note: 'a\ud800b' } });
+      expect(found.status).toBe(200);
+      expect((found.json as Array<{ name: string }>).map((r) => r.name)).toContain('Name S1');
+    } else {
+      const err = await write.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BbkApiError);
+      expect((err as BbkApiError).status).toBe(400);
+      expect(JSON.stringify((err as BbkApiError).body)).toContain('unpaired UTF-16 surrogate');
+      expect(await count(c)).toBe(0);
+      const refused = await ask({ entity: { code: 'AA', note: 'a\ud800b' } });
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('unpaired UTF-16 surrogate');
+    }
+    expect((await ask({ 'entity.note': 'a\ud800b' })).status).toBe(200);
+    // the session goes on
+    await env.contrib.upsert(c.cid, sid, [rec('S2')]);
+    expect((await env.reader.records.get(c.id, 'S2'))!.vendorId).toBe('S2');
+  });
+
   it('keeps the timeseries copy taken at upsert when the entity type changes', async () => {
     const type = {
       name: 'Sensors',

@@ -37,8 +37,9 @@ export class StoreUnavailableError extends Error {
 export class UnstorableValueError extends Error {
   override readonly name = 'UnstorableValueError';
   readonly statusCode = 400;
-  constructor(options?: { cause?: unknown }) {
-    super('contains the character U+0000, which the database cannot store', options);
+  /** @param options.what what the database cannot hold (default: the character U+0000) */
+  constructor(options?: { cause?: unknown; what?: string }) {
+    super(`contains ${options?.what ?? 'the character U+0000'}, which the database cannot store`, options);
   }
 }
 

@@ -148,7 +148,8 @@ export async function importBundle(
       if (err instanceof StoreNotEmptyError) throw new TransferError('NOT_EMPTY', err.message);
       if (err instanceof DumpFormatError)
         throw new BundleError('CORRUPT', `the bundle does not add up: ${err.message}`);
-      // SQLite stores U+0000 in text, PostgreSQL cannot (docs/POSTGRES.md): such an instance cannot move there as is
+      // SQLite stores U+0000 and unpaired surrogates, PostgreSQL cannot (docs/POSTGRES.md): such an instance cannot
+      // move there as is
       if (err instanceof UnstorableValueError)
         throw new TransferError('UNSTORABLE', `a value of the bundle ${err.message}; nothing was imported`);
       throw err;

@@ -140,10 +140,23 @@ export function hasNul(value: unknown): boolean {
 /** SQLSTATEs of a value PostgreSQL cannot hold: U+0000 in `jsonb` (22P05) or `text` (22021). */
 const NUL_STATES = new Set(['22P05', '22021']);
 
-/** The engine-neutral error for what the database refused because of the caller's value, or `err` itself. */
+/** SQLSTATE of a `json`/`jsonb` input PostgreSQL refuses (bbk sends only JSON it wrote itself: see below). */
+const INVALID_TEXT = '22P02';
+
+/**
+ * The engine-neutral error for what the database refused because of the caller's value, or `err` itself. Besides
+ * U+0000: an unpaired UTF-16 surrogate in a string (`"\ud800"`, which JavaScript holds and `JSON.stringify` writes
+ * as that escape) is not Unicode, and PostgreSQL's JSON input refuses it: in a record, a JSON query value, or a
+ * policy's segment read through one.
+ */
 function storeError(err: unknown): unknown {
   const state = sqlState(err);
-  return state !== undefined && NUL_STATES.has(state) ? new UnstorableValueError({ cause: err }) : err;
+  if (state !== undefined && NUL_STATES.has(state)) return new UnstorableValueError({ cause: err });
+  const detail = (err as { detail?: unknown }).detail;
+  if (state === INVALID_TEXT && typeof detail === 'string' && /surrogate/i.test(detail)) {
+    return new UnstorableValueError({ cause: err, what: 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)' });
+  }
+  return err;
 }
 
 /** The SQLSTATE of a database error, if it is one. */
