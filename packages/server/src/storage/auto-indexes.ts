@@ -81,6 +81,12 @@ export interface AutoIndexOptions {
   /** An automatic index that no query has used for this long is dropped (default 7 days). */
   retireAfterMs?: number;
   /**
+   * How often a consumer query may start a sweep (default an hour): retirement and the bound, and where several
+   * processes share the indexes, what the others built (PostgreSQL: a minute, so that every process soon renders
+   * for a compound index another one built).
+   */
+  sweepEveryMs?: number;
+  /**
    * How long a retired trigram index is kept after queries stop using it, so that none already sent to a
    * reader thread meets a dropped table (default 35 s: past the reader's time bound).
    */
@@ -248,6 +254,7 @@ export class AutoIndexes {
   readonly #threshold: number;
   readonly #forbid: Set<string>;
   readonly #retireAfterMs: number;
+  readonly #sweepEveryMs: number;
   readonly #graceMs: number;
   readonly #now: () => number;
   #job: Promise<void> | undefined;
@@ -263,6 +270,7 @@ export class AutoIndexes {
     this.#threshold = Math.max(1, options.threshold ?? 3);
     this.#forbid = new Set(options.forbid ?? []);
     this.#retireAfterMs = options.retireAfterMs ?? 7 * 24 * 3600_000;
+    this.#sweepEveryMs = Math.max(0, options.sweepEveryMs ?? 3600_000);
     this.#graceMs = options.graceMs ?? 35_000;
     this.#now = options.now ?? Date.now;
     const now = this.#now();
@@ -300,7 +308,7 @@ export class AutoIndexes {
   /** Notes what a consumer query filters on; may start building or retiring an index. */
   observe(filter: Ir | undefined): void {
     const now = this.#now();
-    if (now - this.#lastSweep >= Math.min(this.#retireAfterMs, 3600_000)) this.#sweep(now);
+    if (now - this.#lastSweep >= Math.min(this.#retireAfterMs, this.#sweepEveryMs)) this.#sweep(now);
     if (!filter) return;
     for (const key of indexablePaths(filter, this.engine.leaves)) {
       if (this.#indexed.has(key)) {

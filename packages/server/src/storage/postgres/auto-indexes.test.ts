@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, validateQuery } from '../../query/index.js';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
-import { indexablePaths, POSTGRES_LEAVES } from '../auto-indexes.js';
+import { type AutoIndexOptions, indexablePaths, POSTGRES_LEAVES } from '../auto-indexes.js';
 import type { CatalogView } from '../catalog-store.js';
 import { connectorWith, record } from '../contract/fixtures.js';
 import { PG_AUTO_INDEX_PREFIX, pgAutoIndexFor } from './auto-indexes.js';
@@ -66,7 +66,7 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
   let drop: () => Promise<void>;
   const view: CatalogView = { segment: { kind: 'const', value: true }, staged: [] };
   const CONTINENTS = ['Africa', 'Asia', 'Europe', 'Oceania', 'Americas', 'Antarctica'];
-  const open = (o: { max?: number } = {}) =>
+  const open = (o: AutoIndexOptions = {}) =>
     PostgresStore.open({ url: TEST_DATABASE_URL!, schema, max: 3, autoIndexes: { threshold: 2, ...o } });
 
   beforeAll(async () => {
@@ -314,6 +314,33 @@ describe.skipIf(!TEST_DATABASE_URL)('automatic indexes on PostgreSQL', () => {
       await client.query('RESET enable_seqscan');
       client.release();
       await watcher.close();
+    }
+  });
+
+  it('a process learns of a compound index another one built at its next sweep (a minute), and renders for it', async () => {
+    const clock = { now: 5_000_000 };
+    const late = await open({ now: () => clock.now });
+    try {
+      const q = { 'entity.region': 'North', 'entity.population': { $gte: 0, $lt: 5000 } };
+      const path = '["entity.region","entity.population"]';
+      const hashed = `hashtext((r.doc #>> ARRAY['entity','region']::text[]))`;
+      const sqlOf = async () => (await late.catalog.explain(view, { filter: ir(q), limit: 250, offset: 0 })).sql;
+      await late.catalog.list(view, { filter: ir(q), limit: 1, offset: 0 }); // its first sweep
+      await late.autoIndexes.settled();
+      await ask(store, q); // another process builds it
+      expect(store.autoIndexes.compounds()).toContain(path);
+      clock.now += 30_000;
+      await late.catalog.list(view, { filter: ir({ 'entity.iso': 'I1' }), limit: 1, offset: 0 });
+      await late.autoIndexes.settled();
+      expect(late.autoIndexes.compounds()).not.toContain(path);
+      expect(await sqlOf()).not.toContain(hashed);
+      clock.now += 31_000;
+      await late.catalog.list(view, { filter: ir({ 'entity.iso': 'I1' }), limit: 1, offset: 0 });
+      await late.autoIndexes.settled();
+      expect(late.autoIndexes.compounds()).toContain(path);
+      expect(await sqlOf()).toContain(hashed);
+    } finally {
+      await late.close();
     }
   });
 

@@ -267,6 +267,7 @@ export async function pgAutoIndexes(db: PgDb, options: AutoIndexOptions = {}): P
     name: (kind, path) => pgAutoIndexFor(kind, path)?.name ?? '',
     leaves: POSTGRES_LEAVES,
   };
-  // a retired trigram index needs no grace period here: DROP INDEX CONCURRENTLY waits for its readers
-  return new AutoIndexes(engine, { graceMs: 0, ...options });
+  // a retired trigram index needs no grace period here: DROP INDEX CONCURRENTLY waits for its readers; a sweep a
+  // minute learns what the other processes built (two small catalog reads)
+  return new AutoIndexes(engine, { graceMs: 0, sweepEveryMs: 60_000, ...options });
 }
