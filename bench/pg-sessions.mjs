@@ -36,8 +36,10 @@ const records = Array.from({ length: n }, (_, i) => {
     timeseries: {},
   };
   const geo = [{ path: 'entity.location', bbox: [i % 90, i % 45, i % 90, i % 45] }];
+  // as the sessions service prepares it (`preparedGeometries`; builds before stop 28 read no `shapes`)
+  const shapes = [{ path: 'entity.location', geometry: doc.entity.location }];
   const publicId = createHash('sha1').update(`a:${doc.id}`).digest('hex');
-  return { vendorId: doc.id, publicId, name: doc.name, doc: JSON.stringify(doc), geo: JSON.stringify(geo) };
+  return { vendorId: doc.id, publicId, name: doc.name, doc: JSON.stringify(doc), geo: JSON.stringify(geo), shapes };
 });
 
 console.log(`${n} records, ${values.mode} sessions, load average ${loadavg()[0].toFixed(1)}`);

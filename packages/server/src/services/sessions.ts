@@ -3,11 +3,11 @@ import type { SessionReport, ValidationItem } from '@bbk/sdk/protocol';
 import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { extractGeometries, type FoundShape } from '../geo/index.js';
 import {
   type ContributionTarget,
   MAX_SECTION_DEPTH,
   type PreparedRecord,
+  preparedGeometries,
   UnstorableRecordError,
 } from '../storage/records-store.js';
 import {
@@ -182,15 +182,12 @@ async function prepare(
       const head = `{"id":${JSON.stringify(r.id)},"name":${JSON.stringify(r.name)},"entity":${JSON.stringify(r.entity)}`;
       return r.instance === undefined ? head + tail : `${head},"instance":${JSON.stringify(r.instance)}${tail}`;
     });
-    const shapes: FoundShape[] = [];
-    const geometries = extractGeometries(r, shapes);
     return {
       vendorId: r.id,
       publicId: publicId(target.contributionId, r.id),
       name: r.name,
       doc,
-      geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
-      shapes,
+      ...preparedGeometries(r),
     };
   });
 }

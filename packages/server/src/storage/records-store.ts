@@ -6,7 +6,7 @@
  * still the connector's open session, so a call never half-applies and a stale
  * id never touches the catalog.
  */
-import type { FoundShape } from '../geo/index.js';
+import { extractGeometries, type FoundShape } from '../geo/index.js';
 
 export type SessionMode = 'stream' | 'accrue' | 'replace';
 
@@ -51,11 +51,15 @@ export interface PreparedRecord {
   doc: string;
   /** JSON text of its geometries (`RecordGeometry[]`, as `geo/extractGeometries` lists them); null when none. */
   geo: string | null;
-  /**
-   * The same geometries as normalised GeoJSON, in the same order (`extractGeometries`' shapes), which the PostgreSQL
-   * engine indexes; where absent, it finds them in `doc` again.
-   */
-  shapes?: readonly FoundShape[];
+  /** The same geometries as normalised GeoJSON, in the same order (`extractGeometries`' shapes): what PostgreSQL indexes. */
+  shapes: readonly FoundShape[];
+}
+
+/** A prepared record's `geo` and `shapes`, found in its document (or the posted record: the same sections). */
+export function preparedGeometries(doc: unknown): Pick<PreparedRecord, 'geo' | 'shapes'> {
+  const shapes: FoundShape[] = [];
+  const geometries = extractGeometries(doc, shapes);
+  return { geo: geometries.length > 0 ? JSON.stringify(geometries) : null, shapes };
 }
 
 /** A record as stored (reads for tests, tools and the CLI). */

@@ -1,6 +1,5 @@
 // Shared by the store contract suites: building rows the way the services hand them over.
-import { extractGeometries, type FoundShape } from '../../geo/index.js';
-import type { PreparedRecord } from '../records-store.js';
+import { type PreparedRecord, preparedGeometries } from '../records-store.js';
 import type { NewToken, Store } from '../store.js';
 import type { EntityTypeValues, PolicyValues } from '../types.js';
 
@@ -45,15 +44,12 @@ export function newToken(): NewToken {
 /** A prepared record of `cid`, as the sessions service builds it (spec §3.4). */
 export function record(cid: string, id: string, entity: Record<string, unknown>, type = 'country'): PreparedRecord {
   const doc = { id, name: `name of ${id}`, entity, type, timeseries: {} };
-  const shapes: FoundShape[] = [];
-  const geometries = extractGeometries(doc, shapes);
   return {
     vendorId: id,
     publicId: `${cid}:${id}`,
     name: doc.name,
     doc: JSON.stringify(doc),
-    geo: geometries.length > 0 ? JSON.stringify(geometries) : null,
-    shapes,
+    ...preparedGeometries(doc),
   };
 }
 

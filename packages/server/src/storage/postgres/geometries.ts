@@ -1,5 +1,4 @@
-import { extractGeometries, type FoundShape } from '../../geo/index.js';
-import type { PreparedRecord } from '../records-store.js';
+import type { FoundShape } from '../../geo/index.js';
 import type { Queryable } from './pg-database.js';
 
 /**
@@ -9,18 +8,6 @@ import type { Queryable } from './pg-database.js';
  */
 export function shapesJson(shapes: readonly FoundShape[]): string | null {
   return shapes.length > 0 ? JSON.stringify(shapes) : null;
-}
-
-/**
- * {@link shapesJson} of a prepared record: from its `shapes` (the sessions service found them while preparing it),
- * or else from its document, read again.
- */
-export function indexedGeometries(r: Pick<PreparedRecord, 'doc' | 'geo' | 'shapes'>): string | null {
-  if (r.geo === null) return null;
-  if (r.shapes) return shapesJson(r.shapes);
-  const shapes: FoundShape[] = [];
-  extractGeometries(JSON.parse(r.doc), shapes);
-  return shapesJson(shapes);
 }
 
 /**

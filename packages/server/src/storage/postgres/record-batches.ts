@@ -1,5 +1,5 @@
 import { MAX_SECTION_DEPTH, type PreparedRecord, UnstorableRecordError } from '../records-store.js';
-import { indexedGeometries, REINDEX_CHANGED_FEW } from './geometries.js';
+import { REINDEX_CHANGED_FEW, shapesJson } from './geometries.js';
 import { type Queryable, sqlState } from './pg-database.js';
 
 /**
@@ -72,7 +72,7 @@ function rowsJson(records: readonly PreparedRecord[]): string {
   let out = '[';
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    const geo = indexedGeometries(r);
+    const geo = shapesJson(r.shapes);
     if (i > 0) out += ',';
     out += `[${JSON.stringify(r.publicId)},${JSON.stringify(r.vendorId)},${JSON.stringify(r.name)},${r.doc}`;
     out += geo === null ? ']' : `,${geo}]`;
