@@ -5,6 +5,7 @@ import { UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output, type PagedOutput } from '../../lib/output.js';
 import { need } from '../../lib/prompt.js';
 import { andQueries, parseQuery, queryProblem, whereCondition } from '../../lib/query.js';
+import { integer } from '../../lib/read-input.js';
 import { morePages } from './more-pages.js';
 
 const views = () => import('./views.js');
@@ -23,11 +24,7 @@ export interface CatalogQueryOptions extends ConsumerFlags {
  * One page by default (`--limit`, `--offset`); `--all` pages through everything.
  */
 export async function catalogQuery(options: CatalogQueryOptions, ctx: CommandContext): Promise<Output> {
-  const parts: Record<string, unknown>[] = [];
-  if (options.query !== undefined) parts.push(parseQuery(options.query, 'the query'));
-  if (options.type !== undefined) parts.push({ type: options.type });
-  for (const condition of options.where ?? []) parts.push(whereCondition(condition));
-  let query = andQueries(parts);
+  let query = queryOf(options.query, options.type === undefined ? [] : [{ type: options.type }], options.where);
   if (!query) {
     const text = await need(
       undefined,
@@ -47,6 +44,15 @@ export async function catalogQuery(options: CatalogQueryOptions, ctx: CommandCon
     ids: items.map((i) => i.id),
     view: lazy(views, (v) => <v.CatalogTable items={items} width={ctx.columns} {...(more ? { more } : {})} />),
   };
+}
+
+/** The JSON query, then `more` conditions, then the `--where` ones, ANDed; undefined when there are none. */
+function queryOf(json: string | undefined, more: Record<string, unknown>[], where: string[] | undefined) {
+  const parts: Record<string, unknown>[] = [];
+  if (json !== undefined) parts.push(parseQuery(json, 'the query'));
+  parts.push(...more);
+  for (const condition of where ?? []) parts.push(whereCondition(condition));
+  return andQueries(parts);
 }
 
 /** `--all`: page size and the 429 waits. */
@@ -132,18 +138,15 @@ export interface CatalogExplainOptions {
  * API, bbk extension): the plan, the indexes it reads, the rows it looks at, and the automatic indexes.
  */
 export async function catalogExplain(options: CatalogExplainOptions, ctx: CommandContext): Promise<Output> {
-  const parts: Record<string, unknown>[] = [];
-  if (options.query !== undefined) parts.push(parseQuery(options.query, 'the query'));
-  for (const condition of options.where ?? []) parts.push(whereCondition(condition));
-  const query = andQueries(parts) as Query | undefined;
+  const query = queryOf(options.query, [], options.where) as Query | undefined;
   if (!query && options.type === undefined) {
     throw new UsageError('give a query, --where conditions or --type: the list to explain');
   }
   const e = await ctx.coordinator().catalog.explain(query, {
     ...(options.type !== undefined ? { type: options.type } : {}),
     ...(options.policy !== undefined ? { policy: options.policy.toLowerCase() } : {}),
-    ...(options.limit !== undefined ? { limit: count(options.limit, '--limit') } : {}),
-    ...(options.offset !== undefined ? { offset: count(options.offset, '--offset') } : {}),
+    ...(options.limit !== undefined ? { limit: integer(options.limit, '--limit', 1, MAX_PAGE_SIZE) } : {}),
+    ...(options.offset !== undefined ? { offset: integer(options.offset, '--offset', 0) } : {}),
   });
   const lines = [
     e.sql === null ? 'Nothing can match: no query runs.' : 'Plan:',
@@ -155,11 +158,4 @@ export async function catalogExplain(options: CatalogExplainOptions, ctx: Comman
     ...e.automatic_indexes.map((i) => `  ${i.kind} ${i.path} (${i.name}, last used ${i.last_used})`),
   ];
   return { data: e, view: lines.join('\n') };
-}
-
-/** A non-negative integer flag. */
-function count(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, 0 or more`);
-  return n;
 }
