@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogBuffer } from './log-buffer.js';
 
@@ -9,7 +8,10 @@ const dir = mkdtempSync(join(tmpdir(), 'bbk-logbuf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function buffer(file: string, chunk: number) {
-  return new LogBuffer(pino.destination({ dest: file, sync: false, minLength: 1 }), { chunk, flushMs: 60_000 });
+  return new LogBuffer(file, {
+    chunk,
+    flushMs: 60_000,
+  });
 }
 
 describe('LogBuffer', () => {
@@ -24,6 +26,23 @@ describe('LogBuffer', () => {
       ...Array.from({ length: 50 }, (_, i) => `{"i":${i},"s":"é${'y'.repeat(i)}"}\n`),
     ];
     for (const line of lines) out.write(line);
+    await out.close(true);
+    expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+  });
+
+  it('fills written chunks again without losing or mixing a line, while other chunks are still being written', async () => {
+    const file = join(dir, 'reuse.log');
+    const out = buffer(file, 256);
+    const lines: string[] = [];
+    for (let burst = 0; burst < 40; burst++) {
+      for (let i = 0; i < 50; i++) {
+        const line = `{"burst":${burst},"i":${i},"pad":"${'é'.repeat((burst * 7 + i) % 40)}"}\n`;
+        lines.push(line);
+        out.write(line);
+      }
+      // let some writes finish, so that their chunks are filled again while others are in flight
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await out.close(true);
     expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
   });

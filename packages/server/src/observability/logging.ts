@@ -67,17 +67,7 @@ export interface LogSink {
  */
 export function createLogSink(options: { level: LogLevel; file: string | undefined }): LogSink | undefined {
   if (options.level === 'silent') return undefined;
-  const dest = pino.destination({
-    dest: options.file ?? 2,
-    sync: false,
-    mkdir: options.file !== undefined,
-    append: true,
-    // LogBuffer hands over large chunks: write each at once, merged up to 1 MiB while one is being written
-    // (1, not 0: with 0, sonic-boom's flush(cb) would not wait for the write in progress)
-    minLength: 1,
-    maxWrite: 1024 * 1024,
-  });
-  const out = new LogBuffer(dest);
+  const out = new LogBuffer(options.file ?? 2, { mkdir: options.file !== undefined });
   const logger = pino(
     {
       level: options.level,

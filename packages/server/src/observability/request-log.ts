@@ -25,7 +25,8 @@ export type RequestLevel = keyof typeof LEVELS;
  * so the line is one template of JSON text (the strings escaped by `JSON.stringify`), written to the
  * logger's own destination between the same `level`, `time`, `pid`, `hostname` and `msg` pino writes.
  * pino's `redact` has nothing to do here: the line holds no header, no body and no token
- * (the URL is scrubbed by `loggedUrl`). Route patterns are escaped once and remembered.
+ * (the URL is scrubbed by `loggedUrl`). Route patterns, methods and other values of small sets are escaped
+ * once and remembered; the time is converted to text once per millisecond.
  * @example new RequestLog(logger, out).write('info', { reqId: 'r1', method: 'GET', route: '/v1/entity', url: '/v1/entity', status: 200, durationMs: 1.2 })
  */
 export class RequestLog {
@@ -33,7 +34,9 @@ export class RequestLog {
   readonly #out: { write(text: string): unknown };
   /** `,"pid":…,"hostname":…` as pino writes them after `time` */
   readonly #base: string;
-  readonly #routes = new Map<string, string>();
+  readonly #literals = new Map<string, string>();
+  #lastMs = 0;
+  #lastMsText = '0';
 
   constructor(logger: Logger, out: { write(text: string): unknown }) {
     this.#logger = logger;
@@ -49,21 +52,34 @@ export class RequestLog {
   write(level: RequestLevel, line: RequestLine): void {
     const value = LEVELS[level];
     if (value < this.#logger.levelVal) return;
-    let text = `{"level":${value},"time":${Date.now()}${this.#base},"reqId":${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"route":${this.#route(line.route)},"url":${JSON.stringify(line.url)},"status":${line.status},"durationMs":${line.durationMs}`;
+    let text = `{"level":${value},"time":${this.#time()}${this.#base},"reqId":${JSON.stringify(line.reqId)},"method":${this.#known(line.method)},"route":${line.route === undefined ? 'null' : this.#known(line.route)},"url":${JSON.stringify(line.url)},"status":${line.status},"durationMs":${line.durationMs}`;
     if (line.callerKind !== undefined) {
-      text += `,"callerKind":${JSON.stringify(line.callerKind)},"callerId":${JSON.stringify(line.callerId ?? null)}`;
+      text += `,"callerKind":${this.#known(line.callerKind)},"callerId":${line.callerId ?? null}`;
     }
     if (line.policy) text += `,"policy":${JSON.stringify(line.policy)}`;
-    if (line.limitedBy) text += `,"limitedBy":${JSON.stringify(line.limitedBy)}`;
+    if (line.limitedBy) text += `,"limitedBy":${this.#known(line.limitedBy)}`;
     this.#out.write(`${text},"msg":"request"}\n`);
   }
 
-  #route(route: string | undefined): string {
-    if (route === undefined) return 'null';
-    let json = this.#routes.get(route);
+  /** `Date.now()` as text, converted once per millisecond (several lines share one). */
+  #time(): string {
+    const now = Date.now();
+    if (now !== this.#lastMs) {
+      this.#lastMs = now;
+      this.#lastMsText = String(now);
+    }
+    return this.#lastMsText;
+  }
+
+  /** A string of a small fixed set (route patterns, methods, caller kinds, limits) as JSON, escaped once. */
+  #known(text: string): string {
+    let json = this.#literals.get(text);
     if (json === undefined) {
-      json = JSON.stringify(route);
-      this.#routes.set(route, json); // bounded: route patterns, never requested paths
+      json = JSON.stringify(text);
+      // bounded: route patterns and the few values of the other fields, never requested paths;
+      // a set that somehow grew is dropped rather than kept
+      if (this.#literals.size >= 1000) this.#literals.clear();
+      this.#literals.set(text, json);
     }
     return json;
   }
