@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { BBox } from '../geo/index.js';
 import { validateQuery } from '../query/index.js';
-import { adjacent, largestTiling } from './detectors/index.js';
+import { adjacent, Enumeration, largestTiling } from './detectors/index.js';
 import { Buckets } from './detectors/per-access.js';
+import type { ActivityEvent } from './events.js';
 import { queryFeatures } from './query-features.js';
 import { UsageMeter } from './usage-meter.js';
 
@@ -84,5 +85,34 @@ describe('UsageMeter', () => {
     m.add({ accessId: 1, at, route: 'entities', status: 200, records: 5, limitedBy: null });
     m.restore(batch);
     expect(m.take().find((d) => d.day === '2024-01-01')).toMatchObject({ calls: 2, records: 6 });
+  });
+});
+
+describe('Enumeration', () => {
+  const detail = (id: string, status: number, at: number): ActivityEvent => ({
+    accessId: 1,
+    at,
+    route: 'entity',
+    status,
+    records: status === 200 ? 1 : 0,
+    limitedBy: null,
+    id,
+  });
+
+  it('counts a missing id once whatever its case, and raises at the threshold of distinct ones', () => {
+    const d = new Enumeration({ count: 3, windowSeconds: 60 });
+    expect(d.observe(detail('ZZ', 404, 1_000))).toBeNull();
+    expect(d.observe(detail('zz', 404, 2_000))).toBeNull(); // the same id
+    expect(d.observe(detail('Zz', 404, 3_000))).toBeNull();
+    expect(d.observe(detail('GB', 200, 3_500))).toBeNull();
+    expect(d.observe(detail('yy', 404, 4_000))).toBeNull();
+    const finding = d.observe(detail('XX', 404, 5_000));
+    expect(finding?.evidence).toMatchObject({
+      distinct_missing_ids: 3,
+      found: 1,
+      missing: 5,
+      examples: ['zz', 'yy', 'xx'],
+    });
+    expect(finding?.severity).toBe('medium');
   });
 });

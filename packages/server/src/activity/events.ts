@@ -17,7 +17,7 @@ export interface ActivityEvent {
   records: number;
   /** The limit that refused it with 429, if any. */
   limitedBy: 'rate' | 'quota' | null;
-  /** Entity detail and timeseries: the requested public id. */
+  /** Entity detail and timeseries: the requested public id, as asked (any case). */
   id?: string;
   /** `/catalog`: the masked paths (as dotted text) the query references. */
   maskedPaths?: readonly string[];

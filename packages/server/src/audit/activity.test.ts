@@ -17,15 +17,15 @@ function aggregator(start: string) {
 describe('ActivityAggregator', () => {
   it('sums calls, records and 429s per key and hands the minute over when it is over', async () => {
     const { a, flushed, advance } = aggregator('2030-01-01T10:00:30.000Z');
-    a.count('access:1', { records: 5, limited: false });
-    a.count('access:1', { records: 0, limited: true });
-    a.count('access:2', { records: 1, limited: false });
+    a.count(1, 5, false);
+    a.count(1, 0, true);
+    a.count(2, 1, false);
     advance(20_000);
-    a.count('access:1', { records: 2, limited: false });
+    a.count(1, 2, false);
     await Promise.resolve();
     expect(flushed).toEqual([]);
     advance(10_000); // 10:01:00
-    a.count('access:2', { records: 3, limited: false });
+    a.count(2, 3, false);
     await a.close();
     expect(flushed).toEqual([
       [
@@ -39,7 +39,7 @@ describe('ActivityAggregator', () => {
   it('writes nothing for a minute without calls, and nothing at close when idle', async () => {
     const { a, flushed, advance } = aggregator('2030-01-01T10:00:00.000Z');
     advance(180_000);
-    a.count('policy:open', { records: 0, limited: false });
+    a.count('policy:open', 0, false);
     advance(60_000);
     await a.close();
     expect(flushed).toEqual([
@@ -48,6 +48,17 @@ describe('ActivityAggregator', () => {
     const idle = aggregator('2030-01-01T10:00:00.000Z');
     await idle.a.close();
     expect(idle.flushed).toEqual([]);
+  });
+
+  it('counts a call in the minute of the clock read its caller passes', async () => {
+    const { a, flushed } = aggregator('2030-01-01T10:00:30.000Z');
+    a.count(4, 1, false, Date.parse('2030-01-01T10:00:59.999Z'));
+    a.count(4, 2, true, Date.parse('2030-01-01T10:01:00.000Z'));
+    await a.close();
+    expect(flushed).toEqual([
+      [{ key: 'access:4', minute: '2030-01-01T10:00:00.000Z', calls: 1, records: 1, limited: 0 }],
+      [{ key: 'access:4', minute: '2030-01-01T10:01:00.000Z', calls: 1, records: 2, limited: 1 }],
+    ]);
   });
 
   it('reports a failed flush and goes on counting', async () => {
@@ -61,9 +72,9 @@ describe('ActivityAggregator', () => {
       onError: (e) => errors.push(e),
       checkEveryMs: 0,
     });
-    a.count('k', { records: 1, limited: false });
+    a.count('k', 1, false);
     now = 60_000;
-    a.count('k', { records: 1, limited: false });
+    a.count('k', 1, false);
     await a.close();
     expect(errors.map((e) => (e as Error).message)).toEqual(['disk full', 'disk full']);
   });

@@ -1,6 +1,7 @@
 /**
  * Consumer activity, summarised per key (an access) per clock minute, in memory: a consumer call
- * costs a clock read, a map lookup and three additions, never a database write. When the minute
+ * costs a map lookup and three additions (and a clock read when the caller has none), never a
+ * database write. When the minute
  * rolls over (noticed by the next call, or by a timer every few seconds) the finished minute is
  * handed to `flush`, one summary per key; `close` hands over the minute in progress.
  */
@@ -17,6 +18,7 @@ export interface ActivityCounts {
 
 /** One key's summary of one minute. */
 export interface ActivityMinute extends ActivityCounts {
+  /** `access:<id>` (counted by access id) or the key counted. */
   key: string;
   /** Start of the minute, ISO-8601 UTC. */
   minute: string;
@@ -39,13 +41,15 @@ const MINUTE_MS = 60_000;
  * Counts consumer calls per key per minute.
  * @example
  * const a = new ActivityAggregator({ now: Date.now, flush: async (m) => console.log(m) });
- * a.count('access:3', { records: 10, limited: false });
+ * a.count(3, 10, false); // access 3: 10 records
+ * a.count('policy:bench', 1, false);
  * await a.close();
  */
 export class ActivityAggregator {
   readonly #o: ActivityAggregatorOptions;
   #minute = -1;
-  #counts = new Map<string, ActivityCounts>();
+  /** by access id (a number) or by key */
+  #counts = new Map<number | string, ActivityCounts>();
   #flushing: Promise<void> = Promise.resolve();
   readonly #timer: NodeJS.Timeout | undefined;
 
@@ -58,17 +62,21 @@ export class ActivityAggregator {
     }
   }
 
-  /** Counts one answered call of `key`. */
-  count(key: string, call: { records: number; limited: boolean }): void {
-    this.#rollIfDue();
+  /**
+   * Counts one answered call of `key`: an access id (summarised as `access:<id>`, with no text made per
+   * call) or a key of its own. `nowMs` is the caller's clock read when it has one.
+   */
+  count(key: number | string, records: number, limited: boolean, nowMs = this.#o.now()): void {
+    const minute = Math.floor(nowMs / MINUTE_MS);
+    if (minute !== this.#minute) this.#roll(minute);
     let c = this.#counts.get(key);
     if (!c) {
       c = { calls: 0, records: 0, limited: 0 };
       this.#counts.set(key, c);
     }
     c.calls++;
-    c.records += call.records;
-    if (call.limited) c.limited++;
+    c.records += records;
+    if (limited) c.limited++;
   }
 
   /** Hands over the minute in progress and waits for every flush; the timer stops. */
@@ -89,7 +97,11 @@ export class ActivityAggregator {
     this.#counts = new Map();
     this.#minute = next;
     if (done.size === 0) return;
-    const minutes = [...done].map(([key, c]) => ({ key, minute: start, ...c }));
+    const minutes = [...done].map(([key, c]) => ({
+      key: typeof key === 'number' ? `access:${key}` : key,
+      minute: start,
+      ...c,
+    }));
     this.#flushing = this.#flushing.then(() => this.#o.flush(minutes)).catch((err: unknown) => this.#o.onError?.(err));
   }
 }

@@ -103,11 +103,12 @@ export const audit = {
   },
 
   /**
-   * Counts one answered consumer call in memory, per access (production) or policy (development),
-   * per minute; nothing is written until the minute is over.
+   * The counter of answered consumer calls, in memory, per access (production: by access id) or policy
+   * (development: `policy:<slug>`), per minute; nothing is written until the minute is over. Taken once
+   * by the consumer surface, so a call costs no lookup of it.
    */
-  consumerCall(ctx: ServerContext, key: string, call: { records: number; limited: boolean }): void {
-    aggregatorOf(ctx).count(key, call);
+  consumerCalls(ctx: ServerContext): ActivityAggregator {
+    return aggregatorOf(ctx);
   },
 
   /** Writes the minute in progress (server shutdown). */

@@ -34,8 +34,9 @@ export class Enumeration implements Detector {
     const found = e.status === 200;
     s.details.add(e.at, found ? 'found' : 'missing');
     if (found) return null;
-    s.missing.delete(e.id); // re-inserted last: the map stays in time order
-    s.missing.set(e.id, e.at);
+    const id = e.id.toLowerCase(); // public ids are case-insensitive: GB and gb are one id
+    s.missing.delete(id); // re-inserted last: the map stays in time order
+    s.missing.set(id, e.at);
     for (const [id, at] of s.missing) {
       if (e.at - at <= this.#windowMs) break;
       s.missing.delete(id);
