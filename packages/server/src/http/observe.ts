@@ -92,7 +92,8 @@ type Logger = NonNullable<Observers['logger']>;
 /**
  * A surface's work once each answer is final, and the logging of the few events Fastify reports itself.
  * The work runs in the surface's last `onSend` hook (`completeOnSend`), after the ETag hook has settled
- * the status (304), with the time from the first hook to the answer: Fastify then needs no `finish` and
+ * the status (304) and once Fastify has written the answer, with the time from the first hook to the answer
+ * being ready: Fastify then needs no `finish` and
  * `error` listeners per response, which it adds only when it has a logger or an `onResponse` hook, and
  * which cost several µs per request together with the hook runner (bench/README.md#observability-overhead).
  * So Fastify runs without a logger, and this controller (its `logController`) writes the events it would
@@ -113,10 +114,13 @@ export class Completions extends LogController {
     this.#run.push(completion);
   }
 
-  /** Runs the completions for an answer about to be sent. */
-  complete(req: FastifyRequest, reply: FastifyReply): void {
-    // 0 when no hook saw the request (an answer Fastify gives before its hooks)
-    const ms = req.bbkStart > 0 ? performance.now() - req.bbkStart : 0;
+  /** Milliseconds from the request's first hook until now (0 when no hook saw it: an answer Fastify gives before its hooks). */
+  elapsed(req: FastifyRequest): number {
+    return req.bbkStart > 0 ? performance.now() - req.bbkStart : 0;
+  }
+
+  /** Runs the completions for an answer, ready `ms` after its request arrived (default: now). */
+  complete(req: FastifyRequest, reply: FastifyReply, ms = this.elapsed(req)): void {
     for (const completion of this.#run) {
       try {
         completion(req, reply, ms);
@@ -149,14 +153,20 @@ export class Completions extends LogController {
 }
 
 /**
- * The surface's last `onSend` hook: runs its completions once the answer is final (added after every
- * other `onSend` hook, so after the ETag's 304).
+ * The surface's last `onSend` hook (added after every other `onSend` hook, so after the ETag's 304): the
+ * answer is final. Its time is taken, Fastify is let write it (the last hook's `done` writes the answer to the
+ * socket at once), and then the completions run, in the same turn of the event loop: the request line, the
+ * metrics and the accounting do not hold the answer back, and are done before any other request is read.
  */
 export function completeOnSend(app: FastifyInstance): void {
   const completions = app.bbkCompletions;
   app.addHook('onSend', (req, reply, payload, done) => {
-    completions.complete(req, reply);
-    done(null, payload);
+    const ms = completions.elapsed(req);
+    try {
+      done(null, payload);
+    } finally {
+      completions.complete(req, reply, ms);
+    }
   });
 }
 
