@@ -1,9 +1,8 @@
 /**
- * Consumer activity, summarised per key (an access) per clock minute, in memory: a consumer call
- * costs a map lookup and three additions (and a clock read when the caller has none), never a
- * database write. When the minute
- * rolls over (noticed by the next call, or by a timer every few seconds) the finished minute is
- * handed to `flush`, one summary per key; `close` hands over the minute in progress.
+ * Consumer activity, summarised per key (an access) per clock minute, in memory: a consumer call costs a
+ * map lookup and three additions (and a clock read when the caller has none), never a database write.
+ * When the minute rolls over (noticed by the next call, or by a timer every few seconds) the finished
+ * minute is handed to `flush`, one summary per key; `close` hands over the minute in progress.
  */
 
 /** What one key did in one minute. */
