@@ -160,9 +160,10 @@ export class LogBuffer {
   #wrote(n: number): void {
     this.#written += n;
     const flight = this.#inFlight;
-    while (flight.length > 0 && (flight[0] as { end: number }).end <= this.#written) {
-      const { chunk } = flight.shift() as { chunk: Buffer };
-      if (this.#spare.length < 2) this.#spare.push(chunk);
+    for (let first = flight[0]; first !== undefined && first.end <= this.#written; first = flight[0]) {
+      flight.shift();
+      // two spares cover a chunk being written while the next fills; more would only hold memory
+      if (this.#spare.length < 2) this.#spare.push(first.chunk);
     }
   }
 }
