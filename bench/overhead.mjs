@@ -13,12 +13,14 @@
 //     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
 //     [--warmup 2]   (seconds of load per server before the rounds)
 //     [--database postgres://…]   (the PostgreSQL engine, a fresh schema per server; also BBK_DATABASE_URL)
+//     [--catalog N]   (the consumer benchmark's shape: N generated country records, a field mask, 5,000 of them
+//                      asked for in turn; default: one small record, the least work per entity detail)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
 // the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
-// process of its own on a fresh data directory with one live connector, one record and one consumer
-// access. Not a test: it prints a table (bench/README.md#observability-overhead).
+// process of its own on a fresh data directory with one live connector, one record (or --catalog N) and one
+// consumer access. Not a test: it prints a table (bench/README.md#observability-overhead).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -28,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchSchema, cpuTimes } from './lib.mjs';
+import { benchSchema, countryRecord, cpuTimes, exampleCountries, rng } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
@@ -107,8 +109,14 @@ async function call(base, token, method, path, body) {
   }
 }
 
-/** One live connector with one record, a policy and a consumer access; returns the consumer token and the record path. */
-async function seed({ urls, token }) {
+/**
+ * One live connector, a policy and a consumer access; returns the consumer token and the record paths the load
+ * asks for. By default one small record (the worst case for the ratio: the least work per entity detail);
+ * with `catalog` (`--catalog N`), the consumer benchmark's shape: N generated country records (bench/lib.mjs
+ * `countryRecord`, contributed through the Contributor API), a field mask and a legal notice, and the load spread
+ * over 5,000 of them picked at random.
+ */
+async function seed({ urls, token }, catalog = 0) {
   const c = urls.coordinator;
   await call(c, token, 'POST', '/entity/country', { name: 'Country', description: 'bench' });
   const created = await call(c, token, 'POST', '/entity/country/connector/bench', {
@@ -118,17 +126,35 @@ async function seed({ urls, token }) {
   await call(c, token, 'POST', '/entity/country/connector/bench/live');
   const k = urls.contributor;
   const sid = await call(k, created.token, 'GET', `/connector/${created.id}/session/open/stream`);
-  const report = await call(k, created.token, 'POST', `/connector/${created.id}/session/${sid}/upsert`, [
-    { id: 'GB', name: 'United Kingdom', entity: { capital: 'London', population: 67_000_000 } },
-  ]);
+  const upsert = (records) => call(k, created.token, 'POST', `/connector/${created.id}/session/${sid}/upsert`, records);
+  const paths = [];
+  if (catalog > 0) {
+    const countries = exampleCountries();
+    if (!countries) throw new Error('--catalog: example data not found (examples/countries/data/country.json)');
+    const random = rng(42);
+    const publicIds = [];
+    for (let i = 0; i < catalog; i += 250) {
+      const records = [];
+      for (let j = i; j < Math.min(catalog, i + 250); j++) records.push(countryRecord(countries, j, random));
+      const report = await upsert(records);
+      for (const r of records) publicIds.push(report[r.id]);
+    }
+    const pick = rng(99);
+    for (let i = 0; i < 5000; i++) paths.push(`/entity/country/${publicIds[Math.floor(pick() * catalog)]}`);
+  } else {
+    const report = await upsert([
+      { id: 'GB', name: 'United Kingdom', entity: { capital: 'London', population: 67_000_000 } },
+    ]);
+    paths.push(`/entity/country/${report.GB}`);
+  }
   await call(k, created.token, 'GET', `/connector/${created.id}/session/${sid}/close/true`);
   await call(c, token, 'POST', '/policy/bench', {
     name: 'Bench',
     description: 'bench',
     policy: {
       access_control: { enabled: true, rate: 1_000_000, quota: { max_number: 1_000_000_000, interval_type: 'day' } },
-      data_segment: { segment_query: { type: 'country' }, field_masks: [] },
-      legal_context: [{ type: 'attribution', text: 'bench', link: null }],
+      data_segment: { segment_query: { type: 'country' }, field_masks: catalog > 0 ? ['country.instance.serial'] : [] },
+      legal_context: [{ type: 'attribution', text: catalog > 0 ? 'Generated for the benchmark' : 'bench', link: null }],
     },
   });
   // the first user after the bootstrap coordinator (user 1) is user 2
@@ -136,18 +162,26 @@ async function seed({ urls, token }) {
   const consumerToken = await call(c, token, 'POST', '/user/2/access/bench');
   return {
     consumerToken: typeof consumerToken === 'string' ? consumerToken : consumerToken.token,
-    path: `/entity/country/${report.GB}`,
+    paths,
   };
 }
 
 async function measure(variant, options) {
   if (options.profile) await variant.command('profile');
   const before = cpuTimes(variant.child.pid);
+  const { paths } = variant;
+  const prefix = new URL(variant.urls.consumer).pathname;
   const result = await autocannon({
-    url: `${variant.urls.consumer}${variant.path}`,
+    url: `${variant.urls.consumer}${paths[0]}`,
     headers: { 'x-bbk-auth-token': variant.consumerToken },
     connections: options.connections,
     duration: options.duration,
+    // --catalog: each request for the next of the picked records
+    ...(paths.length > 1
+      ? {
+          requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}${paths[variant.next++ % paths.length]}` }) }],
+        }
+      : {}),
   });
   const after = cpuTimes(variant.child.pid);
   const sys = after.system - before.system;
@@ -252,7 +286,12 @@ function pin(pid, cpu) {
   if (r.status !== 0) throw new Error(`--pin: taskset failed for ${pid} (is util-linux installed?)`);
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The median; of an even count, the mean of the middle two (with two processes, not the slower one's figure). */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /**
  * The variants: every part off (`off`, the reference), each alone (`logging`, `metrics`, `audit`), all on
@@ -284,7 +323,7 @@ function variantsOf(here, scratch, baseline, only, replicas = 1) {
   const keep = only ? new Set(['off', ...only.split(',')]) : undefined;
   const kept = keep ? list.filter((v) => keep.has(v.key)) : list;
   // --replicas N: N server processes per variant (a process's own speed varies: JIT and memory layout)
-  return kept.flatMap((v, i) =>
+  const copies = kept.map((v, i) =>
     Array.from({ length: replicas }, (_, r) => ({
       ...v,
       replica: r,
@@ -292,12 +331,17 @@ function variantsOf(here, scratch, baseline, only, replicas = 1) {
         v.options.logFile && r > 0 ? { ...v.options, logFile: join(scratch, `requests-${i}-${r}.log`) } : v.options,
     })),
   );
+  // Started (and seeded and warmed) in a balanced order, the variants in turn and their order reversed for every
+  // other replica (A B B A): a server started later measures a few points faster, whatever its build (bench/README.md)
+  return Array.from({ length: replicas }, (_, r) =>
+    (r % 2 === 0 ? copies : [...copies].reverse()).map((c) => c[r]),
+  ).flat();
 }
 
 function printTable(variants, values, options) {
   const replicas = Number(values.replicas);
   console.log(
-    `entity detail, ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, ` +
+    `entity detail (${Number(values.catalog) > 0 ? `${values.catalog} generated country records, 5,000 asked for in turn` : 'one small record'}), ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, ` +
       `${replicas} server process(es) per variant, medians over rounds and processes; overhead = median of the ratio ` +
       'to "this build, all off" in the same round (with several processes, their median in that round)',
   );
@@ -323,10 +367,11 @@ function printTable(variants, values, options) {
       `| ${group[0].name} | ${Math.round(m('rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m('cpuUs'))} µs | ${Math.round(m('sysUs'))} µs | ${isBase ? '' : cpu} | ${isBase ? '' : rps} |`,
     );
   }
-  console.log('per round, server CPU per request (µs):');
-  for (const v of variants)
+  console.log('per round, server CPU per request (µs), by variant, with the order each process was started in:');
+  const byVariant = [...new Set(variants.map((v) => v.key))].flatMap((key) => variants.filter((v) => v.key === key));
+  for (const v of byVariant)
     console.log(
-      `  ${v.name}${replicas > 1 ? ` #${v.replica + 1}` : ''}: ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`,
+      `  ${v.name}${replicas > 1 ? ` #${v.replica + 1}` : ''} (started ${variants.indexOf(v) + 1}.): ${v.runs.map((x) => Math.round(x.cpuUs)).join(', ')}`,
     );
 }
 
@@ -345,6 +390,7 @@ async function main() {
       together: { type: 'boolean', default: false },
       warmup: { type: 'string', default: '2' },
       database: { type: 'string', default: process.env.BBK_DATABASE_URL },
+      catalog: { type: 'string', default: '0' },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
@@ -368,8 +414,9 @@ async function main() {
       const where = pg ? { database: pg.url, databaseSchema: pg.schema } : {};
       Object.assign(v, await startChild(v.dist, dir, { ...v.options, ...where }));
       if (values.pin) pin(v.child.pid, 0);
-      Object.assign(v, await seed(v));
+      Object.assign(v, await seed(v, Number(values.catalog)));
       v.requests = 0;
+      v.next = 0;
       await measure(v, { ...options, duration: Number(values.warmup) }); // warm-up
       v.runs = [];
     }
