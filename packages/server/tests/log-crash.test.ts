@@ -47,6 +47,18 @@ describe('buffered log lines survive a crash', () => {
     expect(lines(file)).toEqual([{ line: 1 }, { line: 2 }, { line: 3 }]);
   });
 
+  it('completions queued for the end of the turn run when the process dies before it ends, before the log is written', async () => {
+    const file = join(dir, 'completions.log');
+    const { exited, stderr } = run(['--completions', file]);
+    expect(await exited).not.toBe(0);
+    expect(stderr()).toContain('crash on purpose');
+    expect(lines(file)).toEqual([
+      { reqId: 'r1', status: 200, ms: 1 },
+      { reqId: 'r2', status: 200, ms: 2 },
+      { reqId: 'r3', status: 200, ms: 3 },
+    ]);
+  });
+
   // a SQLite data directory of its own; the log does not depend on the engine
   it.skipIf(TEST_ENGINE === 'postgres')(
     'every request answered before an uncaught exception is in the log file',
