@@ -71,6 +71,29 @@ export class LogBuffer {
     open.add(this);
   }
 
+  /**
+   * For a writer that encodes its lines itself (`RequestLog`): the chunk to write into from `filled` on, with
+   * room for `most` more bytes (a full chunk is handed on first); undefined when `most` is more than a chunk
+   * holds (write the line as text instead). What is written counts once `filledTo` says where it ends.
+   */
+  room(most: number): Buffer | undefined {
+    if (this.#used + most > this.#bytes.length) {
+      this.#handOn();
+      if (most > this.#bytes.length) return undefined;
+    }
+    return this.#bytes;
+  }
+
+  /** Where the chunk `room` returned is filled up to. */
+  get filled(): number {
+    return this.#used;
+  }
+
+  /** The chunk `room` returned holds whole lines up to `end` now. */
+  filledTo(end: number): void {
+    this.#used = end;
+  }
+
   /** Takes one or more whole lines (each ending in a newline). */
   write(text: string): boolean {
     // a UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4)
