@@ -59,9 +59,13 @@ describe('Completions', () => {
     expect(errors).toEqual([{ id: 'bad', message: 'accounting for an answer failed' }]);
   });
 
-  it('queues nothing when there is no work', async () => {
+  it('queues nothing while there is no work', async () => {
     const completions = new Completions(undefined);
     completions.complete(request('r1'), reply(200), 1);
-    expect(process.listeners('exit').some((l) => l.name === 'drainAllAtExit')).toBe(false);
+    const ran: string[] = [];
+    completions.add((req) => ran.push(req.id));
+    completions.complete(request('r2'), reply(200), 1);
+    await turn();
+    expect(ran).toEqual(['r2']);
   });
 });

@@ -91,6 +91,8 @@ type Logger = NonNullable<Observers['logger']>;
 
 /** Surfaces with answers whose completions have not run yet, run synchronously if the process exits first. */
 const waiting = new Set<Completions>();
+/** Whether the exit listener is in place (added once, ahead of the log's: the lines are made before it writes them). */
+let drainsAtExit = false;
 
 function drainAllAtExit(): void {
   for (const c of waiting) c.drain();
@@ -146,7 +148,10 @@ export class Completions extends LogController {
     if (this.#requests.length === 1) {
       setImmediate(this.drain);
       waiting.add(this);
-      if (waiting.size === 1) process.prependListener('exit', drainAllAtExit);
+      if (!drainsAtExit) {
+        drainsAtExit = true;
+        process.prependListener('exit', drainAllAtExit);
+      }
     }
   }
 
@@ -160,7 +165,6 @@ export class Completions extends LogController {
     this.#replies = [];
     this.#times = [];
     waiting.delete(this);
-    if (waiting.size === 0) process.off('exit', drainAllAtExit);
     for (let i = 0; i < requests.length; i++) {
       const req = requests[i]!;
       for (const completion of this.#run) {
