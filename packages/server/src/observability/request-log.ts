@@ -23,54 +23,52 @@ export type RequestLevel = keyof typeof LEVELS;
 
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 
-/** The fixed parts of a line, as bytes. */
-const PART = {
-  level: utf8('{"level":'),
-  time: utf8(',"time":'),
-  reqId: utf8(',"reqId":'),
-  method: utf8(',"method":'),
-  route: utf8(',"route":'),
-  url: utf8(',"url":'),
-  status: utf8(',"status":'),
-  duration: utf8(',"durationMs":'),
-  callerKind: utf8(',"callerKind":'),
-  callerId: utf8(',"callerId":'),
-  policy: utf8(',"policy":'),
-  limitedBy: utf8(',"limitedBy":'),
-  null: utf8('null'),
-  end: utf8(',"msg":"request"}\n'),
-};
+const NULL = utf8('null');
+const POLICY = utf8(',"policy":');
+const END = utf8(',"msg":"request"}\n');
 
-/** The bytes a line holds besides its free text (reqId, url, policy) and the remembered values: an upper bound. */
-const FIXED_MOST = 400;
+/** The bytes a line holds besides its free text (reqId, url, policy) and its remembered parts: an upper bound. */
+const FIXED_MOST = 160;
+
+/** Remembered parts of lines, by the values they hold; a set that somehow grew past this is dropped and made again. */
+const MAX_REMEMBERED = 1000;
 
 /**
  * The one line per request, serialised without going through pino's generic path: its fields are fixed, so
  * the line is one template of JSON, between the same `level`, `time`, `pid`, `hostname` and `msg` pino writes.
  * Written to a `LogBuffer` (the server's case), it is encoded straight into the buffer's chunk, with no text
- * made for it: the fixed parts and the values of small sets (route patterns, methods, caller kinds, limits) are
- * bytes made once, numbers are written digit by digit, and plain ASCII strings byte by byte; a string with
- * anything to escape or beyond ASCII goes through `JSON.stringify` (bench/README.md#observability-overhead: this
- * costs about 1 µs a request less than making the line's text and encoding it). To any other destination, the
- * line is written as text. pino's `redact` has nothing to do here: the line holds no header, no body and no token
- * (the URL is scrubbed by `loggedUrl`).
+ * made for it, from a few remembered parts: `{"level":…,"time":` per level; the time's digits, once per
+ * millisecond; the process's `pid` and `hostname` with the `reqId` key; `method`, `route` and the `url` key per
+ * route and method; `status` and the `durationMs` key per status; `callerKind` and the `callerId` key per kind;
+ * `limitedBy` per limit. The rest is written as it comes: numbers digit by digit, plain ASCII strings byte by byte,
+ * a string with anything to escape or beyond ASCII through `JSON.stringify` (bench/README.md#observability-overhead:
+ * this costs about 1 µs a request less than making the line's text and encoding it). To any other destination,
+ * the line is written as text. pino's `redact` has nothing to do here: the line holds no header, no body and no
+ * token (the URL is scrubbed by `loggedUrl`).
  * @example new RequestLog(logger, out).write('info', { reqId: 'r1', method: 'GET', route: '/v1/entity', url: '/v1/entity', status: 200, durationMs: 1.2 })
  */
 export class RequestLog {
   readonly #logger: Logger;
   readonly #out: { write(text: string): unknown };
   readonly #buffer: LogBuffer | undefined;
-  /** `,"pid":…,"hostname":…` as pino writes them after `time`, as text and as bytes */
+  /** `,"pid":…,"hostname":…` as pino writes them after `time` */
   readonly #base: string;
-  readonly #baseBytes: Buffer;
-  readonly #literals = new Map<string, { json: string; bytes: Buffer }>();
+  readonly #baseReqId: Buffer;
+  readonly #heads = new Map<number, Buffer>();
+  #lastMs = -1;
+  #lastMsBytes = utf8('0');
+  readonly #routes = new Map<string | undefined, Map<string, Buffer>>();
+  readonly #statuses: Buffer[] = [];
+  readonly #callers = new Map<string, Buffer>();
+  readonly #limits = new Map<string, Buffer>();
 
   constructor(logger: Logger, out: { write(text: string): unknown }) {
     this.#logger = logger;
     this.#out = out;
     this.#buffer = out instanceof LogBuffer ? out : undefined;
     this.#base = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
-    this.#baseBytes = utf8(this.#base);
+    this.#baseReqId = utf8(`${this.#base},"reqId":`);
+    for (const value of Object.values(LEVELS)) this.#heads.set(value, utf8(`{"level":${value},"time":`));
   }
 
   /** Whether a line at this level is written at the logger's level. */
@@ -83,10 +81,10 @@ export class RequestLog {
     if (value < this.#logger.levelVal) return;
     const buffer = this.#buffer;
     if (buffer !== undefined) {
-      const route = line.route === undefined ? PART.null : this.#known(line.route).bytes;
+      const route = this.#route(line.method, line.route);
       const free = line.reqId.length + line.url.length + (line.policy ? line.policy.length : 0);
       // a UTF-16 code unit is at most 6 bytes of JSON (`\uXXXX`), 3 of UTF-8
-      const bytes = buffer.room(FIXED_MOST + this.#baseBytes.length + route.length + 6 * free);
+      const bytes = buffer.room(FIXED_MOST + this.#baseReqId.length + route.length + 6 * free);
       if (bytes !== undefined) {
         buffer.filledTo(this.#encode(bytes, buffer.filled, value, route, line));
         return;
@@ -95,70 +93,95 @@ export class RequestLog {
     this.#out.write(this.#text(value, line));
   }
 
-  /** The line encoded into `b` from `at` on; returns where it ends. */
+  /** The line encoded into `b` from `at` on (`route`: its method, route and url key); returns where it ends. */
   #encode(b: Buffer, at: number, level: number, route: Buffer, line: RequestLine): number {
-    let p = copy(b, at, PART.level);
-    p = uint(b, p, level);
-    p = copy(b, p, PART.time);
-    p = uint(b, p, Date.now());
-    p = copy(b, p, this.#baseBytes);
-    p = copy(b, p, PART.reqId);
+    let p = put(b, at, this.#heads.get(level)!);
+    const now = Date.now();
+    if (now !== this.#lastMs) {
+      this.#lastMs = now;
+      this.#lastMsBytes = utf8(String(now));
+    }
+    p = put(b, p, this.#lastMsBytes);
+    p = put(b, p, this.#baseReqId);
     p = jsonString(b, p, line.reqId);
-    p = copy(b, p, PART.method);
-    p = copy(b, p, this.#known(line.method).bytes);
-    p = copy(b, p, PART.route);
-    p = copy(b, p, route);
-    p = copy(b, p, PART.url);
+    p = put(b, p, route);
     p = jsonString(b, p, line.url);
-    p = copy(b, p, PART.status);
-    p = uint(b, p, line.status);
-    p = copy(b, p, PART.duration);
+    p = put(b, p, this.#status(line.status));
     p = hundredths(b, p, line.durationMs);
     if (line.callerKind !== undefined) {
-      p = copy(b, p, PART.callerKind);
-      p = copy(b, p, this.#known(line.callerKind).bytes);
-      p = copy(b, p, PART.callerId);
-      p = line.callerId == null ? copy(b, p, PART.null) : uint(b, p, line.callerId);
+      p = put(
+        b,
+        p,
+        remembered(this.#callers, line.callerKind, (kind) => `,"callerKind":${JSON.stringify(kind)},"callerId":`),
+      );
+      p = line.callerId == null ? put(b, p, NULL) : uint(b, p, line.callerId);
     }
     if (line.policy) {
-      p = copy(b, p, PART.policy);
+      p = put(b, p, POLICY);
       p = jsonString(b, p, line.policy);
     }
-    if (line.limitedBy) {
-      p = copy(b, p, PART.limitedBy);
-      p = copy(b, p, this.#known(line.limitedBy).bytes);
+    if (line.limitedBy)
+      p = put(
+        b,
+        p,
+        remembered(this.#limits, line.limitedBy, (limit) => `,"limitedBy":${JSON.stringify(limit)}`),
+      );
+    return put(b, p, END);
+  }
+
+  /** `,"method":…,"route":…,"url":` for a method and a route pattern (undefined: no route matched). */
+  #route(method: string, route: string | undefined): Buffer {
+    let methods = this.#routes.get(route);
+    if (methods === undefined) {
+      if (this.#routes.size >= MAX_REMEMBERED) this.#routes.clear();
+      methods = new Map();
+      this.#routes.set(route, methods);
     }
-    return copy(b, p, PART.end);
+    const pattern = route === undefined ? 'null' : JSON.stringify(route);
+    return remembered(methods, method, (m) => `,"method":${JSON.stringify(m)},"route":${pattern},"url":`);
+  }
+
+  /** `,"status":…,"durationMs":` for a status (an HTTP status is remembered; anything else made each time). */
+  #status(status: number): Buffer {
+    const known = Number.isInteger(status) && status >= 100 && status < 600;
+    let bytes = known ? this.#statuses[status] : undefined;
+    if (bytes === undefined) {
+      bytes = utf8(`,"status":${status},"durationMs":`);
+      if (known) this.#statuses[status] = bytes;
+    }
+    return bytes;
   }
 
   /** The line as text (a destination other than a `LogBuffer`, or a line longer than its chunk). */
   #text(level: number, line: RequestLine): string {
-    let text = `{"level":${level},"time":${Date.now()}${this.#base},"reqId":${JSON.stringify(line.reqId)},"method":${this.#known(line.method).json},"route":${line.route === undefined ? 'null' : this.#known(line.route).json},"url":${JSON.stringify(line.url)},"status":${line.status},"durationMs":${line.durationMs}`;
+    const route = line.route === undefined ? 'null' : JSON.stringify(line.route);
+    let text = `{"level":${level},"time":${Date.now()}${this.#base},"reqId":${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"route":${route},"url":${JSON.stringify(line.url)},"status":${line.status},"durationMs":${line.durationMs}`;
     if (line.callerKind !== undefined) {
-      text += `,"callerKind":${this.#known(line.callerKind).json},"callerId":${line.callerId ?? null}`;
+      text += `,"callerKind":${JSON.stringify(line.callerKind)},"callerId":${line.callerId ?? null}`;
     }
     if (line.policy) text += `,"policy":${JSON.stringify(line.policy)}`;
-    if (line.limitedBy) text += `,"limitedBy":${this.#known(line.limitedBy).json}`;
+    if (line.limitedBy) text += `,"limitedBy":${JSON.stringify(line.limitedBy)}`;
     return `${text},"msg":"request"}\n`;
-  }
-
-  /** A string of a small fixed set (route patterns, methods, caller kinds, limits) as JSON, escaped once. */
-  #known(text: string): { json: string; bytes: Buffer } {
-    let known = this.#literals.get(text);
-    if (known === undefined) {
-      const json = JSON.stringify(text);
-      known = { json, bytes: utf8(json) };
-      // bounded: route patterns and the few values of the other fields, never requested paths;
-      // a set that somehow grew is dropped rather than kept
-      if (this.#literals.size >= 1000) this.#literals.clear();
-      this.#literals.set(text, known);
-    }
-    return known;
   }
 }
 
-/** Copies `part` into `b` at `at` (a loop: these parts are too short for `set` to pay); returns where it ends. */
-function copy(b: Buffer, at: number, part: Buffer): number {
+/** The part remembered for `key` in `parts`, made by `make` the first time (the set is bounded). */
+function remembered(parts: Map<string, Buffer>, key: string, make: (key: string) => string): Buffer {
+  let bytes = parts.get(key);
+  if (bytes === undefined) {
+    if (parts.size >= MAX_REMEMBERED) parts.clear();
+    bytes = utf8(make(key));
+    parts.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** Copies `part` into `b` at `at`; returns where it ends. A short part is copied in a loop, where `set` costs more. */
+function put(b: Buffer, at: number, part: Buffer): number {
+  if (part.length > 16) {
+    b.set(part, at);
+    return at + part.length;
+  }
   let p = at;
   for (let i = 0; i < part.length; i++) b[p++] = part[i]!;
   return p;
