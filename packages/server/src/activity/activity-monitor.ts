@@ -44,6 +44,8 @@ export class ActivityMonitor {
   readonly #shared: boolean;
   /** Shared mode: auto-suspensions of this process not yet written (access id → detector). */
   readonly #suspending = new Map<number, string>();
+  /** Shared mode: auto-suspensions being decided (the guard read, then the write), by access id, the last one of a chain. */
+  readonly #deciding = new Map<number, Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #closed = false;
@@ -171,8 +173,9 @@ export class ActivityMonitor {
    * have changed it); from then on counted as suspended here until the write is done.
    */
   #autoSuspendShared(accessId: number, detector: string, at: string): void {
-    this.#store
-      .guard(accessId)
+    // after the decisions already under way for the access: each sees what the one before wrote
+    const deciding = (this.#deciding.get(accessId) ?? Promise.resolve())
+      .then(() => this.#store.guard(accessId))
       .then(async (g) => {
         if (!g.autoSuspend || g.suspended || this.#suspending.has(accessId)) return;
         this.#suspending.set(accessId, detector);
@@ -182,7 +185,20 @@ export class ActivityMonitor {
           this.#suspending.delete(accessId);
         }
       })
-      .catch(this.#onError);
+      .catch(this.#onError)
+      .finally(() => {
+        if (this.#deciding.get(accessId) === deciding) this.#deciding.delete(accessId);
+      });
+    this.#deciding.set(accessId, deciding);
+  }
+
+  /**
+   * Shared: the auto-suspensions of this access being decided by this process, if any (resolves once the last,
+   * and so every one, is decided and written). A consumer admission waits for them before it reads the access, so
+   * the call after the one that raised a flag sees the suspension.
+   */
+  deciding(accessId: number): Promise<void> | undefined {
+    return this.#deciding.get(accessId);
   }
 
   #persistGuard(accessId: number, change: { suspended: string; reason: string }): void {

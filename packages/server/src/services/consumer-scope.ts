@@ -91,12 +91,13 @@ export function stagedConnectors(header: string | undefined): string[] {
 const compiledPolicies = new WeakMap<ServerContext, Map<number, CompiledPolicy>>();
 
 /** The head of the call's policy (production: through its access, with the access's stored suspension). */
-async function headOf(ctx: ServerContext, call: ConsumerCall): Promise<PolicyHead | undefined> {
+async function headOf(ctx: ServerContext, call: ConsumerCall, fresh = false): Promise<PolicyHead | undefined> {
   if (ctx.config.mode === 'production') {
     if (call.caller?.kind !== 'consumer') return undefined;
-    // read with the token in the same statement (TokenRow.policy); looked up when a caller came without it
+    // read with the token in the same statement (TokenRow.policy); looked up when a caller came without it,
+    // or when it may have changed since (`fresh`)
     const { policy } = call.caller;
-    if (policy !== undefined) return policy ?? undefined;
+    if (policy !== undefined && !fresh) return policy ?? undefined;
     return ctx.store.catalog.policyByAccess(call.caller.subject);
   }
   const slug = audienceOf(call);
@@ -160,9 +161,13 @@ export const consumerScope = {
       const suspended = ctx.activity.suspension(accessId);
       if (suspended) throw new Suspended(suspended);
     }
-    const known = rememberedOf(ctx, call);
+    // several processes: an auto-suspension this process is deciding for the access is written first, and the
+    // access is then read again (what the token's check read, or this process remembers, may be from before it)
+    const deciding = accessId !== undefined && ctx.store.shared ? ctx.activity.deciding(accessId) : undefined;
+    if (deciding) await deciding;
+    const known = deciding ? undefined : rememberedOf(ctx, call);
     const remembered = known?.admission;
-    const head = known ? known.head : await headOf(ctx, call);
+    const head = known ? known.head : await headOf(ctx, call, deciding !== undefined);
     // several processes: read with the policy, so a change made through another is seen at once
     if (accessId !== undefined && ctx.store.shared) {
       const suspended = ctx.activity.suspension(accessId, head?.suspension ?? null);
