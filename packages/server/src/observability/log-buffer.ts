@@ -97,15 +97,10 @@ export class LogBuffer {
   /** Takes one or more whole lines (each ending in a newline). */
   write(text: string): boolean {
     // a UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4)
-    const most = text.length * 3;
-    if (this.#used + most > this.#bytes.length) {
-      this.#handOn();
-      if (most > this.#bytes.length) {
-        this.#hand(Buffer.from(text, 'utf8')); // a line longer than a chunk goes alone
-        return true;
-      }
-    }
-    this.#used += this.#bytes.write(text, this.#used, 'utf8');
+    const bytes = this.room(text.length * 3);
+    if (bytes === undefined)
+      this.#hand(Buffer.from(text, 'utf8')); // a line longer than a chunk goes alone
+    else this.#used += bytes.write(text, this.#used, 'utf8');
     return true;
   }
 
