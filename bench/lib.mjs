@@ -265,6 +265,13 @@ export function sqliteSpatialRows(db) {
   };
 }
 
+/** The median of numbers; of an even count, the mean of the middle two (not the upper one's figure). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
 export function rng(seed) {
   let a = seed >>> 0;

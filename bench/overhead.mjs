@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchSchema, countryRecord, cpuTimes, exampleCountries, rng } from './lib.mjs';
+import { benchSchema, countryRecord, cpuTimes, exampleCountries, median, rng } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
@@ -285,13 +285,6 @@ function pin(pid, cpu) {
   const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`--pin: taskset failed for ${pid} (is util-linux installed?)`);
 }
-
-/** The median; of an even count, the mean of the middle two (with two processes, not the slower one's figure). */
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * The variants: every part off (`off`, the reference), each alone (`logging`, `metrics`, `audit`), all on

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './lib.mjs';
 
 const here = fileURLToPath(new URL('../packages/server/dist', import.meta.url));
 
@@ -110,7 +111,6 @@ function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const reference = median(results.get('request'));
   console.log(`${values.lines} iterations per run, ${values.runs} runs per variant, medians; CPU µs per iteration`);
   console.log("| variant | per iteration | the line's cost | runs |");
