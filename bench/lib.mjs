@@ -272,6 +272,38 @@ export function median(xs) {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The overhead of a variant against a reference measured in the same rounds, as the median over rounds and processes
+ * of `ratio(run, reference)`, where a round's reference is the median of the reference processes' `key` in that
+ * round; with its 95% percentile-bootstrap interval. A draw takes again, with replacement, the reference's processes,
+ * the variant's processes and the rounds (a process's own speed and a round's machine state are both noise), and the
+ * interval is the 2.5th and 97.5th percentiles of 2,000 draws' medians. `reference` and `variant`: per process, its
+ * runs by round.
+ * @example overheadWithInterval([[{ cpuUs: 90 }]], [[{ cpuUs: 99 }]], 'cpuUs', (x, ref) => x.cpuUs / ref - 1) // { median: 0.1, low: 0.1, high: 0.1 }
+ */
+export function overheadWithInterval(reference, variant, key, ratio, draws = 2000) {
+  const rounds = reference[0].length;
+  const all = (n) => Array.from({ length: n }, (_, i) => i);
+  const estimate = (refs, procs, roundList) => {
+    const values = [];
+    for (const r of roundList) {
+      const ref = median(refs.map((p) => reference[p][r][key]));
+      for (const p of procs) values.push(ratio(variant[p][r], ref));
+    }
+    return median(values);
+  };
+  const random = rng(20261205);
+  const pick = (n) => Array.from({ length: n }, () => Math.floor(random() * n));
+  const medians = [];
+  for (let d = 0; d < draws; d++) medians.push(estimate(pick(reference.length), pick(variant.length), pick(rounds)));
+  medians.sort((a, b) => a - b);
+  return {
+    median: estimate(all(reference.length), all(variant.length), all(rounds)),
+    low: medians[Math.floor(draws * 0.025)],
+    high: medians[Math.ceil(draws * 0.975) - 1],
+  };
+}
+
 /** A tiny deterministic PRNG (mulberry32), so every run generates the same catalog. */
 export function rng(seed) {
   let a = seed >>> 0;

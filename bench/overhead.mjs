@@ -30,7 +30,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchSchema, countryRecord, cpuTimes, exampleCountries, median, rng } from './lib.mjs';
+import { benchSchema, countryRecord, cpuTimes, exampleCountries, median, overheadWithInterval, rng } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const autocannon = createRequire(join(rootDir, 'package.json'))('autocannon');
@@ -336,24 +336,31 @@ function printTable(variants, values, options) {
   console.log(
     `entity detail (${Number(values.catalog) > 0 ? `${values.catalog} generated country records, 5,000 asked for in turn` : 'one small record'}), ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, ` +
       `${replicas} server process(es) per variant, medians over rounds and processes; overhead = median of the ratio ` +
-      'to "this build, all off" in the same round (with several processes, their median in that round)',
+      'to "this build, all off" in the same round (with several processes, their median in that round), ' +
+      'and in brackets its 95% bootstrap interval (processes and rounds drawn again)',
   );
   console.log(
     '| variant | req/s | p50 | p99 | server CPU per request | of which in the kernel | CPU overhead | req/s overhead |',
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const offs = variants.filter((v) => v.key === 'off');
-  const reference = offs[0].runs.map((_, r) => ({
-    cpuUs: median(offs.map((o) => o.runs[r].cpuUs)),
-    rps: median(offs.map((o) => o.runs[r].rps)),
-  }));
   const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   for (const key of new Set(variants.map((v) => v.key))) {
     const group = variants.filter((v) => v.key === key);
     const runs = group.flatMap((v) => v.runs.map((x, r) => ({ ...x, r })));
     const m = (k) => median(runs.map((x) => x[k]));
-    const cpu = pct(median(runs.map((x) => x.cpuUs / reference[x.r].cpuUs - 1)));
-    const rps = pct(median(runs.map((x) => 1 - x.rps / reference[x.r].rps)));
+    // the median ratio, with its 95% bootstrap interval over processes and rounds (bench/README.md#observability-overhead)
+    const overhead = (field, ratio) => {
+      const o = overheadWithInterval(
+        offs.map((v) => v.runs),
+        group.map((v) => v.runs),
+        field,
+        ratio,
+      );
+      return `${pct(o.median)} (${pct(o.low)} … ${pct(o.high)})`;
+    };
+    const cpu = overhead('cpuUs', (x, ref) => x.cpuUs / ref - 1);
+    const rps = overhead('rps', (x, ref) => 1 - x.rps / ref);
     const ms = (k) => `${m(k).toFixed(1)} ms`;
     const isBase = key === 'off';
     console.log(
