@@ -20,7 +20,10 @@
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
 // the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
 // process of its own on a fresh data directory with one live connector, one record (or --catalog N) and one
-// consumer access. Not a test: it prints a table (bench/README.md#observability-overhead).
+// consumer access. Not a test: it prints a table (bench/README.md#observability-overhead), each overhead with its
+// 95% bootstrap interval over processes and rounds. One after the other (the default) is the consumer benchmark's
+// condition: one server with a core to itself. `--together` time-shares CPU 0 between all the servers, which
+// steadies the machine's noise but makes cache-bound work (the parts measured here) cost more (bench/README.md).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
