@@ -350,7 +350,7 @@ function printTable(variants, values, options) {
   const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   for (const key of new Set(variants.map((v) => v.key))) {
     const group = variants.filter((v) => v.key === key);
-    const runs = group.flatMap((v) => v.runs.map((x, r) => ({ ...x, r })));
+    const runs = group.flatMap((v) => v.runs);
     const m = (k) => median(runs.map((x) => x[k]));
     // the median ratio, with its 95% bootstrap interval over processes and rounds (bench/README.md#observability-overhead)
     const overhead = (field, ratio) => {
