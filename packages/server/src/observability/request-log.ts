@@ -137,8 +137,11 @@ export class RequestLog {
       methods = new Map();
       this.#routes.set(route, methods);
     }
-    const pattern = route === undefined ? 'null' : JSON.stringify(route);
-    return remembered(methods, method, (m) => `,"method":${JSON.stringify(m)},"route":${pattern},"url":`);
+    return remembered(
+      methods,
+      method,
+      (m) => `,"method":${JSON.stringify(m)},"route":${route === undefined ? 'null' : JSON.stringify(route)},"url":`,
+    );
   }
 
   /** `,"status":…,"durationMs":` for a status (an HTTP status is remembered; anything else made each time). */
