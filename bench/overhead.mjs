@@ -15,6 +15,11 @@
 //     [--database postgres://…]   (the PostgreSQL engine, a fresh schema per server; also BBK_DATABASE_URL)
 //     [--catalog N]   (the consumer benchmark's shape: N generated country records, a field mask, 5,000 of them
 //                      asked for in turn; default: one small record, the least work per entity detail)
+//     [--instructions]   (counts instead of times: every server, once seeded, runs again under valgrind's callgrind,
+//                         and each round gives its instructions per request; give it minutes of --warmup and
+//                         --duration, it runs about 50 times slower; needs valgrind)
+//     [--functions N]   (with --instructions: the N functions whose own instructions per request differ most
+//                        between all on and all off, JIT-compiled JavaScript named through node's --perf-basic-prof)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
 // after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
@@ -33,6 +38,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { callgrindCommand, dumpCounts, removeJitMap, requireCallgrind, selfCosts, zeroCounts } from './callgrind.mjs';
 import { benchSchema, countryRecord, cpuTimes, exampleCountries, median, overheadWithInterval, rng } from './lib.mjs';
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
@@ -72,12 +78,13 @@ async function serverMain() {
   process.stdin.on('end', () => server.close().then(() => process.exit(0)));
 }
 
-async function startChild(dist, dir, options) {
+/** Starts a server process; `runner`: how node is run (default: node itself; `--instructions`: under callgrind). */
+async function startChild(dist, dir, options, runner = [process.execPath]) {
   // Node options for the servers, e.g. BBK_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
-    process.execPath,
-    [...nodeArgs, fileURLToPath(import.meta.url), '--server', dist, dir, JSON.stringify(options)],
+    runner[0],
+    [...runner.slice(1), ...nodeArgs, fileURLToPath(import.meta.url), '--server', dist, dir, JSON.stringify(options)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
@@ -179,6 +186,8 @@ async function measure(variant, options) {
     headers: { 'x-bbk-auth-token': variant.consumerToken },
     connections: options.connections,
     duration: options.duration,
+    // under callgrind a request can take seconds while the JIT warms up (autocannon's default: 10 s)
+    ...(options.instructions ? { timeout: 120 } : {}),
     // --catalog: each request for the next of the picked records
     ...(paths.length > 1
       ? {
@@ -190,7 +199,10 @@ async function measure(variant, options) {
   const sys = after.system - before.system;
   const cpu = after.user - before.user + sys;
   const bad = result.non2xx + result.errors;
-  if (bad > 0) throw new Error(`${variant.name}: ${bad} failed requests`);
+  if (bad > 0)
+    throw new Error(
+      `${variant.name}: ${bad} failed requests (${result.non2xx} not 2xx, ${result.errors} errors, ${result.timeouts} timeouts)`,
+    );
   variant.requests += result.requests.total;
   if (options.profile) {
     const file = join(
@@ -209,8 +221,10 @@ async function measure(variant, options) {
     }
     rmSync(file);
   }
-  if (variant.urls.metrics) await checkScrape(variant);
+  // (--instructions: after the window's counts are dumped)
+  if (variant.urls.metrics && !options.instructions) await checkScrape(variant);
   return {
+    requests: result.requests.total,
     rps: result.requests.average,
     cpuUs: (cpu / result.requests.total) * 1e6,
     sysUs: (sys / result.requests.total) * 1e6,
@@ -394,9 +408,18 @@ async function main() {
       warmup: { type: 'string', default: '2' },
       database: { type: 'string', default: process.env.BBK_DATABASE_URL },
       catalog: { type: 'string', default: '0' },
+      instructions: { type: 'boolean', default: false },
+      functions: { type: 'string', default: '0' },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
+  const functions = Number(values.functions);
+  if (functions > 0 && !values.instructions)
+    throw new Error('--functions counts instructions: give --instructions too');
+  if (values.instructions) {
+    requireCallgrind();
+    options.instructions = true;
+  }
   // --pin: this process (the load generator) on CPU 1, every server (all its threads) on CPU 0
   if (values.pin) pin(process.pid, 1);
   const here = join(rootDir, 'packages/server/dist');
@@ -420,8 +443,24 @@ async function main() {
       Object.assign(v, await seed(v, Number(values.catalog)));
       v.requests = 0;
       v.next = 0;
+      if (values.instructions) {
+        // seeded at native speed, then the same data directory served again under callgrind
+        await stopAll([v]);
+        v.countsFile = join(scratch, `callgrind-${i}`);
+        const runner = callgrindCommand(v.countsFile, functions > 0);
+        Object.assign(v, await startChild(v.dist, dir, { ...v.options, ...where }, runner));
+        if (values.pin) pin(v.child.pid, 0);
+        continue;
+      }
       await measure(v, { ...options, duration: Number(values.warmup) }); // warm-up
       v.runs = [];
+    }
+    if (values.instructions) {
+      await countInstructions(variants, values, options);
+      await stopAll(variants);
+      for (const v of variants) if (v.options.logFile) checkLog(v);
+      printInstructions(variants, values, options, functions);
+      return;
     }
     for (let r = 0; r < Number(values.rounds); r++) {
       if (values.together) {
@@ -442,9 +481,95 @@ async function main() {
     if (values.profile) printShares(variants);
   } finally {
     await stopAll(variants);
+    for (const v of variants) if (v.countsFile && v.child) removeJitMap(v.child.pid);
     for (const drop of drops) await drop();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * --instructions: every server (under callgrind) warmed up, then in each round their counts zeroed, all loaded at
+ * once (the counts do not depend on what else runs), and each one's counts dumped: instructions per request.
+ */
+async function countInstructions(variants, values, options) {
+  await Promise.all(variants.map((v) => measure(v, { ...options, duration: Number(values.warmup) })));
+  for (const v of variants) v.runs = [];
+  for (let r = 0; r < Number(values.rounds); r++) {
+    for (const v of variants) zeroCounts(v.child.pid);
+    const results = await Promise.all(variants.map((v) => measure(v, options)));
+    for (const [i, v] of variants.entries()) {
+      const { file, instructions } = dumpCounts(v.child.pid, v.countsFile);
+      v.runs.push({ ...results[i], instructions: instructions / results[i].requests, dump: file });
+      if (v.urls.metrics) await checkScrape(v);
+    }
+  }
+}
+
+/**
+ * The --instructions table: instructions per request (median over rounds and processes) and the overhead against
+ * the all-off servers of the same round, with its bootstrap interval; with `--functions N`, the N functions whose
+ * own instructions per request differ most between the all-on (else the first other) variant and all off.
+ */
+function printInstructions(variants, values, options, functions) {
+  console.log(
+    `entity detail (${Number(values.catalog) > 0 ? `${values.catalog} generated country records, 5,000 asked for in turn` : 'one small record'}), ${options.connections} clients, ` +
+      `${values.rounds} rounds of ${options.duration} s under callgrind (after ${values.warmup} s of warm-up), ${values.replicas} server process(es) ` +
+      'per variant; instructions of every thread of the server in user space (the kernel not counted)',
+  );
+  console.log('| variant | requests per round | instructions per request | overhead |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const offs = variants.filter((v) => v.key === 'off').map((v) => v.runs);
+  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const keys = [...new Set(variants.map((v) => v.key))];
+  for (const key of keys) {
+    const group = variants.filter((v) => v.key === key);
+    const runs = group.flatMap((v) => v.runs);
+    const m = (k) => median(runs.map((x) => x[k]));
+    let overhead = '';
+    if (key !== 'off') {
+      const o = overheadWithInterval(
+        offs,
+        group.map((v) => v.runs),
+        'instructions',
+        (x, ref) => x.instructions / ref - 1,
+      );
+      overhead = `${pct(o.median)} (${pct(o.low)} … ${pct(o.high)})`;
+    }
+    console.log(`| ${group[0].name} | ${Math.round(m('requests'))} | ${Math.round(m('instructions'))} | ${overhead} |`);
+  }
+  console.log('per round, instructions per request, by process:');
+  for (const key of keys)
+    for (const v of variants.filter((x) => x.key === key))
+      console.log(`  ${v.name} #${v.replica + 1}: ${v.runs.map((x) => Math.round(x.instructions)).join(', ')}`);
+  if (functions <= 0) return;
+  const other = keys.includes('all') ? 'all' : keys.find((k) => k !== 'off');
+  if (!other) return;
+  const perRequest = (key) => {
+    const group = variants.filter((v) => v.key === key);
+    const total = new Map();
+    for (const v of group)
+      for (const [name, n] of selfCosts(
+        v.runs.map((x) => x.dump),
+        v.child.pid,
+      ))
+        total.set(name, (total.get(name) ?? 0) + n);
+    const requests = group.reduce((sum, v) => sum + v.runs.reduce((s, x) => s + x.requests, 0), 0);
+    return new Map([...total].map(([name, n]) => [name, n / requests]));
+  };
+  const a = perRequest(other);
+  const b = perRequest('off');
+  const names = [...new Set([...a.keys(), ...b.keys()])];
+  const diff = (name) => (a.get(name) ?? 0) - (b.get(name) ?? 0);
+  names.sort((x, y) => Math.abs(diff(y)) - Math.abs(diff(x)));
+  console.log(
+    `\nthe ${functions} functions whose own instructions per request differ most, ${other} against off (approximate: bench/callgrind.mjs)`,
+  );
+  console.log(`| function | ${other} | off | difference |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const name of names.slice(0, functions))
+    console.log(
+      `| ${name.replaceAll('|', '\\|')} | ${Math.round(a.get(name) ?? 0)} | ${Math.round(b.get(name) ?? 0)} | ${diff(name) >= 0 ? '+' : ''}${Math.round(diff(name))} |`,
+    );
 }
 
 /** Each server closes when its stdin ends (flushing its log); waits for them (a CPU profile is written at exit). */
