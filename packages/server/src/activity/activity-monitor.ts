@@ -173,11 +173,12 @@ export class ActivityMonitor {
    * have changed it); from then on counted as suspended here until the write is done.
    */
   #autoSuspendShared(accessId: number, detector: string, at: string): void {
-    // after the decisions already under way for the access: each sees what the one before wrote
+    // after the decisions already under way for the access: each sees what the one before wrote (and none is
+    // still writing: a decision ends once its write does)
     const deciding = (this.#deciding.get(accessId) ?? Promise.resolve())
       .then(() => this.#store.guard(accessId))
       .then(async (g) => {
-        if (!g.autoSuspend || g.suspended || this.#suspending.has(accessId)) return;
+        if (!g.autoSuspend || g.suspended) return;
         this.#suspending.set(accessId, detector);
         try {
           await this.#store.setGuard(accessId, { suspended: at, reason: detector });
