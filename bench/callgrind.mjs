@@ -58,11 +58,11 @@ export function dumpCounts(pid, outFile) {
   return { file: join(dir, file), instructions: Number(totals[1]) };
 }
 
-/** The JIT map node writes with --perf-basic-prof (start, size, name), sorted by start; removed once read. */
+/** The JIT map node writes with --perf-basic-prof (start, size, name), sorted by start (`removeJitMap` deletes it). */
 function jitMap(pid) {
   const path = `/tmp/perf-${pid}.map`;
   if (!existsSync(path)) return [];
-  const entries = readFileSync(path, 'utf8')
+  return readFileSync(path, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => {
@@ -70,7 +70,6 @@ function jitMap(pid) {
       return { start: Number.parseInt(start, 16), size: Number.parseInt(size, 16), name: name.join(' ') };
     })
     .sort((a, b) => a.start - b.start);
-  return entries;
 }
 
 /** Removes the JIT map file of a process. */

@@ -348,10 +348,34 @@ function variantsOf(here, scratch, baseline, only, replicas = 1) {
   ).flat();
 }
 
+/** What each server was asked: the entity details and the clients. */
+function workload(values, options) {
+  const records =
+    Number(values.catalog) > 0
+      ? `${values.catalog} generated country records, 5,000 asked for in turn`
+      : 'one small record';
+  return `entity detail (${records}), ${options.connections} clients`;
+}
+
+/**
+ * A variant's overhead against the all-off servers as the table prints it: the median ratio, with its 95% bootstrap
+ * interval over processes and rounds (bench/README.md#observability-overhead).
+ */
+function overheadText(offs, group, field, ratio) {
+  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const o = overheadWithInterval(
+    offs.map((v) => v.runs),
+    group.map((v) => v.runs),
+    field,
+    ratio,
+  );
+  return `${pct(o.median)} (${pct(o.low)} … ${pct(o.high)})`;
+}
+
 function printTable(variants, values, options) {
   const replicas = Number(values.replicas);
   console.log(
-    `entity detail (${Number(values.catalog) > 0 ? `${values.catalog} generated country records, 5,000 asked for in turn` : 'one small record'}), ${options.connections} clients, ${values.rounds} rounds of ${options.duration} s, ` +
+    `${workload(values, options)}, ${values.rounds} rounds of ${options.duration} s, ` +
       `${replicas} server process(es) per variant, medians over rounds and processes; overhead = median of the ratio ` +
       'to "this build, all off" in the same round (with several processes, their median in that round), ' +
       'and in brackets its 95% bootstrap interval (processes and rounds drawn again)',
@@ -361,27 +385,16 @@ function printTable(variants, values, options) {
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const offs = variants.filter((v) => v.key === 'off');
-  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   for (const key of new Set(variants.map((v) => v.key))) {
     const group = variants.filter((v) => v.key === key);
     const runs = group.flatMap((v) => v.runs);
     const m = (k) => median(runs.map((x) => x[k]));
-    // the median ratio, with its 95% bootstrap interval over processes and rounds (bench/README.md#observability-overhead)
-    const overhead = (field, ratio) => {
-      const o = overheadWithInterval(
-        offs.map((v) => v.runs),
-        group.map((v) => v.runs),
-        field,
-        ratio,
-      );
-      return `${pct(o.median)} (${pct(o.low)} … ${pct(o.high)})`;
-    };
-    const cpu = overhead('cpuUs', (x, ref) => x.cpuUs / ref - 1);
-    const rps = overhead('rps', (x, ref) => 1 - x.rps / ref);
-    const ms = (k) => `${m(k).toFixed(1)} ms`;
     const isBase = key === 'off';
+    const cpu = isBase ? '' : overheadText(offs, group, 'cpuUs', (x, ref) => x.cpuUs / ref - 1);
+    const rps = isBase ? '' : overheadText(offs, group, 'rps', (x, ref) => 1 - x.rps / ref);
+    const ms = (k) => `${m(k).toFixed(1)} ms`;
     console.log(
-      `| ${group[0].name} | ${Math.round(m('rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m('cpuUs'))} µs | ${Math.round(m('sysUs'))} µs | ${isBase ? '' : cpu} | ${isBase ? '' : rps} |`,
+      `| ${group[0].name} | ${Math.round(m('rps'))} | ${ms('p50')} | ${ms('p99')} | ${Math.round(m('cpuUs'))} µs | ${Math.round(m('sysUs'))} µs | ${cpu} | ${rps} |`,
     );
   }
   console.log('per round, server CPU per request (µs), by variant, with the order each process was started in:');
@@ -512,29 +525,18 @@ async function countInstructions(variants, values, options) {
  */
 function printInstructions(variants, values, options, functions) {
   console.log(
-    `entity detail (${Number(values.catalog) > 0 ? `${values.catalog} generated country records, 5,000 asked for in turn` : 'one small record'}), ${options.connections} clients, ` +
-      `${values.rounds} rounds of ${options.duration} s under callgrind (after ${values.warmup} s of warm-up), ${values.replicas} server process(es) ` +
+    `${workload(values, options)}, ${values.rounds} rounds of ${options.duration} s under callgrind (after ${values.warmup} s of warm-up), ${values.replicas} server process(es) ` +
       'per variant; instructions of every thread of the server in user space (the kernel not counted)',
   );
   console.log('| variant | requests per round | instructions per request | overhead |');
   console.log('| --- | ---: | ---: | ---: |');
-  const offs = variants.filter((v) => v.key === 'off').map((v) => v.runs);
-  const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const offs = variants.filter((v) => v.key === 'off');
   const keys = [...new Set(variants.map((v) => v.key))];
   for (const key of keys) {
     const group = variants.filter((v) => v.key === key);
-    const runs = group.flatMap((v) => v.runs);
-    const m = (k) => median(runs.map((x) => x[k]));
-    let overhead = '';
-    if (key !== 'off') {
-      const o = overheadWithInterval(
-        offs,
-        group.map((v) => v.runs),
-        'instructions',
-        (x, ref) => x.instructions / ref - 1,
-      );
-      overhead = `${pct(o.median)} (${pct(o.low)} … ${pct(o.high)})`;
-    }
+    const m = (k) => median(group.flatMap((v) => v.runs).map((x) => x[k]));
+    const overhead =
+      key === 'off' ? '' : overheadText(offs, group, 'instructions', (x, ref) => x.instructions / ref - 1);
     console.log(`| ${group[0].name} | ${Math.round(m('requests'))} | ${Math.round(m('instructions'))} | ${overhead} |`);
   }
   console.log('per round, instructions per request, by process:');
