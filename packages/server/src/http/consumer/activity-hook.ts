@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ActivityEvent, ConsumerRoute, QueryFeatures } from '../../activity/index.js';
 import type { ServerContext } from '../../context.js';
 import { audit } from '../../services/audit.js';
-import { routeConfig } from '../observe.js';
+import type { Answer } from '../observe.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,41 +39,36 @@ export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: s
   const routes = new Map(Object.entries(ROUTES).map(([path, route]) => [`${prefix}${path}`, route]));
   const calls = audit.consumerCalls(ctx);
   // one clock read per call, shared by the monitor and the per-minute activity
-  app.bbkCompletions.add((req, reply) => {
-    const caller = req.caller;
-    const status = reply.statusCode;
-    const records = req.served?.records ?? 0;
+  app.bbkCompletions.add((answer) => {
+    const caller = answer.caller;
+    const status = answer.status;
+    const records = answer.served?.records ?? 0;
     const at = ctx.config.now();
     if (caller?.kind === 'consumer') {
       if (production) {
-        const route = routes.get(routeConfig(req).url ?? '');
-        if (route) ctx.activity.record(activityEvent(req, caller.subject, at, route, status));
+        const route = routes.get(answer.route.url ?? '');
+        if (route) ctx.activity.record(activityEvent(answer, caller.subject, at, route));
       }
       calls.count(caller.subject, records, status === 429, at);
-    } else if (req.policySlug && !production) {
-      calls.count(`policy:${req.policySlug}`, records, status === 429, at);
+    } else if (answer.policySlug && !production) {
+      calls.count(`policy:${answer.policySlug}`, records, status === 429, at);
     }
   });
 }
 
 /** The monitor's view of one answered call, built in one shape (no spreads on the request path). */
-function activityEvent(
-  req: FastifyRequest,
-  accessId: number,
-  at: number,
-  route: ConsumerRoute,
-  status: number,
-): ActivityEvent {
-  const served = status === 200 ? req.served : null;
+function activityEvent(answer: Answer, accessId: number, at: number, route: ConsumerRoute): ActivityEvent {
+  const status = answer.status;
+  const served = status === 200 ? answer.served : null;
   const e: ActivityEvent = {
     accessId,
     at,
     route,
     status,
     records: served ? served.records : 0,
-    limitedBy: status === 429 ? (req.limitedBy ?? null) : null,
+    limitedBy: status === 429 ? (answer.limitedBy ?? null) : null,
   };
-  const id = (req.params as { id?: unknown }).id;
+  const id = (answer.params as { id?: unknown }).id;
   if (typeof id === 'string') e.id = id; // as asked: the enumeration detector folds the case of the ids it keeps
   const features = served?.features;
   if (features?.maskedPaths) e.maskedPaths = features.maskedPaths;
