@@ -78,8 +78,11 @@ async function serverMain() {
   process.stdin.on('end', () => server.close().then(() => process.exit(0)));
 }
 
-/** Starts a server process; `runner`: how node is run (default: node itself; `--instructions`: under callgrind). */
-async function startChild(dist, dir, options, runner = [process.execPath]) {
+/**
+ * Starts a server process; `runner`: how node is run (default: node itself, or the program in BBK_BENCH_RUNNER,
+ * called with node's arguments; `--instructions`: under callgrind).
+ */
+async function startChild(dist, dir, options, runner = [process.env.BBK_BENCH_RUNNER || process.execPath]) {
   // Node options for the servers, e.g. BBK_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.BBK_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(
