@@ -202,14 +202,14 @@ export class Completions extends LogController {
         try {
           completion(answer);
         } catch (err) {
-          this.#logger?.error({ err, reqId: answer.id }, 'accounting for an answer failed');
+          this.error(answer, err, 'accounting for an answer failed');
         }
       }
     }
   };
 
-  /** Logs an error of a request (the 500s of the error handler, the events below). */
-  error(req: FastifyRequest, err: unknown, message: string): void {
+  /** Logs an error of a request, or of its answer's completions (the 500s of the error handler, the events below). */
+  error(req: { readonly id: string }, err: unknown, message: string): void {
     this.#logger?.error({ err, reqId: req.id }, message);
   }
 
