@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What logging, metrics and audit cost on entity-detail throughput in production mode (consumer token,
-// rate and quota on): every part off (the baseline), each part alone, all together, and optionally a
-// baseline build of another checkout, interleaved in rounds so every variant meets the same machine load.
+// rate and quota on; or `--mode development`, the consumer benchmark's own: the policy named by `x-bbk-audience`):
+// every part off (the baseline), each part alone, all together, and optionally a baseline build of another
+// checkout, interleaved in rounds so every variant meets the same machine load.
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
 //     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
@@ -13,6 +14,9 @@
 //     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
 //     [--warmup 2]   (seconds of load per server before the rounds)
 //     [--database postgres://…]   (the PostgreSQL engine, a fresh schema per server; also BBK_DATABASE_URL)
+//     [--mode development]   (the consumer benchmark's mode: no tokens, the policy by `x-bbk-audience`; the audit part
+//                             is then the audit trail's activity minutes alone: usage, detectors and token last use
+//                             count accesses, which development has none of)
 //     [--catalog N]   (the consumer benchmark's shape: N generated country records, a field mask, 5,000 of them
 //                      asked for in turn; default: one small record, the least work per entity detail)
 //     [--instructions]   (counts instead of times: every server, once seeded, runs again under valgrind's callgrind,
@@ -109,7 +113,10 @@ async function startChild(dist, dir, options, runner = [process.env.BBK_BENCH_RU
 async function call(base, token, method, path, body) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'x-bbk-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { 'x-bbk-auth-token': token } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -186,7 +193,11 @@ async function measure(variant, options) {
   const prefix = new URL(variant.urls.consumer).pathname;
   const result = await autocannon({
     url: `${variant.urls.consumer}${paths[0]}`,
-    headers: { 'x-bbk-auth-token': variant.consumerToken },
+    // development (--mode): the consumer benchmark's way of naming the policy
+    headers:
+      variant.options.mode === 'development'
+        ? { 'x-bbk-audience': 'bench' }
+        : { 'x-bbk-auth-token': variant.consumerToken },
     connections: options.connections,
     duration: options.duration,
     // under callgrind a request can take seconds while the JIT warms up (autocannon's default: 10 s)
@@ -311,8 +322,9 @@ function pin(pid, cpu) {
  * (`all`), and with `--baseline`, that build with logging and metrics off (`before-off`) and on (`before-all`).
  * `only` (comma-separated keys) keeps some; `off` is always kept.
  */
-function variantsOf(here, scratch, baseline, only, replicas = 1) {
+function variantsOf(here, scratch, baseline, only, replicas = 1, mode = 'production') {
   const parts = (logging, metrics, audit, i) => ({
+    mode,
     logLevel: logging ? 'info' : 'silent',
     ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
     ...(metrics ? { metricsPort: 0 } : {}),
@@ -357,7 +369,7 @@ function workload(values, options) {
     Number(values.catalog) > 0
       ? `${values.catalog} generated country records, 5,000 asked for in turn`
       : 'one small record';
-  return `entity detail (${records}), ${options.connections} clients`;
+  return `entity detail (${records}, ${values.mode} mode), ${options.connections} clients`;
 }
 
 /**
@@ -424,11 +436,14 @@ async function main() {
       warmup: { type: 'string', default: '2' },
       database: { type: 'string', default: process.env.BBK_DATABASE_URL },
       catalog: { type: 'string', default: '0' },
+      mode: { type: 'string', default: 'production' },
       instructions: { type: 'boolean', default: false },
       functions: { type: 'string', default: '0' },
     },
   });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
+  if (values.mode !== 'production' && values.mode !== 'development')
+    throw new Error('--mode: production or development');
   const functions = Number(values.functions);
   if (functions > 0 && !values.instructions)
     throw new Error('--functions counts instructions: give --instructions too');
@@ -441,7 +456,7 @@ async function main() {
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
   const drops = [];
-  const variants = variantsOf(here, scratch, values.baseline, values.only, Number(values.replicas));
+  const variants = variantsOf(here, scratch, values.baseline, values.only, Number(values.replicas), values.mode);
   if (values.profile) options.profile = scratch;
   if (values.profile && values['keep-profiles']) {
     options.keepProfiles = values['keep-profiles'];
