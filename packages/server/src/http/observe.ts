@@ -287,7 +287,7 @@ export function observeSurface(
     const route = answer.route.url;
     if (api) {
       api.observe(answer.method, route, answer.status, answer.ms / 1000);
-      count?.(answer, route);
+      count?.(answer);
     }
     if (requestLog) logRequest(requestLog, answer);
   });
@@ -315,7 +315,8 @@ function logRequest(log: RequestLog, answer: Answer): void {
 
 /** Counts accepted contributor calls (records per action, session events) by contribution id. */
 function contributionCounter(metrics: Metrics) {
-  return (answer: Answer, route: string | undefined): void => {
+  return (answer: Answer): void => {
+    const route = answer.route.url;
     if (answer.status !== 200 || route === undefined) return;
     const params = answer.params as { cid?: string; action?: string; commit?: string };
     if (typeof params.cid !== 'string') return;
