@@ -25,6 +25,21 @@ describe('bbk start --database', () => {
   });
 
   it.skipIf(!TEST_DATABASE_URL)(
+    'a schema that does not exist: start and token bootstrap stop with exit 1 and say so',
+    async () => {
+      const env = { BBK_DATABASE_SCHEMA: `bbk_missing_${process.pid}` };
+      const start = await bbk(['start', '--database', TEST_DATABASE_URL!, '--data-dir', tempDir(), ...ports], { env });
+      expect(start.code).toBe(1);
+      expect(start.stderr).toMatch(
+        new RegExp(`cannot open the database: database schema "${env.BBK_DATABASE_SCHEMA}" does not exist`),
+      );
+      const token = await bbk(['token', 'bootstrap', '--database', TEST_DATABASE_URL!], { env });
+      expect(token.code).toBe(1);
+      expect(token.stderr).toMatch(/cannot open the database: database schema "bbk_missing_\d+" does not exist/);
+    },
+  );
+
+  it.skipIf(!TEST_DATABASE_URL)(
     'runs on PostgreSQL: bootstrap token once, token bootstrap on the database',
     async () => {
       const place = await createTestSchema(TEST_DATABASE_URL!);

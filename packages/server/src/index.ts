@@ -40,7 +40,7 @@ export {
   type TransferStore,
 } from './storage/bundle/transfer.js';
 export { DUMP_TABLES, type DumpCounts, type DumpTable } from './storage/dump.js';
-export { PostgisMissingError } from './storage/postgres/migrations.js';
+export { PostgisMissingError, SchemaMissingError } from './storage/postgres/migrations.js';
 export { verifyAuditFile } from './storage/sqlite/audit.js';
 export {
   BackupError,

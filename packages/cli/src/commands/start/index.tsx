@@ -3,6 +3,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { integer } from '../../lib/read-input.js';
+import { databaseOpenError } from '../../lib/store-location.js';
 
 export interface StartOptions {
   dev?: boolean;
@@ -26,7 +27,8 @@ export interface StartOptions {
  * requests at `info` by default.
  */
 export async function start(options: StartOptions, ctx: CommandContext): Promise<Output | undefined> {
-  const { startServer, ConfigError, PostgisMissingError } = await import('@bbk/server');
+  const serverModule = await import('@bbk/server');
+  const { startServer, ConfigError } = serverModule;
   const serverOptions: ServerOptions = {};
   if (options.dev) serverOptions.mode = 'development';
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
@@ -47,15 +49,11 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
     server = await startServer(serverOptions, ctx.io.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
-    if (error instanceof PostgisMissingError) throw new CliError(error.message, EXIT.FAILURE);
-    const code = (error as NodeJS.ErrnoException).code;
-    // PostgreSQL unreachable, login refused (28xxx) or no such database (3D000); the message never holds the URL
-    if (
-      (serverOptions.database || ctx.io.env.BBK_DATABASE_URL) &&
-      (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /^(28|3D)/.test(code ?? ''))
-    ) {
-      throw new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.FAILURE);
+    if (serverOptions.database || ctx.io.env.BBK_DATABASE_URL) {
+      const refused = databaseOpenError(error, serverModule);
+      if (refused) throw refused;
     }
+    const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       const { address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
       throw new CliError(

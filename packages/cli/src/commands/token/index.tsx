@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
-import { type StoreFlags, storeLocation } from '../../lib/store-location.js';
+import { databaseOpenError, type StoreFlags, storeLocation } from '../../lib/store-location.js';
 
 /** The database file inside a data directory (the server's `DB_FILE`). */
 const DB_FILE = 'bbk.sqlite';
@@ -18,15 +18,15 @@ export async function tokenBootstrap(options: StoreFlags, ctx: CommandContext): 
   if (!database && (!existsSync(dataDir) || !statSync(dataDir).isDirectory() || !existsSync(join(dataDir, DB_FILE)))) {
     throw new UsageError(`no bbk database in ${dataDir}: give the --data-dir of a server started at least once`);
   }
-  const { issueBootstrapToken } = await import('@bbk/server');
+  const server = await import('@bbk/server');
   let issued: { userId: number; token: string };
   try {
-    issued = await issueBootstrapToken(dataDir, { database, databaseSchema });
+    issued = await server.issueBootstrapToken(dataDir, { database, databaseSchema });
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith('no bootstrap user'))
       throw new CliError(`cannot issue a bootstrap token: ${message}`, EXIT.NOT_FOUND);
-    throw error;
+    throw (database && databaseOpenError(error, server)) || error;
   }
   return {
     data: { userId: issued.userId, token: issued.token },

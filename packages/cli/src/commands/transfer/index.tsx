@@ -4,7 +4,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { CliError, EXIT, UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
 import { liveProgress } from '../../lib/progress.js';
-import { type StoreFlags, storeLocation } from '../../lib/store-location.js';
+import { databaseOpenError, type StoreFlags, storeLocation } from '../../lib/store-location.js';
 
 /** How each refusal ends the command (docs/CLI.md, exit codes). */
 const EXIT_FOR = {
@@ -67,11 +67,7 @@ function refusal(error: unknown, server: typeof import('@bbk/server'), verb: str
   if (error instanceof server.TransferError)
     return new CliError(`${verb} refused: ${error.message}`, EXIT_FOR[error.code]);
   if (error instanceof server.BundleError) return new CliError(`${verb} refused: ${error.message}`, EXIT.USAGE);
-  if (error instanceof server.PostgisMissingError) return new CliError(error.message, EXIT.FAILURE);
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || /^(28|3D|3F)/.test(code ?? ''))
-    return new CliError(`cannot open the database: ${(error as Error).message}`, EXIT.FAILURE);
-  return error;
+  return databaseOpenError(error, server) ?? error;
 }
 
 function describe(where: ReturnType<typeof storeLocation>): string {

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION, PostgisMissingError } from './migrations.js';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION, PostgisMissingError, SchemaMissingError } from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
 import { createTestSchema } from './testing/pg-schema.js';
 
@@ -62,5 +62,25 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL migrations', () => {
     await expect(opened).rejects.toThrow(
       `PostGIS is not installed in database ${name}: install the package postgresql-15-postgis-3 (Debian) and run CREATE EXTENSION postgis, or let bbk create it with a superuser`,
     );
+  });
+
+  it('a schema that does not exist stops start-up, and nothing is created in public instead', async () => {
+    const schema = `bbk_missing_${process.pid}_${Date.now().toString(36)}`;
+    const publicTables = () =>
+      admin(
+        async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n,
+      );
+    const before = await publicTables();
+    const opened = PostgresStore.open({ url: TEST_DATABASE_URL!, schema, max: 1 });
+    await expect(opened).rejects.toBeInstanceOf(SchemaMissingError);
+    await expect(opened).rejects.toMatchObject({
+      code: '3F000',
+      message: expect.stringMatching(
+        new RegExp(
+          `^database schema "${schema}" does not exist in database \\w+: create it \\(CREATE SCHEMA ${schema}\\)`,
+        ),
+      ),
+    });
+    expect(await publicTables()).toBe(before);
   });
 });

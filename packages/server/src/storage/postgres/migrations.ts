@@ -35,6 +35,22 @@ export class PostgisMissingError extends Error {
   }
 }
 
+/**
+ * The schema named for bbk's tables (`databaseSchema`, `BBK_DATABASE_SCHEMA`) does not exist. Without this check
+ * the tables would go to the next schema on the search path (`public`), beside whatever else lives there. Its
+ * `code` is PostgreSQL's own for an unknown schema (`3F000`, invalid_schema_name).
+ */
+export class SchemaMissingError extends Error {
+  override readonly name = 'SchemaMissingError';
+  readonly code = '3F000';
+  constructor(schema: string, database: string) {
+    super(
+      `database schema "${schema}" does not exist in database ${database}: create it (CREATE SCHEMA ${schema}) ` +
+        "or leave BBK_DATABASE_SCHEMA unset to use the role's search path",
+    );
+  }
+}
+
 const RECORDED = `CREATE TABLE IF NOT EXISTS bbk_migrations (
   version integer PRIMARY KEY,
   name    text NOT NULL,
@@ -57,6 +73,7 @@ export async function schemaVersion(db: Queryable): Promise<number> {
 export async function migrate(db: PgDb): Promise<void> {
   const client = await db.pool.connect();
   try {
+    if (db.schema !== undefined) await ensureSchema(client, db.schema);
     await ensurePostgis(client, db.schema !== undefined);
     await client.query("SELECT pg_advisory_lock(hashtext('bbk migrations ' || current_schema()))");
     try {
@@ -85,6 +102,16 @@ export async function migrate(db: PgDb): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** The named schema exists (`SchemaMissingError` when not). */
+async function ensureSchema(client: Queryable, schema: string): Promise<void> {
+  const r = await client.query<{ found: boolean; db: string }>(
+    'SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, current_database() AS db',
+    [schema],
+  );
+  const row = r.rows[0];
+  if (!row?.found) throw new SchemaMissingError(schema, row?.db ?? '?');
 }
 
 /** `inPublic`: with a schema of bbk's own, PostGIS goes to `public` (on the search path) so it outlives that schema. */
