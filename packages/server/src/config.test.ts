@@ -21,3 +21,20 @@ describe('resolveConfig: automatic indexes', () => {
     }
   });
 });
+
+describe('resolveConfig: database schema', () => {
+  it('takes a plain lower-case name from the options or BBK_DATABASE_SCHEMA', () => {
+    expect(resolveConfig({}, { BBK_DATABASE_SCHEMA: 'bbk_prod' }).databaseSchema).toBe('bbk_prod');
+    expect(resolveConfig({ databaseSchema: 'a1' }, { BBK_DATABASE_SCHEMA: 'b' }).databaseSchema).toBe('a1');
+    expect(resolveConfig({}, {}).databaseSchema).toBeUndefined();
+  });
+
+  it('refuses a name PostgreSQL would need quoted or would cut', () => {
+    for (const bad of ['Foo', 'a;b', '1abc', 'a-b', 'x'.repeat(64)]) {
+      expect(() => resolveConfig({}, { BBK_DATABASE_SCHEMA: bad })).toThrow(
+        `database schema must be a plain lower-case name (a-z, 0-9, _; at most 63), got "${bad}"`,
+      );
+    }
+    expect(resolveConfig({}, { BBK_DATABASE_SCHEMA: 'x'.repeat(63) }).databaseSchema).toHaveLength(63);
+  });
+});

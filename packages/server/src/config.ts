@@ -104,6 +104,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** A database schema bbk accepts: plain lower-case, never quoted, within PostgreSQL's 63 bytes (longer names are cut). */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schemaName(value: string | undefined): string | undefined {
+  if (value !== undefined && !SCHEMA_NAME.test(value))
+    throw new ConfigError(`database schema must be a plain lower-case name (a-z, 0-9, _; at most 63), got "${value}"`);
+  return value;
+}
+
 function port(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null || value === '') return fallback;
   const n = typeof value === 'number' ? value : Number(value);
@@ -201,7 +210,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     mode: mode(options.mode ?? env.BBK_MODE),
     dataDir: dataDir === ':memory:' ? dataDir : resolve(dataDir),
     database: database(options.database ?? env.BBK_DATABASE_URL),
-    databaseSchema: options.databaseSchema || env.BBK_DATABASE_SCHEMA || undefined,
+    databaseSchema: schemaName(options.databaseSchema || env.BBK_DATABASE_SCHEMA || undefined),
     host: options.host ?? env.BBK_HOST ?? '127.0.0.1',
     coordinatorPort: port(options.coordinatorPort ?? env.BBK_COORDINATOR_PORT, 'coordinator port', 8001),
     contributorPort: port(options.contributorPort ?? env.BBK_CONTRIBUTOR_PORT, 'contributor port', 8002),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { SCHEMA_NAME } from '../../config.js';
 import { UnstorableValueError } from '../store.js';
 
 /** What runs SQL: the pool (one statement, any connection) or a client inside a transaction. */
@@ -19,8 +20,6 @@ export interface PgConnectOptions {
 
 /** Most SQL texts `prepared` names (statements each pooled connection may keep). */
 const MAX_NAMED = 256;
-
-const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 // bigint (count(*), sequences) as a JS number: every bbk value fits in 2^53
 const INT8 = 20;
@@ -44,8 +43,10 @@ export class PgDb implements Queryable {
   readonly #names = new Map<string, string>();
 
   constructor(options: PgConnectOptions) {
-    if (options.schema !== undefined && !PLAIN_NAME.test(options.schema))
-      throw new Error(`database schema must be a plain lower-case name, got "${options.schema}"`);
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema))
+      throw new Error(
+        `database schema must be a plain lower-case name (a-z, 0-9, _; at most 63), got "${options.schema}"`,
+      );
     this.schema = options.schema;
     this.pool = new pg.Pool({
       connectionString: options.url,
