@@ -55,6 +55,8 @@ function clientErrorBody(err: Error & { statusCode?: number }): { status: number
 /** The one error handler (every error becomes the standard body, spec §1.7) and the 404. */
 export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<Completions, 'error'>): void {
   app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (thrown instanceof StoreUnavailableError && thrown.cause !== undefined)
+      log.error(req, thrown.cause, thrown.message);
     const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
     if (err instanceof ApiError) {
       if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');

@@ -20,13 +20,15 @@ import type {
 } from './types.js';
 
 /**
- * The database could not take a write in time (another process held it for longer than the
- * store waits). Nothing was written; the request may be retried. Answered with 503.
+ * The database could not serve the call: SQLite could not take a write in time (another process held it for longer
+ * than the store waits); PostgreSQL was unreachable, shutting down, out of connections, or chose the call's
+ * transaction as a deadlock's victim. Nothing was written (a transaction in progress was rolled back); the request may
+ * be retried. Answered with 503 and `Retry-After: 1`.
  */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
-  constructor() {
-    super('the database is busy: try again');
+  constructor(message = 'the database is busy: try again', options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

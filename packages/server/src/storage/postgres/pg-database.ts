@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SCHEMA_NAME } from '../../config.js';
-import { UnstorableValueError } from '../store.js';
+import { StoreUnavailableError, UnstorableValueError } from '../store.js';
 
 /** What runs SQL: the pool (one statement, any connection) or a client inside a transaction. */
 export interface Queryable {
@@ -108,7 +108,12 @@ export class PgDb implements Queryable {
 
   /** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
   async tx<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw storeError(err);
+    }
     try {
       await client.query('BEGIN');
       const result = await fn(client);
@@ -151,6 +156,7 @@ const INVALID_TEXT = '22P02';
  * policy's segment read through one.
  */
 function storeError(err: unknown): unknown {
+  if (unavailable(err)) return new StoreUnavailableError('the database is unavailable: try again', { cause: err });
   const state = sqlState(err);
   if (state !== undefined && NUL_STATES.has(state)) return new UnstorableValueError({ cause: err });
   const detail = (err as { detail?: unknown }).detail;
@@ -158,6 +164,41 @@ function storeError(err: unknown): unknown {
     return new UnstorableValueError({ cause: err, what: 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)' });
   }
   return err;
+}
+
+/**
+ * SQLSTATEs of a database that is gone or going, or that gave the call up for reasons of its own: connection
+ * exceptions (class 08), an administrator's or a crash's shutdown and a database still starting (57P01–57P03),
+ * too many connections (53300), a deadlock's victim or a serialisation failure (40P01, 40001: the transaction was
+ * rolled back whole). Nothing the request asked for is wrong; it may be retried.
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '40P01', '40001']);
+
+/** The socket errors of a database that cannot be reached, or whose connection broke. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether `err` says the database could not serve the call (above), rather than refusing it: node-postgres's own
+ * errors for a connection that ended under a query or could not be had in time carry no code, only their text.
+ */
+function unavailable(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state !== undefined) return state.startsWith('08') || UNAVAILABLE_STATES.has(state);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return UNREACHABLE_CODES.has(code);
+  const message = err instanceof Error ? err.message : '';
+  return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/.test(
+    message,
+  );
 }
 
 /** The SQLSTATE of a database error, if it is one. */
