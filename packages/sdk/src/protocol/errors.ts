@@ -13,8 +13,10 @@ export const ERROR_STATUS = {
   TOO_MANY_REQUESTS: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
-  /** The database stayed busy (another process held its write lock) for longer than the server waits. */
+  /** The database stayed busy (another process held its write lock) for longer than the server waits, or is unreachable. */
   UNAVAILABLE: 503,
+  /** The database's disk is full: nothing was written (docs/OPERATIONS.md). */
+  INSUFFICIENT_STORAGE: 507,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -34,6 +36,7 @@ export const REASON_PHRASES: Record<number, string> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /** One item of a 400 validation error (spec §1.8). */

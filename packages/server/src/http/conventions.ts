@@ -4,7 +4,7 @@ import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
-import { StoreUnavailableError } from '../storage/store.js';
+import { isStorageFull, StoreUnavailableError } from '../storage/store.js';
 import { parseJsonBody } from '../validation/index.js';
 import type { Completions } from './observe.js';
 
@@ -52,12 +52,22 @@ function clientErrorBody(err: Error & { statusCode?: number }): { status: number
   return { status, body: errorBody(status, message) };
 }
 
+/** The `message` of a 507: the database's disk is full. */
+const STORAGE_FULL = 'the database has no room left: nothing was written';
+
 /** The one error handler (every error becomes the standard body, spec §1.7) and the 404. */
 export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<Completions, 'error'>): void {
   app.setErrorHandler((thrown: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (thrown instanceof StoreUnavailableError && thrown.cause !== undefined)
       log.error(req, thrown.cause, thrown.message);
-    const err = thrown instanceof StoreUnavailableError ? new ApiError('UNAVAILABLE') : thrown;
+    const full = isStorageFull(thrown);
+    if (full) log.error(req, thrown, STORAGE_FULL);
+    const err =
+      thrown instanceof StoreUnavailableError
+        ? new ApiError('UNAVAILABLE')
+        : full
+          ? ApiError.text('INSUFFICIENT_STORAGE', STORAGE_FULL)
+          : thrown;
     if (err instanceof ApiError) {
       if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
       return reply.code(err.status).send(errorBody(err.status, err.items ?? err.text ?? ''));

@@ -33,6 +33,16 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
+ * Whether `err` is the database (or the file system under it) out of room: SQLite's `SQLITE_FULL` (from the main
+ * connection or a worker thread, which keeps the code), PostgreSQL's `53100` (disk_full), or a write's `ENOSPC` /
+ * `EDQUOT`. The transaction it broke was rolled back, so nothing was written. Answered with 507.
+ */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
  * A value the database cannot hold (PostgreSQL: the character U+0000 in text or JSON). Nothing
  * was written. `statusCode` 400: the error handler answers it in the standard body.
  */

@@ -121,7 +121,7 @@ function responsesOf(route: RouteDoc): Record<string, ResponseDoc> {
   }
   out.default = error(
     undefined,
-    'Any other error, in the standard body: 400 without a Host header or with an undecodable path, 500, 503 while the database stays busy',
+    'Any other error, in the standard body: 400 without a Host header or with an undecodable path, 500, 503 while the database stays busy or cannot be reached, 507 when its disk is full',
   );
   return sortedByStatus(out);
 }

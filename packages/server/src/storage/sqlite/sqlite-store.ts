@@ -139,8 +139,11 @@ export class SqliteStore implements Store {
     await this.records.close();
     await this.#checkpointer?.close();
     if (this.db.open) {
-      this.db.pragma('optimize');
-      pruneStatistics(this.db);
+      try {
+        // upkeep only: a full disk (or any failure here) must not keep the database from closing
+        this.db.pragma('optimize');
+        pruneStatistics(this.db);
+      } catch {}
       this.db.close();
     }
   }
