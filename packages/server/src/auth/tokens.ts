@@ -1,4 +1,5 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../errors.js';
 import type { AuditNote } from '../storage/audit-store.js';
 import type { PolicyHead } from '../storage/catalog-store.js';
 import type { Store } from '../storage/store.js';
@@ -42,24 +43,32 @@ export function mintToken(kind: TokenKind): MintedToken {
 export interface IssueOptions {
   /** ISO-8601 UTC expiry; absent or `null`: the token never expires. */
   expires?: string | null;
+  /** Only when the subject has no live token of the kind (a promotion): else 409. */
+  once?: boolean;
   /** Given the number of tokens revoked; its entries commit with the token. */
   audit?: AuditNote<number>;
 }
 
 /**
- * Issues a token for an existing subject, revoking its previous one in the
- * same transaction (promote, reissue, bootstrap). `audit` is given the number
- * of tokens revoked and its entries commit with the token.
+ * Issues a token for an existing subject, revoking its previous one in the same transaction (promote, reissue,
+ * bootstrap; `TokenStore.issue`): 404 when the subject is gone by then (deleted meanwhile), 409 with `once` when it
+ * has a live token. `audit` is given the number of tokens revoked and its entries commit with the token.
  * @example await issueToken(store, 'consumer', access.id, { expires: '2030-01-01T00:00:00.000Z' })
  */
 export async function issueToken(
   store: Store,
   kind: TokenKind,
   subject: number,
-  { expires = null, audit }: IssueOptions = {},
+  { expires = null, once = false, audit }: IssueOptions = {},
 ): Promise<string> {
   const minted = mintToken(kind);
-  await store.tokens.insert({ keyId: minted.keyId, kind, hash: minted.hash, subject, expires }, audit);
+  const outcome = await store.tokens.issue(
+    { keyId: minted.keyId, kind, hash: minted.hash, subject, expires },
+    { once },
+    audit,
+  );
+  if (outcome === 'gone') throw new ApiError('NOT_FOUND');
+  if (outcome === 'exists') throw new ApiError('CONFLICT');
   return minted.token;
 }
 

@@ -4,7 +4,7 @@ import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
-import { isStorageFull, StoreUnavailableError } from '../storage/store.js';
+import { isMissingParent, isStorageFull, StoreUnavailableError } from '../storage/store.js';
 import { parseJsonBody } from '../validation/index.js';
 import type { Completions } from './observe.js';
 
@@ -67,7 +67,9 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<
         ? new ApiError('UNAVAILABLE')
         : full
           ? ApiError.text('INSUFFICIENT_STORAGE', STORAGE_FULL)
-          : thrown;
+          : isMissingParent(thrown)
+            ? new ApiError('NOT_FOUND')
+            : thrown;
     if (err instanceof ApiError) {
       if (err.code === 'UNAVAILABLE') reply.header('retry-after', '1');
       return reply.code(err.status).send(errorBody(err.status, err.items ?? err.text ?? ''));

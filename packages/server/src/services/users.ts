@@ -75,7 +75,9 @@ export const users = {
   async promote(ctx: ServerContext, uid: string, caller: Caller | null = null): Promise<string> {
     const user = await mustGet(ctx, parseUid(uid));
     if (user.coordinator) throw new ApiError('CONFLICT');
+    // checked again with the write (`once`): of promotions at once, one wins and the others get 409
     return issueToken(ctx.store, 'coordinator', user.id, {
+      once: true,
       audit: () => change(caller, 'token.issue', `user:${user.id}`, { kind: 'coordinator' }),
     });
   },

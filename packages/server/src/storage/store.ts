@@ -43,6 +43,17 @@ export function isStorageFull(err: unknown): boolean {
 }
 
 /**
+ * Whether `err` is a write refused because a row it refers to is gone: a foreign key violation (PostgreSQL's
+ * `23503`, SQLite's `SQLITE_CONSTRAINT_FOREIGNKEY`). The services check that a parent exists before they write, so
+ * this is a delete that committed in between (an entity type deleted while a connector is created under it); the
+ * write is refused whole and answered 404, as if the delete had come first.
+ */
+export function isMissingParent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/**
  * A value the database cannot hold (PostgreSQL: the character U+0000 in text or JSON). Nothing
  * was written. `statusCode` 400: the error handler answers it in the standard body.
  */
@@ -170,12 +181,34 @@ export interface UserStore {
   organizationsStartingWith(prefix: string): Promise<string[]>;
 }
 
+/** What `TokenStore.issue` did: issued the token, found a live one (`once`), or found no subject. */
+export type TokenIssue = 'issued' | 'exists' | 'gone';
+
+/** The table of each token kind's subject. */
+export const TOKEN_SUBJECTS: Readonly<Record<TokenKind, string>> = {
+  coordinator: 'users',
+  consumer: 'accesses',
+  contributor: 'connectors',
+};
+
 export interface TokenStore {
   /**
    * Stores a new token row, revoking the subject's previous live token of that kind in the same transaction.
    * `audit` is given the number of tokens revoked (0: a first issue, else a reissue).
    */
   insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void>;
+  /**
+   * Issues a token for a subject that exists (a coordinator token's user, a consumer token's access, a contributor
+   * token's connector), revoking the subject's live token of that kind in the same transaction; with `once`, only
+   * when the subject has no live token of that kind (a promotion). Issues for one subject take turns (its row is
+   * locked for the transaction), so whatever runs at once exactly one token stays live, and a subject deleted
+   * meanwhile gets none: `gone`. `audit` is given the number of tokens revoked and commits with the token.
+   */
+  issue(
+    row: NewToken & { kind: TokenKind; subject: number },
+    options?: { once?: boolean },
+    audit?: AuditNote<number>,
+  ): Promise<TokenIssue>;
   get(keyId: string): Promise<TokenRow | undefined>;
   /** Records when tokens were last accepted, in one transaction; a later time never goes back. */
   recordUses(uses: readonly TokenUse[]): Promise<void>;

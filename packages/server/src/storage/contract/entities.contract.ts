@@ -73,6 +73,57 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
   });
 
   describe('tokens', () => {
+    it('issue: only for a subject that exists, once only when asked, one live token whatever runs at once', async () => {
+      const user = (await store.users.create(USER))!;
+      expect(await store.tokens.issue({ ...newToken(), kind: 'coordinator', subject: 999 })).toBe('gone');
+      expect(await store.tokens.issue({ ...newToken(), kind: 'consumer', subject: user })).toBe('gone');
+      expect(await store.tokens.hasLive('coordinator', 999)).toBe(false);
+      const first = newToken();
+      const notes: number[] = [];
+      expect(
+        await store.tokens.issue({ ...first, kind: 'coordinator', subject: user }, { once: true }, (revoked) => {
+          notes.push(revoked);
+          return undefined;
+        }),
+      ).toBe('issued');
+      expect(
+        await store.tokens.issue({ ...newToken(), kind: 'coordinator', subject: user }, { once: true }, (revoked) => {
+          notes.push(revoked);
+          return undefined;
+        }),
+      ).toBe('exists');
+      expect(notes).toEqual([0]);
+      expect((await store.tokens.get(first.keyId))!.revoked).toBe(false);
+
+      // eight reissues at once: each revokes the one before it, so exactly one stays live
+      const minted = Array.from({ length: 8 }, () => newToken());
+      const outcomes = await Promise.all(
+        minted.map((t) => store.tokens.issue({ ...t, kind: 'coordinator', subject: user })),
+      );
+      expect(outcomes).toEqual(Array(8).fill('issued'));
+      const live = [first, ...minted].map(async (t) => (await store.tokens.get(t.keyId))!.revoked === false);
+      expect((await Promise.all(live)).filter(Boolean)).toHaveLength(1);
+
+      // eight promotions at once of a user who has none: one is issued
+      const other = (await store.users.create({ ...USER, email: 'other@example.com' }))!;
+      const once = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store.tokens.issue({ ...newToken(), kind: 'coordinator', subject: other }, { once: true }),
+        ),
+      );
+      expect(once.filter((o) => o === 'issued')).toHaveLength(1);
+      expect(once.filter((o) => o === 'exists')).toHaveLength(7);
+
+      // a subject deleted while tokens are issued for it ends with none live
+      const doomed = (await store.users.create({ ...USER, email: 'doomed@example.com' }))!;
+      const racing = Array.from({ length: 4 }, () => newToken());
+      await Promise.all([
+        ...racing.map((t) => store.tokens.issue({ ...t, kind: 'coordinator', subject: doomed })),
+        store.users.delete(doomed),
+      ]);
+      expect(await store.tokens.hasLive('coordinator', doomed)).toBe(false);
+    });
+
     it('a new token revokes the subject’s live one of that kind only', async () => {
       const a = newToken();
       const b = newToken();

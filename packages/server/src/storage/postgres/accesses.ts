@@ -33,21 +33,25 @@ export class PgAccesses implements AccessStore {
     token: NewToken,
     audit?: AuditNote<number | undefined>,
   ): Promise<AccessRow | undefined> {
-    const id = await this.audit.write(async (c) => {
-      const r = await c.query<{ id: number }>(
-        `INSERT INTO accesses (user_id, policy_id, created) VALUES ($1, $2, $3)
+    // the row is read in the same transaction: a delete right after it cannot turn the create into a miss
+    const created = await this.audit.write(
+      async (c) => {
+        const r = await c.query<{ id: number }>(
+          `INSERT INTO accesses (user_id, policy_id, created) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, policy_id) DO NOTHING RETURNING id`,
-        [userId, policyId, isoNow()],
-      );
-      const accessId = r.rows[0]?.id;
-      if (accessId === undefined) return undefined;
-      await c.query(
-        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'consumer', $2, $3, $4, $5)",
-        [token.keyId, token.hash, accessId, isoNow(), token.expires ?? null],
-      );
-      return accessId;
-    }, audit);
-    return id === undefined ? undefined : this.getById(id);
+          [userId, policyId, isoNow()],
+        );
+        const accessId = r.rows[0]?.id;
+        if (accessId === undefined) return undefined;
+        await c.query(
+          "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'consumer', $2, $3, $4, $5)",
+          [token.keyId, token.hash, accessId, isoNow(), token.expires ?? null],
+        );
+        return (await c.query<AccessRow>(`${SELECT} WHERE a.id = $1`, [accessId])).rows[0];
+      },
+      audit && ((row) => audit(row?.id)),
+    );
+    return created;
   }
 
   async delete(id: number, audit?: AuditNote<unknown>): Promise<void> {

@@ -50,21 +50,25 @@ export class PgConnectors implements ConnectorStore {
     token: NewToken,
     audit?: AuditNote<number | undefined>,
   ): Promise<ConnectorRow | undefined> {
-    const id = await this.audit.write(async (c) => {
-      const r = await c.query<{ id: number }>(
-        `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook, cache, webhook_secret, created)
+    // the row is read in the same transaction: a delete right after it cannot turn the create into a miss
+    const created = await this.audit.write(
+      async (c) => {
+        const r = await c.query<{ id: number }>(
+          `INSERT INTO connectors (slug, entity_type_id, contribution_id, name, description, webhook, cache, webhook_secret, created)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
-        [slug, entityTypeId, i.contributionId, i.name, i.description, i.webhook, i.cache, i.webhookSecret, isoNow()],
-      );
-      const connectorId = r.rows[0]?.id;
-      if (connectorId === undefined) return undefined;
-      await c.query(
-        "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'contributor', $2, $3, $4, $5)",
-        [token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null],
-      );
-      return connectorId;
-    }, audit);
-    return id === undefined ? undefined : this.getById(id);
+          [slug, entityTypeId, i.contributionId, i.name, i.description, i.webhook, i.cache, i.webhookSecret, isoNow()],
+        );
+        const connectorId = r.rows[0]?.id;
+        if (connectorId === undefined) return undefined;
+        await c.query(
+          "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'contributor', $2, $3, $4, $5)",
+          [token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null],
+        );
+        return (await c.query<ConnectorRow>(`${SELECT} WHERE c.id = $1`, [connectorId])).rows[0];
+      },
+      audit && ((row) => audit(row?.id)),
+    );
+    return created;
   }
 
   async update(id: number, i: ConnectorValues, audit?: AuditNote<unknown>): Promise<void> {

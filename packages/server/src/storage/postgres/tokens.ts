@@ -1,5 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
-import type { NewToken, TokenStore } from '../store.js';
+import { type NewToken, TOKEN_SUBJECTS, type TokenIssue, type TokenStore } from '../store.js';
 import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
 import type { PgAudit } from './audit.js';
@@ -24,6 +24,10 @@ export function tokenQuery(keyId: string): string {
 const GET = tokenQuery('$1');
 
 const REVOKE = 'UPDATE tokens SET revoked = $1 WHERE kind = $2 AND subject = $3 AND revoked IS NULL';
+
+const INSERT = 'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, $2, $3, $4, $5, $6)';
+
+const LIVE = 'SELECT 1 FROM tokens WHERE kind = $1 AND subject = $2 AND revoked IS NULL LIMIT 1';
 
 /** Per subject: the live token's expiry (newest first, should there be two) and the latest use of any of its tokens. */
 const SUMMARIES = `
@@ -51,12 +55,33 @@ export class PgTokens implements TokenStore {
   async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
     await this.audit.write(async (c) => {
       const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
-      await c.query(
-        'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, $2, $3, $4, $5, $6)',
-        [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null],
-      );
+      await c.query(INSERT, [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null]);
       return revoked;
     }, audit);
+  }
+
+  async issue(
+    row: NewToken & { kind: TokenKind; subject: number },
+    options: { once?: boolean } = {},
+    audit?: AuditNote<number>,
+  ): Promise<TokenIssue> {
+    const outcome = await this.audit.write(
+      async (c): Promise<{ outcome: TokenIssue; revoked: number }> => {
+        // the subject's row, locked until commit: issues for it take turns, and a delete waits (or went first)
+        const subject = await c.query(`SELECT 1 FROM ${TOKEN_SUBJECTS[row.kind]} WHERE id = $1 FOR NO KEY UPDATE`, [
+          row.subject,
+        ]);
+        if (subject.rowCount === 0) return { outcome: 'gone', revoked: 0 };
+        // each statement below sees what the issue before this one committed
+        if (options.once && ((await c.query(LIVE, [row.kind, row.subject])).rowCount ?? 0) > 0)
+          return { outcome: 'exists', revoked: 0 };
+        const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
+        await c.query(INSERT, [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null]);
+        return { outcome: 'issued', revoked };
+      },
+      audit && ((r) => (r.outcome === 'issued' ? audit(r.revoked) : undefined)),
+    );
+    return outcome.outcome;
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {

@@ -121,8 +121,13 @@ export class SqliteConnectors implements ConnectorStore {
       this.q.token.run(token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null);
       return connectorId;
     };
-    const id = await this.gate.write(this.audit.with(insert, audit));
-    return id === undefined ? undefined : this.getById(id);
+    // the row is read in the same write: a delete right after it cannot turn the create into a miss
+    const created = () => {
+      const id = this.audit.with(insert, audit)();
+      const r = id === undefined ? undefined : this.q.byId.get(id);
+      return r && toRow(r);
+    };
+    return this.gate.write(created);
   }
 
   async update(id: number, i: ConnectorValues, audit?: AuditNote<unknown>): Promise<void> {

@@ -1,5 +1,6 @@
+import type { Statement } from 'better-sqlite3';
 import type { AuditNote } from '../audit-store.js';
-import type { NewToken, TokenStore } from '../store.js';
+import { type NewToken, TOKEN_SUBJECTS, type TokenIssue, type TokenStore } from '../store.js';
 import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
 import type { SqliteAudit } from './audit.js';
@@ -52,6 +53,12 @@ export class SqliteTokens implements TokenStore {
         'UPDATE tokens SET last_used = ? WHERE key_id = ? AND (last_used IS NULL OR last_used < ?)',
       ),
       summaries: db.prepare<[string, string], SummaryRecord>(SUMMARIES),
+      subjects: Object.fromEntries(
+        Object.entries(TOKEN_SUBJECTS).map(([kind, table]) => [
+          kind,
+          db.prepare<[number], unknown>(`SELECT 1 FROM ${table} WHERE id = ?`),
+        ]),
+      ) as Record<TokenKind, Statement<[number], unknown>>,
     };
   }
 
@@ -62,6 +69,25 @@ export class SqliteTokens implements TokenStore {
       return revoked;
     };
     await this.gate.write(this.audit.with(insert, audit));
+  }
+
+  async issue(
+    row: NewToken & { kind: TokenKind; subject: number },
+    options: { once?: boolean } = {},
+    audit?: AuditNote<number>,
+  ): Promise<TokenIssue> {
+    // writes take turns (the gate, BEGIN IMMEDIATE): the checks and the write see one state
+    const issue = (): { outcome: TokenIssue; revoked: number } => {
+      if (!this.q.subjects[row.kind].get(row.subject)) return { outcome: 'gone', revoked: 0 };
+      if (options.once && this.q.live.get(row.kind, row.subject)!.n > 0) return { outcome: 'exists', revoked: 0 };
+      const revoked = this.q.revoke.run(isoNow(), row.kind, row.subject).changes;
+      this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null);
+      return { outcome: 'issued', revoked };
+    };
+    const note =
+      audit &&
+      ((r: { outcome: TokenIssue; revoked: number }) => (r.outcome === 'issued' ? audit(r.revoked) : undefined));
+    return (await this.gate.write(this.audit.with(issue, note))).outcome;
   }
 
   async get(keyId: string): Promise<TokenRow | undefined> {
