@@ -73,6 +73,36 @@ describe('development mode: limits per policy', () => {
     expect((await get(env, '/entity', h)).status).toBe(200);
   });
 
+  it('limits beyond what a count can hold are refused (400), and the largest are enforced', async () => {
+    const policy = (accessControl: string) =>
+      `{"name":"big","description":"big","policy":{"access_control":${accessControl},` +
+      '"data_segment":{"segment_query":{"type":"thing"}},"legal_context":[]}}';
+    const post = (accessControl: string) =>
+      call(`${env.server.urls.coordinator}/policy/big`, {
+        method: 'POST',
+        rawBody: policy(accessControl),
+        headers: { 'content-type': 'application/json' },
+      });
+    const refusals = {
+      '{"enabled":true,"rate":2147483648}': 'policy.access_control.rate',
+      '{"enabled":true,"rate":1e400}': 'policy.access_control.rate',
+      '{"enabled":true,"quota":{"max_number":9007199254740992,"interval_type":"day"}}':
+        'policy.access_control.quota.max_number',
+      '{"enabled":true,"quota":{"max_number":1e400,"interval_type":"day"}}': 'policy.access_control.quota.max_number',
+    };
+    for (const [accessControl, name] of Object.entries(refusals)) {
+      const r = await post(accessControl);
+      expect(r.status, accessControl).toBe(400);
+      expect((r.json as { error: { message: { name: string }[] } }).error.message.map((m) => m.name)).toEqual([name]);
+    }
+    const largest =
+      '{"enabled":true,"rate":2147483647,"quota":{"max_number":9007199254740991,"interval_type":"month"}}';
+    expect((await post(largest)).status).toBe(201);
+    const r = await get(env, '/entity', { 'x-bbk-audience': 'big' });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('ratelimit-policy')).toContain('q=2147483647');
+  });
+
   it('enabled: false means no limits; rate 0 admits nothing', async () => {
     for (let i = 0; i < 30; i++) expect((await get(env, '/entity', { 'x-bbk-audience': 'off' })).status).toBe(200);
     expect((await get(env, '/entity', { 'x-bbk-audience': 'zero' })).status).toBe(429);

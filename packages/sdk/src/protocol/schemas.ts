@@ -209,11 +209,13 @@ export const policySchema = {
             quota: {
               type: 'object',
               properties: {
-                max_number: { type: 'integer', minimum: 0 },
+                // at most 2^53 - 1: any integer JSON holds exactly; also refuses 1e400 (Infinity)
+                max_number: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
                 interval_type: { enum: ['day', 'month'] },
               },
             },
-            rate: { type: 'integer', minimum: 0 },
+            // calls a second: at most 2^31 - 1 (PostgreSQL's integer); also refuses 1e400 (Infinity)
+            rate: { type: 'integer', minimum: 0, maximum: 2147483647 },
           },
           required: ['enabled'],
         },

@@ -74,11 +74,21 @@ END
 $fn$;
 `;
 
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * A limit as the function's parameter type holds it: policies are refused above these bounds, but one stored before
+ * they were checked may hold more, which means the same (no call can reach it).
+ */
+function within(limit: number | null, most: number): number | null {
+  return limit === null ? null : Math.min(limit, most);
+}
+
 /** One admission through `bbk_admit` (see `UsageStore.admitShared`). */
 export async function admitShared(db: Queryable, call: SharedCall): Promise<SharedAdmission> {
   const r = await db.query<{ refused_by: 'rate' | 'quota' | null; rate_used: number; quota_used: number }>(
     'SELECT refused_by, rate_used, quota_used FROM bbk_admit($1, $2, $3, $4, $5)',
-    [call.key, call.second, call.rate, call.window, call.max],
+    [call.key, call.second, within(call.rate, INT4_MAX), call.window, within(call.max, Number.MAX_SAFE_INTEGER)],
   );
   const row = r.rows[0]!;
   return { refusedBy: row.refused_by, rateUsed: row.rate_used, quotaUsed: Number(row.quota_used) };
