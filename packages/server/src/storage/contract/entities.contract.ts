@@ -345,6 +345,34 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
         } else expect((await store.users.get((await write)!))!.name).toBe('A\0B');
       },
     );
+
+    it(
+      limits.nulInText
+        ? 'is refused inside JSON values too (tags, segments, addenda), keys included'
+        : 'is kept inside JSON values like any character',
+      async () => {
+        const writes = [
+          () => store.entityTypes.create('nul', { ...TYPE, tags: ['\0x'] }),
+          () => store.policies.create('nul', policyValues({ 'entity.a': 'x\0' })),
+          () => store.policies.create('nul-key', policyValues({ 'entity.a\0b': 1 })),
+          () => store.users.create({ ...USER, addendum: { note: { deep: ['\0'] } } }),
+        ];
+        for (const write of writes) {
+          if (limits.nulInText) await expect(write()).rejects.toBeInstanceOf(UnstorableValueError);
+          else await write();
+        }
+        if (limits.nulInText) {
+          expect(await store.entityTypes.list()).toEqual([]);
+          expect(await store.policies.list()).toEqual([]);
+          expect(await store.users.list()).toEqual([]);
+          // nothing was stored that a search could trip over
+          expect(await store.entityTypes.tagsStartingWith('x')).toEqual([]);
+        } else {
+          expect((await store.entityTypes.get('nul'))!.tags).toEqual(['\0x']);
+          expect((await store.policies.get('nul'))!.policy.data_segment.segment_query).toEqual({ 'entity.a': 'x\0' });
+        }
+      },
+    );
   });
 
   describe('health and figures', () => {

@@ -3,7 +3,7 @@ import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeRow, EntityTypeValues } from '../types.js';
 import type { PgAudit } from './audit.js';
 import { syncRecordIndexes } from './indexes.js';
-import { isoNow, type PgDb } from './pg-database.js';
+import { isoNow, type PgDb, storableJson } from './pg-database.js';
 
 const COLUMNS = 'id, slug, name, description, schema, timeseries, tags, icon, indexes, version';
 
@@ -11,11 +11,11 @@ function values(i: EntityTypeValues): unknown[] {
   return [
     i.name,
     i.description,
-    JSON.stringify(i.schema),
-    JSON.stringify(i.timeseries),
-    JSON.stringify(i.tags),
+    storableJson(i.schema),
+    storableJson(i.timeseries),
+    storableJson(i.tags),
     i.icon,
-    JSON.stringify(i.indexes),
+    storableJson(i.indexes),
   ];
 }
 

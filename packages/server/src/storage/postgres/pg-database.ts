@@ -137,6 +137,31 @@ export function isoNow(): string {
   return new Date().toISOString();
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * `value` as JSON text for a `json` column, refused (`UnstorableValueError`, a 400) when a string in it, key or
+ * value, holds what PostgreSQL cannot keep: U+0000, or an unpaired UTF-16 surrogate. The `json` type would take
+ * both as escapes, and every later read that turns them into text or `jsonb` (tag search, a segment run as a query)
+ * would fail, so they are refused where they are written, as in records.
+ */
+export function storableJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text.includes('\\u0000') && walk(value, (s) => s.includes('\0'))) throw new UnstorableValueError();
+  if (/\\ud[89a-f]/i.test(text) && walk(value, (s) => LONE_SURROGATE.test(s)))
+    throw new UnstorableValueError({ what: 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)' });
+  return text;
+}
+
+/** Whether `bad` holds for a string anywhere in `value` (object keys included). */
+function walk(value: unknown, bad: (s: string) => boolean): boolean {
+  if (typeof value === 'string') return bad(value);
+  if (Array.isArray(value)) return value.some((v) => walk(v, bad));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => bad(k) || walk(v, bad));
+  return false;
+}
+
 /** Whether a parameter holds U+0000 (in a string, or a string of an array). */
 export function hasNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\0');

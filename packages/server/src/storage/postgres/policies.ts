@@ -2,7 +2,7 @@ import type { AuditNote } from '../audit-store.js';
 import type { PolicyStore } from '../store.js';
 import type { PolicyRow, PolicyValues } from '../types.js';
 import type { PgAudit } from './audit.js';
-import { isoNow, type PgDb } from './pg-database.js';
+import { isoNow, type PgDb, storableJson } from './pg-database.js';
 
 const COLUMNS = 'id, slug, name, description, tags, policy, version';
 
@@ -28,14 +28,14 @@ export class PgPolicies implements PolicyStore {
   async create(slug: string, i: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean> {
     const sql = `INSERT INTO policies (slug, name, description, tags, policy, created) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (slug) DO NOTHING`;
-    const params = [slug, i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), isoNow()];
+    const params = [slug, i.name, i.description, storableJson(i.tags), storableJson(i.policy), isoNow()];
     return this.audit.write(async (c) => (await c.query(sql, params)).rowCount === 1, audit);
   }
 
   async update(slug: string, i: PolicyValues, audit?: AuditNote<boolean>): Promise<boolean> {
     const sql =
       'UPDATE policies SET name = $1, description = $2, tags = $3, policy = $4, version = version + 1 WHERE slug = $5';
-    const params = [i.name, i.description, JSON.stringify(i.tags), JSON.stringify(i.policy), slug];
+    const params = [i.name, i.description, storableJson(i.tags), storableJson(i.policy), slug];
     return this.audit.write(async (c) => (await c.query(sql, params)).rowCount === 1, audit);
   }
 

@@ -2,7 +2,7 @@ import type { AuditNote } from '../audit-store.js';
 import type { UserStore } from '../store.js';
 import type { UserRow, UserValues } from '../types.js';
 import type { PgAudit } from './audit.js';
-import { isoNow, type PgDb } from './pg-database.js';
+import { isoNow, type PgDb, storableJson } from './pg-database.js';
 
 interface UserRecord {
   id: number;
@@ -56,7 +56,7 @@ export class PgUsers implements UserStore {
       if (taken.rowCount !== 0) return undefined;
       const r = await c.query<{ id: number }>(
         'INSERT INTO users (name, email, organization, addendum, created) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [input.name, email, input.organization, JSON.stringify(input.addendum), isoNow()],
+        [input.name, email, input.organization, storableJson(input.addendum), isoNow()],
       );
       return r.rows[0]?.id;
     }, audit);
@@ -64,7 +64,7 @@ export class PgUsers implements UserStore {
 
   async update(id: number, input: Omit<UserValues, 'email'>, audit?: AuditNote<boolean>): Promise<boolean> {
     const sql = 'UPDATE users SET name = $1, organization = $2, addendum = $3 WHERE id = $4';
-    const params = [input.name, input.organization, JSON.stringify(input.addendum), id];
+    const params = [input.name, input.organization, storableJson(input.addendum), id];
     return this.audit.write(async (c) => (await c.query(sql, params)).rowCount === 1, audit);
   }
 
