@@ -167,6 +167,18 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
       expect((await store.entityTypes.tagsStartingWith('GEO')).sort()).toEqual(['Geology', 'geo']);
     });
 
+    it('searches prefixes without case beyond ASCII, the same on every engine', async () => {
+      await store.entityTypes.create('greek', { ...TYPE, tags: ['Ωmega', 'Élan', 'İstanbul'] });
+      await store.policies.create('greek', { ...policyValues(), tags: ['ÉLAN'] });
+      await store.users.create({ ...USER, organization: 'Élan Corp' });
+      for (const q of ['é', 'É', 'élan']) expect(await store.users.organizationsStartingWith(q)).toEqual(['Élan Corp']);
+      expect(await store.entityTypes.tagsStartingWith('ω')).toEqual(['Ωmega']);
+      expect(await store.entityTypes.tagsStartingWith('é')).toEqual(['Élan']);
+      expect(await store.entityTypes.tagsStartingWith('i')).toEqual(['İstanbul']);
+      expect(await store.policies.tagsStartingWith('élan')).toEqual(['ÉLAN']);
+      expect(await store.policies.tagsStartingWith('e')).toEqual([]);
+    });
+
     it('keeps schemas and policies exactly as written, key order included (it orders validation errors)', async () => {
       const schema = {
         type: 'object',

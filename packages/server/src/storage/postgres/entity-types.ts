@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeRow, EntityTypeValues } from '../types.js';
 import type { PgAudit } from './audit.js';
@@ -71,10 +72,11 @@ export class PgEntityTypes implements EntityTypeStore {
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
     const r = await this.db.query<{ tag: string }>(
-      `SELECT DISTINCT j.tag FROM entity_types, json_array_elements_text(entity_types.tags) AS j(tag)
-       WHERE lower(substr(j.tag, 1, length($1))) = $1`,
-      [prefix.toLowerCase()],
+      `SELECT DISTINCT j.tag FROM entity_types, json_array_elements_text(entity_types.tags) AS j(tag)`,
     );
-    return r.rows.map((x) => x.tag);
+    return startingWith(
+      r.rows.map((x) => x.tag),
+      prefix,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { PolicyStore } from '../store.js';
 import type { PolicyRow, PolicyValues } from '../types.js';
 import type { PgAudit } from './audit.js';
@@ -47,10 +48,11 @@ export class PgPolicies implements PolicyStore {
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
     const r = await this.db.query<{ tag: string }>(
-      `SELECT DISTINCT j.tag FROM policies, json_array_elements_text(policies.tags) AS j(tag)
-       WHERE lower(substr(j.tag, 1, length($1))) = $1`,
-      [prefix.toLowerCase()],
+      `SELECT DISTINCT j.tag FROM policies, json_array_elements_text(policies.tags) AS j(tag)`,
     );
-    return r.rows.map((x) => x.tag);
+    return startingWith(
+      r.rows.map((x) => x.tag),
+      prefix,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { UserStore } from '../store.js';
 import type { UserRow, UserValues } from '../types.js';
 import type { PgAudit } from './audit.js';
@@ -85,10 +86,11 @@ export class PgUsers implements UserStore {
 
   async organizationsStartingWith(prefix: string): Promise<string[]> {
     const r = await this.db.query<{ organization: string }>(
-      `SELECT DISTINCT organization FROM users
-       WHERE lower(substr(organization, 1, length($1))) = $1 AND organization <> ''`,
-      [prefix.toLowerCase()],
+      "SELECT DISTINCT organization FROM users WHERE organization <> ''",
     );
-    return r.rows.map((x) => x.organization);
+    return startingWith(
+      r.rows.map((x) => x.organization),
+      prefix,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { EntityTypeStore } from '../store.js';
 import type { EntityTypeRow, EntityTypeValues } from '../types.js';
 import type { SqliteAudit } from './audit.js';
@@ -58,9 +59,8 @@ export class SqliteEntityTypes implements EntityTypeStore {
         `UPDATE entity_types SET name = ?, description = ?, schema = ?, timeseries = ?, tags = ?, icon = ?, indexes = ?,
          version = version + 1 WHERE slug = ?`,
       ),
-      tags: db.prepare<[{ p: string }], { tag: string }>(
-        `SELECT DISTINCT j.value AS tag FROM entity_types, json_each(entity_types.tags) j
-         WHERE lower(substr(j.value, 1, length(@p))) = @p`,
+      tags: db.prepare<[], { tag: string }>(
+        `SELECT DISTINCT j.value AS tag FROM entity_types, json_each(entity_types.tags) j WHERE j.type = 'text'`,
       ),
     };
   }
@@ -120,6 +120,9 @@ export class SqliteEntityTypes implements EntityTypeStore {
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
-    return this.q.tags.all({ p: prefix.toLowerCase() }).map((r) => r.tag);
+    return startingWith(
+      this.q.tags.all().map((r) => r.tag),
+      prefix,
+    );
   }
 }

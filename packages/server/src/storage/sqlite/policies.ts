@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { PolicyStore } from '../store.js';
 import type { PolicyRow, PolicyValues } from '../types.js';
 import type { SqliteAudit } from './audit.js';
@@ -49,9 +50,8 @@ export class SqlitePolicies implements PolicyStore {
         'UPDATE policies SET name = ?, description = ?, tags = ?, policy = ?, version = version + 1 WHERE slug = ?',
       ),
       delete: db.prepare('DELETE FROM policies WHERE slug = ?'),
-      tags: db.prepare<[{ p: string }], { tag: string }>(
-        `SELECT DISTINCT j.value AS tag FROM policies, json_each(policies.tags) j
-         WHERE lower(substr(j.value, 1, length(@p))) = @p`,
+      tags: db.prepare<[], { tag: string }>(
+        `SELECT DISTINCT j.value AS tag FROM policies, json_each(policies.tags) j WHERE j.type = 'text'`,
       ),
     };
   }
@@ -89,6 +89,9 @@ export class SqlitePolicies implements PolicyStore {
   }
 
   async tagsStartingWith(prefix: string): Promise<string[]> {
-    return this.q.tags.all({ p: prefix.toLowerCase() }).map((r) => r.tag);
+    return startingWith(
+      this.q.tags.all().map((r) => r.tag),
+      prefix,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditNote } from '../audit-store.js';
+import { startingWith } from '../prefix.js';
 import type { UserStore } from '../store.js';
 import type { UserRow, UserValues } from '../types.js';
 import type { SqliteAudit } from './audit.js';
@@ -51,8 +52,8 @@ export class SqliteUsers implements UserStore {
       update: db.prepare('UPDATE users SET name = ?, organization = ?, addendum = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM users WHERE id = ?'),
       seq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'users'"),
-      orgs: db.prepare<[{ p: string }], { organization: string }>(
-        "SELECT DISTINCT organization FROM users WHERE lower(substr(organization, 1, length(@p))) = @p AND organization <> ''",
+      orgs: db.prepare<[], { organization: string }>(
+        "SELECT DISTINCT organization FROM users WHERE organization <> ''",
       ),
     };
   }
@@ -99,6 +100,9 @@ export class SqliteUsers implements UserStore {
   }
 
   async organizationsStartingWith(prefix: string): Promise<string[]> {
-    return this.q.orgs.all({ p: prefix.toLowerCase() }).map((r) => r.organization);
+    return startingWith(
+      this.q.orgs.all().map((r) => r.organization),
+      prefix,
+    );
   }
 }
