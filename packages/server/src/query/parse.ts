@@ -1,6 +1,7 @@
 import { type Geometry, type MultiPolygon, type Polygon, parseGeometry } from '../geo/index.js';
 import type { FieldOp, Json, QueryNode } from './ast.js';
 import { compileRegex } from './regex.js';
+import { areRegex } from './regex-dialect.js';
 
 /** Most elements accepted in one `$in` / `$nin` array. */
 export const MAX_IN_LENGTH = 1000;
@@ -120,7 +121,8 @@ function parseRegex(pattern: Json, options: Json | undefined): FieldOp {
   if (typeof pattern !== 'string') fail();
   if (options !== undefined && typeof options !== 'string') fail();
   const caseInsensitive = options?.includes('i') ?? false;
-  if (compileRegex(pattern, caseInsensitive) === null) fail();
+  // RE2's syntax, where PostgreSQL's ARE can say the same (regex-dialect.ts): one dialect on both engines
+  if (compileRegex(pattern, caseInsensitive) === null || areRegex(pattern, caseInsensitive) === null) fail();
   return { op: 'regex', pattern, caseInsensitive };
 }
 

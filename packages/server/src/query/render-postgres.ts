@@ -3,6 +3,7 @@ import type { Comparison } from './ast.js';
 import type { FieldRef, Ir, IrLeaf, JsonType } from './ir.js';
 import { INDEX_SEGMENT, sqlString } from './json-path.js';
 import { recordColumn } from './record-column.js';
+import { areRegex } from './regex-dialect.js';
 import type { SqlFragment } from './render-sqlite.js';
 
 export interface PostgresRenderOptions {
@@ -167,7 +168,7 @@ class PostgresRenderer {
       case 'jsonCompare':
         return `bbk_json_compare(${this.value(l.field)}, ${this.p(JSON.stringify(l.value))}::jsonb) ${OPERATOR[l.op]} 0`;
       case 'regex':
-        return `(${this.type(l.field)} = 'string' AND ${this.text(l.field)} ${l.caseInsensitive ? '~*' : '~'} ${this.p(l.pattern)})`;
+        return `(${this.type(l.field)} = 'string' AND ${this.text(l.field)} ~ ${this.p(postgresPattern(l.pattern, l.caseInsensitive))})`;
       case 'geoNear':
         return this.spatial(
           l.field,
@@ -269,4 +270,11 @@ class PostgresRenderer {
   number(f: FieldRef): string {
     return `(CASE WHEN ${this.type(f)} = 'number' THEN ${this.value(f)}::float8 END)`;
   }
+}
+
+/** A `$regex` written as ARE (`regex-dialect.ts`); parsing refused every pattern without a translation. */
+function postgresPattern(pattern: string, caseInsensitive: boolean): string {
+  const are = areRegex(pattern, caseInsensitive);
+  if (are === null) throw new Error('a $regex without an ARE translation reached the renderer');
+  return are;
 }
