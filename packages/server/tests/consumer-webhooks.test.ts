@@ -126,6 +126,9 @@ describe('entity webhook', () => {
       { raw: 'not json' },
       { raw: '[{"entity":{"capital":"x"}}]' },
       { body: { entity: ['x'], instance: 'y' } },
+      // deeper than a stored record may be: every later step would recurse over it
+      { raw: `{"entity":{"x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}` },
+      { raw: `{"entity":{"x":${'['.repeat(20000)}${']'.repeat(20000)}}}` },
     ]) {
       hook.handler = () => answer;
       const d = await consumer().entity('country', gb());
@@ -254,6 +257,7 @@ describe('timeseries webhook', () => {
       { raw: 'nope' },
       { body: { points } },
       { body: points, delayMs: 2000 },
+      { raw: `[{"from":"2020","value":${'['.repeat(5000)}${']'.repeat(5000)}}]` },
     ]) {
       hook.handler = () => answer;
       const res = await ts('');

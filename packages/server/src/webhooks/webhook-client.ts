@@ -1,4 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
+import { MAX_SECTION_DEPTH } from '../storage/records-store.js';
+import { nestingErrorPosition } from '../validation/json-body.js';
 import { type CallOutcome, HealthBook, type WebhookHealth } from './health.js';
 import { ReplyCache } from './reply-cache.js';
 import { SIGNATURE_HEADER, signWebhookRequest } from './signature.js';
@@ -195,13 +197,22 @@ export class WebhookClient {
       } else {
         const text = await res.body.text();
         let json: unknown;
+        // nested deeper than a stored record may be: refused before it is parsed (every later step recurses)
+        const tooDeep = nestingErrorPosition(text, MAX_REPLY_DEPTH) >= 0;
         try {
-          json = JSON.parse(text);
+          json = tooDeep ? undefined : JSON.parse(text);
         } catch {
           json = undefined;
         }
         const latencyMs = performance.now() - started;
-        if (json !== undefined && usable(json)) {
+        if (tooDeep) {
+          outcome = {
+            ok: false,
+            latencyMs,
+            timeout: false,
+            error: `reply is nested deeper than ${MAX_REPLY_DEPTH} levels`,
+          };
+        } else if (json !== undefined && usable(json)) {
           reply = { ok: true, json, size: text.length };
           outcome = { ok: true, latencyMs };
         } else {
@@ -225,6 +236,12 @@ export class WebhookClient {
     return reply;
   }
 }
+
+/**
+ * The deepest reply taken: a record's section may be nested `MAX_SECTION_DEPTH` levels, and a reply wraps it in two
+ * more at most (`{"entity": …}`, a timeseries point `[{"value": …}]`).
+ */
+const MAX_REPLY_DEPTH = MAX_SECTION_DEPTH + 2;
 
 function describe(err: unknown): string {
   if (err instanceof Error) {
