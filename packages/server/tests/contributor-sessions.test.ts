@@ -47,6 +47,21 @@ describe('open and close', () => {
     ).toBe(401);
   });
 
+  it('HEAD never opens or closes a session: 405, Allow GET, the session untouched', async () => {
+    const c = await fresh();
+    const sid = (await call(`${env.base}/connector/${c.cid}/session/open/accrue`)).json as string;
+    await call(`${env.base}/connector/${c.cid}/session/${sid}/upsert`, { method: 'POST', body: [rec('kept')] });
+    for (const path of [`/connector/${c.cid}/session/open/accrue`, `/connector/${c.cid}/session/${sid}/close/true`]) {
+      const res = await call(`${env.base}${path}`, { method: 'HEAD' });
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET');
+    }
+    expect(await count(c)).toBe(0);
+    expect(await inSession(c)).toBe(true);
+    expect((await call(`${env.base}/connector/${c.cid}/session/${sid}/close/true`)).status).toBe(200);
+    expect(await ids(env, c)).toEqual(['kept']);
+  });
+
   it('reports each posted vendor id once with its public id, for upsert and delete', async () => {
     const c = await fresh();
     const sid = await env.contrib.openSession(c.cid, 'stream');
