@@ -10,6 +10,7 @@ const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   431: 'Request Header Fields Too Large',
 };
 
@@ -112,6 +113,16 @@ describe('production mode: every layer answers in the standard body, the token f
       expect(res.status, name).toBe(400);
       expectStandard(res, 400);
     }
+  });
+
+  it('CONNECT (a tunnel request): 405 in the standard body, then the connection closes', async () => {
+    for (const text of ['CONNECT /v1 HTTP/1.1\r\nHost: x\r\n\r\n', 'CONNECT x:1 HTTP/1.1\r\nHost: x:1\r\n\r\n']) {
+      const res = parseRaw(await raw(env.base, text));
+      expectStandard(res, 405);
+      expect(res.head.toLowerCase()).toContain('connection: close');
+    }
+    // the server is still serving (and, in production, asks for a token first)
+    expect(parseRaw(await raw(env.base, 'GET /v1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(401);
   });
 
   it('no Host header: 400 in the standard body; an unknown Expect goes through the routes like any request', async () => {

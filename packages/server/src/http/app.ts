@@ -6,7 +6,7 @@ import { ApiError, errorBody, TOKEN_EXPIRED } from '../errors.js';
 import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
-import { clientErrorHandler } from './client-errors.js';
+import { clientErrorHandler, refuseConnect } from './client-errors.js';
 import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
 import { Completions, completeOnSend, isPublic, observeSurface, routeConfig } from './observe.js';
@@ -164,6 +164,7 @@ export function buildSurface(
 
   bodyParsers(app, surface === 'coordinator' ? MAX_BODY_DEPTH : undefined);
   app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
+  app.server.on('connect', refuseConnect);
   app.addHook('onRequest', async (req, reply) => {
     req.bbkStart = performance.now();
     reply.header('x-request-id', req.id);

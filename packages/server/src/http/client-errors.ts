@@ -72,3 +72,12 @@ function lingeringClose(socket: Duplex, answer: string): void {
   socket.end(answer);
   socket.resume();
 }
+
+/**
+ * Answers a `CONNECT` (a tunnel request, which Node hands to a `connect` listener and, without one, drops with no
+ * answer): bbk is no proxy, so 405 in the standard body, then the connection is closed.
+ */
+export function refuseConnect(_req: unknown, socket: Duplex): void {
+  if (socket.destroyed) return;
+  lingeringClose(socket, rawErrorResponse(405, ''));
+}
