@@ -47,6 +47,13 @@ describe('GET /console/ on the coordinator listener', () => {
     expect(page.text).toContain('bbk console');
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-cache');
+    // the page holds a coordinator's token: never framed, connecting to the three APIs only
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    for (const api of [server.urls.coordinator, server.urls.contributor, server.urls.consumer])
+      expect(policy).toContain(new URL(api).origin);
     const js = await call(`${root}/console/assets/index-abc123.js`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');

@@ -82,6 +82,25 @@ function siteConfig(req: FastifyRequest, site: ConsoleSite) {
 }
 
 /**
+ * The console page's Content-Security-Policy: its own scripts, styles and images (Leaflet sets inline styles, its
+ * icons are data URLs), connections to the three APIs only, no plugins, never inside a frame.
+ */
+function pagePolicy(config: ReturnType<typeof siteConfig>): string {
+  const origins = [...new Set([config.coordinator, config.contributor, config.consumer].map((u) => new URL(u).origin))];
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self' ${origins.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
  * Serves the console: `GET /console/config.json` (the three API URLs and the mode), the built files
  * (hashed assets cached for a year, the page itself revalidated), and `index.html` for `/console/`.
  * No token is needed (the console sends tokens to the APIs); paths are looked up in the map of built
@@ -97,11 +116,18 @@ export async function consoleRoutes(app: FastifyInstance, site: ConsoleSite): Pr
     const name = req.params['*'] || 'index.html';
     const body = files.get(name);
     if (!body) return reply.code(404).send(errorBody(404));
-    return reply
+    reply
       .type(TYPES[extname(name)] ?? 'application/octet-stream')
       .header('cache-control', name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .send(body);
+      .header('x-content-type-options', 'nosniff');
+    if (name.endsWith('.html')) {
+      // the page holds a coordinator's token: never framed by another site, scripts and connections only its own
+      reply
+        .header('content-security-policy', pagePolicy(siteConfig(req, site)))
+        .header('x-frame-options', 'DENY')
+        .header('referrer-policy', 'no-referrer');
+    }
+    return reply.send(body);
   };
   app.get(`${CONSOLE_PATH}/config.json`, { config: STATIC_ROUTE }, async (req, reply) =>
     reply.header('cache-control', 'no-store').send(siteConfig(req, site)),
