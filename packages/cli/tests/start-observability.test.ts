@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bbk, cleanup, spawnBbk, tempDir } from './helpers.js';
@@ -63,5 +63,20 @@ describe('bbk start: logs, metrics, probes', () => {
     const r = await bbk(['start', '--data-dir', tempDir('bbk-obs-'), ...ports, '--log-level', 'loud']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/log level must be one of/);
+  });
+
+  it('refuses a log file it cannot write as a usage error, before it starts anything', async () => {
+    const data = tempDir('bbk-obs-');
+    const file = join(data, 'a-file');
+    writeFileSync(file, 'not a directory');
+    for (const bad of [join(file, 'x.log'), data]) {
+      const r = await bbk(['start', '--data-dir', join(data, 'never'), ...ports, '--log-file', bad, '--json']);
+      expect(r.code, bad).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`cannot write the log file ${bad}`);
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    }
+    // nothing was created for it: no data directory, no bootstrap token burnt
+    expect(existsSync(join(data, 'never'))).toBe(false);
   });
 });

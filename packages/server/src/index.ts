@@ -102,9 +102,16 @@ export async function startServer(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
   const config = resolveConfig(options, env);
-  const store = await openStore(config);
-  const apps: FastifyInstance[] = [];
+  // the log first: a log file that cannot be written is a configuration error, before anything is opened
   const logs = createLogSink({ level: config.logLevel, file: config.logFile });
+  let store: Store;
+  try {
+    store = await openStore(config);
+  } catch (err) {
+    await logs?.close();
+    throw err;
+  }
+  const apps: FastifyInstance[] = [];
   const metrics = config.metricsPort === undefined ? undefined : new Metrics({ store });
   const usage = new TokenUsage({ tokens: store.tokens, now: config.now });
   try {

@@ -82,3 +82,34 @@ describe('buffered log lines survive a crash', () => {
     },
   );
 });
+
+// /dev/full fails every write with ENOSPC, as a full disk does
+describe.skipIf(!existsSync('/dev/full') || TEST_ENGINE === 'postgres')('a log file that cannot be written', () => {
+  it('never stops the server: requests are answered, it says so once, and it closes', async () => {
+    const { child, exited, stderr } = run([join(dir, 'full-data'), '/dev/full']);
+    const urls = JSON.parse(
+      await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr()}`)));
+      }),
+    ) as { coordinator: string };
+    // past several periodic hand-overs of the log (one a second), each failing
+    const until = Date.now() + 2500;
+    let answered = 0;
+    while (Date.now() < until) {
+      const res = await fetch(urls.coordinator, { signal: AbortSignal.timeout(2000) });
+      expect(res.status).toBe(200);
+      answered++;
+    }
+    expect(answered).toBeGreaterThan(50);
+    expect(stderr().match(/cannot write the log to \/dev\/full \(ENOSPC\)/g)).toHaveLength(1);
+    child.stdin!.write('close\n');
+    expect(await exited).toBe(0);
+  });
+
+  it('a crash still exits: the lines waiting are tried once, not for ever', async () => {
+    const { exited, stderr } = run(['--buffer', '/dev/full']);
+    expect(await exited).not.toBe(0);
+    expect(stderr()).toContain('crash on purpose');
+  });
+});

@@ -1,7 +1,37 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino } from 'pino';
 
 /** pino's asynchronous file writer (sonic-boom). */
 type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** What `flushSync` reads of sonic-boom's queue (4.x, buffer mode): its own `flushSync` retries a failing write for ever. */
+interface SonicBoomQueue {
+  fd: number;
+  destroyed: boolean;
+  _writing: boolean;
+  _writingBuf: Buffer;
+  _bufs: Buffer[][];
+  _lens: number[];
+  _len: number;
+}
+
+/** The most bytes waiting for the file; beyond it (a file that cannot be written, a stalled disk) lines are dropped. */
+const MAX_WAITING = 16 * 1024 * 1024;
+
+/** Tries, 10 ms apart, of a synchronous write the destination answers `EAGAIN` (a full pipe). */
+const BUSY_TRIES = 100;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Checks that the log file can be opened for appending (its directory made when missing), so that a bad
+ * `--log-file` (a directory, a path under a file) stops start-up with a clear message instead of failing later.
+ * @throws the file system's error
+ */
+export function checkLogFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a'));
+}
 
 /** Buffers still holding lines, written synchronously if the process exits (a crash included) before they close. */
 const open = new Set<LogBuffer>();
@@ -47,6 +77,14 @@ export class LogBuffer {
   readonly #inFlight: { chunk: Buffer; end: number }[] = [];
   /** Written chunks to fill again. */
   readonly #spare: Buffer[] = [];
+  /** The file's name, for the warnings. */
+  readonly #name: string;
+  /** Since the last write failed, until one succeeds. */
+  #failing = false;
+  /** Bytes of lines dropped (not written) since the last warning. */
+  #dropped = 0;
+  /** Set by the `drop` event during a `write`: sonic-boom did not keep the bytes. */
+  #justDropped = false;
 
   /** `to`: a file (appended) or a file descriptor (2: standard error). */
   constructor(to: string | number, options: LogBufferOptions = {}) {
@@ -60,14 +98,24 @@ export class LogBuffer {
       contentMode: 'buffer',
       minLength: 1,
       maxWrite: 1024 * 1024,
+      // sonic-boom keeps what it could not write and tries again with the next write: bounded, the rest is dropped
+      maxLength: MAX_WAITING,
     });
     this.#dest = dest;
+    this.#name = typeof to === 'number' ? 'standard error' : to;
+    // a write that fails (a full disk, EIO): said once on standard error, never thrown at the server
+    dest.on('error', (err: NodeJS.ErrnoException) => this.#failed(err));
+    dest.on('drop', (data: Buffer) => {
+      this.#justDropped = true;
+      this.#dropped += data.length;
+    });
     this.#chunk = options.chunk ?? 64 * 1024;
     this.#bytes = Buffer.allocUnsafe(this.#chunk);
     dest.on('write', (n: number) => this.#wrote(n));
     this.#timer = setInterval(() => this.#handOn(), options.flushMs ?? 1000);
     this.#timer.unref();
-    if (open.size === 0) process.on('exit', flushAllSync);
+    // ahead of pino's exit hook for the destination, which would retry a failing write for ever
+    if (open.size === 0) process.prependListener('exit', flushAllSync);
     open.add(this);
   }
 
@@ -112,10 +160,8 @@ export class LogBuffer {
     this.#handOn();
     const flushed = new Promise<void>((resolve) => {
       try {
-        this.#dest.flush((err) => {
-          if (err) this.flushSync();
-          resolve();
-        });
+        // an error is the file's (already said): what is still waiting is dropped, not written synchronously
+        this.#dest.flush(() => resolve());
       } catch {
         // not open yet, or already closed: write what can be written synchronously
         this.flushSync();
@@ -125,13 +171,36 @@ export class LogBuffer {
     return done ? flushed.then(() => done()) : flushed;
   }
 
-  /** Writes every waiting line now, blocking (process exit). */
+  /**
+   * Writes every waiting line now, blocking (process exit, a crash included), each write tried once (a full pipe a
+   * while longer): a file that cannot be written must not keep the process from exiting. sonic-boom's own
+   * `flushSync` would retry a failing write (a full disk, EIO) for ever.
+   */
   flushSync(): void {
     this.#handOn();
-    try {
-      this.#dest.flushSync();
-    } catch {
-      // the file never opened, or is closed: nothing more can be done at exit
+    const d = this.#dest as unknown as SonicBoomQueue;
+    if (d.destroyed || !(d.fd >= 0) || !Array.isArray(d._bufs)) return;
+    const waiting: Buffer[] = [];
+    // a write in progress is the operating system's now; one that failed waits in `_writingBuf`
+    if (!d._writing && d._writingBuf.length > 0) waiting.push(d._writingBuf);
+    for (const group of d._bufs) waiting.push(...group);
+    d._bufs = [];
+    d._lens = [];
+    d._len = 0;
+    if (!d._writing) d._writingBuf = Buffer.alloc(0);
+    // taken out of sonic-boom's queue either way, so that pino's own exit hook (sonic-boom's `flushSync`) finds
+    // nothing to retry; while the file fails, they are dropped
+    if (this.#failing) return;
+    for (let bytes of waiting) {
+      for (let tries = 0; bytes.length > 0; ) {
+        try {
+          bytes = bytes.subarray(writeSync(d.fd, bytes));
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if ((code === 'EAGAIN' || code === 'EBUSY') && ++tries < BUSY_TRIES) Atomics.wait(pause, 0, 0, 10);
+          else return;
+        }
+      }
     }
   }
 
@@ -139,6 +208,8 @@ export class LogBuffer {
   async close(end: boolean): Promise<void> {
     clearInterval(this.#timer);
     await this.flush();
+    // what a failing file still holds is dropped, so that closing it does not wait for it
+    if (this.#failing) this.flushSync();
     open.delete(this);
     if (open.size === 0) process.off('exit', flushAllSync);
     if (end) this.#dest.end();
@@ -155,19 +226,32 @@ export class LogBuffer {
     this.#bytes = this.#spare.pop() ?? Buffer.allocUnsafe(this.#chunk);
     this.#used = 0;
     if (this.#hand(lines)) this.#inFlight.push({ chunk, end: this.#handed });
+    // dropped: sonic-boom kept no reference, so the chunk is free at once
+    else if (this.#spare.length < 2) this.#spare.push(chunk);
   }
 
-  /** Whether sonic-boom took the bytes. */
+  /** Whether sonic-boom took the bytes (it drops them when too many wait, or after close). */
   #hand(bytes: Buffer): boolean {
     try {
+      this.#justDropped = false;
       // sonic-boom's buffer mode takes Buffers (its types say string)
       this.#dest.write(bytes as unknown as string);
+      if (this.#justDropped) return false;
       this.#handed += bytes.length;
       return true;
     } catch {
       // destroyed destination (after close): the lines are dropped, as pino would
       return false;
     }
+  }
+
+  /** A write failed: said on standard error once until writes succeed again; sonic-boom retries with the next. */
+  #failed(err: NodeJS.ErrnoException): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    process.stderr.write(
+      `bbk: cannot write the log to ${this.#name} (${err.code ?? err.message}): lines wait (up to 16 MiB, then are dropped) until it can\n`,
+    );
   }
 
   /**
@@ -177,6 +261,12 @@ export class LogBuffer {
    */
   #wrote(n: number): void {
     this.#written += n;
+    if (this.#failing) {
+      this.#failing = false;
+      const lost = this.#dropped ? `; ${this.#dropped} bytes of lines were dropped meanwhile` : '';
+      this.#dropped = 0;
+      process.stderr.write(`bbk: the log is written to ${this.#name} again${lost}\n`);
+    }
     const flight = this.#inFlight;
     for (let first = flight[0]; first !== undefined && first.end <= this.#written; first = flight[0]) {
       flight.shift();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import type { LogLevel } from '../config.js';
-import { LogBuffer } from './log-buffer.js';
+import { ConfigError, type LogLevel } from '../config.js';
+import { checkLogFile, LogBuffer } from './log-buffer.js';
 import { RequestLog } from './request-log.js';
 
 /**
@@ -67,6 +67,13 @@ export interface LogSink {
  */
 export function createLogSink(options: { level: LogLevel; file: string | undefined }): LogSink | undefined {
   if (options.level === 'silent') return undefined;
+  if (options.file !== undefined) {
+    try {
+      checkLogFile(options.file);
+    } catch (err) {
+      throw new ConfigError(`cannot write the log file ${options.file}: ${(err as Error).message}`);
+    }
+  }
   const out = new LogBuffer(options.file ?? 2, { mkdir: options.file !== undefined });
   const logger = pino(
     {
