@@ -162,3 +162,56 @@ describe('bbk audit verify', () => {
     expect(res.json()).toEqual({ intact: false, entries: 4, broken: { seq: 5, reason: 'head mismatch' } });
   });
 });
+
+describe('an entry forged after the recorded head', () => {
+  it('verify exits 8 naming it, and audited changes are refused (503) until the log is repaired', async () => {
+    // a fresh server: the one above was cut on purpose
+    const other = await serverAndCli({ mode: 'production' });
+    const admin = new CoordinatorClient({ baseUrl: other.server.urls.coordinator, token: other.server.adminToken });
+    try {
+      await admin.users.create({ name: 'eve', email: 'eve@example.com', organization: 'Org' });
+      const before = await other.run(['audit', 'verify', '--json']);
+      const entries = before.json<{ entries: number }>().entries;
+      const file = join(other.server.dataDir, 'bbk.sqlite');
+      const db = new Database(file);
+      try {
+        db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+        db.prepare('INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          entries + 1,
+          '2026-12-05T09:00:00.000Z',
+          'system',
+          'user.create',
+          'user:1',
+          '{}',
+          '00',
+          '00',
+        );
+      } finally {
+        db.close();
+      }
+      const broken = { intact: false, entries, broken: { seq: entries + 1, reason: 'head mismatch' } };
+      for (const args of [
+        ['audit', 'verify', '--json'],
+        ['audit', 'verify', '--data-dir', other.server.dataDir, '--json'],
+      ]) {
+        const res = await other.run(args, args.includes('--data-dir') ? '' : undefined);
+        expect(res.code, args.join(' ')).toBe(8);
+        expect(res.json()).toEqual(broken);
+      }
+      const refused = await fetch(`${other.server.urls.coordinator}/user`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-bbk-auth-token': other.server.adminToken },
+        body: JSON.stringify({ name: 'fay', email: 'fay@example.com', organization: 'Org' }),
+      });
+      expect(refused.status).toBe(503);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+        `the audit log holds an entry ${entries + 1} its recorded head does not vouch for`,
+      );
+      // nothing of the refused change was written
+      expect((await admin.users.list()).map((u) => u.email)).not.toContain('fay@example.com');
+    } finally {
+      await admin.close();
+      await other.server.destroy();
+    }
+  });
+});

@@ -146,3 +146,13 @@ export class ChainVerifier {
     return b;
   }
 }
+
+/**
+ * The verdict once the entries after the head are counted: the chain was checked up to the recorded head, and
+ * an entry after it (`last`, the highest seq, read in one statement with `head`, the head recorded now) is one no
+ * append vouches for: an entry added behind the server's back (`head mismatch`, at the first of them).
+ */
+export function withTail(verdict: AuditVerdict, last: number | undefined, head: ChainHead | undefined): AuditVerdict {
+  if (!verdict.intact || last === undefined || last <= (head?.seq ?? 0)) return verdict;
+  return { intact: false, entries: verdict.entries, broken: { seq: (head?.seq ?? 0) + 1, reason: 'head mismatch' } };
+}

@@ -4,6 +4,7 @@ import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
+import { AuditBrokenError } from '../storage/audit-store.js';
 import { isMissingParent, isStorageFull, StoreUnavailableError } from '../storage/store.js';
 import { parseJsonBody } from '../validation/index.js';
 import type { Completions } from './observe.js';
@@ -62,6 +63,11 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<
       log.error(req, thrown.cause, thrown.message);
     const full = isStorageFull(thrown);
     if (full) log.error(req, thrown, STORAGE_FULL);
+    if (thrown instanceof AuditBrokenError) {
+      // a broken audit log is not written on: every audited change waits for an operator
+      log.error(req, thrown, thrown.message);
+      return reply.code(503).send(errorBody(503, thrown.message));
+    }
     const err =
       thrown instanceof StoreUnavailableError
         ? new ApiError('UNAVAILABLE')

@@ -16,6 +16,21 @@ export type { AuditDraft } from '../audit/chain.js';
  */
 export type AuditNote<R> = (result: R) => AuditDraft | readonly AuditDraft[] | undefined;
 
+/**
+ * An append found the entry it was to write already there: entries were added after the recorded head behind the
+ * server's back. Nothing is written (the change it came with is rolled back) until the log is repaired: a broken
+ * log is not written on. Answered 503 with this message, and logged.
+ */
+export class AuditBrokenError extends Error {
+  override readonly name = 'AuditBrokenError';
+  constructor(seq: number, options?: { cause?: unknown }) {
+    super(
+      `the audit log holds an entry ${seq} its recorded head does not vouch for: nothing was written; run bbk audit verify`,
+      options,
+    );
+  }
+}
+
 /** Filter of `list`: every given field must match. */
 export interface AuditFilter {
   /** Exact actor, or its kind (`coordinator` matches `coordinator:3`). */

@@ -1,7 +1,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
-import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal } from '../../audit/chain.js';
-import type { AuditDraft, AuditFilter, AuditNote, AuditPage, AuditStore } from '../audit-store.js';
+import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal, withTail } from '../../audit/chain.js';
+import {
+  AuditBrokenError,
+  type AuditDraft,
+  type AuditFilter,
+  type AuditNote,
+  type AuditPage,
+  type AuditStore,
+} from '../audit-store.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 
 interface AuditRow {
@@ -40,7 +47,13 @@ function matchClause(column: 'actor' | 'target', value: string, params: unknown[
 }
 
 async function recordedHead(c: Queryable): Promise<ChainHead | undefined> {
-  const value = (await c.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0]?.value;
+  return parseHead(
+    (await c.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0]?.value,
+  );
+}
+
+/** A head as recorded (`<seq> <hash>`). */
+function parseHead(value: string | null | undefined): ChainHead | undefined {
   if (!value) return undefined;
   const [seq, hash] = value.split(' ');
   return { seq: Number(seq), hash: hash ?? '' };
@@ -76,7 +89,13 @@ export class PgAudit implements AuditStore {
     for (const draft of list) {
       const e = seal(draft, head, isoNow());
       const detail = canonicalJson(e.detail);
-      await c.query(INSERT, [e.seq, e.at, e.actor, e.action, e.target, detail, e.prevHash, e.hash]);
+      try {
+        await c.query(INSERT, [e.seq, e.at, e.actor, e.action, e.target, detail, e.prevHash, e.hash]);
+      } catch (err) {
+        // the seq after the recorded head is taken (unique_violation): an entry no append vouches for
+        if ((err as { code?: string }).code === '23505') throw new AuditBrokenError(e.seq, { cause: err });
+        throw err;
+      }
       out.push({ ...draft, seq: e.seq, at: e.at, prev_hash: e.prevHash, hash: e.hash });
       head = { seq: e.seq, hash: e.hash };
     }
@@ -133,9 +152,17 @@ export class PgAudit implements AuditStore {
         ])
       ).rows;
       for (const row of rows) if (verifier.push(toStored(row))) return verifier.finish(head);
-      if (rows.length < CHUNK) return verifier.finish(head);
+      if (rows.length < CHUNK) break;
       after = rows[rows.length - 1]!.seq;
       await yieldToLoop();
     }
+    // in one statement (one snapshot): the highest seq and the head recorded with it
+    const tail = (
+      await this.db.query<{ last: number | null; head: string | null }>(
+        'SELECT (SELECT max(seq) FROM audit) AS last, (SELECT value FROM meta WHERE key = $1) AS head',
+        [HEAD_KEY],
+      )
+    ).rows[0];
+    return withTail(verifier.finish(head), tail?.last ?? undefined, parseHead(tail?.head));
   }
 }

@@ -2,8 +2,15 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
 import Database, { type Statement } from 'better-sqlite3';
-import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal } from '../../audit/chain.js';
-import type { AuditDraft, AuditFilter, AuditNote, AuditPage, AuditStore } from '../audit-store.js';
+import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal, withTail } from '../../audit/chain.js';
+import {
+  AuditBrokenError,
+  type AuditDraft,
+  type AuditFilter,
+  type AuditNote,
+  type AuditPage,
+  type AuditStore,
+} from '../audit-store.js';
 import { DB_FILE, type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -48,6 +55,10 @@ export class SqliteAuditReader {
     this.#q = {
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       last: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
+      // in one statement: the highest seq and the head recorded with it
+      tail: db.prepare<[string], { last: number | null; head: string | null }>(
+        'SELECT (SELECT max(seq) FROM audit) AS last, (SELECT value FROM meta WHERE key = ?) AS head',
+      ),
       chunk: db.prepare<[number, number, number], AuditRow>(
         'SELECT * FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
       ),
@@ -61,10 +72,7 @@ export class SqliteAuditReader {
 
   /** The head recorded at the last append, undefined before the first. */
   protected recordedHead(): ChainHead | undefined {
-    const value = this.#q.meta.get(HEAD_KEY)?.value;
-    if (!value) return undefined;
-    const [seq, hash] = value.split(' ');
-    return { seq: Number(seq), hash: hash ?? '' };
+    return parseHead(this.#q.meta.get(HEAD_KEY)?.value);
   }
 
   async list(filter: AuditFilter, page: AuditPage): Promise<AuditEntry[]> {
@@ -96,11 +104,20 @@ export class SqliteAuditReader {
     for (let after = 0; ; ) {
       const rows = this.#q.chunk.all(after, upTo, CHUNK);
       for (const row of rows) if (verifier.push(toStored(row))) return verifier.finish(head);
-      if (rows.length < CHUNK) return verifier.finish(head);
+      if (rows.length < CHUNK) break;
       after = rows[rows.length - 1]!.seq;
       await yieldToLoop();
     }
+    const tail = this.#q.tail.get(HEAD_KEY);
+    return withTail(verifier.finish(head), tail?.last ?? undefined, parseHead(tail?.head));
   }
+}
+
+/** A head as recorded (`<seq> <hash>`). */
+function parseHead(value: string | null | undefined): ChainHead | undefined {
+  if (!value) return undefined;
+  const [seq, hash] = value.split(' ');
+  return { seq: Number(seq), hash: hash ?? '' };
 }
 
 /** The SQLite audit log: appends on the main connection, through the write gate. */
@@ -137,7 +154,14 @@ export class SqliteAudit extends SqliteAuditReader implements AuditStore {
     const out: AuditEntry[] = [];
     for (const draft of list) {
       const e = seal(draft, head, isoNow());
-      this.#insert.run(e.seq, e.at, e.actor, e.action, e.target, canonicalJson(e.detail), e.prevHash, e.hash);
+      try {
+        this.#insert.run(e.seq, e.at, e.actor, e.action, e.target, canonicalJson(e.detail), e.prevHash, e.hash);
+      } catch (err) {
+        // the seq after the recorded head is taken: an entry no append vouches for
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new AuditBrokenError(e.seq, { cause: err });
+        throw err;
+      }
       out.push({ ...draft, seq: e.seq, at: e.at, prev_hash: e.prevHash, hash: e.hash });
       head = { seq: e.seq, hash: e.hash };
     }
