@@ -111,6 +111,25 @@ describe('bbk start', () => {
       blocker.close();
     }
   });
+
+  it('a first production start that cannot listen keeps the bootstrap token for the next start', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    const data = tempDir();
+    const others = ['--contributor-port', '0', '--consumer-port', '0', '--json'];
+    try {
+      const busy = await bbk(['start', '--data-dir', data, '--coordinator-port', port, ...others]);
+      expect(busy.code).toBe(1);
+    } finally {
+      blocker.close();
+    }
+    const next = spawnBbk(['start', '--data-dir', data, '--coordinator-port', '0', ...others]);
+    const ready = JSON.parse((await next.waitFor(/\n/)).split('\n')[0] ?? '') as { bootstrapToken?: string };
+    expect(ready.bootstrapToken).toMatch(/^coordinator\./);
+    next.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
+  });
 });
 
 describe('bbk token bootstrap, bbk status', () => {

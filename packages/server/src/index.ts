@@ -116,7 +116,6 @@ export async function startServer(
   const usage = new TokenUsage({ tokens: store.tokens, now: config.now });
   try {
     const secret = await ensureSecret(store);
-    const bootstrapToken = await bootstrapUser(store, config);
     const admissions = store.shared ? new RememberedAdmissions() : undefined;
     const remember = admissions && ((row: TokenRow) => admissions.rememberToken(row));
     const ctx: ServerContext = {
@@ -181,6 +180,8 @@ export async function startServer(
       await surface.listen({ host: config.host, port: config.metricsPort });
       metricsUrl = urlOf(surface, '/metrics');
     }
+    // once every listener is bound: a start that fails (a port in use) must not spend the one bootstrap token
+    const bootstrapToken = await bootstrapUser(store, config);
     const base = config.basePath ? `/${config.basePath}` : '';
     for (const [api, app] of [
       ['coordinator', coordinator],

@@ -40,7 +40,7 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL audit log', () => {
     await expect(store.audit.append({ actor: 'system', action: 'x', target: 't:5', detail: {} })).rejects.toThrow(
       'the audit log holds an entry 4 its recorded head does not vouch for',
     );
-    expect((await store.db.query('SELECT count(*)::int AS n FROM audit')).rows[0].n).toBe(4);
+    expect((await store.db.query('SELECT count(*)::int AS n FROM audit')).rows[0]?.n).toBe(4);
     await store.db.query('ALTER TABLE audit DISABLE TRIGGER audit_no_update');
     await store.db.query('DELETE FROM audit WHERE seq = 4');
     await store.db.query('ALTER TABLE audit ENABLE TRIGGER audit_no_update');
