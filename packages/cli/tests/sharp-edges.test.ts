@@ -241,3 +241,19 @@ describe('the bin entry is tiny; the command table lives next to each command', 
     expect(text).not.toContain('.command(');
   });
 });
+
+describe('BBK_TIMEOUT_MS is read like a flag', () => {
+  it('anything but whole milliseconds (1 to an hour) is a usage error, as JSON with --json', async () => {
+    for (const bad of ['1.5', 'abc', '0', '1e99', '-5']) {
+      const r = await run(['catalog', 'query', '--type', 'thing', '--audience', 'all', '--json'], {
+        BBK_TIMEOUT_MS: bad,
+      });
+      expect(r.code, bad).toBe(2);
+      expect(r.errorJson().error.message).toContain('BBK_TIMEOUT_MS');
+    }
+    expect(
+      (await run(['catalog', 'query', '--type', 'thing', '--audience', 'all', '--json'], { BBK_TIMEOUT_MS: '5000' }))
+        .code,
+    ).toBe(0);
+  });
+});

@@ -38,3 +38,24 @@ describe('resolveConfig: database schema', () => {
     expect(resolveConfig({}, { BBK_DATABASE_SCHEMA: 'x'.repeat(63) }).databaseSchema).toHaveLength(63);
   });
 });
+
+describe('resolveConfig: numbers from the environment', () => {
+  it('takes decimal digits only, as the flags do, and echoes what was given', () => {
+    expect(resolveConfig({}, { BBK_COORDINATOR_PORT: '8101' }).coordinatorPort).toBe(8101);
+    for (const bad of ['0x10', '0b1', '1e3', ' 8 ', '8.0', '-1', '65536'])
+      expect(() => resolveConfig({}, { BBK_COORDINATOR_PORT: bad })).toThrow(
+        `coordinator port must be a port number 0-65535, got "${bad}"`,
+      );
+    expect(() => resolveConfig({}, { BBK_METRICS_PORT: '0x1F90' })).toThrow('metrics port');
+    expect(() => resolveConfig({}, { BBK_WEBHOOK_TIMEOUT_MS: 'abc' })).toThrow(
+      'webhook timeout must be an integer 1-60000 ms, got "abc"',
+    );
+    expect(() => resolveConfig({}, { BBK_AUTO_INDEXES: '1e1' })).toThrow(
+      'automatic indexes must be an integer 0-64, got "1e1"',
+    );
+    expect(resolveConfig({}, { BBK_WEBHOOK_TIMEOUT_MS: '500', BBK_AUTO_INDEXES: '3' })).toMatchObject({
+      webhookTimeoutMs: 500,
+      autoIndexes: { max: 3 },
+    });
+  });
+});

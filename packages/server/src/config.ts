@@ -113,18 +113,29 @@ function schemaName(value: string | undefined): string | undefined {
   return value;
 }
 
+/**
+ * A whole number from the environment, written in decimal digits only (as the CLI's flags take them): `Number`
+ * alone would also read `0x10`, `0b1`, `1e3` and `" 8 "`. NaN when it is anything else.
+ */
+function decimal(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  return /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+}
+
 function port(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
+  const n = decimal(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number 0-65535, got "${value}"`);
   return n;
 }
 
 function autoIndexes(options: ServerOptions['autoIndexes'], env: NodeJS.ProcessEnv): ServerConfig['autoIndexes'] {
-  const max = options?.max ?? (env.BBK_AUTO_INDEXES ? Number(env.BBK_AUTO_INDEXES) : 8);
+  const given = options?.max ?? (env.BBK_AUTO_INDEXES || undefined);
+  const max = given === undefined ? 8 : decimal(given);
   if (!Number.isInteger(max) || max < 0 || max > 64) {
-    throw new ConfigError(`automatic indexes must be an integer 0-64, got "${max}"`);
+    throw new ConfigError(`automatic indexes must be an integer 0-64, got "${given}"`);
   }
   const forbid = options?.forbid ?? (env.BBK_AUTO_INDEX_FORBID ?? '').split(',').map((p) => p.trim());
   return { max, forbid: forbid.filter((p) => p !== '') };
@@ -201,9 +212,10 @@ function flushMs(value: unknown): number {
  */
 export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEnv = {}): ServerConfig {
   const dataDir = options.dataDir ?? env.BBK_DATA_DIR ?? '.bbk';
-  const timeout = options.webhookTimeoutMs ?? (env.BBK_WEBHOOK_TIMEOUT_MS ? Number(env.BBK_WEBHOOK_TIMEOUT_MS) : 2000);
+  const givenTimeout = options.webhookTimeoutMs ?? (env.BBK_WEBHOOK_TIMEOUT_MS || undefined);
+  const timeout = givenTimeout === undefined ? 2000 : decimal(givenTimeout);
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60_000) {
-    throw new ConfigError(`webhook timeout must be an integer 1-60000 ms, got "${timeout}"`);
+    throw new ConfigError(`webhook timeout must be an integer 1-60000 ms, got "${givenTimeout}"`);
   }
   const basePath = (options.basePath ?? env.BBK_BASE_PATH ?? 'v1').replace(/^\/+|\/+$/g, '');
   return {

@@ -13,6 +13,7 @@ import {
   terminalColumns,
   WIDE_COLUMNS,
 } from './output.js';
+import { integer } from './read-input.js';
 import { type GlobalOptions, resolveSettings } from './settings.js';
 
 /** A command module's function: one options object (arguments included by name) and the context. */
@@ -70,7 +71,8 @@ export function createContext(
   const closers: (() => Promise<void>)[] = [];
   let coordinator: CoordinatorClient | undefined;
   let contributor: ContributorClient | undefined;
-  const timeoutMs = env.BBK_TIMEOUT_MS ? Number(env.BBK_TIMEOUT_MS) : undefined;
+  // milliseconds, 1 to an hour; anything else is a usage error (exit 2), not a failure inside the client
+  const timeoutMs = integer(env.BBK_TIMEOUT_MS || undefined, 'BBK_TIMEOUT_MS', 1, 3_600_000);
   const transport = (api: Api) => {
     const { url, token } = settings.endpoint(api);
     return { baseUrl: url, ...(token ? { token } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
