@@ -1,4 +1,5 @@
-import type { AccessGuard, ActivityStore, UsageDay, ViolationFlag } from '../storage/activity-store.js';
+import type { AccessGuard, AccessTarget, ActivityStore, UsageDay, ViolationFlag } from '../storage/activity-store.js';
+import type { AuditDraft } from '../storage/audit-store.js';
 import { createDetectors, type DetectorThresholds } from './detectors/index.js';
 import type { ActivityEvent, Detector } from './events.js';
 import { UsageMeter } from './usage-meter.js';
@@ -17,6 +18,23 @@ export interface ActivityMonitorOptions {
    * never from memory, since another process may change them. Default false.
    */
   shared?: boolean;
+}
+
+/** The audit entry of a coordinator's guard change, given the access as stored and the guard before and after. */
+export type GuardNote = (
+  target: AccessTarget | undefined,
+  before: AccessGuard,
+  after: AccessGuard,
+) => AuditDraft | undefined;
+
+/** The audit entry of a suspension a detector's flag made (docs/AUDIT.md: `access.suspend`, by the system). */
+function autoSuspension(accessId: number, target: AccessTarget | undefined, detector: string): AuditDraft {
+  return {
+    actor: 'system',
+    action: 'access.suspend',
+    target: target ? `access:${target.userId}/${target.policy}` : `access:#${accessId}`,
+    detail: { detector, automatic: true },
+  };
 }
 
 /**
@@ -113,8 +131,13 @@ export class ActivityMonitor {
    * Changes the guard: `autoSuspend` on or off, `suspended: false` lifts a suspension, `true`
    * suspends by hand. Written at once.
    */
-  async setGuard(accessId: number, change: { autoSuspend?: boolean; suspended?: boolean }): Promise<AccessGuard> {
+  async setGuard(
+    accessId: number,
+    change: { autoSuspend?: boolean; suspended?: boolean },
+    audit?: GuardNote,
+  ): Promise<AccessGuard> {
     const g = await this.guard(accessId);
+    const before = { ...g };
     const write: { autoSuspend?: boolean; suspended?: string | null; reason?: string | null } = {};
     if (change.autoSuspend !== undefined) write.autoSuspend = change.autoSuspend;
     if (change.suspended === false) Object.assign(write, { suspended: null, reason: null });
@@ -122,7 +145,7 @@ export class ActivityMonitor {
       Object.assign(write, { suspended: new Date(this.#now()).toISOString(), reason: 'coordinator' });
     Object.assign(g, write);
     // shared: only what changes is written, so a concurrent change of the other field is kept
-    await this.#store.setGuard(accessId, this.#shared ? write : g);
+    await this.#store.setGuard(accessId, this.#shared ? write : g, audit && ((target) => audit(target, before, g)));
     if (this.#shared) return this.#store.guard(accessId);
     this.#guards.set(accessId, g);
     return { ...g };
@@ -181,7 +204,9 @@ export class ActivityMonitor {
         if (!g.autoSuspend || g.suspended) return;
         this.#suspending.set(accessId, detector);
         try {
-          await this.#store.setGuard(accessId, { suspended: at, reason: detector });
+          await this.#store.setGuard(accessId, { suspended: at, reason: detector }, (target) =>
+            autoSuspension(accessId, target, detector),
+          );
         } finally {
           this.#suspending.delete(accessId);
         }
@@ -203,7 +228,9 @@ export class ActivityMonitor {
   }
 
   #persistGuard(accessId: number, change: { suspended: string; reason: string }): void {
-    this.#store.setGuard(accessId, change).catch(this.#onError);
+    this.#store
+      .setGuard(accessId, change, (target) => autoSuspension(accessId, target, change.reason))
+      .catch(this.#onError);
   }
 
   // Started on the first recorded call, so a server without consumer traffic runs no timer.

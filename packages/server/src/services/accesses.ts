@@ -88,7 +88,11 @@ export const accesses = {
   async delete(ctx: ServerContext, uid: string, pid: string, caller: Caller | null = null): Promise<void> {
     const access = await mustGetAccess(ctx, uid, pid);
     await ctx.store.accesses.delete(access.id, () =>
-      change(caller, 'access.delete', `access:${access.userId}/${access.policy}`, { access: access.id }),
+      change(caller, 'access.delete', `access:${access.userId}/${access.policy}`, {
+        access: access.id,
+        user: access.userId,
+        policy: access.policy,
+      }),
     );
   },
 };

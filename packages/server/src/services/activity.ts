@@ -1,9 +1,11 @@
 import { DETECTORS, type ValidationItem } from '@bbk/sdk/protocol';
+import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { AccessGuard, UsageDay, ViolationRow } from '../storage/activity-store.js';
 import type { AccessRow } from '../storage/types.js';
 import { accesses } from './accesses.js';
+import { change } from './audit.js';
 import { parseUid } from './users.js';
 
 type Params = Record<string, unknown>;
@@ -97,10 +99,19 @@ export const activity = {
   },
 
   /** `DELETE /violations/:id`: dismisses an open flag (a later finding opens a new one). */
-  async dismiss(ctx: ServerContext, id: string): Promise<void> {
+  async dismiss(ctx: ServerContext, id: string, caller: Caller | null = null): Promise<void> {
     await ctx.activity.flush();
     const n = /^\d{1,15}$/.test(id) ? Number(id) : 0;
-    if (!(await ctx.store.activity.dismiss(n))) throw new ApiError('NOT_FOUND');
+    const dismissed = await ctx.store.activity.dismiss(
+      n,
+      (flag) =>
+        flag &&
+        change(caller, 'violation.dismiss', `access:${flag.userId}/${flag.policy}`, {
+          violation: n,
+          detector: flag.detector,
+        }),
+    );
+    if (!dismissed) throw new ApiError('NOT_FOUND');
   },
 
   /** `GET /user/:uid/access/:pid/guard`. */
@@ -110,8 +121,26 @@ export const activity = {
   },
 
   /** `PUT /user/:uid/access/:pid/guard`: 404 user → 404 access → 400 body. */
-  async setGuard(ctx: ServerContext, uid: string, pid: string, body: unknown): Promise<AccessGuard> {
+  async setGuard(
+    ctx: ServerContext,
+    uid: string,
+    pid: string,
+    body: unknown,
+    caller: Caller | null = null,
+  ): Promise<AccessGuard> {
     const access = await accesses.get(ctx, uid, pid);
-    return ctx.activity.setGuard(access.id, guardBody(body));
+    return ctx.activity.setGuard(access.id, guardBody(body), (_target, before, after) =>
+      before.autoSuspend === after.autoSuspend && before.suspended === after.suspended
+        ? undefined
+        : change(caller, 'access.guard', `access:${access.userId}/${access.policy}`, {
+            before: guardState(before),
+            after: guardState(after),
+          }),
+    );
   },
 };
+
+/** A guard as its audit entry shows it (the API's field names). */
+function guardState(g: AccessGuard) {
+  return { auto_suspend: g.autoSuspend, suspended: g.suspended, reason: g.reason };
+}

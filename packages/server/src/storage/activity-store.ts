@@ -1,3 +1,4 @@
+import type { AuditNote } from './audit-store.js';
 /** Figures of one access on one UTC day (`access_usage`), or what is added to them. */
 export interface UsageFigures {
   /** Calls of the access's token on the consumer routes, refused ones included. */
@@ -72,6 +73,17 @@ export interface AccessGuard {
  * come in batches from the in-memory aggregators, one transaction each; rows of an access
  * that was deleted meanwhile are skipped.
  */
+/** An access as the audit log names it (`access:<uid>/<policy>`), read in the write's transaction. */
+export interface AccessTarget {
+  userId: number;
+  policy: string;
+}
+
+/** A dismissed flag, for its audit entry. */
+export interface DismissedFlag extends AccessTarget {
+  detector: string;
+}
+
 export interface ActivityStore {
   /** Adds each delta to its (access, day) row (UPSERT add), all in one transaction. */
   addUsage(deltas: readonly UsageDelta[]): Promise<void>;
@@ -84,14 +96,18 @@ export interface ActivityStore {
   raise(flags: readonly ViolationFlag[]): Promise<void>;
   /** Open flags, newest `last_seen` first. */
   violations(filter: ViolationFilter): Promise<ViolationRow[]>;
-  /** Marks an open flag dismissed; false when there is no open flag with this id. */
-  dismiss(id: number): Promise<boolean>;
+  /**
+   * Marks an open flag dismissed; false when there is no open flag with this id. `audit` is given the flag (its
+   * access's user and policy, its detector) and commits with the change.
+   */
+  dismiss(id: number, audit?: AuditNote<DismissedFlag | undefined>): Promise<boolean>;
   /** Guard of an access (defaults when none was set). */
   guard(accessId: number): Promise<AccessGuard>;
   /** Sets the auto-suspend setting and/or the suspension (null lifts it). */
   setGuard(
     accessId: number,
     change: { autoSuspend?: boolean; suspended?: string | null; reason?: string | null },
+    audit?: AuditNote<AccessTarget | undefined>,
   ): Promise<void>;
   /** Every guard that was ever set (loaded once at start). */
   guards(): Promise<(AccessGuard & { accessId: number })[]>;

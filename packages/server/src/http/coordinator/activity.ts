@@ -17,14 +17,14 @@ export function activityRoutes(ctx: ServerContext, app: FastifyInstance): void {
     guardView(await activity.guard(ctx, lc(req.params.uid), lc(req.params.pid))),
   );
   app.put('/user/:uid/access/:pid/guard', async (req: P<'uid' | 'pid'>, reply) => {
-    await activity.setGuard(ctx, lc(req.params.uid), lc(req.params.pid), bodyOf(req));
+    await activity.setGuard(ctx, lc(req.params.uid), lc(req.params.pid), bodyOf(req), req.caller);
     return reply.code(204).send();
   });
   app.get('/violations', async (req: Q) =>
     (await activity.violations(ctx, req.query)).map((v) => violationView(routeOf(ctx, req), v)),
   );
   app.delete('/violations/:id', async (req: P<'id'>, reply) => {
-    await activity.dismiss(ctx, req.params.id);
+    await activity.dismiss(ctx, req.params.id, req.caller);
     return reply.code(204).send();
   });
 }

@@ -1,6 +1,8 @@
 import type {
   AccessGuard,
+  AccessTarget,
   ActivityStore,
+  DismissedFlag,
   Severity,
   UsageDay,
   UsageDelta,
@@ -8,6 +10,8 @@ import type {
   ViolationFlag,
   ViolationRow,
 } from '../activity-store.js';
+import type { AuditNote } from '../audit-store.js';
+import type { PgAudit } from './audit.js';
 import type { PgDb } from './pg-database.js';
 
 interface ViolationRecord {
@@ -67,7 +71,10 @@ const ENSURE_GUARD = `INSERT INTO access_guards (access_id) SELECT $1 WHERE EXIS
  * processes flushing the same (access, day) add up.
  */
 export class PgActivity implements ActivityStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly audit: PgAudit,
+  ) {}
 
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
     if (deltas.length === 0) return;
@@ -110,13 +117,18 @@ export class PgActivity implements ActivityStore {
     return (await this.db.query<ViolationRecord>(sql, params)).rows.map(toViolation);
   }
 
-  async dismiss(id: number): Promise<boolean> {
-    const r = await this.db.query(
-      `UPDATE violations SET dismissed = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-       WHERE id = $1 AND dismissed IS NULL`,
-      [id],
-    );
-    return r.rowCount === 1;
+  async dismiss(id: number, audit?: AuditNote<DismissedFlag | undefined>): Promise<boolean> {
+    const flag = await this.audit.write(async (c) => {
+      const r = await c.query<DismissedFlag>(
+        `UPDATE violations v SET dismissed = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+         FROM accesses a JOIN policies p ON p.id = a.policy_id
+         WHERE v.id = $1 AND v.dismissed IS NULL AND a.id = v.access_id
+         RETURNING a.user_id AS "userId", p.slug AS policy, v.detector`,
+        [id],
+      );
+      return r.rows[0];
+    }, audit);
+    return flag !== undefined;
   }
 
   async guard(accessId: number): Promise<AccessGuard> {
@@ -132,8 +144,9 @@ export class PgActivity implements ActivityStore {
   async setGuard(
     accessId: number,
     change: { autoSuspend?: boolean; suspended?: string | null; reason?: string | null },
+    audit?: AuditNote<AccessTarget | undefined>,
   ): Promise<void> {
-    await this.db.tx(async (c) => {
+    await this.audit.write(async (c) => {
       await c.query(ENSURE_GUARD, [accessId]);
       if (change.autoSuspend !== undefined)
         await c.query('UPDATE access_guards SET auto_suspend = $1 WHERE access_id = $2', [
@@ -146,7 +159,13 @@ export class PgActivity implements ActivityStore {
           change.reason ?? null,
           accessId,
         ]);
-    });
+      const target = await c.query<AccessTarget>(
+        `SELECT a.user_id AS "userId", p.slug AS policy FROM accesses a JOIN policies p ON p.id = a.policy_id
+         WHERE a.id = $1`,
+        [accessId],
+      );
+      return target.rows[0];
+    }, audit);
   }
 
   async guards(): Promise<(AccessGuard & { accessId: number })[]> {

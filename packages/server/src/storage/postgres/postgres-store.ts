@@ -66,7 +66,7 @@ export class PostgresStore implements Store {
     this.autoIndexes = autoIndexes;
     this.meta = new PgMeta(db);
     this.audit = new PgAudit(db);
-    this.activity = new PgActivity(db);
+    this.activity = new PgActivity(db, this.audit);
     this.users = new PgUsers(db, this.audit);
     this.tokens = new PgTokens(db, this.audit);
     this.entityTypes = new PgEntityTypes(db, this.audit);

@@ -1,6 +1,8 @@
 import type {
   AccessGuard,
+  AccessTarget,
   ActivityStore,
+  DismissedFlag,
   Severity,
   UsageDay,
   UsageDelta,
@@ -8,6 +10,8 @@ import type {
   ViolationFlag,
   ViolationRow,
 } from '../activity-store.js';
+import type { AuditNote } from '../audit-store.js';
+import type { SqliteAudit } from './audit.js';
 import { type Db, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
@@ -48,8 +52,17 @@ export class SqliteActivity implements ActivityStore {
   constructor(
     private readonly db: Db,
     private readonly gate: WriteGate,
+    private readonly audit: SqliteAudit,
   ) {
     this.q = {
+      target: db.prepare<[number], AccessTarget>(
+        'SELECT a.user_id AS userId, p.slug AS policy FROM accesses a JOIN policies p ON p.id = a.policy_id WHERE a.id = ?',
+      ),
+      flag: db.prepare<[number], DismissedFlag>(
+        `SELECT a.user_id AS userId, p.slug AS policy, v.detector FROM violations v
+         JOIN accesses a ON a.id = v.access_id JOIN policies p ON p.id = a.policy_id
+         WHERE v.id = ? AND v.dismissed IS NULL`,
+      ),
       addUsage: db.prepare(
         `INSERT INTO access_usage (access_id, day, calls, records, rate_limited, quota_limited, last_used)
          SELECT @accessId, @day, @calls, @records, @rate_limited, @quota_limited, @lastUsed WHERE ${ACCESS_EXISTS}
@@ -134,8 +147,12 @@ export class SqliteActivity implements ActivityStore {
       .map(toViolation);
   }
 
-  async dismiss(id: number): Promise<boolean> {
-    return this.gate.write(() => this.q.dismiss.run(id).changes === 1);
+  async dismiss(id: number, audit?: AuditNote<DismissedFlag | undefined>): Promise<boolean> {
+    const dismiss = (): DismissedFlag | undefined => {
+      const flag = this.q.flag.get(id);
+      return flag && this.q.dismiss.run(id).changes === 1 ? flag : undefined;
+    };
+    return (await this.gate.write(this.audit.with(dismiss, audit))) !== undefined;
   }
 
   async guard(accessId: number): Promise<AccessGuard> {
@@ -146,12 +163,15 @@ export class SqliteActivity implements ActivityStore {
   async setGuard(
     accessId: number,
     change: { autoSuspend?: boolean; suspended?: string | null; reason?: string | null },
+    audit?: AuditNote<AccessTarget | undefined>,
   ): Promise<void> {
-    await this.gate.write(() => {
+    const set = (): AccessTarget | undefined => {
       this.q.ensureGuard.run({ accessId });
       if (change.autoSuspend !== undefined) this.q.autoSuspend.run(change.autoSuspend ? 1 : 0, accessId);
       if (change.suspended !== undefined) this.q.suspend.run(change.suspended, change.reason ?? null, accessId);
-    });
+      return this.q.target.get(accessId);
+    };
+    await this.gate.write(this.audit.with(set, audit));
   }
 
   async guards(): Promise<(AccessGuard & { accessId: number })[]> {

@@ -91,7 +91,7 @@ export class SqliteStore implements Store {
     this.policies = new SqlitePolicies(db, gate, this.audit);
     this.accesses = new SqliteAccesses(db, gate, this.audit);
     this.records = new SqliteRecords(db, writes);
-    this.activity = new SqliteActivity(db, gate);
+    this.activity = new SqliteActivity(db, gate, this.audit);
     // The checkpointer thread copies the WAL into the database (checkpoints.ts); this
     // connection, which serves requests, only as a backstop if that thread fell far behind.
     this.#checkpointer = db.memory ? undefined : new Checkpointer(db.name);
