@@ -6,7 +6,6 @@ import { type ConsumerEnv, consumerEnv } from './consumer-setup.js';
 import { call } from './harness.js';
 
 let env: ConsumerEnv;
-const secrets: string[] = [];
 const entries = async (query = {}): Promise<AuditEntry[]> => env.coord.audit.list({ limit: 1000, ...query });
 const summary = (list: AuditEntry[]) => list.map((e) => `${e.actor} ${e.action} ${e.target}`);
 
@@ -25,7 +24,6 @@ describe('guards and violations', () => {
   it('records a guard change by the coordinator, a suspension by a detector and a dismissal', async () => {
     const { id } = await env.coord.users.create({ name: 'Dan', email: 'dan@example.com', organization: 'Z' });
     const token = await env.coord.accesses.grant(id, 'open');
-    secrets.push(token);
     const coordinator = (path: string, init: Parameters<typeof call>[1] = {}) =>
       call(`${env.server.urls.coordinator}${path}`, { token: env.server.adminToken, ...init });
     const guard = `/user/${id}/access/open/guard`;
