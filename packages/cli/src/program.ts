@@ -69,7 +69,8 @@ export function buildProgram(state: RunState): Command {
     // help, version and usage errors go to this run's streams (subcommands inherit it when they are added)
     .configureOutput({
       writeOut: (text) => state.io.stdout.write(text),
-      writeErr: (text) => state.io.stderr.write(text),
+      // with --json, main() writes the usage error as JSON instead
+      writeErr: (text) => (state.jsonErrors ? true : state.io.stderr.write(text)),
       getOutHelpWidth: () => (state.io.stdout.isTTY && state.io.stdout.columns) || 80,
       getErrHelpWidth: () => (state.io.stderr.isTTY && state.io.stderr.columns) || 80,
     })

@@ -53,6 +53,14 @@ describe('bbk run in the test process prints and exits as the executable does', 
     expect((await same(['user', 'list', '--bogus'])).code).toBe(2);
     expect((await same(['nonsense'])).code).toBe(2);
     expect((await same(['user', 'list', '--json', '-o', 'yaml'])).code).toBe(2);
+    // with --json, commander's usage errors are one JSON object on stderr too
+    const unknown = await same(['user', 'list', '--bogus', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.errorJson()).toEqual({
+      error: { exit: 2, message: "unknown option '--bogus' (run with --help for usage)" },
+    });
+    expect((await same(['user', 'show', '--json'])).errorJson().error.exit).toBe(2);
+    expect((await same(['nonsense', '-o', 'json'])).errorJson().error.exit).toBe(2);
   });
 
   it('tables, wide, JSON, YAML, ids and field selections', async () => {

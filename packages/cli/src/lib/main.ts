@@ -11,19 +11,28 @@ import type { RunState } from './run.js';
  * @example process.exitCode = await main(process.argv, buildProgram, processIo());
  */
 export async function main(argv: string[], buildProgram: (state: RunState) => Command, io: Io): Promise<ExitCode> {
-  const state: RunState = { exitCode: undefined, format: undefined, io };
   const wantsJson = argv.some(
     (arg, i) =>
       arg === '--json' ||
       /^(-o|--output)=?(json|yaml)$/.test(arg) ||
       ((arg === '-o' || arg === '--output') && /^(json|yaml)$/.test(argv[i + 1] ?? '')),
   );
+  const state: RunState = { exitCode: undefined, format: undefined, io, jsonErrors: wantsJson };
   try {
     await buildProgram(state).parseAsync(argv);
     return state.exitCode ?? EXIT.OK;
   } catch (error) {
-    // commander printed its own message (or the help/version) already.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.OK;
+      // commander printed its own message already, unless --json asked for this one instead
+      if (wantsJson) {
+        const message = error.message.replace(/^error: /, '');
+        io.stderr.write(
+          `${JSON.stringify({ error: { exit: EXIT.USAGE, message: `${message} (run with --help for usage)` } })}\n`,
+        );
+      }
+      return EXIT.USAGE;
+    }
     const code = (error as Error)?.name === 'ExitPromptError' ? EXIT.INTERRUPTED : exitCodeFor(error);
     const { report, lines } = formatError(error);
     report.error.exit = code;

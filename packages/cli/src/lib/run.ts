@@ -26,6 +26,8 @@ export interface RunState {
   format: Format | undefined;
   /** The process around this run (the real one, or a test's). */
   io: Io;
+  /** `--json` (or `-o json|yaml`) was asked: a usage error is one JSON object on stderr, not commander's text. */
+  jsonErrors?: boolean;
 }
 
 /**
