@@ -91,6 +91,30 @@ describe('bbk audit tail', () => {
       await tail.exited;
     }
   });
+
+  it('--follow --json ends on SIGINT or SIGTERM with its array closed, exit 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const tail = spawnBbk([
+        'audit',
+        'tail',
+        '--follow',
+        '--json',
+        '-n',
+        '2',
+        ...urlFlags(server),
+        '--token',
+        server.adminToken,
+      ]);
+      await tail.waitFor(/"seq"/);
+      // past at least one poll, so the signal may land in a wait or in a request
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      tail.kill(signal);
+      const { code, stdout } = await tail.exited;
+      expect(code, signal).toBe(0);
+      const printed = JSON.parse(stdout) as AuditEntry[];
+      expect(printed.length).toBeGreaterThanOrEqual(2);
+    }
+  });
 });
 
 describe('bbk audit verify', () => {

@@ -44,15 +44,35 @@ export async function auditTail(options: TailOptions, ctx: CommandContext): Prom
       view: lazy(views, (v) => <v.AuditTable entries={last} width={ctx.columns} />),
     };
   }
+  // Ctrl+C (or SIGTERM) is how --follow ends: the listing then ends as any other does (a --json array closed,
+  // exit 0) instead of the process dying mid-output
+  let interrupt = (): void => {};
+  const interrupted = new Promise<undefined>((resolve) => {
+    interrupt = () => resolve(undefined);
+  });
   async function* follow(): AsyncGenerator<AuditEntry[]> {
-    yield last;
-    let after = last.at(-1)?.seq;
-    for (;;) {
-      await sleep(POLL_MS);
-      const page = await api.list({ ...filter, limit: 1000, ...(after === undefined ? {} : { after }) });
-      if (page.length === 0) continue;
-      after = page[page.length - 1]!.seq;
-      yield page;
+    process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+    let stopped = false;
+    void interrupted.then(() => {
+      stopped = true;
+    });
+    try {
+      yield last;
+      let after = last.at(-1)?.seq;
+      for (;;) {
+        await Promise.race([sleep(POLL_MS), interrupted]);
+        if (stopped) return;
+        const page = await Promise.race([
+          api.list({ ...filter, limit: 1000, ...(after === undefined ? {} : { after }) }),
+          interrupted,
+        ]);
+        if (stopped || page === undefined) return;
+        if (page.length === 0) continue;
+        after = page[page.length - 1]!.seq;
+        yield page;
+      }
+    } finally {
+      process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     }
   }
   return {
