@@ -62,5 +62,7 @@ describe('bbk usage, bbk violations', () => {
     expect((await run(['violations', 'dismiss', String(flags[0]?.id)])).code).toBe(0);
     expect((await run(['violations', '--quiet'])).stdout).toBe('');
     expect((await run(['violations', 'dismiss', String(flags[0]?.id)])).code).toBe(3);
+    // not an id: a usage error, nothing asked of the server
+    for (const bad of ['abc', '1.5', '0', '-3']) expect((await run(['violations', 'dismiss', bad])).code, bad).toBe(2);
   });
 });

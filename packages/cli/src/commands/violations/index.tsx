@@ -3,6 +3,7 @@ import type { CommandContext } from '../../lib/context.js';
 import { done } from '../../lib/done.js';
 import { userId } from '../../lib/ids.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { integer } from '../../lib/read-input.js';
 
 /** `bbk violations [--user U] [--policy P] [--detector D]`: open flags, newest first. */
 export async function violationList(
@@ -51,7 +52,8 @@ export async function violationList(
 
 /** `bbk violations dismiss <id>`. */
 export async function violationDismiss(options: { id: string }, ctx: CommandContext): Promise<Output> {
-  const id = Number(options.id);
-  await ctx.coordinator().violations.dismiss(Number.isInteger(id) ? id : -1);
+  // a violation id is a whole number: anything else is a usage error, never a request for some other id
+  const id = integer(options.id, '<id>', 1)!;
+  await ctx.coordinator().violations.dismiss(id);
   return done({ id, dismissed: true }, id, `Violation ${options.id} dismissed.`);
 }
