@@ -188,5 +188,11 @@ describe('bbk backup', () => {
     expect(existsSync(join(empty, 'bbk.sqlite'))).toBe(false);
     expect((await run(['backup', '--data-dir', server.dataDir], undefined)).code).toBe(2);
     expect((await backup('--to', join(out, 'missing', 'x.sqlite'))).code).toBe(2);
+    // a directory is a bad path, --force or not: never renamed over
+    for (const force of [[], ['--force']]) {
+      const dir = await backup('--to', out, ...force);
+      expect(dir.code).toBe(2);
+      expect(dir.stderr).toContain('is a directory');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,12 @@ describe('bbk start', () => {
 
   it('exits 2 on a bad port and 1 when a port is taken', async () => {
     expect((await bbk(['start', '--coordinator-port', 'http'])).code).toBe(2);
+    // a data directory that is a file is a bad path too
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+    const notDir = await bbk(['start', '--dev', '--data-dir', file, '--coordinator-port', '0']);
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toContain(`data directory ${file} is not a directory`);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = String((blocker.address() as { port: number }).port);

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ActivityMonitor } from './activity/index.js';
@@ -5,7 +6,7 @@ import { RememberedAdmissions } from './auth/remembered.js';
 import { TokenUsage } from './auth/token-usage.js';
 import { checkToken, presentedToken, verifyToken } from './auth/tokens.js';
 import { bootstrapUser, ensureSecret, reissueBootstrapToken } from './bootstrap.js';
-import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { ConfigError, resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { CONSOLE_PATH, consoleRoutes, findConsole } from './http/console.js';
 import { buildMetricsSurface } from './http/metrics-surface.js';
@@ -65,6 +66,9 @@ export interface StoreLocation {
 async function openStore(where: StoreLocation): Promise<Store> {
   const auto = where.autoIndexes ? { autoIndexes: where.autoIndexes } : {};
   if (where.database) return PostgresStore.open({ url: where.database, schema: where.databaseSchema, ...auto });
+  // a data directory that is a file is a bad path (exit 2 from `bbk start`), not a failure to make it
+  if (where.dataDir !== ':memory:' && existsSync(where.dataDir) && !statSync(where.dataDir).isDirectory())
+    throw new ConfigError(`data directory ${where.dataDir} is not a directory`);
   return SqliteStore.open(where.dataDir, auto);
 }
 

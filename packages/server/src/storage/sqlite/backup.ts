@@ -74,6 +74,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
     throw new BackupError('NO_DIRECTORY', `directory ${dirname(file)} does not exist`);
   }
+  // a directory is never replaced, --force or not: a bad path (exit 2 from the CLI)
+  if (existsSync(file) && statSync(file).isDirectory()) throw new BackupError('NO_DIRECTORY', `${file} is a directory`);
   if (!options.force && existsSync(file)) throw new BackupError('EXISTS', `${file} exists (--force replaces it)`);
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.partial`);
   const started = performance.now();
