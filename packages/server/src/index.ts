@@ -179,7 +179,7 @@ export async function startServer(
     ports.consumer = (consumer.server.address() as AddressInfo).port;
     let metricsUrl: string | undefined;
     if (metrics) {
-      const surface = buildMetricsSurface(metrics, store);
+      const surface = buildMetricsSurface(metrics, store, config.basePath);
       apps.push(surface);
       await surface.listen({ host: config.host, port: config.metricsPort });
       metricsUrl = urlOf(surface, '/metrics');

@@ -106,7 +106,7 @@ describe('health probes', () => {
       u.replace(/\/v1$/, ''),
     );
     roots.push(env.server.urls.metrics!.replace(/\/metrics$/, ''));
-    for (const root of roots) {
+    for (const root of [...roots, ...roots.map((r) => `${r}/v1`)]) {
       const live = await call(`${root}/healthz`);
       expect(live.status).toBe(200);
       expect(live.json).toEqual({ status: 'ok' });

@@ -8,13 +8,14 @@ import { healthRoutes } from './health.js';
  * The metrics listener (`--metrics-port`): `GET /metrics` in the Prometheus text format, plus the
  * health probes. No token: it is meant for a port that only the monitoring system can reach.
  */
-export function buildMetricsSurface(metrics: Metrics, store: Store): FastifyInstance {
+export function buildMetricsSurface(metrics: Metrics, store: Store, basePath = ''): FastifyInstance {
   const app = Fastify({ logger: false, forceCloseConnections: true, return503OnClosing: false });
   app.get('/metrics', async (_req, reply) => {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
-  healthRoutes(app, store, '');
+  // at the root and under the base path, as on every listener (docs/OPERATIONS.md)
+  healthRoutes(app, store, basePath);
   app.setNotFoundHandler((_req, reply) => {
     reply.code(404).send(errorBody(404));
   });
