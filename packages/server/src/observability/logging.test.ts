@@ -15,6 +15,12 @@ describe('token redaction', () => {
     expect(loggedUrl(`/v1/catalog?q=${q}`, {})).not.toContain('l-ejixCV4RMJeSp7wD4mqWT1fmrTzET0W6uwg2O3fxU');
     const hidden = token.replace('consumer', '%63onsumer').replaceAll('.', '%2E');
     expect(loggedUrl(`/v1/catalog?q=${hidden}`, {})).toBe('/v1/catalog?q=consumer.0twrdJt81CA4FYyvz6Y_Og.[redacted]');
+    // encoded twice and three times over
+    const twice = token.replaceAll('.', '%252E');
+    expect(loggedUrl(`/v1/entity?a=${twice}`, {})).toBe('/v1/entity?a=consumer.0twrdJt81CA4FYyvz6Y_Og.[redacted]');
+    const thrice = token.replaceAll('.', '%25252E');
+    expect(loggedUrl(`/v1/entity?a=${thrice}`, {})).not.toContain('l-ejixCV4RMJeSp7wD4mqWT1fmrTzET0W6uwg2O3fxU');
+    expect(loggedUrl('/v1/entity?a=%2525', {})).toBe('/v1/entity?a=%2525');
     expect(loggedUrl('/v1/connector/abc/session/1234-5678/upsert', { sid: '1234-5678' })).toBe(
       '/v1/connector/abc/session/[sid]/upsert',
     );

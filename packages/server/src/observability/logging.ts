@@ -16,18 +16,29 @@ export function scrubTokens(text: string): string {
   return text.includes('.') ? text.replace(TOKEN, '$1.$2.[redacted]') : text;
 }
 
-/** `scrubTokens`, also catching a token written percent-encoded (the text is then logged decoded). */
+/** How many times a text is percent-decoded in search of a token (`%252E` is `.` encoded twice). */
+const DECODE_ROUNDS = 4;
+
+/**
+ * `scrubTokens`, also catching a token written percent-encoded, once or several times over (the text is then
+ * logged decoded as far as it took to find it).
+ */
 function scrubEncoded(text: string): string {
   const scrubbed = scrubTokens(text);
-  if (!text.includes('%')) return scrubbed;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(text);
-  } catch {
-    return scrubbed;
+  let current = text;
+  for (let round = 0; round < DECODE_ROUNDS && current.includes('%'); round++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(current);
+    } catch {
+      break;
+    }
+    if (decoded === current) break;
+    const clean = scrubTokens(decoded);
+    if (clean !== decoded) return clean;
+    current = decoded;
   }
-  const clean = scrubTokens(decoded);
-  return clean === decoded ? scrubbed : clean;
+  return scrubbed;
 }
 
 /**
