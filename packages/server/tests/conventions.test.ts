@@ -112,6 +112,11 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     expect(etag).toMatch(/^W\/"[0-9a-f]+-/);
     const again = await call(`${server.urls.coordinator}/user/1`, { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
+    // HEAD carries the headers GET would, its ETag included
+    const head = await call(`${server.urls.coordinator}/user/1`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(etag);
+    expect(head.headers.get('content-length')).toBe(first.headers.get('content-length'));
   });
 
   it('builds absolute URLs from the Host header and forwarded scheme', async () => {

@@ -30,10 +30,13 @@ function weakEtag(payload: string | Buffer): string {
   return `W/"${Buffer.byteLength(payload).toString(16)}-${digest}"`;
 }
 
-/** Weak ETags on every 200 GET; a matching `If-None-Match` gets 304 (spec §1.1). */
+/**
+ * Weak ETags on every 200 GET, and on its HEAD (the same headers, RFC 9110 §9.3.2: the hook sees the GET's body
+ * before Fastify drops it); a matching `If-None-Match` gets 304 (spec §1.1).
+ */
 export function weakEtags(app: FastifyInstance): void {
   app.addHook('onSend', async (req, reply, payload) => {
-    if (req.method !== 'GET' || reply.statusCode !== 200) return payload;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || reply.statusCode !== 200) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const etag = weakEtag(payload);
     reply.header('etag', etag);
