@@ -156,3 +156,10 @@ export function withTail(verdict: AuditVerdict, last: number | undefined, head: 
   if (!verdict.intact || last === undefined || last <= (head?.seq ?? 0)) return verdict;
   return { intact: false, entries: verdict.entries, broken: { seq: (head?.seq ?? 0) + 1, reason: 'head mismatch' } };
 }
+
+/** A head as the stores record it (`<seq> <hash>` in `meta`), undefined before the first append. */
+export function parseHead(value: string | null | undefined): ChainHead | undefined {
+  if (!value) return undefined;
+  const [seq, hash] = value.split(' ');
+  return { seq: Number(seq), hash: hash ?? '' };
+}

@@ -1,6 +1,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
-import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal, withTail } from '../../audit/chain.js';
+import {
+  type ChainHead,
+  ChainVerifier,
+  canonicalJson,
+  parseHead,
+  type StoredEntry,
+  seal,
+  withTail,
+} from '../../audit/chain.js';
 import {
   AuditBrokenError,
   type AuditDraft,
@@ -50,13 +58,6 @@ async function recordedHead(c: Queryable): Promise<ChainHead | undefined> {
   return parseHead(
     (await c.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [HEAD_KEY])).rows[0]?.value,
   );
-}
-
-/** A head as recorded (`<seq> <hash>`). */
-function parseHead(value: string | null | undefined): ChainHead | undefined {
-  if (!value) return undefined;
-  const [seq, hash] = value.split(' ');
-  return { seq: Number(seq), hash: hash ?? '' };
 }
 
 async function lastEntry(c: Queryable): Promise<ChainHead | undefined> {

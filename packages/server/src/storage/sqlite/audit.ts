@@ -2,7 +2,15 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
 import Database, { type Statement } from 'better-sqlite3';
-import { type ChainHead, ChainVerifier, canonicalJson, type StoredEntry, seal, withTail } from '../../audit/chain.js';
+import {
+  type ChainHead,
+  ChainVerifier,
+  canonicalJson,
+  parseHead,
+  type StoredEntry,
+  seal,
+  withTail,
+} from '../../audit/chain.js';
 import {
   AuditBrokenError,
   type AuditDraft,
@@ -111,13 +119,6 @@ export class SqliteAuditReader {
     const tail = this.#q.tail.get(HEAD_KEY);
     return withTail(verifier.finish(head), tail?.last ?? undefined, parseHead(tail?.head));
   }
-}
-
-/** A head as recorded (`<seq> <hash>`). */
-function parseHead(value: string | null | undefined): ChainHead | undefined {
-  if (!value) return undefined;
-  const [seq, hash] = value.split(' ');
-  return { seq: Number(seq), hash: hash ?? '' };
 }
 
 /** The SQLite audit log: appends on the main connection, through the write gate. */
