@@ -150,3 +150,20 @@ describe('users', () => {
     expect((err as BbkApiError).status).toBe(404);
   });
 });
+
+// last: it takes a user id, which the tests above count
+describe('text fields', () => {
+  it('an unpaired surrogate in a text field is stored as U+FFFD, one for one, on every engine', async () => {
+    const raw = '{"name":"A\\ud800B","email":"lone@example.com","organization":"O\\udc00"}';
+    const res = await call(`${base}/user`, {
+      method: 'POST',
+      rawBody: raw,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(201);
+    const id = Number(res.headers.get('location')!.split('/').pop());
+    const u = await coord.users.get(id);
+    expect([u.name, u.organization]).toEqual(['A\ufffdB', 'O\ufffd']);
+    await coord.users.delete(id);
+  });
+});

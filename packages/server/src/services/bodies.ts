@@ -33,7 +33,22 @@ export function userBody(body: unknown, kind: 'update'): Omit<UserValues, 'email
 export function userBody(body: unknown, kind: 'create' | 'update'): UserValues | Omit<UserValues, 'email'> {
   const checked = kind === 'create' ? checkUserCreate(body) : checkUserUpdate(body);
   fail(checked.items);
-  return checked.value as UserValues;
+  return wellFormed(checked.value as UserValues);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * The body's text fields as every engine stores them: an unpaired UTF-16 surrogate (which JSON's `\ud800` escape
+ * can carry, but which is not Unicode) becomes U+FFFD, as PostgreSQL's `text` makes it; SQLite would keep its bytes
+ * and read them back as three U+FFFD. (Inside JSON values, tags, schemas, addenda, PostgreSQL refuses it: 400.)
+ */
+function wellFormed<T extends object>(value: T): T {
+  const fields = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(fields))
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) fields[key] = v.replace(LONE_SURROGATES, '\ufffd');
+  return value;
 }
 
 /** Dotted record paths that may carry a catalog index (bbk extension, see docs/DECISIONS.md). */
@@ -65,7 +80,7 @@ export async function entityTypeBody(
   const schemaItems = await ctx.schemas.check(checked.value.schema);
   const indexes = indexItems((body as { indexes?: unknown } | null)?.indexes);
   fail([...pathItems, ...checked.items, ...schemaItems, ...indexes.items]);
-  return { ...(checked.value as Omit<EntityTypeValues, 'indexes'>), indexes: indexes.value };
+  return wellFormed({ ...(checked.value as Omit<EntityTypeValues, 'indexes'>), indexes: indexes.value });
 }
 
 /** `trailing`: items of extension fields (create's `expires`), reported after the body's. */
@@ -76,7 +91,7 @@ export function connectorBody(
 ): ConnectorValues {
   const checked = checkConnectorBody(body);
   fail([...pathItems, ...checked.items, ...trailing]);
-  return checked.value as ConnectorValues;
+  return wellFormed(checked.value as ConnectorValues);
 }
 
 /**
@@ -94,7 +109,7 @@ export function policyBody(body: unknown, pathItems: ValidationItem[] = []): Pol
     if (!q.ok) items.push({ name: 'policy.data_segment.segment_query', index: null, reason: q.reason });
   }
   fail(items);
-  return { ...checked.value, policy: checked.value.policy as unknown as PolicyDocument } as PolicyValues;
+  return wellFormed({ ...checked.value, policy: checked.value.policy as unknown as PolicyDocument } as PolicyValues);
 }
 
 export function searchParam(q: unknown): string {
