@@ -95,7 +95,8 @@ describe('ConnectorClient against a real server', () => {
     const error = await client.replace(broken).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BbkApiError);
     expect((error as BbkApiError).status).toBe(400);
-    expect((error as BbkApiError).items[0]).toMatchObject({ name: 'records.entity.size', index: 0 });
+    // named at its place in the records given (the first of the second batch), not within its batch
+    expect((error as BbkApiError).items[0]).toMatchObject({ name: 'records.entity.size', index: 250 });
     expect(await names()).toHaveLength(5);
     await client.close();
   });

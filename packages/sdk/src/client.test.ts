@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, parseBody } from './client.js';
 import { BbkApiError, BbkNetworkError } from './errors.js';
+import { path } from './url.js';
 
 describe('parseBody', () => {
   it('parses JSON by content type, including JSON strings', () => {
@@ -71,6 +72,26 @@ describe('createHttpClient', () => {
     expect(res.body).toBeUndefined();
     expect(res.location).toBe('http://h/v1/user/7');
     await http.close();
+  });
+
+  it('sends an id "." or ".." as written (%2E%2E), never as the parent path; fetch refuses it', async () => {
+    reply(204, undefined, '');
+    const http = createHttpClient({ baseUrl });
+    await http.request({ method: 'DELETE', path: path`/user/${2}/access/${'..'}` });
+    expect(seen?.url).toBe('/v1/user/2/access/%2E%2E');
+    await http.close();
+    let called = false;
+    const browser = createHttpClient({
+      baseUrl,
+      fetch: (input, init) => {
+        called = true;
+        return fetch(input, init);
+      },
+    });
+    await expect(browser.request({ method: 'DELETE', path: path`/user/${2}/access/${'.'}` })).rejects.toThrow(
+      'cannot be sent with fetch',
+    );
+    expect(called).toBe(false);
   });
 
   it('sends neither token nor content type when there is none', async () => {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { BbkApiError, BbkNetworkError } from './errors.js';
-import { buildUrl, type QueryParams } from './url.js';
+import { buildUrl, hasDotSegment, type QueryParams, requestTarget } from './url.js';
 
 /** Options shared by every client. */
 export interface HttpClientOptions {
@@ -65,7 +65,7 @@ export interface UndiciParts {
   /** undici's `request`, called on a dispatcher with `origin` and `path` (what `undici.request(url)` does). */
   request(
     dispatcher: Dispatcher,
-    options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { url: URL },
+    options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { url: URL; path?: string },
   ): Promise<Dispatcher.ResponseData>;
 }
 
@@ -99,11 +99,11 @@ export function undici(): UndiciParts {
   }
   parts = {
     Agent,
-    request: (dispatcher, { url, ...options }) =>
+    request: (dispatcher, { url, path, ...options }) =>
       apiRequest.call(dispatcher, {
         ...options,
         origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        path: path ?? `${url.pathname}${url.search}`,
       } as Dispatcher.RequestOptions),
   };
   return parts;
@@ -132,6 +132,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const url = buildUrl(baseUrl, req.path, req.query);
+    // fetch resolves `.` and `..` segments: such an id would address another resource, so it is not sent
+    if (options.fetch && hasDotSegment(requestTarget(url)))
+      throw new TypeError('bbk: an id "." or ".." cannot be sent with fetch, which would address the parent path');
     const headers: Record<string, string> = { ...baseHeaders, ...req.headers };
     let payload: string | undefined;
     if (req.body !== undefined) {
@@ -191,6 +194,8 @@ function undiciExchange(dispatcher: Dispatcher): Exchange {
   return async ({ url, method, headers, payload, signal }) => {
     const res = await undici().request(dispatcher, {
       url: new URL(url),
+      // as written: the parsed URL's path has `.`/`..` ids resolved away
+      path: requestTarget(url),
       method: method as Dispatcher.HttpMethod,
       headers,
       body: payload,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BbkApiError } from './errors.js';
 import type { RecordInput, SessionMode, SessionReport } from './protocol/types.js';
 import { batches, contribute, type Progress, Session, type SessionTransport, withSession } from './session.js';
 
@@ -89,6 +90,37 @@ describe('Session', () => {
     expect(Object.keys(report)).toHaveLength(600);
     expect(report.r599).toBe('pub-r599');
     expect(session.sent).toBe(600);
+  });
+
+  it('reports a refused record at its index among the records given, not within its batch', async () => {
+    const { api } = fakeTransport();
+    const refusing: SessionTransport = {
+      ...api,
+      async upsert(cid, sid, batch) {
+        const bad = batch.findIndex((r) => r.id === 'r400');
+        if (bad < 0) return api.upsert(cid, sid, batch);
+        throw new BbkApiError({
+          status: 400,
+          body: {
+            error: {
+              code: 400,
+              status: 'Bad Request',
+              message: [
+                { name: 'records.entity.i', index: bad, reason: 'is not of a type(s) integer' },
+                { name: 'records', index: null, reason: 'whole' },
+              ],
+            },
+          },
+        });
+      },
+    };
+    const err = await contribute(refusing, 'c1', 'stream', records(600)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BbkApiError);
+    expect((err as BbkApiError).items).toEqual([
+      { name: 'records.entity.i', index: 400, reason: 'is not of a type(s) integer' },
+      { name: 'records', index: null, reason: 'whole' },
+    ]);
+    expect((err as BbkApiError).message).toContain('[400]');
   });
 
   it('honours a smaller batch size for deletes and reports progress per batch', async () => {

@@ -1,3 +1,5 @@
+import { BbkApiError } from './errors.js';
+import type { ValidationItem } from './protocol/errors.js';
 import type { JsonObject, RecordInput, SessionMode, SessionReport } from './protocol/types.js';
 
 /** The server's per-call limit on records or ids (spec §3.2). */
@@ -106,11 +108,19 @@ export class Session {
     return this.#enqueue(async () => {
       this.#assertOpen();
       const report: SessionReport = {};
+      // where each batch starts among the items given: a refused item's index is reported there, not in its batch
+      let offset = 0;
       for await (const batch of batches(items, this.#batchSize)) {
-        const part =
-          action === 'upsert'
-            ? await this.#api.upsert(this.cid, this.id, batch as RecordInput<object, object>[])
-            : await this.#api.delete(this.cid, this.id, batch as string[]);
+        let part: SessionReport;
+        try {
+          part =
+            action === 'upsert'
+              ? await this.#api.upsert(this.cid, this.id, batch as RecordInput<object, object>[])
+              : await this.#api.delete(this.cid, this.id, batch as string[]);
+        } catch (err) {
+          throw offset > 0 ? indexedFrom(err, offset) : err;
+        }
+        offset += batch.length;
         Object.assign(report, part);
         this.#sent += batch.length;
         const { total, onProgress } = this.#options;
@@ -184,17 +194,38 @@ export async function contribute<E extends object = JsonObject, I extends object
   options: SessionOptions = {},
 ): Promise<ContributeResult> {
   const total = options.total ?? (Array.isArray(records) ? records.length : undefined);
-  const size = checkBatchSize(options.batchSize ?? MAX_BATCH_SIZE);
+  // a bad batch size is refused before the session opens
+  checkBatchSize(options.batchSize ?? MAX_BATCH_SIZE);
   return withSession(
     api,
     cid,
     mode,
     async (session) => {
-      for await (const batch of batches(records, size)) await session.upsert(batch);
+      // the session batches them, and reports a refused record at its index in `records`
+      await session.upsert(records);
       return { sessionId: session.id, sent: session.sent };
     },
     total === undefined ? options : { ...options, total },
   );
+}
+
+/**
+ * A 400 of a later batch with its validation items' indices counted from the first item given (`offset` items were
+ * in the batches before it); any other error as it is.
+ */
+function indexedFrom(err: unknown, offset: number): unknown {
+  if (!(err instanceof BbkApiError) || !err.items.some((item) => item.index !== null)) return err;
+  const body = err.body as { error: { message: ValidationItem[] } };
+  const message = body.error.message.map((item) =>
+    item.index === null ? item : { ...item, index: item.index + offset },
+  );
+  return new BbkApiError({
+    status: err.status,
+    body: { error: { ...body.error, message } },
+    headers: err.headers,
+    ...(err.method === undefined ? {} : { method: err.method }),
+    ...(err.url === undefined ? {} : { url: err.url }),
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUrl, encodeSegment, path } from './url.js';
+import { buildUrl, encodeSegment, hasDotSegment, path, requestTarget } from './url.js';
 
 describe('encodeSegment', () => {
   it('percent-encodes reserved characters', () => {
@@ -49,5 +49,24 @@ describe('buildUrl', () => {
     const url = buildUrl('http://h/v1', '/catalog', { q: '{"name":"a b+c"}', limit: 10, offset: undefined });
     expect(url).toBe('http://h/v1/catalog?q=%7B%22name%22%3A%22a+b%2Bc%22%7D&limit=10');
     expect(new URL(url).searchParams.get('q')).toBe('{"name":"a b+c"}');
+  });
+});
+
+describe('requestTarget', () => {
+  it('keeps the target as written, dot segments included (a URL parser would resolve them)', () => {
+    const url = buildUrl('http://h:8001/v1', path`/user/${2}/access/${'..'}`);
+    expect(new URL(url).pathname).toBe('/v1/user/2/');
+    expect(requestTarget(url)).toBe('/v1/user/2/access/%2E%2E');
+    expect(requestTarget('http://h:8001/v1/entity?q=%7B%7D')).toBe('/v1/entity?q=%7B%7D');
+    expect(requestTarget('http://h:8001')).toBe('/');
+    // what a request line cannot carry is left to the parser
+    expect(requestTarget('http://h/my path/v1/user')).toBe('/my%20path/v1/user');
+  });
+
+  it('tells a dot segment from a dot in an id', () => {
+    expect(hasDotSegment('/v1/entity/x/%2E%2E')).toBe(true);
+    expect(hasDotSegment('/v1/entity/x/%2e?limit=1')).toBe(true);
+    expect(hasDotSegment('/v1/entity/x/a.b')).toBe(false);
+    expect(hasDotSegment('/v1/entity/x/%2E%2E%2E')).toBe(false);
   });
 });

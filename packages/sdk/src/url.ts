@@ -41,3 +41,24 @@ export function buildUrl(baseUrl: string, apiPath: string, query?: QueryParams):
   const qs = search.toString();
   return `${base}${suffix}${qs ? `?${qs}` : ''}`;
 }
+
+/**
+ * The request target (path and query) of a URL `buildUrl` made, as written. The WHATWG URL parser (`new URL`,
+ * `fetch`) resolves `.` and `..` segments, even percent-encoded ones, so an id `..` would address the parent
+ * resource (`DELETE /user/2/access/%2E%2E` would delete user 2); the target is therefore taken from the text.
+ * @example requestTarget('http://h:8001/v1/entity/x/%2E%2E?a=1') // '/v1/entity/x/%2E%2E?a=1'
+ */
+export function requestTarget(url: string): string {
+  const written = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? '';
+  // a base URL with characters a request line cannot carry (a space): as the parser writes it
+  if (!/^\/[\x21-\x7e]*$/.test(written)) {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}`;
+  }
+  return written;
+}
+
+/** Whether a target holds a `.` or `..` segment (written `%2E`), which only an exact request target can carry. */
+export function hasDotSegment(target: string): boolean {
+  return /\/(%2E){1,2}(?=[/?]|$)/i.test(target);
+}

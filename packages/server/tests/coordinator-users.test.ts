@@ -167,3 +167,18 @@ describe('text fields', () => {
     await coord.users.delete(id);
   });
 });
+
+describe('ids "." and ".." through the SDK', () => {
+  it('reach the server as ids (never the parent path): a revoke of access ".." deletes no user', async () => {
+    const { id } = await coord.users.create({ name: 'Dot', email: 'dot@example.com', organization: 'O' });
+    for (const pid of ['..', '.']) {
+      const err = await coord.accesses.revoke(id, pid).catch((e: unknown) => e);
+      expect(err, pid).toBeInstanceOf(BbkApiError);
+      expect([400, 404]).toContain((err as BbkApiError).status);
+    }
+    expect((await coord.users.get(id)).email).toBe('dot@example.com');
+    const asType = await coord.entityTypes.get('..').catch((e: unknown) => e);
+    expect(asType).toBeInstanceOf(BbkApiError);
+    await coord.users.delete(id);
+  });
+});

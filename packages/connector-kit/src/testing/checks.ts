@@ -1,4 +1,5 @@
 import { BbkApiError, type ConsumerClient, type RecordInput, type TimeseriesPoint } from '@bbk/sdk';
+import { getGlobalDispatcher } from 'undici';
 import { isPlainObject, privatePaths } from '../private-keys.js';
 import { signWebhookRequest } from '../webhook/signature.js';
 import { consumerView, jsonEqual, mapLimit, publicId, sectionDiff, spread } from './expect.js';
@@ -202,15 +203,22 @@ async function webhookCall(
     headers['x-bbk-signature'] = signWebhookRequest(ctx.webhook.secret, { method: 'GET', target, timestamp });
   }
   try {
-    const res = await fetch(new URL(target, base), { headers, signal: AbortSignal.timeout(5000) });
-    const text = await res.text();
+    // sent with its target as written: fetch (and any URL parser) would collapse a `%2E%2E` id into the parent path
+    const res = await getGlobalDispatcher().request({
+      origin: base.origin,
+      path: target,
+      method: 'GET',
+      headers,
+      signal: AbortSignal.timeout(5000),
+    });
+    const text = await res.body.text();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       body = text;
     }
-    return { status: res.status, body };
+    return { status: res.statusCode, body };
   } catch (error) {
     return { status: 0, body: message(error) };
   }

@@ -113,6 +113,33 @@ describe('createWebhook', () => {
     expect((await get(url.replace('/hooks/countries', '/entity/country/GB'))).status).toBe(404);
   });
 
+  it('takes `.` and `..` as ids (sent as %2E, %2E%2E), and a base path with a space, encoded', async () => {
+    const seen: string[] = [];
+    const url = await start(
+      {
+        entity: (_type, id) => {
+          seen.push(id);
+          return { entity: { id } };
+        },
+        timeseries: (_type, id) => [{ from: '2000', value: id.length }],
+      },
+      { basePath: '/my hooks/v1' },
+    );
+    expect(url).toMatch(/\/my%20hooks\/v1$/);
+    // a raw request: fetch (a URL parser) would resolve the dot segments before sending
+    const { origin, pathname } = new URL(url);
+    const raw = async (path: string) => {
+      const { getGlobalDispatcher } = await import('undici');
+      const res = await getGlobalDispatcher().request({ origin, path: `${pathname}${path}`, method: 'GET' });
+      return { status: res.statusCode, body: (await res.body.json()) as unknown };
+    };
+    expect(await raw('/entity/thing/%2E%2E')).toEqual({ status: 200, body: { entity: { id: '..' } } });
+    expect(await raw('/entity/thing/%2E')).toEqual({ status: 200, body: { entity: { id: '.' } } });
+    expect(await raw('/timeseries/thing/%2E%2E/level')).toMatchObject({ status: 200, body: [{ value: 2 }] });
+    expect(seen).toEqual(['..', '.']);
+    expect((await raw('/entity/thing')).status).toBe(404);
+  });
+
   it('answers 500 without details when a handler throws or returns unusable points', async () => {
     const errors: unknown[] = [];
     const url = await start(

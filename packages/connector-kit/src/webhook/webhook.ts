@@ -118,7 +118,8 @@ interface RouteState {
 async function route(state: RouteState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const target = request.url ?? '/';
   const url = new URL(target, 'http://webhook.invalid');
-  const segments = routeSegments(url.pathname, state.basePath);
+  // from the target as sent: the URL parser would collapse `%2E%2E` (a vendor id `..`) into the parent path
+  const segments = routeSegments(target.split(/[?#]/, 1)[0] ?? '/', state.basePath);
   if (segments === undefined) return sendError(response, 404);
   if (segments === 'malformed')
     return sendError(response, 400, [{ name: 'path', index: null, reason: 'is not valid percent-encoding' }]);
@@ -188,7 +189,8 @@ function listenerOf(server: Server, handle: Webhook['handle'], basePath: string)
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shown = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
-          url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}${basePath}`;
+          const path = basePath.split('/').map(encodeURIComponent).join('/');
+          url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}${path}`;
           resolve(url);
         });
       });
@@ -203,15 +205,24 @@ function listenerOf(server: Server, handle: Webhook['handle'], basePath: string)
   };
 }
 
-/** Decoded path segments below `basePath`; `undefined` when outside it, `'malformed'` on bad escapes. */
-function routeSegments(pathname: string, basePath: string): string[] | undefined | 'malformed' {
-  if (basePath && pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return undefined;
-  const rest = pathname.slice(basePath.length).replace(/^\/|\/$/g, '');
+/**
+ * Decoded path segments below `basePath` (whose segments are compared decoded, so `/my hooks` matches
+ * `/my%20hooks`); `undefined` when outside it, `'malformed'` on bad escapes. `.` and `..` segments are ids like
+ * any other: the path is split as sent, never resolved.
+ */
+function routeSegments(path: string, basePath: string): string[] | undefined | 'malformed' {
+  let segments: string[];
   try {
-    return rest.split('/').map((segment) => decodeURIComponent(segment));
+    segments = path
+      .replace(/^\/|\/$/g, '')
+      .split('/')
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return 'malformed';
   }
+  const base = basePath.split('/').filter((segment) => segment !== '');
+  if (base.some((segment, i) => segments[i] !== segment)) return undefined;
+  return segments.slice(base.length);
 }
 
 function entityBody(extras: EntityExtras): EntityExtras {
