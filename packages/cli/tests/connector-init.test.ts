@@ -130,6 +130,9 @@ describe('bbk connector init (real processes, npm install from the registry)', (
     expect(nonEmpty.code).toBe(2);
     expect(nonEmpty.stderr).toContain('not empty');
     expect(existsSync(join(full, 'vendor'))).toBe(false);
+    const file = await init([join(full, 'keep.txt'), '--yes']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('is a file, not a directory');
   });
 
   it('asks for every value on a terminal', async () => {

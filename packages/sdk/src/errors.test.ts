@@ -79,6 +79,18 @@ describe('BbkApiError', () => {
     expect(err.isRateLimited()).toBe(true);
     expect(err.retryAfterSeconds).toBe(3);
     expect(new BbkApiError({ status: 429, body: undefined }).retryAfterSeconds).toBeUndefined();
+    // an HTTP date, as a proxy may send: the seconds from now
+    const at = new Date(Date.now() + 30_000).toUTCString();
+    const dated = new BbkApiError({ status: 503, body: undefined, headers: { 'retry-after': at } }).retryAfterSeconds;
+    expect(dated).toBeGreaterThanOrEqual(28);
+    expect(dated).toBeLessThanOrEqual(31);
+    const past = new Date(Date.now() - 60_000).toUTCString();
+    expect(new BbkApiError({ status: 503, body: undefined, headers: { 'retry-after': past } }).retryAfterSeconds).toBe(
+      0,
+    );
+    expect(
+      new BbkApiError({ status: 503, body: undefined, headers: { 'retry-after': 'soon' } }).retryAfterSeconds,
+    ).toBe(undefined);
   });
 
   it('flags auth errors and narrows with is()', () => {

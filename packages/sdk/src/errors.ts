@@ -102,8 +102,13 @@ export class BbkApiError extends Error {
   /** The `Retry-After` header in seconds, when the server sent one. */
   get retryAfterSeconds(): number | undefined {
     const raw = this.headers['retry-after'];
-    const value = Number(Array.isArray(raw) ? raw[0] : raw);
-    return raw !== undefined && Number.isFinite(value) ? value : undefined;
+    const text = Array.isArray(raw) ? raw[0] : raw;
+    if (text === undefined || text.trim() === '') return undefined;
+    const value = Number(text);
+    if (Number.isFinite(value)) return value;
+    // an HTTP date (RFC 9110 §10.2.3, as a proxy may send): the seconds from now, never negative
+    const at = Date.parse(text);
+    return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
   }
 }
 

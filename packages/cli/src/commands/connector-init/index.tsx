@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { TEMPLATES_DIR } from '@bbk/connector-kit';
 import { Box, Text } from 'ink';
@@ -54,6 +54,8 @@ export function configure(command: Command): void {
 export async function connectorInit(options: ConnectorInitOptions, ctx: CommandContext): Promise<Output> {
   const answers = await collectAnswers(options, ctx);
   const dir = resolve(ctx.io.cwd, answers.dir);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UsageError(`${dir} is a file, not a directory: choose another directory`);
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new UsageError(`${dir} exists and is not empty: choose another directory`);
   const tarballs = await vendorPackages(resolve(dir, 'vendor'));
