@@ -19,6 +19,7 @@ afterAll(async () => {
 const coordinator = (path: string, init: Parameters<typeof call>[1] = {}) =>
   call(`${server.urls.coordinator}${path}`, { token: admin, ...init });
 const statuses = (answers: { status: number }[]) => [...new Set(answers.map((a) => a.status))].sort();
+const statusesOf = (answers: { status: number }[]) => answers.map((a) => a.status).sort((a, b) => a - b);
 
 async function newUser(email: string): Promise<number> {
   const created = await coordinator('/user', { method: 'POST', body: { name: 'U', email, organization: 'O' } });
@@ -111,5 +112,36 @@ describe('coordinator writes at once', () => {
       expect((await coordinator(`/policy/raced${round}`)).status).toBe(404);
     }
     expect(seen).not.toContain(500);
+  });
+
+  it('identical deletes at once: one 204 and one audit entry, the others 404 (demotions 409)', async () => {
+    const uid = await newUser('twice@example.com');
+    await newPolicy('twice');
+    const type = { name: 'Twice', description: 'twice' };
+    expect((await coordinator('/entity/twice', { method: 'POST', body: type })).status).toBe(201);
+    expect((await coordinator('/entity/twice/connector/twice-conn', { method: 'POST', body: type })).status).toBe(201);
+    expect((await coordinator(`/user/${uid}/coordinator`, { method: 'POST' })).status).toBe(200);
+    expect((await coordinator(`/user/${uid}/access/twice`, { method: 'POST' })).status).toBe(201);
+    const four = (path: string) =>
+      Promise.all(Array.from({ length: 4 }, () => coordinator(path, { method: 'DELETE' })));
+    const outcomes = {
+      demote: statusesOf(await four(`/user/${uid}/coordinator`)),
+      access: statusesOf(await four(`/user/${uid}/access/twice`)),
+      connector: statusesOf(await four('/entity/twice/connector/twice-conn')),
+      user: statusesOf(await four(`/user/${uid}`)),
+    };
+    expect(outcomes).toEqual({
+      demote: [204, 409, 409, 409],
+      access: [204, 404, 404, 404],
+      connector: [204, 404, 404, 404],
+      user: [204, 404, 404, 404],
+    });
+    const audit = (await coordinator('/audit?limit=1000')).json as { action: string; target: string }[];
+    const count = (action: string, target: string) =>
+      audit.filter((e) => e.action === action && e.target === target).length;
+    expect(count('token.rescind', `user:${uid}`)).toBe(1);
+    expect(count('access.delete', `access:${uid}/twice`)).toBe(1);
+    expect(count('connector.delete', 'connector:twice-conn')).toBe(1);
+    expect(count('user.delete', `user:${uid}`)).toBe(1);
   });
 });

@@ -87,12 +87,16 @@ export const accesses = {
 
   async delete(ctx: ServerContext, uid: string, pid: string, caller: Caller | null = null): Promise<void> {
     const access = await mustGetAccess(ctx, uid, pid);
-    await ctx.store.accesses.delete(access.id, () =>
-      change(caller, 'access.delete', `access:${access.userId}/${access.policy}`, {
-        access: access.id,
-        user: access.userId,
-        policy: access.policy,
-      }),
+    const deleted = await ctx.store.accesses.delete(access.id, (done) =>
+      done
+        ? change(caller, 'access.delete', `access:${access.userId}/${access.policy}`, {
+            access: access.id,
+            user: access.userId,
+            policy: access.policy,
+          })
+        : undefined,
     );
+    // of deletes at once, one removes the access; the others find it gone
+    if (!deleted) throw new ApiError('NOT_FOUND');
   },
 };

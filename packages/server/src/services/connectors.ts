@@ -119,7 +119,8 @@ export const connectors = {
   /** The cascade runs on the catalog writer: its entry is appended right after it commits. */
   async delete(ctx: ServerContext, eid: string, cid: string, caller: Caller | null = null): Promise<void> {
     const row = await mustGet(ctx, eid, cid);
-    await ctx.store.connectors.delete(row.id);
+    // of deletes at once, the one that removed it answers 204 and is recorded; the others find it gone
+    if (!(await ctx.store.connectors.delete(row.id))) throw new ApiError('NOT_FOUND');
     await audit.record(
       ctx,
       change(caller, 'connector.delete', `connector:${row.slug}`, {

@@ -67,9 +67,11 @@ export const users = {
     const id = parseUid(uid);
     const before = await mustGet(ctx, id);
     refuseSelf(ctx, caller, id);
-    await ctx.store.users.delete(id, (done) =>
+    const deleted = await ctx.store.users.delete(id, (done) =>
       done ? change(caller, 'user.delete', `user:${id}`, { before: auditState.user(before) }) : undefined,
     );
+    // of deletes at once, one removes the user; the others find it gone
+    if (!deleted) throw new ApiError('NOT_FOUND');
   },
 
   async promote(ctx: ServerContext, uid: string, caller: Caller | null = null): Promise<string> {
@@ -86,8 +88,10 @@ export const users = {
     const user = await mustGet(ctx, parseUid(uid));
     if (!user.coordinator) throw new ApiError('CONFLICT');
     refuseSelf(ctx, caller, user.id);
-    await ctx.store.tokens.revokeSubject('coordinator', user.id, (revoked) =>
-      change(caller, 'token.rescind', `user:${user.id}`, { kind: 'coordinator', tokens: revoked }),
+    const revoked = await ctx.store.tokens.revokeSubject('coordinator', user.id, (n) =>
+      n > 0 ? change(caller, 'token.rescind', `user:${user.id}`, { kind: 'coordinator', tokens: n }) : undefined,
     );
+    // of demotions at once, one revokes the token; the others find the user no coordinator by then
+    if (revoked === 0) throw new ApiError('CONFLICT');
   },
 };

@@ -247,8 +247,8 @@ export interface ConnectorStore {
   ): Promise<ConnectorRow | undefined>;
   update(id: number, input: ConnectorValues, audit?: AuditNote<unknown>): Promise<void>;
   setLive(id: number, live: boolean, audit?: AuditNote<unknown>): Promise<void>;
-  /** Cascades to its session and catalog records; its token is revoked. */
-  delete(id: number): Promise<void>;
+  /** Cascades to its session and catalog records; its token is revoked. False when it was already gone. */
+  delete(id: number): Promise<boolean>;
   /** Ids of live connectors (cached by callers; changes bump `liveVersion`). */
   liveIds(): Promise<number[]>;
 }
@@ -276,6 +276,6 @@ export interface AccessStore {
     token: NewToken,
     audit?: AuditNote<number | undefined>,
   ): Promise<AccessRow | undefined>;
-  /** Deletes the access; its token is revoked. */
-  delete(id: number, audit?: AuditNote<unknown>): Promise<void>;
+  /** Deletes the access; its token is revoked. False when it was already gone (`audit` is given which). */
+  delete(id: number, audit?: AuditNote<boolean>): Promise<boolean>;
 }

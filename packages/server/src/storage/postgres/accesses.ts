@@ -54,8 +54,11 @@ export class PgAccesses implements AccessStore {
     return created;
   }
 
-  async delete(id: number, audit?: AuditNote<unknown>): Promise<void> {
+  async delete(id: number, audit?: AuditNote<boolean>): Promise<boolean> {
     // the trigger revokes its token
-    await this.audit.write((c) => c.query('DELETE FROM accesses WHERE id = $1', [id]), audit);
+    return this.audit.write(
+      async (c) => (await c.query('DELETE FROM accesses WHERE id = $1', [id])).rowCount === 1,
+      audit,
+    );
   }
 }

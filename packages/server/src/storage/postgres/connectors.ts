@@ -80,9 +80,9 @@ export class PgConnectors implements ConnectorStore {
     await this.audit.write((c) => c.query('UPDATE connectors SET is_live = $1 WHERE id = $2', [live, id]), audit);
   }
 
-  async delete(id: number): Promise<void> {
+  async delete(id: number): Promise<boolean> {
     // session, pending operations, records and their geometries cascade; the trigger revokes the token
-    await this.db.query('DELETE FROM connectors WHERE id = $1', [id]);
+    return (await this.db.query('DELETE FROM connectors WHERE id = $1', [id])).rowCount === 1;
   }
 
   async liveIds(): Promise<number[]> {

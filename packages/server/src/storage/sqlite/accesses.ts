@@ -77,7 +77,7 @@ export class SqliteAccesses implements AccessStore {
     return this.gate.write(created);
   }
 
-  async delete(id: number, audit?: AuditNote<unknown>): Promise<void> {
-    await this.gate.write(this.audit.with(() => this.q.delete.run(id), audit));
+  async delete(id: number, audit?: AuditNote<boolean>): Promise<boolean> {
+    return this.gate.write(this.audit.with(() => this.q.delete.run(id).changes === 1, audit));
   }
 }

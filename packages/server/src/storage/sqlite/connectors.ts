@@ -140,9 +140,9 @@ export class SqliteConnectors implements ConnectorStore {
     await this.gate.write(this.audit.with(() => this.q.live.run(live ? 1 : 0, id), audit));
   }
 
-  async delete(id: number): Promise<void> {
+  async delete(id: number): Promise<boolean> {
     // session, pending ops and records cascade; the trigger revokes the token
-    await this.purges.deleteConnector(id);
+    return this.purges.deleteConnector(id);
   }
 
   async liveIds(): Promise<number[]> {
