@@ -24,12 +24,25 @@ export function pgIndexFor(path: unknown): { name: string; expression: string } 
 }
 
 /**
- * Makes the expression indexes on `records` match the paths the entity types declare: creates
- * missing ones, drops those no type declares any more. Runs inside the caller's transaction,
- * under a transaction advisory lock so two processes never build the same index at once.
+ * The transaction advisory lock of the declared indexes. An entity type write takes it first, before any statement
+ * that locks `records` (its cascade, its index builds): taken later, it closed a cycle with a write that held it and
+ * waited for `records` (a deadlock, answered 503).
  */
-export async function syncRecordIndexes(c: Queryable): Promise<{ created: string[]; dropped: string[] }> {
-  await c.query("SELECT pg_advisory_xact_lock(hashtext('bbk indexes ' || current_schema()))");
+export const INDEXES_LOCK = "SELECT pg_advisory_xact_lock(hashtext('bbk indexes ' || current_schema()))";
+
+/**
+ * Makes the expression indexes on `records` match the paths the entity types declare: creates
+ * missing ones and, unless `drop` is false, drops those no type declares any more. Runs inside the caller's
+ * transaction, under `INDEXES_LOCK` so two processes never build the same index at once. An entity type write
+ * passes `drop: false` and drops after it commits (`dropUndeclaredIndexes`): a build holds `records` in SHARE mode
+ * and a drop needs ACCESS EXCLUSIVE, and upgrading one to the other in one transaction deadlocked with any
+ * contribution that had read `records` and then waited to write it.
+ */
+export async function syncRecordIndexes(
+  c: Queryable,
+  { drop = true }: { drop?: boolean } = {},
+): Promise<{ created: string[]; dropped: string[] }> {
+  await c.query(INDEXES_LOCK);
   const declared = new Map<string, string>();
   const rows = await c.query<{ indexes: unknown }>('SELECT indexes FROM entity_types');
   for (const row of rows.rows) {
@@ -54,10 +67,18 @@ export async function syncRecordIndexes(c: Queryable): Promise<{ created: string
     await c.query(`CREATE INDEX IF NOT EXISTS ${name} ON records USING hash (${expression})`);
     created.push(name);
   }
-  for (const name of existing) {
+  for (const name of drop ? existing : []) {
     if (declared.has(name)) continue;
     await c.query(`DROP INDEX IF EXISTS ${name}`);
     dropped.push(name);
   }
   return { created, dropped };
+}
+
+/**
+ * Drops the expression indexes no entity type declares any more, in a transaction of its own that takes
+ * `INDEXES_LOCK` before it locks `records` (after an entity type write committed; see `syncRecordIndexes`).
+ */
+export async function dropUndeclaredIndexes(tx: (work: (c: Queryable) => Promise<string[]>) => Promise<string[]>) {
+  return tx(async (c) => (await syncRecordIndexes(c)).dropped);
 }
