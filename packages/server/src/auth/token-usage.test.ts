@@ -59,4 +59,38 @@ describe('TokenUsage: last use without a write per request', () => {
       ],
     ]);
   });
+
+  it('flushes asked at once share one write; a use noted during a write is in the next', async () => {
+    const written: TokenUse[][] = [];
+    let release = (): void => {};
+    const tokens = {
+      async recordUses(uses: readonly TokenUse[]) {
+        written.push([...uses]);
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      },
+    };
+    const usage = new TokenUsage({ tokens, now: () => 1_000_000, flushEveryMs: 3_600_000 });
+    usage.touch('a');
+    const first = usage.flush();
+    // flushes asked before the write starts share it
+    const same = usage.flush();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    usage.touch('b');
+    // ten lists at once: one more write, for b, queued behind the one in progress
+    const many = Array.from({ length: 10 }, () => usage.flush());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(written.map((w) => w.map((u) => u.keyId))).toEqual([['a']]);
+    release();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release();
+    await Promise.all([same, ...many]);
+    expect(written.map((w) => w.map((u) => u.keyId))).toEqual([['a'], ['b']]);
+    // nothing new: a flush waits for nothing and writes nothing
+    await usage.flush();
+    expect(written).toHaveLength(2);
+    await usage.close();
+  });
 });

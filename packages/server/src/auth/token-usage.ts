@@ -23,6 +23,8 @@ export class TokenUsage {
   readonly #timer: NodeJS.Timeout;
   #pending = new Map<string, number>();
   #writing: Promise<void> = Promise.resolve();
+  /** A write waiting for the one in progress, not started yet. */
+  #queued: Promise<void> | undefined;
 
   constructor({ tokens, now, flushEveryMs = 60_000 }: TokenUsageOptions) {
     this.#tokens = tokens;
@@ -36,10 +38,22 @@ export class TokenUsage {
     this.#pending.set(keyId, this.#now());
   }
 
-  /** Writes the uses remembered so far; resolves once they are stored (or kept for the next try). Never throws. */
+  /**
+   * Writes the uses remembered so far; resolves once they are stored (or kept for the next try). Never throws.
+   * Flushes asked at once share one write: one already queued takes every use noted until it starts, and with
+   * nothing noted the write in progress is all there is to wait for (a coordinator's list asks for a flush, and
+   * lists read at once each waited for a write of their own, one after another).
+   */
   flush(): Promise<void> {
-    this.#writing = this.#writing.then(() => this.#write());
-    return this.#writing;
+    if (this.#queued) return this.#queued;
+    if (this.#pending.size === 0) return this.#writing;
+    const queued = this.#writing.then(() => {
+      this.#queued = undefined;
+      return this.#write();
+    });
+    this.#queued = queued;
+    this.#writing = queued;
+    return queued;
   }
 
   /** Stops the timer and writes what is left. */
