@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsumerClient } from '@bbk/sdk';
@@ -157,6 +157,8 @@ describe.skipIf(TEST_ENGINE === 'postgres')('backupDatabase', () => {
     expect(readdirSync(dir)).toEqual(['bbk.sqlite']);
     const result = await backupDatabase({ dataDir: dir, to: join(out, 'stopped.sqlite') });
     expect(result.check).toBe('ok');
+    // it holds the instance's secrets: readable by its owner only, whatever the umask
+    expect(statSync(join(out, 'stopped.sqlite')).mode & 0o777).toBe(0o600);
     // the data directory is left as it was: no -wal/-shm of the backup's connection
     expect(readdirSync(dir)).toEqual(['bbk.sqlite']);
     rmSync(dir, { recursive: true, force: true });

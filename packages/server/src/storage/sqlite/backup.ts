@@ -80,6 +80,9 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.partial`);
   const started = performance.now();
   try {
+    // the copy holds the instance's secrets (webhook secrets, token hashes): readable by its owner only, from its
+    // first byte (SQLite writes into the file it finds and keeps its mode)
+    closeSync(openSync(temp, 'wx', 0o600));
     const restarts = await copy(source, temp, options.onProgress);
     const { pages, pageSize } = seal(temp);
     place(temp, file, options.force === true);
