@@ -74,6 +74,43 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     });
   });
 
+  it('routes that take no body ignore any, a malformed one too (promote, live, access, deletes)', async () => {
+    const json = { 'content-type': 'application/json' };
+    const created = await call(`${server.urls.coordinator}/user`, {
+      method: 'POST',
+      body: { name: 'Body', email: 'body@example.com', organization: 'O' },
+    });
+    const uid = created.headers.get('location')!.split('/').pop();
+    const policy = {
+      name: 'p',
+      description: 'p',
+      policy: { data_segment: { segment_query: { type: 'x' } }, legal_context: [], access_control: { enabled: false } },
+    };
+    expect((await call(`${server.urls.coordinator}/policy/bodyless`, { method: 'POST', body: policy })).status).toBe(
+      201,
+    );
+    const calls: [string, string, number][] = [
+      ['POST', `/user/${uid}/coordinator`, 200],
+      ['DELETE', `/user/${uid}/coordinator`, 204],
+      ['POST', `/user/${uid}/access/bodyless`, 201],
+      ['PUT', `/user/${uid}/access/bodyless`, 200],
+      ['DELETE', `/user/${uid}/access/bodyless`, 204],
+      ['DELETE', `/policy/bodyless`, 204],
+      ['DELETE', `/user/${uid}`, 204],
+    ];
+    for (const [method, path, status] of calls) {
+      const res = await call(`${server.urls.coordinator}${path}`, { method, rawBody: '{bad', headers: json });
+      expect(res.status, `${method} ${path}`).toBe(status);
+    }
+    // a route that reads its body still refuses a malformed one
+    const refused = await call(`${server.urls.coordinator}/policy/bodyless`, {
+      method: 'POST',
+      rawBody: '{bad',
+      headers: json,
+    });
+    expect(refused.status).toBe(400);
+  });
+
   it('treats other content types and empty bodies as {}', async () => {
     const res = await call(`${server.urls.coordinator}/user`, {
       method: 'POST',
@@ -104,6 +141,10 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect((await call(`${server.urls.consumer}/`)).headers.get('access-control-allow-origin')).toBe('*');
+    // a path that cannot be decoded too
+    const undecodable = await call(`${server.urls.consumer}/%zz`, { method: 'OPTIONS' });
+    expect(undecodable.status).toBe(204);
+    expect(undecodable.headers.get('access-control-allow-methods')).toContain('GET');
   });
 
   it('sends weak ETags and answers 304 to a matching conditional GET', async () => {
@@ -112,6 +153,14 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     expect(etag).toMatch(/^W\/"[0-9a-f]+-/);
     const again = await call(`${server.urls.coordinator}/user/1`, { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
+    // the weak comparison (RFC 9110): the same tag without W/, and *, match too
+    for (const tag of [etag!.replace(/^W\//, ''), '*', `"other", ${etag}`])
+      expect((await call(`${server.urls.coordinator}/user/1`, { headers: { 'if-none-match': tag } })).status, tag).toBe(
+        304,
+      );
+    expect((await call(`${server.urls.coordinator}/user/1`, { headers: { 'if-none-match': '"other"' } })).status).toBe(
+      200,
+    );
     // HEAD carries the headers GET would, its ETag included
     const head = await call(`${server.urls.coordinator}/user/1`, { method: 'HEAD' });
     expect(head.status).toBe(200);

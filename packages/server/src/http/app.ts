@@ -7,7 +7,7 @@ import { requestId } from '../observability/index.js';
 import type { TokenKind } from '../storage/types.js';
 import { MAX_BODY_DEPTH } from '../validation/index.js';
 import { clientErrorHandler, refuseConnect } from './client-errors.js';
-import { bodyParsers, errorHandlers, openCors, weakEtags } from './conventions.js';
+import { bodyParsers, errorHandlers, openCors, preflight, weakEtags } from './conventions.js';
 import { healthRoutes } from './health.js';
 import { Completions, completeOnSend, isPublic, observeSurface, routeConfig } from './observe.js';
 import { recordResponses } from './openapi/record.js';
@@ -86,6 +86,13 @@ function routerError(
     completions.complete(req, reply);
     reply.send(body);
   };
+  // a preflight needs no token and names no route: answered on every path (spec §1.1), an undecodable one too
+  if (req.method === 'OPTIONS' && err.code === 'FST_ERR_BAD_URL') {
+    reply.code(204);
+    completions.complete(req, reply);
+    preflight(req, reply);
+    return;
+  }
   authenticate(req).then(
     () => {
       if (err.code === 'FST_ERR_BAD_URL') {

@@ -1,7 +1,7 @@
 // The conventions every API surface shares (spec §1): bodies, ETags, errors, CORS.
 import { hash } from 'node:crypto';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
 import { AuditBrokenError } from '../storage/audit-store.js';
@@ -15,14 +15,40 @@ import type { Completions } from './observe.js';
  */
 export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, {});
     const parsed = parseJsonBody(text, maxDepth);
     if (parsed.ok) return done(null, parsed.value);
+    // a route that takes no body ignores any, a malformed one too (spec §1.5); the access routes read only an
+    // optional `expires` from it, and a body that is not JSON means no expiry (docs/DECISIONS.md)
+    if (ignoresBody(req.method, req.routeOptions.url)) return done(null, undefined);
     return done(ApiError.validation([parsed.item]), undefined);
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+}
+
+/**
+ * The routes that take no body (spec §1.5: promote, live, access; and every delete), or only an optional one
+ * (an access's `expires`), by method and route pattern.
+ */
+function ignoresBody(method: string, route: string | undefined): boolean {
+  if (route === undefined) return false;
+  if (method === 'DELETE') return true;
+  return (
+    route.endsWith('/user/:uid/coordinator') || route.endsWith('/live') || route.endsWith('/user/:uid/access/:pid')
+  );
+}
+
+/**
+ * Whether `If-None-Match` names the current representation: `*`, or one of its tags by the weak comparison
+ * (RFC 9110 §13.1.2: `"x"` and `W/"x"` are one tag), as Express's `fresh` decides.
+ */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === opaque);
 }
 
 function weakEtag(payload: string | Buffer): string {
@@ -40,8 +66,7 @@ export function weakEtags(app: FastifyInstance): void {
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const etag = weakEtag(payload);
     reply.header('etag', etag);
-    const inm = req.headers['if-none-match'];
-    if (inm?.split(',').some((t) => t.trim() === etag)) {
+    if (matches(req.headers['if-none-match'], etag)) {
       reply.code(304);
       return '';
     }
@@ -99,19 +124,22 @@ export function errorHandlers(app: FastifyInstance, mode: ServerMode, log: Pick<
 
 /** Open CORS (spec §1.1): a preflight on every path allows whatever headers the browser asks to send. */
 export function openCors(app: FastifyInstance): void {
-  app.options('*', (req, reply) => {
-    const asked = req.headers['access-control-request-headers'];
-    reply
-      .code(204)
-      .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
-      .header(
-        'access-control-allow-headers',
-        typeof asked === 'string' && asked.trim() !== ''
-          ? asked
-          : 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors',
-      )
-      .header('access-control-max-age', '86400')
-      .header('vary', 'Access-Control-Request-Headers')
-      .send();
-  });
+  app.options('*', (req, reply) => preflight(req, reply));
+}
+
+/** The answer to a CORS preflight: 204, every method, the headers asked for. */
+export function preflight(req: FastifyRequest, reply: FastifyReply): void {
+  const asked = req.headers['access-control-request-headers'];
+  reply
+    .code(204)
+    .header('access-control-allow-methods', 'GET,HEAD,PUT,PATCH,POST,DELETE')
+    .header(
+      'access-control-allow-headers',
+      typeof asked === 'string' && asked.trim() !== ''
+        ? asked
+        : 'content-type, x-bbk-auth-token, x-bbk-audience, x-bbk-connectors',
+    )
+    .header('access-control-max-age', '86400')
+    .header('vary', 'Access-Control-Request-Headers')
+    .send();
 }
