@@ -118,6 +118,20 @@ describe('bbk start', () => {
     }
   });
 
+  it('--base-path serves every API under it (env BBK_BASE_PATH), a bad one is a usage error', async () => {
+    const args = ['start', '--dev', '--data-dir', tempDir(), '--coordinator-port', '0', '--contributor-port', '0'];
+    const run = spawnBbk([...args, '--consumer-port', '0', '--base-path', '/api/v2/', '--json']);
+    const ready = JSON.parse((await run.waitFor(/\n/)).split('\n')[0] ?? '') as { urls: { consumer: string } };
+    expect(ready.urls.consumer).toMatch(/\/api\/v2$/);
+    const announce = (await (await fetch(ready.urls.consumer)).json()) as { base: string };
+    expect(announce.base).toBe(ready.urls.consumer);
+    run.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+    const bad = await bbk([...args, '--consumer-port', '0', '--base-path', 'a b']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('base path must be path segments');
+  });
+
   it('a first production start that cannot listen keeps the bootstrap token for the next start', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -59,3 +59,13 @@ describe('resolveConfig: numbers from the environment', () => {
     });
   });
 });
+
+describe('resolveConfig: base path', () => {
+  it('takes path segments, without their outer slashes, and refuses anything a URL path would have to escape', () => {
+    expect(resolveConfig({}, {}).basePath).toBe('v1');
+    expect(resolveConfig({}, { BBK_BASE_PATH: '/api/v2/' }).basePath).toBe('api/v2');
+    expect(resolveConfig({ basePath: '' }, {}).basePath).toBe('');
+    for (const bad of ['a b', 'a//b', 'x?y', '%41'])
+      expect(() => resolveConfig({}, { BBK_BASE_PATH: bad })).toThrow('base path must be path segments');
+  });
+});

@@ -218,6 +218,11 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     throw new ConfigError(`webhook timeout must be an integer 1-60000 ms, got "${givenTimeout}"`);
   }
   const basePath = (options.basePath ?? env.BBK_BASE_PATH ?? 'v1').replace(/^\/+|\/+$/g, '');
+  // plain path segments: a route prefix, and part of every URL the API writes
+  if (!/^([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/.test(basePath))
+    throw new ConfigError(
+      `base path must be path segments of letters, digits and ._~- (e.g. api/v2), got "${basePath}"`,
+    );
   return {
     mode: mode(options.mode ?? env.BBK_MODE),
     dataDir: dataDir === ':memory:' ? dataDir : resolve(dataDir),

@@ -10,6 +10,7 @@ export interface StartOptions {
   dataDir?: string;
   database?: string;
   host?: string;
+  basePath?: string;
   coordinatorPort?: string;
   contributorPort?: string;
   consumerPort?: string;
@@ -34,6 +35,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
   if (options.database !== undefined) serverOptions.database = options.database;
   if (options.host !== undefined) serverOptions.host = options.host;
+  if (options.basePath !== undefined) serverOptions.basePath = options.basePath;
   if (options.console === false) serverOptions.console = false;
   const ports = {
     coordinatorPort: integer(options.coordinatorPort, '--coordinator-port', 0, 65535),
@@ -81,6 +83,13 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
     dataDir: server.dataDir,
     ...(token ? { bootstrapToken: token } : {}),
   };
+  // where the data is, as the banner says it: on PostgreSQL the data directory holds nothing (never the URL: it may
+  // carry a password)
+  const schema = ctx.io.env.BBK_DATABASE_SCHEMA;
+  const storeLabel =
+    (serverOptions.database ?? ctx.io.env.BBK_DATABASE_URL)
+      ? `PostgreSQL${schema ? ` (schema ${schema})` : ''}`
+      : server.dataDir;
   if (ctx.format === 'json') ctx.io.stdout.write(`${JSON.stringify(ready)}\n`);
   else
     await ctx.print({
@@ -88,7 +97,7 @@ export async function start(options: StartOptions, ctx: CommandContext): Promise
       ids: Object.values(server.urls),
       view: lazy(
         () => import('./view.js'),
-        (v) => <v.ReadyView {...ready} />,
+        (v) => <v.ReadyView {...ready} store={storeLabel} />,
       ),
     });
 

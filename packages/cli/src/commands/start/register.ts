@@ -13,9 +13,10 @@ export function registerStart(program: Command, run: Run): void {
     .option('--data-dir <dir>', 'where the database lives (env BBK_DATA_DIR; default ./.bbk)')
     .option(
       '--database <url>',
-      'a PostgreSQL database (postgres://…, PostGIS required) instead of SQLite in the data directory (env BBK_DATABASE_URL)',
+      'a PostgreSQL database (postgres://…, PostGIS required) instead of SQLite in the data directory (env BBK_DATABASE_URL; its schema: env BBK_DATABASE_SCHEMA)',
     )
     .option('--host <host>', 'interface to listen on (env BBK_HOST; default 127.0.0.1)')
+    .option('--base-path <path>', 'the path every API is served under (env BBK_BASE_PATH; default v1)')
     .option('--coordinator-port <port>', 'env BBK_COORDINATOR_PORT; default 8001 (0 = any free port)')
     .option('--contributor-port <port>', 'env BBK_CONTRIBUTOR_PORT; default 8002')
     .option('--consumer-port <port>', 'env BBK_CONSUMER_PORT; default 8003')

@@ -7,14 +7,17 @@ export function ReadyView(props: {
   urls: RunningServer['urls'];
   mode: string;
   dataDir: string;
+  /** Where the data is: the data directory, or `PostgreSQL (schema …)`. */
+  store?: string;
   bootstrapToken?: string;
 }) {
   const { urls, mode, dataDir, bootstrapToken } = props;
+  const store = props.store ?? dataDir;
   return (
     <Stack>
       <Box flexDirection="column">
         <Notice kind="success">
-          bbk is running in {mode} mode, data in {dataDir}
+          bbk is running in {mode} mode, data in {store}
         </Notice>
         {(
           [
