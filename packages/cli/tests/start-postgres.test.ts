@@ -2,6 +2,7 @@
 // line (docs/POSTGRES.md). The start-up errors need no database; the rest runs with BBK_TEST_DATABASE_URL.
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../server/src/query/testing/postgres.js';
+import { PostgresStore } from '../../server/src/storage/postgres/postgres-store.js';
 import { createTestSchema } from '../../server/src/storage/postgres/testing/pg-schema.js';
 import { bbk, cleanup, spawnBbk, tempDir } from './helpers.js';
 
@@ -34,8 +35,21 @@ describe('bbk start --database', () => {
         new RegExp(`cannot open the database: database schema "${env.BBK_DATABASE_SCHEMA}" does not exist`),
       );
       const token = await bbk(['token', 'bootstrap', '--database', TEST_DATABASE_URL!], { env });
-      expect(token.code).toBe(1);
-      expect(token.stderr).toMatch(/cannot open the database: database schema "bbk_missing_\d+" does not exist/);
+      expect(token.code).toBe(2);
+      expect(token.stderr).toMatch(/no bbk database in schema bbk_missing_\d+/);
+    },
+  );
+
+  it.skipIf(!TEST_DATABASE_URL)(
+    'token bootstrap on a schema bbk never started on: exit 2, and nothing is created there',
+    async () => {
+      const place = await createTestSchema(TEST_DATABASE_URL!);
+      drops.push(place.drop);
+      const env = { BBK_DATABASE_SCHEMA: place.schema };
+      const token = await bbk(['token', 'bootstrap', '--database', TEST_DATABASE_URL!], { env });
+      expect(token.code).toBe(2);
+      expect(token.stderr).toContain(`no bbk database in schema ${place.schema}`);
+      expect(await PostgresStore.exists({ url: TEST_DATABASE_URL!, schema: place.schema })).toBe(false);
     },
   );
 

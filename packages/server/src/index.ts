@@ -242,6 +242,11 @@ export async function issueBootstrapToken(
   dataDir: string,
   where: Omit<StoreLocation, 'dataDir'> = {},
 ): Promise<{ userId: number; token: string }> {
+  // a schema bbk never started on holds no bootstrap user: said so, and nothing is created there
+  if (where.database && !(await PostgresStore.exists({ url: where.database, schema: where.databaseSchema })))
+    throw new ConfigError(
+      `no bbk database in ${where.databaseSchema ? `schema ${where.databaseSchema}` : 'this database'}: give the database of a server started at least once`,
+    );
   const store = await openStore({ ...where, dataDir });
   try {
     await ensureSecret(store);

@@ -23,6 +23,8 @@ export async function tokenBootstrap(options: StoreFlags, ctx: CommandContext): 
   try {
     issued = await server.issueBootstrapToken(dataDir, { database, databaseSchema });
   } catch (error) {
+    // a schema bbk never started on (nothing is created there): a bad --database, as a missing data directory is
+    if (error instanceof server.ConfigError) throw new UsageError(error.message);
     const message = (error as Error).message;
     if (message.startsWith('no bootstrap user'))
       throw new CliError(`cannot issue a bootstrap token: ${message}`, EXIT.NOT_FOUND);

@@ -97,6 +97,24 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Whether bbk ever migrated this database (or schema), checked without migrating it: for the commands that work
+   * on an existing instance (`bbk token bootstrap`), which must not create one where a typo points.
+   */
+  static async exists(options: PgConnectOptions): Promise<boolean> {
+    const db = new PgDb({ ...options, max: 1 });
+    try {
+      if (options.schema !== undefined) {
+        const found = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [options.schema]);
+        if (found.rowCount === 0) return false;
+      }
+      const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
+      return recorded.rows[0]?.found === true && (await schemaVersion(db)) > 0;
+    } finally {
+      await db.close();
+    }
+  }
+
   async health(): Promise<StoreHealth> {
     try {
       const version = await schemaVersion(this.db);
