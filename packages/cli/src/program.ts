@@ -84,7 +84,7 @@ export function buildProgram(state: RunState): Command {
         'bbk entity add country --name Countries --description "All the countries"',
         'bbk push countries.json --connector "$CID" --mode replace',
         `bbk catalog query '{"type":"country"}' --all --json`,
-        'bbk entity get country --fields id,name,entity.capital -o yaml',
+        'bbk entity get country "$ID" --fields id,name,entity.capital -o yaml',
       )}\nExit codes: 0 ok, 1 server/network/webhook, 2 usage, 3 not found, 4 auth, 5 conflict, 6 rejected data, 7 rate limited, 8 audit log broken.\n`,
     );
 

@@ -115,6 +115,8 @@ describe('bbk login and profiles', () => {
     const human = await bbk(['profile', 'list'], { env });
     expect(human.stdout).not.toContain(server.adminToken);
     expect(human.stdout).toContain('(token)');
+    // on an 80-column terminal too: the marker comes before the URL, which is what gets cut
+    expect((await bbk(['profile', 'list'], { env: { ...env, COLUMNS: '80' } })).stdout).toContain('(token)');
     // The dev profile has no coordinator URL: the default URL (nothing listens there in tests) is used.
     expect(
       (await bbk(['user', 'list', '--profile', 'dev', '--coordinator-url', server.urls.coordinator], { env })).code,

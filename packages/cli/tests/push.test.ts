@@ -197,6 +197,24 @@ describe('bbk push', () => {
       entity: { code: 'ZZ', population: 1234, currency: { code: 'ZZD' }, languages: ['Zed'] },
     });
     expect((await push([join(dir, 'countries.csv'), '--connector', cid, '--map', 'id=nope'])).code).toBe(2);
+    // a cell that cannot be converted rejects its row, which the report still names by its id
+    writeFileSync(join(dir, 'bad-cell.csv'), 'code,raw\nAA,[1]\nBB,notjson\n');
+    const bad = await push([
+      join(dir, 'bad-cell.csv'),
+      '--connector',
+      cid,
+      '--json',
+      '--dry-run',
+      '--map',
+      'id=code',
+      '--map',
+      'name=code',
+      '--map',
+      'entity.raw=raw:json',
+    ]);
+    expect(bad.json<PushReport>().rejections).toEqual([
+      { location: 'line 3', id: 'BB', reasons: [expect.stringMatching(/column "raw": not valid JSON/)] },
+    ]);
   });
 
   it('validates without sending with --dry-run (schema from a file or from the coordinator)', async () => {

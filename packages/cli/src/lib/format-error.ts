@@ -50,15 +50,26 @@ export function formatError(error: unknown): { report: ErrorReport; lines: strin
   return { report: { error: { exit, message } }, lines: [message] };
 }
 
-/** `records[3].entity.area`: the spec reports the first array index apart (§1.8). */
+/** The arrays of the API's bodies whose items a validation item's `index` can name (spec §1.8). */
+const ARRAYS = new Set(['records', 'legal_context', 'field_masks', 'tags', 'indexes']);
+
+/**
+ * `records[3].entity.area`, `policy.legal_context[0].type`: the spec reports the first array index apart (§1.8), so
+ * it is put back after the first segment that names one of the bodies' arrays (or the last segment, when the name
+ * has one alone); otherwise it is said apart, `name (item 3)`, rather than guessed.
+ */
 export function itemName(item: ValidationItem): string {
   if (item.index === null) return item.name;
-  const dot = item.name.indexOf('.');
-  const root = dot < 0 ? item.name : item.name.slice(0, dot);
-  return `${root}[${item.index}]${dot < 0 ? '' : item.name.slice(dot)}`;
+  const segments = item.name.split('.');
+  const at = segments.length === 1 ? 0 : segments.findIndex((s) => ARRAYS.has(s.replace(/\[.*$/, '')));
+  if (at < 0) return `${item.name} (item ${item.index})`;
+  segments[at] = `${segments[at]}[${item.index}]`;
+  return segments.join('.');
 }
 
 function hintFor(error: BbkApiError): string | undefined {
+  if (error.status === 401 && error.serverMessage === 'token expired')
+    return '  The token expired: a coordinator can reissue it (bbk access reissue, bbk connector reissue).';
   if (error.status === 401) {
     const session = /\/session\//.test(error.url ?? '')
       ? ' A contributor session also ends when another one is opened for the connector.'

@@ -18,8 +18,9 @@ export async function profileList(_options: unknown, ctx: CommandContext): Promi
   const config = readConfig(ctx.settings.configPath);
   const current = ctx.io.env.BBK_PROFILE ?? config.current ?? DEFAULT_PROFILE;
   const profiles = summarise(config, current);
+  // the marker first: a narrow table cuts the end of a cell, and the marker is what says whether a token is saved
   const cell = (login: { url: string; has_token: boolean } | null) =>
-    login ? `${login.url}${login.has_token ? ' (token)' : ''}` : '';
+    login ? `${login.has_token ? '(token) ' : ''}${login.url}` : '';
   return {
     data: profiles,
     ids: profiles.map((p) => p.name),

@@ -137,6 +137,13 @@ export function rowToRecord(row: readonly string[], mappings: readonly ColumnMap
   return record;
 }
 
+/** The record id a row maps to (its `id` column's cell), for a row that cannot become a record. */
+export function rowId(row: readonly string[], mappings: readonly ColumnMapping[]): string | undefined {
+  const mapping = mappings.find((m) => m.target.length === 1 && m.target[0] === 'id');
+  const cell = mapping === undefined ? '' : (row[mapping.column] ?? '');
+  return cell === '' ? undefined : cell;
+}
+
 function checkTarget(target: string, spec: string): string[] {
   const path = target.split('.');
   const ok =

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import type { RecordInput } from '@bbk/sdk';
 import { UsageError } from '../../lib/exit-codes.js';
 import { type InputIo, isPlainObject, readText } from '../../lib/read-input.js';
-import { CellError, mapColumns, parseCsv, rowToRecord } from './csv.js';
+import { CellError, mapColumns, parseCsv, rowId, rowToRecord } from './csv.js';
 
 export type InputFormat = 'json' | 'ndjson' | 'csv';
 
@@ -98,7 +98,9 @@ export function readRecords(io: InputIo, path: string, options: ReadOptions): Re
         add(rowToRecord(row, mappings), location);
       } catch (error) {
         if (!(error instanceof CellError)) throw error;
-        add({}, location, [error.message]);
+        // the rejection still names the row's id, when it has one
+        const id = rowId(row, mappings);
+        add(id === undefined ? {} : { id }, location, [error.message]);
       }
     });
   }

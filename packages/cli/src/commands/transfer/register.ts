@@ -39,7 +39,7 @@ Reads one consistent snapshot, so it is safe while a server runs; stop the serve
         'bbk import --from bbk.bundle.gz --data-dir /var/lib/bbk --json',
       )}
 The target must be empty (a data directory without bbk.sqlite, or a PostgreSQL database or schema bbk has not
-used): anything else is refused (exit 5). A damaged, cut or foreign file is refused (exit 2), leaving nothing behind.
+used): anything else is refused (exit 5). A damaged, cut or foreign file is refused (exit 2), leaving no data behind (on PostgreSQL the migrated, empty tables stay).
 Tokens, contribution ids, ids and URLs keep working; start the server on the target afterwards.
 `,
     )
