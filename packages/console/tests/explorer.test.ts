@@ -140,6 +140,9 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
 
   it('runs $within from a drawn polygon, as the API does', async () => {
     await page.getByRole('button', { name: 'Draw a polygon' }).click();
+    // the map may still be moving to the last answer's points: corners clicked meanwhile land apart, and the click
+    // meant to close the polygon misses its first corner
+    await mapSettled(page);
     const box = await page.getByTestId('map').boundingBox();
     if (!box) throw new Error('no map');
     const at = (fx: number, fy: number) => page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
@@ -181,3 +184,27 @@ describe.skipIf(!HAS_CHROMIUM)('console: explorer and map', () => {
     expect(browser.errors).toEqual([]);
   });
 });
+
+/** Waits until the map has stopped moving: its pane's transform and the container's animation classes hold still. */
+async function mapSettled(page: Page): Promise<void> {
+  const pane = page.locator('[data-testid=map] .leaflet-map-pane');
+  let last = '';
+  await expect
+    .poll(
+      async () => {
+        // runs in the page (a DOM element there; this file is typed without the DOM's names)
+        const now = await pane.evaluate((el) => {
+          const node = el as unknown as { parentElement: { className: string } | null };
+          const style = (
+            globalThis as unknown as { getComputedStyle(e: unknown): { transform: string } }
+          ).getComputedStyle(el);
+          return `${style.transform} ${node.parentElement?.className ?? ''}`;
+        });
+        const still = now === last && !now.includes('leaflet-zoom-anim');
+        last = now;
+        return still;
+      },
+      { interval: 300, timeout: 10_000 },
+    )
+    .toBe(true);
+}
