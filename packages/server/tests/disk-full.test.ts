@@ -9,8 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../src/index.js';
 import { TEST_ENGINE } from './harness.js';
 
-// scripts/test.mjs says once when it is skipped
-const root = process.getuid?.() === 0;
+/** Whether this process may mount a tmpfs (root, and a kernel or container that allows it); scripts/test.mjs says once when not. */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'bbk-mount-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+const root = canMountTmpfs();
 
 describe.skipIf(!root || TEST_ENGINE === 'postgres')('a full disk (SQLite)', () => {
   const mount = mkdtempSync(join(tmpdir(), 'bbk-full-'));
