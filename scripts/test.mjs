@@ -48,7 +48,9 @@ else if (spawnSync('haproxy', ['-v']).status !== 0)
   );
 
 if (!canMountTmpfs())
-  console.log('Disk-full test skipped: it mounts a 3 MB tmpfs, so it runs only as root where mounting is allowed (.ci/run runs as root)');
+  console.log(
+    'Disk-full test skipped: it mounts a 3 MB tmpfs, so it runs only as root where mounting is allowed (.ci/run runs as root)',
+  );
 
 const dir = mkdtempSync(join(tmpdir(), 'bbk-vitest-'));
 const first = runVitestPass(run, dir, 'main', process.argv.slice(2));
