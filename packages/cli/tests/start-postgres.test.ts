@@ -54,6 +54,32 @@ describe('bbk start --database', () => {
   );
 
   it.skipIf(!TEST_DATABASE_URL)(
+    'audit verify --database: read-only, exit 0 intact, 8 naming a forged entry, 2 where bbk never started',
+    async () => {
+      const place = await createTestSchema(TEST_DATABASE_URL!);
+      drops.push(place.drop);
+      const env = { BBK_DATABASE_SCHEMA: place.schema };
+      const verify = () => bbk(['audit', 'verify', '--database', TEST_DATABASE_URL!, '--json'], { env });
+      expect((await verify()).code).toBe(2);
+      const store = await PostgresStore.open({ url: TEST_DATABASE_URL!, schema: place.schema, max: 1 });
+      try {
+        await store.audit.append([1, 2].map((n) => ({ actor: 'system', action: 'x', target: `t:${n}`, detail: {} })));
+        const intact = await verify();
+        expect(intact.code).toBe(0);
+        expect(intact.json()).toMatchObject({ intact: true, entries: 2 });
+        await store.db.query(
+          "INSERT INTO audit (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (3, '2026-12-05T09:00:00.000Z', 'system', 'x', 't:3', '{}', '00', '00')",
+        );
+        const broken = await verify();
+        expect(broken.code).toBe(8);
+        expect(broken.json()).toEqual({ intact: false, entries: 2, broken: { seq: 3, reason: 'head mismatch' } });
+      } finally {
+        await store.close();
+      }
+    },
+  );
+
+  it.skipIf(!TEST_DATABASE_URL)(
     'runs on PostgreSQL: bootstrap token once, token bootstrap on the database',
     async () => {
       const place = await createTestSchema(TEST_DATABASE_URL!);

@@ -43,6 +43,15 @@ export {
 export { DUMP_TABLES, type DumpCounts, type DumpTable } from './storage/dump.js';
 export { PostgisMissingError, SchemaMissingError } from './storage/postgres/migrations.js';
 export { verifyAuditFile } from './storage/sqlite/audit.js';
+
+/**
+ * Verifies the audit log of a PostgreSQL database (the schema `schema`, default the role's search path) without
+ * writing anything: `bbk audit verify --database`. Throws when bbk never started there.
+ * @example (await verifyAuditDatabase('postgres://bbk@db/bbk', 'bbk_prod')).intact
+ */
+export function verifyAuditDatabase(url: string, schema?: string) {
+  return PostgresStore.verifyAudit({ url, ...(schema ? { schema } : {}) });
+}
 export {
   BackupError,
   type BackupErrorCode,

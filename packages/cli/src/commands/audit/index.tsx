@@ -5,6 +5,7 @@ import type { AuditEntry, AuditQuery, AuditVerdict } from '@bbk/sdk';
 import type { CommandContext } from '../../lib/context.js';
 import { EXIT, UsageError } from '../../lib/exit-codes.js';
 import { lazy, type Output } from '../../lib/output.js';
+import { databaseOpenError } from '../../lib/store-location.js';
 
 export interface TailOptions {
   lines?: string;
@@ -89,9 +90,25 @@ export async function auditTail(options: TailOptions, ctx: CommandContext): Prom
 }
 
 /** `bbk audit verify [--data-dir DIR]`: exit 0 when intact, 8 (`EXIT.TAMPERED`) naming the first broken entry. */
-export async function auditVerify(options: { dataDir?: string }, ctx: CommandContext): Promise<Output> {
+export async function auditVerify(
+  options: { dataDir?: string; database?: string },
+  ctx: CommandContext,
+): Promise<Output> {
   let verdict: AuditVerdict;
-  if (options.dataDir !== undefined) {
+  if (options.dataDir !== undefined && options.database !== undefined)
+    throw new UsageError('give --data-dir or --database, not both');
+  if (options.database !== undefined) {
+    const server = await import('@bbk/server');
+    const schema = ctx.io.env.BBK_DATABASE_SCHEMA || undefined;
+    try {
+      verdict = await server.verifyAuditDatabase(options.database, schema);
+    } catch (error) {
+      const message = (error as Error).message;
+      // bbk never started there: a bad --database, as a directory without a database is
+      if (message.startsWith('no bbk database')) throw new UsageError(message);
+      throw databaseOpenError(error, server) ?? error;
+    }
+  } else if (options.dataDir !== undefined) {
     const dir = resolve(ctx.io.cwd, options.dataDir);
     if (!existsSync(join(dir, 'bbk.sqlite'))) throw new UsageError(`no bbk database in ${dir}`);
     const { verifyAuditFile } = await import('@bbk/server');

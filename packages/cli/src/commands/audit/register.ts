@@ -29,6 +29,17 @@ export function registerAudit(program: Command, run: Run): void {
     .command('verify')
     .description('check the hash chain: exit 0 when intact, 8 naming the first broken entry')
     .option('--data-dir <dir>', 'verify the database of this data directory directly (read-only), not over the API')
-    .addHelpText('after', examples('bbk audit verify --json', 'bbk audit verify --data-dir ./.bbk'))
+    .option(
+      '--database <url>',
+      'verify a PostgreSQL database directly (read-only; schema: env BBK_DATABASE_SCHEMA), not over the API',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'bbk audit verify --json',
+        'bbk audit verify --data-dir ./.bbk',
+        'BBK_DATABASE_SCHEMA=bbk bbk audit verify --database postgres://bbk@db.example.org/bbk',
+      ),
+    )
     .action(run('coordinator', async () => (await load()).auditVerify));
 }

@@ -1,3 +1,4 @@
+import type { AuditVerdict } from '@bbk/sdk/protocol';
 import type { AutoIndexes, AutoIndexOptions } from '../auto-indexes.js';
 import type { DumpCounts, DumpItem, LoadProgress } from '../dump.js';
 import type { MetaStore, OpenSession, Store, StoreFigures, StoreHealth } from '../store.js';
@@ -110,6 +111,21 @@ export class PostgresStore implements Store {
       }
       const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
       return recorded.rows[0]?.found === true && (await schemaVersion(db)) > 0;
+    } finally {
+      await db.close();
+    }
+  }
+
+  /**
+   * Verifies the audit log of a PostgreSQL database (or schema) without migrating it or writing anything, with or
+   * without servers running on it (`bbk audit verify --database`). Throws when bbk never started there.
+   */
+  static async verifyAudit(options: PgConnectOptions): Promise<AuditVerdict> {
+    if (!(await PostgresStore.exists(options)))
+      throw new Error(`no bbk database in ${options.schema ? `schema ${options.schema}` : 'this database'}`);
+    const db = new PgDb({ ...options, max: 1 });
+    try {
+      return await new PgAudit(db).verify();
     } finally {
       await db.close();
     }
