@@ -2,6 +2,7 @@ import type { ValidationItem } from '@bbk/sdk/protocol';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { validateQueryValue } from '../query/index.js';
+import { LONE_SURROGATE } from '../storage/store.js';
 import type { ConnectorValues, EntityTypeValues, PolicyDocument, PolicyValues, UserValues } from '../storage/types.js';
 import {
   checkConnectorBody,
@@ -36,7 +37,6 @@ export function userBody(body: unknown, kind: 'create' | 'update'): UserValues |
   return wellFormed(checked.value as UserValues);
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**

@@ -53,6 +53,12 @@ export function isMissingParent(err: unknown): boolean {
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
+/** An unpaired UTF-16 surrogate: a string JavaScript holds (and JSON's `\\ud800` escape carries) that is not Unicode. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** `UnstorableValueError`'s `what` for a string holding a `LONE_SURROGATE`. */
+export const UNPAIRED_SURROGATE = 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)';
+
 /**
  * A value the database cannot hold (PostgreSQL: the character U+0000 in text or JSON). Nothing
  * was written. `statusCode` 400: the error handler answers it in the standard body.

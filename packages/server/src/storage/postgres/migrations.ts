@@ -104,14 +104,16 @@ export async function migrate(db: PgDb): Promise<void> {
   }
 }
 
+/** Whether the named schema exists in the connected database. */
+export async function schemaExists(client: Queryable, schema: string): Promise<boolean> {
+  return (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rows.length > 0;
+}
+
 /** The named schema exists (`SchemaMissingError` when not). */
 async function ensureSchema(client: Queryable, schema: string): Promise<void> {
-  const r = await client.query<{ found: boolean; db: string }>(
-    'SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found, current_database() AS db',
-    [schema],
-  );
-  const row = r.rows[0];
-  if (!row?.found) throw new SchemaMissingError(schema, row?.db ?? '?');
+  if (await schemaExists(client, schema)) return;
+  const r = await client.query<{ db: string }>('SELECT current_database() AS db');
+  throw new SchemaMissingError(schema, r.rows[0]?.db ?? '?');
 }
 
 /** `inPublic`: with a schema of bbk's own, PostGIS goes to `public` (on the search path) so it outlives that schema. */

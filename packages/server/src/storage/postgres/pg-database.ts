@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { SCHEMA_NAME } from '../../config.js';
-import { StoreUnavailableError, UnstorableValueError } from '../store.js';
+import { LONE_SURROGATE, StoreUnavailableError, UNPAIRED_SURROGATE, UnstorableValueError } from '../store.js';
 
 /** What runs SQL: the pool (one statement, any connection) or a client inside a transaction. */
 export interface Queryable {
@@ -137,8 +137,6 @@ export function isoNow(): string {
   return new Date().toISOString();
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * `value` as JSON text for a `json` column, refused (`UnstorableValueError`, a 400) when a string in it, key or
  * value, holds what PostgreSQL cannot keep: U+0000, or an unpaired UTF-16 surrogate. The `json` type would take
@@ -149,7 +147,7 @@ export function storableJson(value: unknown): string {
   const text = JSON.stringify(value);
   if (text.includes('\\u0000') && walk(value, (s) => s.includes('\0'))) throw new UnstorableValueError();
   if (/\\ud[89a-f]/i.test(text) && walk(value, (s) => LONE_SURROGATE.test(s)))
-    throw new UnstorableValueError({ what: 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)' });
+    throw new UnstorableValueError({ what: UNPAIRED_SURROGATE });
   return text;
 }
 
@@ -186,7 +184,7 @@ function storeError(err: unknown): unknown {
   if (state !== undefined && NUL_STATES.has(state)) return new UnstorableValueError({ cause: err });
   const detail = (err as { detail?: unknown }).detail;
   if (state === INVALID_TEXT && typeof detail === 'string' && /surrogate/i.test(detail)) {
-    return new UnstorableValueError({ cause: err, what: 'an unpaired UTF-16 surrogate (U+D800 to U+DFFF alone)' });
+    return new UnstorableValueError({ cause: err, what: UNPAIRED_SURROGATE });
   }
   return err;
 }

@@ -10,9 +10,9 @@ import { PgCatalog } from './catalog.js';
 import { PgConnectors } from './connectors.js';
 import { dumpPostgres, loadPostgres } from './dump.js';
 import { PgEntityTypes } from './entity-types.js';
-import { migrate, PG_SCHEMA_VERSION, schemaVersion } from './migrations.js';
+import { migrate, PG_SCHEMA_VERSION, schemaExists, schemaVersion } from './migrations.js';
 import { COMPACT_EVERY_MS, COMPACT_PERIODIC_FROM, compactChanges } from './page-marks.js';
-import { type PgConnectOptions, PgDb } from './pg-database.js';
+import { type PgConnectOptions, PgDb, type Queryable } from './pg-database.js';
 import { PgPolicies } from './policies.js';
 import { PgRecords } from './records.js';
 import { PgTokens } from './tokens.js';
@@ -34,6 +34,14 @@ class PgMeta implements MetaStore {
 const RECORD_COUNTS = `SELECT c.slug AS connector, e.slug AS type, c.is_live AS live,
   (SELECT count(*) FROM records r WHERE r.connector_id = c.id) AS records
 FROM connectors c JOIN entity_types e ON e.id = c.entity_type_id ORDER BY c.slug COLLATE "C"`;
+
+/** Whether bbk ever migrated the database (in `schema`, when given), checked without migrating it. */
+async function migrated(db: Queryable, schema: string | undefined): Promise<boolean> {
+  if (schema !== undefined && !(await schemaExists(db, schema))) return false;
+  // schemaVersion's own to_regclass test does not help here: its subquery names the table, which must then exist
+  const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
+  return recorded.rows[0]?.found === true && (await schemaVersion(db)) > 0;
+}
 
 /**
  * The PostgreSQL implementation of `Store` (node-postgres pool, PostGIS). It keeps no cache:
@@ -105,12 +113,7 @@ export class PostgresStore implements Store {
   static async exists(options: PgConnectOptions): Promise<boolean> {
     const db = new PgDb({ ...options, max: 1 });
     try {
-      if (options.schema !== undefined) {
-        const found = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [options.schema]);
-        if (found.rowCount === 0) return false;
-      }
-      const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
-      return recorded.rows[0]?.found === true && (await schemaVersion(db)) > 0;
+      return await migrated(db, options.schema);
     } finally {
       await db.close();
     }
@@ -121,10 +124,10 @@ export class PostgresStore implements Store {
    * without servers running on it (`bbk audit verify --database`). Throws when bbk never started there.
    */
   static async verifyAudit(options: PgConnectOptions): Promise<AuditVerdict> {
-    if (!(await PostgresStore.exists(options)))
-      throw new Error(`no bbk database in ${options.schema ? `schema ${options.schema}` : 'this database'}`);
     const db = new PgDb({ ...options, max: 1 });
     try {
+      if (!(await migrated(db, options.schema)))
+        throw new Error(`no bbk database in ${options.schema ? `schema ${options.schema}` : 'this database'}`);
       return await new PgAudit(db).verify();
     } finally {
       await db.close();
