@@ -1,47 +1,29 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
-import {
-  type ChainHead,
-  ChainVerifier,
-  canonicalJson,
-  parseHead,
-  type StoredEntry,
-  seal,
-  withTail,
-} from '../../audit/chain.js';
+import { type ChainHead, canonicalJson, parseHead, seal } from '../../audit/chain.js';
 import {
   AuditBrokenError,
   type AuditDraft,
   type AuditFilter,
   type AuditNote,
   type AuditPage,
+  type AuditRow,
   type AuditStore,
+  type AuditTail,
+  HEAD_KEY,
+  verifyChain,
 } from '../audit-store.js';
 import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
-
-/** The meta key of the head as last appended (`<seq> <hash>`): catches a removed tail. */
-const HEAD_KEY = 'audit_head';
-/** Entries read per step of `verify`; the event loop runs between steps. */
-const CHUNK = 2000;
 /** Serialises appends across connections and processes until the appending transaction ends. */
 const APPEND_LOCK = "SELECT pg_advisory_xact_lock(hashtext('bbk audit ' || current_schema()))";
 const INSERT =
   'INSERT INTO audit (seq, at, actor, action, target, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)';
 const SET_HEAD = 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+const CHUNK = 'SELECT * FROM audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3';
+/** In one statement (one snapshot): the highest seq and the head recorded with it. */
+const TAIL = 'SELECT (SELECT max(seq) FROM audit) AS last, (SELECT value FROM meta WHERE key = $1) AS head';
 
 const toEntry = (r: AuditRow): AuditEntry => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> });
-const toStored = (r: AuditRow): StoredEntry => ({ ...r, prevHash: r.prev_hash });
 
 /** `kind:id` values match exactly; a bare kind also matches every `kind:…` (a bytewise index range, no LIKE). */
 function matchClause(column: 'actor' | 'target', value: string, params: unknown[]): string {
@@ -140,30 +122,10 @@ export class PgAudit implements AuditStore {
   }
 
   async verify(): Promise<AuditVerdict> {
-    const head = await recordedHead(this.db);
-    // entries appended while this runs are left for the next run: the chain is checked up to the head read now
-    const upTo = head?.seq ?? Number.MAX_SAFE_INTEGER;
-    const verifier = new ChainVerifier();
-    for (let after = 0; ; ) {
-      const rows = (
-        await this.db.query<AuditRow>('SELECT * FROM audit WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
-          after,
-          upTo,
-          CHUNK,
-        ])
-      ).rows;
-      for (const row of rows) if (verifier.push(toStored(row))) return verifier.finish(head);
-      if (rows.length < CHUNK) break;
-      after = rows[rows.length - 1]!.seq;
-      await yieldToLoop();
-    }
-    // in one statement (one snapshot): the highest seq and the head recorded with it
-    const tail = (
-      await this.db.query<{ last: number | null; head: string | null }>(
-        'SELECT (SELECT max(seq) FROM audit) AS last, (SELECT value FROM meta WHERE key = $1) AS head',
-        [HEAD_KEY],
-      )
-    ).rows[0];
-    return withTail(verifier.finish(head), tail?.last ?? undefined, parseHead(tail?.head));
+    return verifyChain(
+      await recordedHead(this.db),
+      async (after, upTo, limit) => (await this.db.query<AuditRow>(CHUNK, [after, upTo, limit])).rows,
+      async () => (await this.db.query<AuditTail>(TAIL, [HEAD_KEY])).rows[0],
+    );
   }
 }

@@ -1,45 +1,23 @@
 import { join } from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
 import Database, { type Statement } from 'better-sqlite3';
-import {
-  type ChainHead,
-  ChainVerifier,
-  canonicalJson,
-  parseHead,
-  type StoredEntry,
-  seal,
-  withTail,
-} from '../../audit/chain.js';
+import { type ChainHead, canonicalJson, parseHead, seal } from '../../audit/chain.js';
 import {
   AuditBrokenError,
   type AuditDraft,
   type AuditFilter,
   type AuditNote,
   type AuditPage,
+  type AuditRow,
   type AuditStore,
+  type AuditTail,
+  HEAD_KEY,
+  verifyChain,
 } from '../audit-store.js';
 import { DB_FILE, type Db, isoNow, parseJson } from './database.js';
 import type { WriteGate } from './write-gate.js';
 
-interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
-
-/** The meta key of the head as last appended (`<seq> <hash>`): catches a removed tail. */
-const HEAD_KEY = 'audit_head';
-/** Entries read per step of `verify`; the event loop runs between steps. */
-const CHUNK = 2000;
-
 const toEntry = (r: AuditRow): AuditEntry => ({ ...r, detail: parseJson(r.detail) });
-const toStored = (r: AuditRow): StoredEntry => ({ ...r, prevHash: r.prev_hash });
 
 /** `kind:id` values match exactly; a bare kind also matches every `kind:…` (an index range, no LIKE). */
 function matchClause(column: 'actor' | 'target', value: string, params: unknown[]): string {
@@ -64,7 +42,7 @@ export class SqliteAuditReader {
       meta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       last: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1'),
       // in one statement: the highest seq and the head recorded with it
-      tail: db.prepare<[string], { last: number | null; head: string | null }>(
+      tail: db.prepare<[string], AuditTail>(
         'SELECT (SELECT max(seq) FROM audit) AS last, (SELECT value FROM meta WHERE key = ?) AS head',
       ),
       chunk: db.prepare<[number, number, number], AuditRow>(
@@ -105,19 +83,11 @@ export class SqliteAuditReader {
   }
 
   async verify(): Promise<AuditVerdict> {
-    const head = this.recordedHead();
-    // entries appended while this runs are left for the next run: the chain is checked up to the head read now
-    const upTo = head?.seq ?? Number.MAX_SAFE_INTEGER;
-    const verifier = new ChainVerifier();
-    for (let after = 0; ; ) {
-      const rows = this.#q.chunk.all(after, upTo, CHUNK);
-      for (const row of rows) if (verifier.push(toStored(row))) return verifier.finish(head);
-      if (rows.length < CHUNK) break;
-      after = rows[rows.length - 1]!.seq;
-      await yieldToLoop();
-    }
-    const tail = this.#q.tail.get(HEAD_KEY);
-    return withTail(verifier.finish(head), tail?.last ?? undefined, parseHead(tail?.head));
+    return verifyChain(
+      this.recordedHead(),
+      (after, upTo, limit) => this.#q.chunk.all(after, upTo, limit),
+      () => this.#q.tail.get(HEAD_KEY),
+    );
   }
 }
 
