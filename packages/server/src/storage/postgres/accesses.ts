@@ -3,6 +3,7 @@ import type { AccessStore, NewToken } from '../store.js';
 import type { AccessRow } from '../types.js';
 import type { PgAudit } from './audit.js';
 import { isoNow, type PgDb } from './pg-database.js';
+import { insertToken } from './tokens.js';
 
 const SELECT =
   'SELECT a.id, a.user_id AS "userId", p.slug AS policy, a.created FROM accesses a JOIN policies p ON p.id = a.policy_id';
@@ -43,10 +44,7 @@ export class PgAccesses implements AccessStore {
         );
         const accessId = r.rows[0]?.id;
         if (accessId === undefined) return undefined;
-        await c.query(
-          "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'consumer', $2, $3, $4, $5)",
-          [token.keyId, token.hash, accessId, isoNow(), token.expires ?? null],
-        );
+        await insertToken(c, { ...token, kind: 'consumer', subject: accessId });
         return (await c.query<AccessRow>(`${SELECT} WHERE a.id = $1`, [accessId])).rows[0];
       },
       audit && ((row) => audit(row?.id)),

@@ -3,6 +3,7 @@ import type { ConnectorStore, NewToken } from '../store.js';
 import type { ConnectorRow, ConnectorValues } from '../types.js';
 import type { PgAudit } from './audit.js';
 import { isoNow, type PgDb } from './pg-database.js';
+import { insertToken } from './tokens.js';
 
 const SELECT = `
   SELECT c.id, c.slug, c.entity_type_id AS "entityTypeId", e.slug AS "entityType", c.contribution_id AS "contributionId",
@@ -60,10 +61,7 @@ export class PgConnectors implements ConnectorStore {
         );
         const connectorId = r.rows[0]?.id;
         if (connectorId === undefined) return undefined;
-        await c.query(
-          "INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, 'contributor', $2, $3, $4, $5)",
-          [token.keyId, token.hash, connectorId, isoNow(), token.expires ?? null],
-        );
+        await insertToken(c, { ...token, kind: 'contributor', subject: connectorId });
         return (await c.query<ConnectorRow>(`${SELECT} WHERE c.id = $1`, [connectorId])).rows[0];
       },
       audit && ((row) => audit(row?.id)),

@@ -3,7 +3,7 @@ import { type NewToken, TOKEN_SUBJECTS, type TokenIssue, type TokenStore } from 
 import { type StoredToken, tokenRowOf } from '../token-row.js';
 import type { TokenKind, TokenRow, TokenSummary, TokenUse } from '../types.js';
 import type { PgAudit } from './audit.js';
-import { isoNow, type PgDb } from './pg-database.js';
+import { isoNow, type PgDb, type Queryable } from './pg-database.js';
 
 /**
  * A token, and for a consumer token its access's policy head with the access's stored suspension (what
@@ -26,6 +26,11 @@ const GET = tokenQuery('$1');
 const REVOKE = 'UPDATE tokens SET revoked = $1 WHERE kind = $2 AND subject = $3 AND revoked IS NULL';
 
 const INSERT = 'INSERT INTO tokens (key_id, kind, hash, subject, created, expires) VALUES ($1, $2, $3, $4, $5, $6)';
+
+/** Inserts a minted token for its subject inside the caller's transaction `c` (creates issue their first this way). */
+export async function insertToken(c: Queryable, row: NewToken & { kind: TokenKind; subject: number }): Promise<void> {
+  await c.query(INSERT, [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null]);
+}
 
 const LIVE = 'SELECT 1 FROM tokens WHERE kind = $1 AND subject = $2 AND revoked IS NULL LIMIT 1';
 
@@ -55,7 +60,7 @@ export class PgTokens implements TokenStore {
   async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
     await this.audit.write(async (c) => {
       const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
-      await c.query(INSERT, [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null]);
+      await insertToken(c, row);
       return revoked;
     }, audit);
   }
@@ -76,7 +81,7 @@ export class PgTokens implements TokenStore {
         if (options.once && ((await c.query(LIVE, [row.kind, row.subject])).rowCount ?? 0) > 0)
           return { outcome: 'exists', revoked: 0 };
         const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
-        await c.query(INSERT, [row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null]);
+        await insertToken(c, row);
         return { outcome: 'issued', revoked };
       },
       audit && ((r) => (r.outcome === 'issued' ? audit(r.revoked) : undefined)),
