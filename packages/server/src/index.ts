@@ -14,7 +14,7 @@ import { buildSurfaces } from './http/surfaces.js';
 import { Limits } from './limits/index.js';
 import { createLogSink, Metrics } from './observability/index.js';
 import { audit } from './services/audit.js';
-import { PostgresStore } from './storage/postgres/postgres-store.js';
+import { noBbkDatabase, PostgresStore } from './storage/postgres/postgres-store.js';
 import { SqliteStore } from './storage/sqlite/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import type { TokenRow } from './storage/types.js';
@@ -46,7 +46,7 @@ export { verifyAuditFile } from './storage/sqlite/audit.js';
 
 /**
  * Verifies the audit log of a PostgreSQL database (the schema `schema`, default the role's search path) without
- * writing anything: `bbk audit verify --database`. Throws when bbk never started there.
+ * writing anything: `bbk audit verify --database`. Throws a `ConfigError` when bbk never started there.
  * @example (await verifyAuditDatabase('postgres://bbk@db/bbk', 'bbk_prod')).intact
  */
 export function verifyAuditDatabase(url: string, schema?: string) {
@@ -254,7 +254,7 @@ export async function issueBootstrapToken(
   // a schema bbk never started on holds no bootstrap user: said so, and nothing is created there
   if (where.database && !(await PostgresStore.exists({ url: where.database, schema: where.databaseSchema })))
     throw new ConfigError(
-      `no bbk database in ${where.databaseSchema ? `schema ${where.databaseSchema}` : 'this database'}: give the database of a server started at least once`,
+      `${noBbkDatabase(where.databaseSchema)}: give the database of a server started at least once`,
     );
   const store = await openStore({ ...where, dataDir });
   try {

@@ -103,9 +103,8 @@ export async function auditVerify(
     try {
       verdict = await server.verifyAuditDatabase(options.database, schema);
     } catch (error) {
-      const message = (error as Error).message;
       // bbk never started there: a bad --database, as a directory without a database is
-      if (message.startsWith('no bbk database')) throw new UsageError(message);
+      if (error instanceof server.ConfigError) throw new UsageError(error.message);
       throw databaseOpenError(error, server) ?? error;
     }
   } else if (options.dataDir !== undefined) {

@@ -1,4 +1,5 @@
 import type { AuditVerdict } from '@bbk/sdk/protocol';
+import { ConfigError } from '../../config.js';
 import type { AutoIndexes, AutoIndexOptions } from '../auto-indexes.js';
 import type { DumpCounts, DumpItem, LoadProgress } from '../dump.js';
 import type { MetaStore, OpenSession, Store, StoreFigures, StoreHealth } from '../store.js';
@@ -34,6 +35,11 @@ class PgMeta implements MetaStore {
 const RECORD_COUNTS = `SELECT c.slug AS connector, e.slug AS type, c.is_live AS live,
   (SELECT count(*) FROM records r WHERE r.connector_id = c.id) AS records
 FROM connectors c JOIN entity_types e ON e.id = c.entity_type_id ORDER BY c.slug COLLATE "C"`;
+
+/** What a command that needs an existing instance says where bbk never started (`PostgresStore.exists` false). */
+export function noBbkDatabase(schema: string | undefined): string {
+  return `no bbk database in ${schema ? `schema ${schema}` : 'this database'}`;
+}
 
 /** Whether bbk ever migrated the database (in `schema`, when given), checked without migrating it. */
 async function migrated(db: Queryable, schema: string | undefined): Promise<boolean> {
@@ -121,13 +127,12 @@ export class PostgresStore implements Store {
 
   /**
    * Verifies the audit log of a PostgreSQL database (or schema) without migrating it or writing anything, with or
-   * without servers running on it (`bbk audit verify --database`). Throws when bbk never started there.
+   * without servers running on it (`bbk audit verify --database`). Throws a `ConfigError` when bbk never started there.
    */
   static async verifyAudit(options: PgConnectOptions): Promise<AuditVerdict> {
     const db = new PgDb({ ...options, max: 1 });
     try {
-      if (!(await migrated(db, options.schema)))
-        throw new Error(`no bbk database in ${options.schema ? `schema ${options.schema}` : 'this database'}`);
+      if (!(await migrated(db, options.schema))) throw new ConfigError(noBbkDatabase(options.schema));
       return await new PgAudit(db).verify();
     } finally {
       await db.close();
