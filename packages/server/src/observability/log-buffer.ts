@@ -250,7 +250,7 @@ export class LogBuffer {
     if (this.#failing) return;
     this.#failing = true;
     process.stderr.write(
-      `bbk: cannot write the log to ${this.#name} (${err.code ?? err.message}): lines wait (up to 16 MiB, then are dropped) until it can\n`,
+      `bbk: cannot write the log to ${this.#name} (${err.code ?? err.message}): lines wait (up to ${MAX_WAITING / 1024 / 1024} MiB, then are dropped) until it can\n`,
     );
   }
 
