@@ -2,7 +2,13 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../query/testing/postgres.js';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION, PostgisMissingError, SchemaMissingError } from './migrations.js';
+import {
+  PG_MIGRATIONS,
+  PG_SCHEMA_VERSION,
+  PostgisMissingError,
+  SchemaMissingError,
+  schemaVersion,
+} from './migrations.js';
 import { PostgresStore } from './postgres-store.js';
 import { createTestSchema } from './testing/pg-schema.js';
 
@@ -39,6 +45,17 @@ describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL migrations', () => {
       c.query(`SELECT version, name FROM ${place.schema}.bbk_migrations ORDER BY version`),
     );
     expect(rows.rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+  });
+
+  it('schemaVersion is 0 where bbk never migrated (no bbk_migrations table), and exists() says false', async () => {
+    const place = await createTestSchema(TEST_DATABASE_URL!);
+    drops.push(place.drop);
+    const version = await admin(async (c) => {
+      await c.query(`SET search_path TO ${place.schema}`);
+      return schemaVersion(c);
+    });
+    expect(version).toBe(0);
+    expect(await PostgresStore.exists({ url: TEST_DATABASE_URL!, schema: place.schema })).toBe(false);
   });
 
   it('without PostGIS, and a role that may not create it, start-up says how to install it', async () => {

@@ -57,11 +57,12 @@ const RECORDED = `CREATE TABLE IF NOT EXISTS bbk_migrations (
   applied timestamptz NOT NULL DEFAULT now()
 )`;
 
-/** The schema version the database is at (0 when bbk never migrated it). */
+/** The schema version the database is at (0 when bbk never migrated it: there is no `bbk_migrations`). */
 export async function schemaVersion(db: Queryable): Promise<number> {
-  const r = await db.query<{ v: number | null }>(
-    "SELECT CASE WHEN to_regclass('bbk_migrations') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM bbk_migrations) END AS v",
-  );
+  // two statements: one that names bbk_migrations fails where the table is missing, whatever CASE guards it
+  const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
+  if (recorded.rows[0]?.found !== true) return 0;
+  const r = await db.query<{ v: number | null }>('SELECT coalesce(max(version), 0) AS v FROM bbk_migrations');
   return r.rows[0]?.v ?? 0;
 }
 

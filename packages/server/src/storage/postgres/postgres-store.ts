@@ -44,9 +44,7 @@ export function noBbkDatabase(schema: string | undefined): string {
 /** Whether bbk ever migrated the database (in `schema`, when given), checked without migrating it. */
 async function migrated(db: Queryable, schema: string | undefined): Promise<boolean> {
   if (schema !== undefined && !(await schemaExists(db, schema))) return false;
-  // schemaVersion's own to_regclass test does not help here: its subquery names the table, which must then exist
-  const recorded = await db.query<{ found: boolean }>("SELECT to_regclass('bbk_migrations') IS NOT NULL AS found");
-  return recorded.rows[0]?.found === true && (await schemaVersion(db)) > 0;
+  return (await schemaVersion(db)) > 0;
 }
 
 /**
