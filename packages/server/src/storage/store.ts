@@ -199,11 +199,6 @@ export const TOKEN_SUBJECTS: Readonly<Record<TokenKind, string>> = {
 
 export interface TokenStore {
   /**
-   * Stores a new token row, revoking the subject's previous live token of that kind in the same transaction.
-   * `audit` is given the number of tokens revoked (0: a first issue, else a reissue).
-   */
-  insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void>;
-  /**
    * Issues a token for a subject that exists (a coordinator token's user, a consumer token's access, a contributor
    * token's connector), revoking the subject's live token of that kind in the same transaction; with `once`, only
    * when the subject has no live token of that kind (a promotion). Issues for one subject take turns (its row is

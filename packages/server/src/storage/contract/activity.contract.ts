@@ -126,22 +126,29 @@ export function activityContract(open: StoreFactory): void {
 
   describe('token lifetimes', () => {
     it('keeps the expiry, records the latest use only, summarises per subject', async () => {
+      const access = await accessOf(store);
       const a = newToken();
-      await store.tokens.insert({ ...a, expires: '2030-01-01T00:00:00.000Z', kind: 'consumer', subject: 5 });
+      const issued = await store.tokens.issue({
+        ...a,
+        expires: '2030-01-01T00:00:00.000Z',
+        kind: 'consumer',
+        subject: access,
+      });
+      expect(issued).toBe('issued');
       expect((await store.tokens.get(a.keyId))!.expires).toBe('2030-01-01T00:00:00.000Z');
       await store.tokens.recordUses([
         { keyId: a.keyId, at: '2026-01-02T00:00:00.000Z' },
         { keyId: a.keyId, at: '2026-01-01T00:00:00.000Z' },
       ]);
       await store.tokens.recordUses([{ keyId: a.keyId, at: '2025-12-31T00:00:00.000Z' }]);
-      const summaries = await store.tokens.summaries('consumer', [5, 6]);
+      const summaries = await store.tokens.summaries('consumer', [access, access + 1000]);
       expect([...summaries]).toEqual([
-        [5, { expires: '2030-01-01T00:00:00.000Z', lastUsed: '2026-01-02T00:00:00.000Z' }],
+        [access, { expires: '2030-01-01T00:00:00.000Z', lastUsed: '2026-01-02T00:00:00.000Z' }],
       ]);
       // a new token without expiry replaces the live one; the last use of the old one is kept
-      await store.tokens.insert({ ...newToken(), kind: 'consumer', subject: 5 });
-      expect(await store.tokens.summaries('consumer', [5])).toEqual(
-        new Map([[5, { expires: null, lastUsed: '2026-01-02T00:00:00.000Z' }]]),
+      expect(await store.tokens.issue({ ...newToken(), kind: 'consumer', subject: access })).toBe('issued');
+      expect(await store.tokens.summaries('consumer', [access])).toEqual(
+        new Map([[access, { expires: null, lastUsed: '2026-01-02T00:00:00.000Z' }]]),
       );
     });
   });

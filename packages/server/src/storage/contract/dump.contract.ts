@@ -27,7 +27,7 @@ async function populate(store: Store): Promise<{ keyId: string }> {
     detail: {},
   }));
   const coordinator = { ...newToken(), expires: '2999-01-01T00:00:00.000Z' };
-  await store.tokens.insert({ ...coordinator, kind: 'coordinator', subject: ann });
+  expect(await store.tokens.issue({ ...coordinator, kind: 'coordinator', subject: ann })).toBe('issued');
   await store.tokens.recordUses([{ keyId: coordinator.keyId, at: '2026-01-02T03:04:05.000Z' }]);
   // key order of a schema is kept exactly (integer-like keys too)
   const schema = { type: 'object', properties: { zeta: { type: 'string' }, '10': { type: 'number' } } };

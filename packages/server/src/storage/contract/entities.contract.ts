@@ -50,7 +50,7 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
       });
       expect(await store.users.update(id, { name: 'Anne', organization: 'Acme Ltd', addendum: {} })).toBe(true);
       expect(await store.users.update(99, { name: 'x', organization: '', addendum: {} })).toBe(false);
-      await store.tokens.insert({ ...newToken(), kind: 'coordinator', subject: id });
+      expect(await store.tokens.issue({ ...newToken(), kind: 'coordinator', subject: id })).toBe('issued');
       const u = await store.users.get(id);
       expect(u).toMatchObject({ name: 'Anne', organization: 'Acme Ltd', addendum: {}, coordinator: true });
       expect((await store.users.list()).map((x) => x.email)).toEqual(['ann@example.com', 'b@x.org']);
@@ -61,7 +61,7 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
     it('deleting a user removes its accesses and revokes its tokens', async () => {
       const id = (await store.users.create(USER))!;
       const coordinator = newToken();
-      await store.tokens.insert({ ...coordinator, kind: 'coordinator', subject: id });
+      expect(await store.tokens.issue({ ...coordinator, kind: 'coordinator', subject: id })).toBe('issued');
       await store.policies.create('p', policyValues());
       const access = await store.accesses.create(id, (await store.policies.get('p'))!.id, newToken());
       expect((await store.users.get(id))!.accesses).toEqual(['p']);
@@ -125,28 +125,36 @@ export function entitiesContract(open: StoreFactory, limits: EngineLimits = {}):
     });
 
     it('a new token revokes the subject’s live one of that kind only', async () => {
+      // the first user and the first access: one subject number, two kinds
+      const user = (await store.users.create(USER))!;
+      await store.policies.create('p', policyValues());
+      const access = (await store.accesses.create(user, (await store.policies.get('p'))!.id, newToken()))!.id;
+      expect(access).toBe(user);
       const a = newToken();
       const b = newToken();
-      await store.tokens.insert({ ...a, kind: 'coordinator', subject: 7 });
+      expect(await store.tokens.issue({ ...a, kind: 'coordinator', subject: user })).toBe('issued');
       const c = newToken();
-      await store.tokens.insert({ ...c, kind: 'consumer', subject: 7 });
-      // a consumer token without an access (7 is none): no policy; other kinds carry no `policy` at all
-      expect((await store.tokens.get(c.keyId))!.policy).toBeNull();
+      expect(await store.tokens.issue({ ...c, kind: 'consumer', subject: access })).toBe('issued');
+      expect((await store.tokens.get(c.keyId))!.policy).toMatchObject({ slug: 'p' });
+      // other kinds carry no `policy` at all
       expect(await store.tokens.get(a.keyId)).toEqual({
         keyId: a.keyId,
         kind: 'coordinator',
         hash: a.hash,
-        subject: 7,
+        subject: user,
         revoked: false,
         expires: null,
       });
-      await store.tokens.insert({ ...b, kind: 'coordinator', subject: 7 });
+      expect(await store.tokens.issue({ ...b, kind: 'coordinator', subject: user })).toBe('issued');
       expect((await store.tokens.get(a.keyId))!.revoked).toBe(true);
       expect((await store.tokens.get(b.keyId))!.revoked).toBe(false);
-      expect(await store.tokens.hasLive('consumer', 7)).toBe(true);
-      expect(await store.tokens.revokeSubject('coordinator', 7)).toBe(1);
-      expect(await store.tokens.revokeSubject('coordinator', 7)).toBe(0);
-      expect(await store.tokens.hasLive('coordinator', 7)).toBe(false);
+      expect(await store.tokens.hasLive('consumer', access)).toBe(true);
+      expect(await store.tokens.revokeSubject('coordinator', user)).toBe(1);
+      expect(await store.tokens.revokeSubject('coordinator', user)).toBe(0);
+      expect(await store.tokens.hasLive('coordinator', user)).toBe(false);
+      // a consumer token whose access is gone: revoked, and no policy
+      expect(await store.accesses.delete(access)).toBe(true);
+      expect(await store.tokens.get(c.keyId)).toMatchObject({ revoked: true, policy: null });
       expect(await store.tokens.get('nope')).toBeUndefined();
     });
   });

@@ -57,14 +57,6 @@ export class PgTokens implements TokenStore {
     private readonly audit: PgAudit,
   ) {}
 
-  async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
-    await this.audit.write(async (c) => {
-      const revoked = (await c.query(REVOKE, [isoNow(), row.kind, row.subject])).rowCount ?? 0;
-      await insertToken(c, row);
-      return revoked;
-    }, audit);
-  }
-
   async issue(
     row: NewToken & { kind: TokenKind; subject: number },
     options: { once?: boolean } = {},

@@ -62,15 +62,6 @@ export class SqliteTokens implements TokenStore {
     };
   }
 
-  async insert(row: NewToken & { kind: TokenKind; subject: number }, audit?: AuditNote<number>): Promise<void> {
-    const insert = () => {
-      const revoked = this.q.revoke.run(isoNow(), row.kind, row.subject).changes;
-      this.q.insert.run(row.keyId, row.kind, row.hash, row.subject, isoNow(), row.expires ?? null);
-      return revoked;
-    };
-    await this.gate.write(this.audit.with(insert, audit));
-  }
-
   async issue(
     row: NewToken & { kind: TokenKind; subject: number },
     options: { once?: boolean } = {},
