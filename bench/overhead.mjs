@@ -5,7 +5,10 @@
 // checkout, interleaved in rounds so every variant meets the same machine load.
 //
 //   pnpm build && node bench/overhead.mjs [--baseline <built checkout dir>] [--rounds 3] [--duration 8] [--connections 16]
-//     [--only logging,metrics,audit,all,before-off,before-all]   (the all-off reference always runs)
+//     [--only logging,metrics,audit,all,before-off,before-all]   (the reference, `off`, always runs)
+//     [--reference parts-off|all-off]   (parts-off, the default: the issue's three parts off in the reference, and
+//                                        per-access usage, the detectors and token last use on in every variant;
+//                                        all-off, the reference of stops 29-35: those counted as part of audit)
 //     [--pin]   (servers on CPU 0, this load generator on CPU 1: less noise on a 2-core machine)
 //     [--profile]   (also: each part's share of the server's busy time, from CPU profiles of the measured windows)
 //     [--keep-profiles DIR]   (with --profile: keeps each measured window's profile in DIR, named
@@ -14,9 +17,8 @@
 //     [--together]   (each round loads every server at once, so the machine's noise falls on all alike)
 //     [--warmup 2]   (seconds of load per server before the rounds)
 //     [--database postgres://…]   (the PostgreSQL engine, a fresh schema per server; also BBK_DATABASE_URL)
-//     [--mode development]   (the consumer benchmark's mode: no tokens, the policy by `x-bbk-audience`; the audit part
-//                             is then the audit trail's activity minutes alone: usage, detectors and token last use
-//                             count accesses, which development has none of)
+//     [--mode development]   (the consumer benchmark's mode: no tokens, the policy by `x-bbk-audience`; usage,
+//                             detectors and token last use count accesses, which development has none of)
 //     [--catalog N]   (the consumer benchmark's shape: N generated country records, a field mask, 5,000 of them
 //                      asked for in turn; default: one small record, the least work per entity detail)
 //     [--instructions]   (counts instead of times: every server, once seeded, runs again under valgrind's callgrind,
@@ -26,8 +28,9 @@
 //                        between all on and all off, JIT-compiled JavaScript named through node's --perf-basic-prof)
 //
 // The parts: logging = the request log at `info` to a file; metrics = the Prometheus listener on (scraped
-// after every run); audit = consumer accounting (the audit trail's activity minutes, per-access usage,
-// the violation detectors, token last use: `consumerAccounting`, on by default). Each variant is a server
+// after every run); audit = the audit trail's per-minute consumer activity (`auditActivity`, on by default), and
+// with `--reference all-off` also what the issue lists under usage and violations and token lifetimes: per-access
+// usage, the violation detectors, token last use (`consumerAccounting`, on by default). Each variant is a server
 // process of its own on a fresh data directory with one live connector, one record (or --catalog N) and one
 // consumer access. Not a test: it prints a table (bench/README.md#observability-overhead), each overhead with its
 // 95% bootstrap interval over processes and rounds. One after the other (the default) is the consumer benchmark's
@@ -322,16 +325,19 @@ function pin(pid, cpu) {
  * (`all`), and with `--baseline`, that build with logging and metrics off (`before-off`) and on (`before-all`).
  * `only` (comma-separated keys) keeps some; `off` is always kept.
  */
-function variantsOf(here, scratch, baseline, only, replicas = 1, mode = 'production') {
+function variantsOf(here, scratch, baseline, only, replicas = 1, mode = 'production', reference = 'parts-off') {
+  // parts-off: usage, the detectors and token last use are on in every variant, `audit` is the audit trail's
+  // activity minutes; all-off: `audit` is all of it (`consumerAccounting`), off in the reference
+  const bare = reference === 'all-off';
   const parts = (logging, metrics, audit, i) => ({
     mode,
     logLevel: logging ? 'info' : 'silent',
     ...(logging ? { logFile: join(scratch, `requests-${i}.log`) } : {}),
     ...(metrics ? { metricsPort: 0 } : {}),
-    consumerAccounting: audit,
+    ...(bare ? { consumerAccounting: audit } : { consumerAccounting: true, auditActivity: audit }),
   });
   const list = [
-    ['off', 'all off (baseline)', false, false, false],
+    ['off', bare ? 'all off (baseline)' : 'logging + metrics + audit off (baseline)', false, false, false],
     ['logging', 'logging only', true, false, false],
     ['metrics', 'metrics only', false, true, false],
     ['audit', 'audit only', false, false, true],
@@ -392,7 +398,7 @@ function printTable(variants, values, options) {
   console.log(
     `${workload(values, options)}, ${values.rounds} rounds of ${options.duration} s, ` +
       `${replicas} server process(es) per variant, medians over rounds and processes; overhead = median of the ratio ` +
-      'to "this build, all off" in the same round (with several processes, their median in that round), ' +
+      `to "${variants.find((v) => v.key === 'off').name}" in the same round (with several processes, their median in that round), ` +
       'and in brackets its 95% bootstrap interval (processes and rounds drawn again)',
   );
   console.log(
@@ -439,8 +445,11 @@ async function main() {
       mode: { type: 'string', default: 'production' },
       instructions: { type: 'boolean', default: false },
       functions: { type: 'string', default: '0' },
+      reference: { type: 'string', default: 'parts-off' },
     },
   });
+  if (values.reference !== 'parts-off' && values.reference !== 'all-off')
+    throw new Error('--reference: parts-off or all-off');
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
   if (values.mode !== 'production' && values.mode !== 'development')
     throw new Error('--mode: production or development');
@@ -456,7 +465,15 @@ async function main() {
   const here = join(rootDir, 'packages/server/dist');
   const scratch = mkdtempSync(join(tmpdir(), 'bbk-overhead-'));
   const drops = [];
-  const variants = variantsOf(here, scratch, values.baseline, values.only, Number(values.replicas), values.mode);
+  const variants = variantsOf(
+    here,
+    scratch,
+    values.baseline,
+    values.only,
+    Number(values.replicas),
+    values.mode,
+    values.reference,
+  );
   if (values.profile) options.profile = scratch;
   if (values.profile && values['keep-profiles']) {
     options.keepProfiles = values['keep-profiles'];

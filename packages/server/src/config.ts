@@ -63,6 +63,14 @@ export interface ServerOptions {
    */
   consumerAccounting?: boolean;
   /**
+   * With `consumerAccounting` on: whether consumer calls are also summarised in the audit trail's activity
+   * minutes (docs/AUDIT.md). Default `true`. `false` exists only so that `bench/overhead.mjs` can measure
+   * logging, metrics and the audit trail against a reference that keeps per-access usage, the violation
+   * detectors and token last use (which the issue lists as features of their own). No environment variable or
+   * CLI flag sets it.
+   */
+  auditActivity?: boolean;
+  /**
    * Indexes that build themselves on the paths consumers filter on (docs/OPERATIONS.md): at most `max`
    * (default 8, 0 = off; `BBK_AUTO_INDEXES`), never on `forbid` paths (`BBK_AUTO_INDEX_FORBID`, comma-separated).
    */
@@ -96,6 +104,8 @@ export interface ServerConfig {
   usageFlushMs: number;
   /** Whether consumer calls are counted (audit activity, usage, detectors, token last use). */
   consumerAccounting: boolean;
+  /** Whether counted consumer calls are summarised in the audit trail's activity minutes. */
+  auditActivity: boolean;
   autoIndexes: { max: number; forbid: readonly string[] };
   now: () => number;
 }
@@ -248,6 +258,7 @@ export function resolveConfig(options: ServerOptions = {}, env: NodeJS.ProcessEn
     detectors: detectors(options.detectors, env),
     usageFlushMs: flushMs(options.usageFlushMs ?? env.BBK_USAGE_FLUSH_MS),
     consumerAccounting: options.consumerAccounting ?? true,
+    auditActivity: options.auditActivity ?? true,
     autoIndexes: autoIndexes(options.autoIndexes, env),
     now: options.now ?? Date.now,
   };

@@ -29,15 +29,15 @@ export function served<T extends unknown[] | object>(req: FastifyRequest, answer
  * One completion (http/observe.ts `Completions`) for what is counted of every answered consumer call, after the answer is sent, in memory:
  * the calls of an access (production consumer token) feed the activity monitor (usage and the
  * violation detectors, docs/USAGE.md), and every consumer call, or in development every call under a
- * policy, the audit log's per-minute activity (docs/AUDIT.md). Nothing when `consumerAccounting` is off
- * (bench/overhead.mjs's baseline only).
+ * policy, the audit log's per-minute activity (docs/AUDIT.md). Nothing when `consumerAccounting` is off,
+ * and no per-minute activity when `auditActivity` is (bench/overhead.mjs's references only).
  */
 export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: string): void {
   app.decorateRequest('served', null);
   if (!ctx.config.consumerAccounting) return;
   const production = ctx.config.mode === 'production';
   const routes = new Map(Object.entries(ROUTES).map(([path, route]) => [`${prefix}${path}`, route]));
-  const calls = audit.consumerCalls(ctx);
+  const calls = ctx.config.auditActivity ? audit.consumerCalls(ctx) : undefined;
   // one clock read per call, shared by the monitor and the per-minute activity
   app.bbkCompletions.add((answer) => {
     const caller = answer.caller;
@@ -49,9 +49,9 @@ export function activityHook(ctx: ServerContext, app: FastifyInstance, prefix: s
         const route = routes.get(answer.route.url ?? '');
         if (route) ctx.activity.record(activityEvent(answer, caller.subject, at, route));
       }
-      calls.count(caller.subject, records, status === 429, at);
+      calls?.count(caller.subject, records, status === 429, at);
     } else if (answer.policySlug && !production) {
-      calls.count(`policy:${answer.policySlug}`, records, status === 429, at);
+      calls?.count(`policy:${answer.policySlug}`, records, status === 429, at);
     }
   });
 }
