@@ -244,6 +244,27 @@ describe('consumer activity', () => {
     }
   });
 
+  it('names the access as it was when its minute is written after the access is gone', async () => {
+    const { id } = await env.coord.users.create({ name: 'Gus', email: 'gus@example.com', organization: 'G' });
+    const token = await env.coord.accesses.grant(id, 'open');
+    const hal = await env.coord.users.create({ name: 'Hal', email: 'hal@example.com', organization: 'H' });
+    const other = await env.coord.accesses.grant(hal.id, 'open');
+    secrets.push(token, other);
+    const access = (await entries({ action: 'access.create', target: `access:${id}/open` }))[0]!.detail
+      .access as number;
+    now += 60_000;
+    expect((await call(`${env.base}/entity/thing`, { token })).status).toBe(200);
+    await env.coord.accesses.revoke(id, 'open');
+    now += 60_000; // the next call hands the minute over, the access already gone
+    expect((await call(`${env.base}/entity/thing`, { token: other })).status).toBe(200);
+    let activity: AuditEntry[] = [];
+    for (let i = 0; i < 100 && activity.length === 0; i++) {
+      activity = await entries({ action: 'consumer.activity', actor: `consumer:${access}` });
+      if (activity.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(activity.map((e) => [e.target, e.detail.calls])).toEqual([[`access:${id}/open`, 1]]);
+  });
+
   it('writes the minute in progress at shutdown', async () => {
     const before = (await entries({ action: 'consumer.activity' })).length;
     const verdict = await env.coord.audit.verify();
@@ -252,7 +273,8 @@ describe('consumer activity', () => {
     try {
       const activity = await coord.audit.list({ action: 'consumer.activity' });
       expect(activity.length).toBe(before + 1);
-      expect(activity.at(-1)!.detail).toEqual({ minute: '2030-01-01T10:01:00.000Z', calls: 1, records: 0, limited: 0 });
+      const minute = new Date(Math.floor(now / 60_000) * 60_000).toISOString(); // the last call's
+      expect(activity.at(-1)!.detail).toEqual({ minute, calls: 1, records: 3, limited: 0 });
       const after = await coord.audit.verify();
       expect(after).toMatchObject({ intact: true, entries: (verdict as { entries: number }).entries + 1 });
     } finally {

@@ -32,6 +32,8 @@ export interface ActivityAggregatorOptions {
   onError?: (err: unknown) => void;
   /** How often the timer looks for a finished minute nobody called in (ms, default 5000; 0: no timer). */
   checkEveryMs?: number;
+  /** Told of each key's first call in a minute (once per key and minute, not per call). */
+  onKey?: (key: number | string) => void;
 }
 
 const MINUTE_MS = 60_000;
@@ -72,6 +74,7 @@ export class ActivityAggregator {
     if (!c) {
       c = { calls: 0, records: 0, limited: 0 };
       this.#counts.set(key, c);
+      this.#o.onKey?.(key);
     }
     c.calls++;
     c.records += records;

@@ -51,15 +51,57 @@ export const auditState = {
 
 const MINUTE_KEY = /^(access|policy):(.+)$/;
 
+/**
+ * The target of an access's activity, `access:<uid>/<policy>`, looked up when the access is first counted in a
+ * minute (once per access and minute, off the request path): by the time its minute is written the access may be
+ * gone (revoked, its user or policy deleted), and the entry still names what it was. Each lookup is kept with the
+ * minute it was made in, and dropped once that minute is written.
+ */
+class ActivityTargets {
+  readonly #known = new Map<number, { minute: number; target: Promise<string | undefined> }>();
+
+  constructor(
+    private readonly store: ServerContext['store'],
+    private readonly now: () => number,
+  ) {}
+
+  /** Starts the lookup of an access counted for the first time this minute. */
+  note(accessId: number): void {
+    const minute = Math.floor(this.now() / 60_000);
+    if (this.#known.get(accessId)?.minute === minute) return;
+    this.#known.set(accessId, { minute, target: this.#lookup(accessId) });
+  }
+
+  /** The target of the access, as noted (or as it is now when it was not), `access:#<id>` when unknown. */
+  async of(accessId: number): Promise<string> {
+    const known = this.#known.get(accessId);
+    return (await known?.target) ?? (await this.#lookup(accessId)) ?? `access:#${accessId}`;
+  }
+
+  /** Drops the lookups made before `minute` ended (its activity is written). */
+  written(minute: string): void {
+    const end = Math.floor(Date.parse(minute) / 60_000);
+    for (const [id, k] of this.#known) if (k.minute <= end) this.#known.delete(id);
+  }
+
+  async #lookup(accessId: number): Promise<string | undefined> {
+    try {
+      const access = await this.store.accesses.getById(accessId);
+      return access && `access:${access.userId}/${access.policy}`;
+    } catch {
+      return undefined; // the database was busy: looked up again when the minute is written
+    }
+  }
+}
+
 /** One `consumer.activity` entry per key of a finished minute. */
-async function activityDrafts(ctx: ServerContext, minutes: ActivityMinute[]): Promise<AuditDraft[]> {
+async function activityDrafts(targets: ActivityTargets, minutes: ActivityMinute[]): Promise<AuditDraft[]> {
   const drafts: AuditDraft[] = [];
   for (const m of minutes) {
     const [, kind, id] = MINUTE_KEY.exec(m.key) ?? [];
     const detail = { minute: m.minute, calls: m.calls, records: m.records, limited: m.limited };
     if (kind === 'access') {
-      const access = await ctx.store.accesses.getById(Number(id));
-      const target = access ? `access:${access.userId}/${access.policy}` : `access:#${id}`;
+      const target = await targets.of(Number(id));
       drafts.push({ actor: `consumer:${id}`, action: 'consumer.activity', target, detail });
     } else {
       drafts.push({ actor: 'consumer', action: 'consumer.activity', target: `policy:${id}`, detail });
@@ -73,10 +115,15 @@ const aggregators = new WeakMap<ServerContext, ActivityAggregator>();
 function aggregatorOf(ctx: ServerContext): ActivityAggregator {
   let a = aggregators.get(ctx);
   if (!a) {
+    const targets = new ActivityTargets(ctx.store, ctx.config.now);
     a = new ActivityAggregator({
       now: ctx.config.now,
+      onKey: (key) => {
+        if (typeof key === 'number') targets.note(key);
+      },
       flush: async (minutes) => {
-        await ctx.store.audit.append(await activityDrafts(ctx, minutes));
+        await ctx.store.audit.append(await activityDrafts(targets, minutes));
+        if (minutes[0]) targets.written(minutes[0].minute);
       },
       onError: (err) => ctx.observers.logger?.error({ err }, 'audit: consumer activity not recorded'),
     });
