@@ -1,3 +1,4 @@
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestServer, type TestServer } from './harness.js';
 
@@ -134,6 +135,55 @@ describe('conventions shared by the three APIs (spec §1)', () => {
     });
     expect(res.status).toBe(413);
     expect(res.json).toEqual({ error: { code: 413, status: 'Request Entity Too Large', message: '' } });
+  });
+
+  it('takes a gzip or deflate JSON body; 400 on data that does not decode, 413 past the limit decoded, 415 otherwise', async () => {
+    const post = async (path: string, body: Buffer, headers: Record<string, string>) => {
+      const res = await fetch(`${server.urls.coordinator}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+      const text = await res.text();
+      return { status: res.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+    };
+    const user = (n: number) =>
+      Buffer.from(JSON.stringify({ name: `Zip ${n}`, email: `zip${n}@example.com`, organization: 'Z' }));
+    expect((await post('/user', gzipSync(user(1)), { 'content-encoding': 'gzip' })).status).toBe(201);
+    expect((await post('/user', gzipSync(user(2)), { 'content-encoding': ' X-GZIP ' })).status).toBe(201);
+    expect((await post('/user', deflateSync(user(3)), { 'content-encoding': 'deflate' })).status).toBe(201);
+    expect((await post('/user', user(4), { 'content-encoding': 'identity' })).status).toBe(201);
+    const names = ((await call(`${server.urls.coordinator}/user`)).json as { name: string }[]).map((u) => u.name);
+    expect(names).toEqual(expect.arrayContaining(['Zip 1', 'Zip 2', 'Zip 3', 'Zip 4']));
+    // not gzip data at all, and gzip data cut short
+    for (const body of [user(5), gzipSync(user(5)).subarray(0, 20)]) {
+      const bad = await post('/user', body, { 'content-encoding': 'gzip' });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.message).toEqual([
+        { name: 'syntax', index: null, reason: expect.stringMatching(/^the body is not valid gzip data \(/) },
+      ]);
+    }
+    // 1 MB of JSON in 1 KB: the limit (64 KB here) is on what it decodes to
+    const bomb = gzipSync(Buffer.from(JSON.stringify({ name: ' '.repeat(1024 * 1024) })));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const big = await post('/user', bomb, { 'content-encoding': 'gzip' });
+    expect(big).toEqual({
+      status: 413,
+      json: { error: { code: 413, status: 'Request Entity Too Large', message: '' } },
+    });
+    const br = await post('/user', user(6), { 'content-encoding': 'br' });
+    expect(br).toEqual({
+      status: 415,
+      json: { error: { code: 415, status: 'Unsupported Media Type', message: 'unsupported content encoding "br"' } },
+    });
+    // a body that is not parsed is drained unread, whatever its encoding: another content type, a route taking none
+    const text = await post('/user', user(7), { 'content-encoding': 'br', 'content-type': 'text/plain' });
+    expect(text.status).toBe(400);
+    expect(text.json.error.message.map((m: { name: string }) => m.name)).toContain('name');
+    const uid = ((await call(`${server.urls.coordinator}/user`)).json as { id: number }[]).at(-1)!.id;
+    expect((await post(`/user/${uid}/coordinator`, user(8), { 'content-encoding': 'br' })).status).toBe(200);
+    // the server still answers on the same connections
+    expect((await call(`${server.urls.coordinator}/user/${uid}`)).status).toBe(200);
   });
 
   it('is open to CORS with preflight on every path', async () => {

@@ -1,5 +1,7 @@
 // The conventions every API surface shares (spec §1): bodies, ETags, errors, CORS.
 import { hash } from 'node:crypto';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerMode } from '../config.js';
@@ -9,11 +11,37 @@ import { isMissingParent, isStorageFull, StoreUnavailableError } from '../storag
 import { parseJsonBody } from '../validation/index.js';
 import type { Completions } from './observe.js';
 
+/** The decoders of a JSON body's `Content-Encoding`, those Express's body parser takes; `identity` is none. */
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+};
+
+const JSON_TYPE = /^\s*application\/json\s*(;|$)/i;
+
 /**
  * Only `application/json` is parsed (strictly, Node-16 syntax errors, at most `maxDepth` levels
  * when given); an empty body is `{}`; any other content type is drained and ignored (spec §1.5).
+ * A JSON body may come compressed (`Content-Encoding: gzip`, `x-gzip`, `deflate`, or `identity`), as Express's
+ * parser takes it: the 100 MB limit is on the decoded body (a small body that inflates past it is a 413), data
+ * that does not decode is a 400 `syntax`, and any other encoding a 415. A body that is not parsed (another
+ * content type, a route that takes none) is drained unread whatever its encoding.
  */
 export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined): void {
+  app.addHook('preParsing', (req, _reply, payload, done) => {
+    const header = req.headers['content-encoding'];
+    const encoding = header?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return done(null, payload);
+    if (!JSON_TYPE.test(req.headers['content-type'] ?? '') || ignoresBody(req.method, req.routeOptions.url))
+      return done(null, payload);
+    const decoder = DECODERS[encoding];
+    if (!decoder) {
+      payload.resume(); // drained unread
+      return done(ApiError.text('UNSUPPORTED_MEDIA_TYPE', `unsupported content encoding "${header}"`), undefined);
+    }
+    done(null, decoded(payload, decoder(), encoding));
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = String(body);
@@ -26,6 +54,26 @@ export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined):
     return done(ApiError.validation([parsed.item]), undefined);
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
+}
+
+/**
+ * `payload` through `decoder`, as Fastify reads a body a `preParsing` hook changed: `receivedEncodedLength`
+ * counts the bytes received (checked against `Content-Length`). Data the decoder refuses ends the body with a 400
+ * `syntax`; what the client still sends is read and dropped, so the answer reaches it.
+ */
+function decoded(payload: Readable, decoder: Transform, encoding: string): Readable {
+  const out = new PassThrough() as PassThrough & { receivedEncodedLength: number };
+  out.receivedEncodedLength = 0;
+  payload.on('data', (chunk: Buffer) => {
+    out.receivedEncodedLength += chunk.length;
+  });
+  decoder.on('error', (err) => {
+    payload.unpipe(decoder);
+    payload.resume();
+    out.destroy(ApiError.one('syntax', `the body is not valid ${encoding} data (${err.message})`));
+  });
+  payload.pipe(decoder).pipe(out);
+  return out;
 }
 
 /**

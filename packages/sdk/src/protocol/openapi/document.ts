@@ -118,6 +118,7 @@ function responsesOf(route: RouteDoc): Record<string, ResponseDoc> {
   if (route.body) {
     out[400] ??= error(400, 'Validation failed, or the JSON is malformed (`syntax`)');
     out[413] ??= error(413, 'The body is over the limit (100 MB)');
+    out[415] ??= error(415, 'The JSON body is in a `Content-Encoding` other than gzip, deflate or identity');
   }
   out.default = error(
     undefined,
