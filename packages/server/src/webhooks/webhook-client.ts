@@ -53,12 +53,15 @@ export function pathSegment(value: string): string {
   return s === '.' || s === '..' ? s.replaceAll('.', '%2E') : s;
 }
 
-/** Splits a registered webhook URL into origin and base path (no trailing slash). */
-function splitWebhook(webhook: string): { origin: string; base: string } | undefined {
+/**
+ * Splits a registered webhook URL into origin, base path (no trailing slash) and its own query (without `?`,
+ * empty when none), which every call carries after bbk's parameters (a key the connector put there, say).
+ */
+function splitWebhook(webhook: string): { origin: string; base: string; query: string } | undefined {
   try {
     const u = new URL(webhook);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-    return { origin: u.origin, base: u.pathname.replace(/\/+$/, '') };
+    return { origin: u.origin, base: u.pathname.replace(/\/+$/, ''), query: u.search.slice(1) };
   } catch {
     return undefined;
   }
@@ -145,7 +148,8 @@ export class WebhookClient {
       this.#onCall?.(target.connectorId, outcome);
       return { ok: false };
     }
-    const fullPath = `${split.base}${path}`;
+    const own = split.query === '' ? '' : `${path.includes('?') ? '&' : '?'}${split.query}`;
+    const fullPath = `${split.base}${path}${own}`;
     const ttlMs = target.cacheSeconds * 1000;
     if (ttlMs <= 0) return this.#call(target, split.origin, fullPath, usable);
 

@@ -199,6 +199,18 @@ describe('WebhookClient against a real HTTP server', () => {
     );
     await c.timeseries(t, { type: 'country', vendorId: 'GB', tsid: 'population' }, { limit: 500 });
     expect(seen[1]!.url).toBe('/hooks/timeseries/country/GB/population?limit=500');
+    // the webhook's own query follows bbk's parameters, and is signed with them
+    const keyed = target({ connectorId: 12, webhook: `${base}/?key=a%20b&x=1#frag` });
+    await c.timeseries(keyed, { type: 'country', vendorId: 'GB', tsid: 'population' }, { limit: 5 });
+    expect(seen[2]!.url).toBe('/hooks/timeseries/country/GB/population?limit=5&key=a%20b&x=1');
+    behaviour = () => ({ body: '{}' });
+    await c.entity(keyed, 'country', 'GB');
+    expect(seen[3]!.url).toBe('/hooks/entity/country/GB?key=a%20b&x=1');
+    const signed = seen[3]!.headers['x-bbk-signature'] as string;
+    expect(verifyWebhookSignature('shh', signed, { method: 'GET', target: seen[3]!.url! }, { now: clock }).ok).toBe(
+      true,
+    );
+    behaviour = () => ({ body: '[{"from":"2000","value":1}]' });
     behaviour = () => ({ body: '{"not":"an array"}' });
     expect(await c.timeseries(t, { type: 'country', vendorId: 'GB', tsid: 'p' }, { limit: 1 })).toBeUndefined();
     await c.close();
