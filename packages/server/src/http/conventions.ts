@@ -124,7 +124,10 @@ export function weakEtags(app: FastifyInstance): void {
 
 /** The standard body for any error that reaches the error handler with a 4xx status of its own. */
 function clientErrorBody(err: Error & { statusCode?: number }): { status: number; body: ReturnType<typeof errorBody> } {
-  const status = err.statusCode && REASON_PHRASES[err.statusCode] && err.statusCode < 500 ? err.statusCode : 400;
+  // Fastify's own 415 is a Content-Type header it cannot read (the `*` parser takes any it can): a bad request, as
+  // it always was here; bbk's 415 (an unsupported Content-Encoding) is an ApiError and never comes this way
+  const own = err.statusCode === 415 ? undefined : err.statusCode;
+  const status = own && REASON_PHRASES[own] && own < 500 ? own : 400;
   const message = status === 400 ? [{ name: 'request', index: null, reason: err.message }] : '';
   return { status, body: errorBody(status, message) };
 }

@@ -36,8 +36,8 @@ export interface Bounds {
 /** Statuses the spec lets a server send (§1.6 and §9's 405), plus 304 for conditional GETs. */
 const SUCCESS = new Set([200, 201, 204, 304]);
 // spec §1.6, and the statuses bbk documents for what the HTTP parser refuses (docs/DECISIONS.md):
-// 408 a client too slow to send its request, 431 headers over 16 KB
-const ERRORS = new Set([400, 401, 403, 404, 405, 408, 409, 413, 429, 431]);
+// 408 a client too slow to send its request, 431 headers over 16 KB, 415 a JSON body in an unsupported encoding
+const ERRORS = new Set([400, 401, 403, 404, 405, 408, 409, 413, 415, 429, 431]);
 
 function header(res: RawResponse, name: string): string {
   return (res.headers[name] ?? []).join(', ');

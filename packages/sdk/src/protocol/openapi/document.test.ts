@@ -60,7 +60,7 @@ describe('buildOpenApiDocument', () => {
     expect(Object.keys(get.responses)).toEqual(['200', '304', '401', '403', '404', 'default']);
     expect(get.responses['200']!.headers!.etag!.required).toBe(true);
     const post = doc.paths['/v1/entity/{eid}']!.post!;
-    expect(Object.keys(post.responses)).toEqual(['201', '400', '401', '403', '409', '413', 'default']);
+    expect(Object.keys(post.responses)).toEqual(['201', '400', '401', '403', '409', '413', '415', 'default']);
     expect(post.responses['201']!.headers!.location!.required).toBe(true);
     expect(post.requestBody!.content['application/json']!.schema).toEqual({
       $ref: '#/components/schemas/EntityTypeInput',
