@@ -3,7 +3,7 @@ import { hash } from 'node:crypto';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import { REASON_PHRASES } from '@bbk/sdk/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import type { ServerMode } from '../config.js';
 import { ApiError, errorBody } from '../errors.js';
 import { AuditBrokenError } from '../storage/audit-store.js';
@@ -29,18 +29,10 @@ const JSON_TYPE = /^\s*application\/json\s*(;|$)/i;
  * content type, a route that takes none) is drained unread whatever its encoding.
  */
 export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined): void {
-  app.addHook('preParsing', (req, _reply, payload, done) => {
-    const header = req.headers['content-encoding'];
-    const encoding = header?.trim().toLowerCase();
-    if (!encoding || encoding === 'identity') return done(null, payload);
-    if (!JSON_TYPE.test(req.headers['content-type'] ?? '') || ignoresBody(req.method, req.routeOptions.url))
-      return done(null, payload);
-    const decoder = DECODERS[encoding];
-    if (!decoder) {
-      payload.resume(); // drained unread
-      return done(ApiError.text('UNSUPPORTED_MEDIA_TYPE', `unsupported content encoding "${header}"`), undefined);
-    }
-    done(null, decoded(payload, decoder(), encoding));
+  // on the routes that read a body only: a GET (an entity detail) runs no hook for it
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().some((m) => BODY_METHODS.has(m)) || ignoresBody('POST', route.url)) return;
+    route.preParsing = [route.preParsing ?? []].flat().concat(decodeBody);
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
@@ -55,6 +47,23 @@ export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined):
   });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
 }
+
+/** The methods whose routes may read a body. */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The `preParsing` hook of a route that reads a JSON body: decodes its `Content-Encoding` (`bodyParsers`). */
+const decodeBody: preParsingHookHandler = (req, _reply, payload, done) => {
+  const header = req.headers['content-encoding'];
+  const encoding = header?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity' || !JSON_TYPE.test(req.headers['content-type'] ?? ''))
+    return done(null, payload);
+  const decoder = DECODERS[encoding];
+  if (!decoder) {
+    payload.resume(); // drained unread
+    return done(ApiError.text('UNSUPPORTED_MEDIA_TYPE', `unsupported content encoding "${header}"`), undefined);
+  }
+  done(null, decoded(payload, decoder(), encoding));
+};
 
 /**
  * `payload` through `decoder`, as Fastify reads a body a `preParsing` hook changed: `receivedEncodedLength`
