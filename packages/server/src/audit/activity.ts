@@ -32,11 +32,12 @@ export interface ActivityAggregatorOptions {
   onError?: (err: unknown) => void;
   /** How often the timer looks for a finished minute nobody called in (ms, default 5000; 0: no timer). */
   checkEveryMs?: number;
-  /** Told of each key's first call in a minute (once per key and minute, not per call). */
-  onKey?: (key: number | string) => void;
+  /** Told of each key's first call in a minute (once per key and minute, not per call), with that minute. */
+  onKey?: (key: number | string, minute: number) => void;
 }
 
-const MINUTE_MS = 60_000;
+/** A minute in ms; a minute's number is its start in ms divided by it. */
+export const MINUTE_MS = 60_000;
 
 /**
  * Counts consumer calls per key per minute.
@@ -74,7 +75,7 @@ export class ActivityAggregator {
     if (!c) {
       c = { calls: 0, records: 0, limited: 0 };
       this.#counts.set(key, c);
-      this.#o.onKey?.(key);
+      this.#o.onKey?.(key, minute);
     }
     c.calls++;
     c.records += records;

@@ -1,5 +1,5 @@
 import type { AuditEntry, AuditVerdict } from '@bbk/sdk/protocol';
-import { ActivityAggregator, type ActivityMinute } from '../audit/activity.js';
+import { ActivityAggregator, type ActivityMinute, MINUTE_MS } from '../audit/activity.js';
 import type { AuditDraft } from '../audit/chain.js';
 import type { Caller } from '../auth/caller.js';
 import type { ServerContext } from '../context.js';
@@ -60,15 +60,10 @@ const MINUTE_KEY = /^(access|policy):(.+)$/;
 class ActivityTargets {
   readonly #known = new Map<number, { minute: number; target: Promise<string | undefined> }>();
 
-  constructor(
-    private readonly store: ServerContext['store'],
-    private readonly now: () => number,
-  ) {}
+  constructor(private readonly store: ServerContext['store']) {}
 
-  /** Starts the lookup of an access counted for the first time this minute. */
-  note(accessId: number): void {
-    const minute = Math.floor(this.now() / 60_000);
-    if (this.#known.get(accessId)?.minute === minute) return;
+  /** Starts the lookup of an access counted for the first time in `minute` (its number, `MINUTE_MS`). */
+  note(accessId: number, minute: number): void {
     this.#known.set(accessId, { minute, target: this.#lookup(accessId) });
   }
 
@@ -78,9 +73,9 @@ class ActivityTargets {
     return (await known?.target) ?? (await this.#lookup(accessId)) ?? `access:#${accessId}`;
   }
 
-  /** Drops the lookups made before `minute` ended (its activity is written). */
+  /** Drops the lookups made up to `minute` (its start, ISO-8601), whose activity is written. */
   written(minute: string): void {
-    const end = Math.floor(Date.parse(minute) / 60_000);
+    const end = Date.parse(minute) / MINUTE_MS;
     for (const [id, k] of this.#known) if (k.minute <= end) this.#known.delete(id);
   }
 
@@ -115,11 +110,11 @@ const aggregators = new WeakMap<ServerContext, ActivityAggregator>();
 function aggregatorOf(ctx: ServerContext): ActivityAggregator {
   let a = aggregators.get(ctx);
   if (!a) {
-    const targets = new ActivityTargets(ctx.store, ctx.config.now);
+    const targets = new ActivityTargets(ctx.store);
     a = new ActivityAggregator({
       now: ctx.config.now,
-      onKey: (key) => {
-        if (typeof key === 'number') targets.note(key);
+      onKey: (key, minute) => {
+        if (typeof key === 'number') targets.note(key, minute);
       },
       flush: async (minutes) => {
         await ctx.store.audit.append(await activityDrafts(targets, minutes));
