@@ -31,7 +31,7 @@ const JSON_TYPE = /^\s*application\/json\s*(;|$)/i;
 export function bodyParsers(app: FastifyInstance, maxDepth: number | undefined): void {
   // on the routes that read a body only: a GET (an entity detail) runs no hook for it
   app.addHook('onRoute', (route) => {
-    if (![route.method].flat().some((m) => BODY_METHODS.has(m)) || ignoresBody('POST', route.url)) return;
+    if (![route.method].flat().some((m) => BODY_METHODS.has(m) && !ignoresBody(m, route.url))) return;
     route.preParsing = [route.preParsing ?? []].flat().concat(decodeBody);
   });
   app.removeAllContentTypeParsers();
